@@ -1,0 +1,256 @@
+//! The library's one error type.
+//!
+//! Every error has a [`ErrorKind`] that decides the process exit code (in one
+//! place, [`ErrorKind::exit_code`]), a message that is one sentence, and an
+//! optional hint that tells the user what to type next.
+
+use std::fmt;
+use std::path::Path;
+
+/// What went wrong, as far as a script calling `coach` needs to know.
+///
+/// The numeric exit codes are part of the documented interface (README,
+/// "Exit codes") and must never change meaning.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// A bug or an unexpected failure (exit 1).
+    Internal,
+    /// The command line cannot be acted on: a missing argument that would
+    /// need a prompt without a terminal, conflicting options (exit 2, like
+    /// clap's own usage errors).
+    Usage,
+    /// Something named does not exist, is ambiguous, or a value is invalid
+    /// (exit 3). Nothing was changed.
+    Input,
+    /// The database cannot be opened, is locked for too long, is read-only,
+    /// or was written by a newer `coach` (exit 4). Nothing was changed.
+    Database,
+    /// A temporary failure, such as a mail server that is down or timed
+    /// out; running the same command again later may succeed (exit 75,
+    /// `EX_TEMPFAIL` from sysexits.h, which cron wrappers recognise).
+    Temporary,
+}
+
+impl ErrorKind {
+    /// The process exit code for this kind of error.
+    pub fn exit_code(self) -> u8 {
+        match self {
+            ErrorKind::Internal => 1,
+            ErrorKind::Usage => 2,
+            ErrorKind::Input => 3,
+            ErrorKind::Database => 4,
+            ErrorKind::Temporary => 75,
+        }
+    }
+}
+
+/// An error with a kind, a one-sentence message and an optional hint.
+#[derive(Debug)]
+pub struct Error {
+    kind: ErrorKind,
+    message: String,
+    hint: Option<String>,
+    source: Option<Box<dyn std::error::Error + Send + Sync + 'static>>,
+}
+
+/// The library's result type.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    /// An error of `kind` with `message`.
+    pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
+        Error {
+            kind,
+            message: message.into(),
+            hint: None,
+            source: None,
+        }
+    }
+
+    /// Something named was not found, is ambiguous, or a value is invalid.
+    pub fn input(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::Input, message)
+    }
+
+    /// The command line cannot be acted on as given.
+    pub fn usage(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::Usage, message)
+    }
+
+    /// The database cannot be used.
+    pub fn database(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::Database, message)
+    }
+
+    /// A failure that may go away if the command is run again later.
+    pub fn temporary(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::Temporary, message)
+    }
+
+    /// An unexpected failure.
+    pub fn internal(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::Internal, message)
+    }
+
+    /// An I/O failure while doing `what` (for example "cannot read notes.md").
+    pub fn io(what: impl Into<String>, err: std::io::Error) -> Self {
+        let kind = match err.kind() {
+            std::io::ErrorKind::NotFound
+            | std::io::ErrorKind::PermissionDenied
+            | std::io::ErrorKind::IsADirectory
+            | std::io::ErrorKind::InvalidData => ErrorKind::Input,
+            _ => ErrorKind::Internal,
+        };
+        Error::new(kind, format!("{}: {}", what.into(), describe_io(&err))).with_source(err)
+    }
+
+    /// Adds a hint: what the user can type or check next.
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    fn with_source(mut self, source: impl std::error::Error + Send + Sync + 'static) -> Self {
+        self.source = Some(Box::new(source));
+        self
+    }
+
+    /// The kind, which decides the exit code.
+    pub fn kind(&self) -> ErrorKind {
+        self.kind
+    }
+
+    /// The one-sentence message.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// The hint, if any.
+    pub fn hint(&self) -> Option<&str> {
+        self.hint.as_deref()
+    }
+
+    /// The error for a database file at `path` that cannot be opened or used.
+    pub fn database_at(path: &Path, err: rusqlite::Error) -> Self {
+        let reason = describe_sqlite(&err);
+        Error::database(format!("cannot use the database {}: {reason}", path.display()))
+            .with_source(err)
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source
+            .as_deref()
+            .map(|e| e as &(dyn std::error::Error + 'static))
+    }
+}
+
+impl From<rusqlite::Error> for Error {
+    fn from(err: rusqlite::Error) -> Self {
+        use rusqlite::ErrorCode::*;
+        let kind = match err.sqlite_error_code() {
+            Some(
+                DatabaseBusy | DatabaseLocked | CannotOpen | ReadOnly | NotADatabase
+                | DatabaseCorrupt | DiskFull | PermissionDenied | SystemIoFailure,
+            ) => ErrorKind::Database,
+            _ => ErrorKind::Internal,
+        };
+        let hint = match err.sqlite_error_code() {
+            Some(DatabaseBusy | DatabaseLocked) => {
+                Some("another coach command is writing; try again in a moment")
+            }
+            _ => None,
+        };
+        let mut error = Error::new(kind, format!("database error: {}", describe_sqlite(&err)));
+        if let Some(hint) = hint {
+            error = error.with_hint(hint);
+        }
+        error.with_source(err)
+    }
+}
+
+impl From<serde_json::Error> for Error {
+    fn from(err: serde_json::Error) -> Self {
+        Error::internal(format!("cannot write JSON: {err}")).with_source(err)
+    }
+}
+
+/// The plain-language reason of an SQLite error, without Rust debug output.
+fn describe_sqlite(err: &rusqlite::Error) -> String {
+    match err {
+        rusqlite::Error::SqliteFailure(e, Some(msg)) if !msg.is_empty() => {
+            format!("{msg} ({})", describe_code(e.code))
+        }
+        rusqlite::Error::SqliteFailure(e, _) => describe_code(e.code).to_string(),
+        other => other.to_string(),
+    }
+}
+
+fn describe_code(code: rusqlite::ErrorCode) -> &'static str {
+    use rusqlite::ErrorCode::*;
+    match code {
+        DatabaseBusy | DatabaseLocked => "the database is busy",
+        CannotOpen => "the file cannot be opened",
+        ReadOnly => "the database is read-only",
+        NotADatabase => "the file is not a coach database",
+        DatabaseCorrupt => "the database file is damaged",
+        DiskFull => "the disk is full",
+        PermissionDenied => "permission denied",
+        SystemIoFailure => "an I/O error occurred",
+        ConstraintViolation => "a constraint was violated",
+        _ => "an SQLite error occurred",
+    }
+}
+
+/// The reason of an I/O error, without the "(os error N)" suffix.
+fn describe_io(err: &std::io::Error) -> String {
+    match err.kind() {
+        std::io::ErrorKind::NotFound => "no such file or directory".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        std::io::ErrorKind::IsADirectory => "it is a directory".into(),
+        std::io::ErrorKind::InvalidData => "it is not valid UTF-8 text".into(),
+        _ => {
+            let text = err.to_string();
+            match text.find(" (os error") {
+                Some(i) => text[..i].to_string(),
+                None => text,
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exit_codes_are_distinct_and_documented() {
+        let codes = [
+            ErrorKind::Internal,
+            ErrorKind::Usage,
+            ErrorKind::Input,
+            ErrorKind::Database,
+            ErrorKind::Temporary,
+        ]
+        .map(ErrorKind::exit_code);
+        assert_eq!(codes, [1, 2, 3, 4, 75]);
+    }
+
+    #[test]
+    fn io_errors_read_as_sentences() {
+        let err = Error::io(
+            "cannot read notes.md",
+            std::io::Error::from(std::io::ErrorKind::NotFound),
+        );
+        assert_eq!(err.message(), "cannot read notes.md: no such file or directory");
+        assert_eq!(err.kind(), ErrorKind::Input);
+    }
+}

@@ -1,0 +1,1 @@
+//! Mail: building messages and sending them.

@@ -1,0 +1,1 @@
+//! Markdown to a complete HTML email document.

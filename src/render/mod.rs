@@ -1,0 +1,3 @@
+//! Rendering sessions for an audience.
+
+pub mod html;
