@@ -131,11 +131,23 @@ impl Error {
         self.hint.as_deref()
     }
 
+    /// Whether this is a write to a closed pipe (`coach ... | head`): not
+    /// a failure worth reporting.
+    pub fn is_broken_pipe(&self) -> bool {
+        self.source
+            .as_deref()
+            .and_then(|e| e.downcast_ref::<std::io::Error>())
+            .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+    }
+
     /// The error for a database file at `path` that cannot be opened or used.
     pub fn database_at(path: &Path, err: rusqlite::Error) -> Self {
         let reason = describe_sqlite(&err);
-        Error::database(format!("cannot use the database {}: {reason}", path.display()))
-            .with_source(err)
+        Error::database(format!(
+            "cannot use the database {}: {reason}",
+            path.display()
+        ))
+        .with_source(err)
     }
 }
 
@@ -186,17 +198,18 @@ impl From<serde_json::Error> for Error {
 /// The plain-language reason of an SQLite error, without Rust debug output.
 fn describe_sqlite(err: &rusqlite::Error) -> String {
     match err {
-        rusqlite::Error::SqliteFailure(e, Some(msg)) if !msg.is_empty() => {
-            format!("{msg} ({})", describe_code(e.code))
-        }
-        rusqlite::Error::SqliteFailure(e, _) => describe_code(e.code).to_string(),
+        rusqlite::Error::SqliteFailure(e, msg) => match (describe_code(e.code), msg) {
+            (Some(known), _) => known.to_string(),
+            (None, Some(msg)) if !msg.is_empty() => msg.clone(),
+            (None, _) => e.to_string(),
+        },
         other => other.to_string(),
     }
 }
 
-fn describe_code(code: rusqlite::ErrorCode) -> &'static str {
+fn describe_code(code: rusqlite::ErrorCode) -> Option<&'static str> {
     use rusqlite::ErrorCode::*;
-    match code {
+    Some(match code {
         DatabaseBusy | DatabaseLocked => "the database is busy",
         CannotOpen => "the file cannot be opened",
         ReadOnly => "the database is read-only",
@@ -205,9 +218,8 @@ fn describe_code(code: rusqlite::ErrorCode) -> &'static str {
         DiskFull => "the disk is full",
         PermissionDenied => "permission denied",
         SystemIoFailure => "an I/O error occurred",
-        ConstraintViolation => "a constraint was violated",
-        _ => "an SQLite error occurred",
-    }
+        _ => return None,
+    })
 }
 
 /// The reason of an I/O error, without the "(os error N)" suffix.
@@ -250,7 +262,10 @@ mod tests {
             "cannot read notes.md",
             std::io::Error::from(std::io::ErrorKind::NotFound),
         );
-        assert_eq!(err.message(), "cannot read notes.md: no such file or directory");
+        assert_eq!(
+            err.message(),
+            "cannot read notes.md: no such file or directory"
+        );
         assert_eq!(err.kind(), ErrorKind::Input);
     }
 }

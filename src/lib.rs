@@ -1,8 +1,32 @@
 //! `coach`: run 1:1 coaching sessions from the command line.
+//!
+//! The library holds all the logic; `src/main.rs` only parses the command
+//! line and maps errors to exit codes. See ARCHITECTURE.md for the map.
 
+pub mod cli;
+pub mod commands;
+pub mod config;
 pub mod error;
 pub mod mail;
+pub mod member;
+pub mod note;
+pub mod output;
+pub mod prompt;
 pub mod render;
+pub mod session;
+pub mod store;
+pub mod view;
 pub mod when;
 
 pub use error::{Error, ErrorKind, Result};
+
+use cli::Cli;
+use commands::Ctx;
+use output::Output;
+use prompt::Prompter;
+
+/// Runs a parsed command line. Errors are returned, not printed.
+pub fn run(cli: Cli, out: &Output) -> Result<()> {
+    let ctx = Ctx::new(out.clone(), Prompter::new(cli.no_input), cli.db);
+    commands::run(&ctx, cli.command)
+}

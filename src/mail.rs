@@ -1,1 +1,984 @@
 //! Mail: building messages and sending them.
+//!
+//! An agenda or a recap becomes an [`OutgoingMail`], which
+//! [`build_message`] turns into a MIME message; [`send`] hands that message
+//! to one [`Transport`]: a local outbox folder, an SMTP server, or a
+//! sendmail-compatible program.
+//!
+//! Names, addresses and subjects come from user data. A control character in
+//! any of them, and above all a line break, is rejected with an input error
+//! rather than neutralised: silently changing what the user typed would hide
+//! the problem, while a line break in a header is how a forged header (say a
+//! `Bcc:`) gets in. Bodies and attachments may contain anything: they are
+//! encoded (quoted-printable or base64) and never reach the headers.
+
+use std::fmt;
+use std::fs;
+use std::io::{self, Write};
+use std::net::IpAddr;
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::str::FromStr;
+use std::time::Duration;
+
+use lettre::message::header::{self, ContentType};
+use lettre::message::{Attachment, Body, Mailbox, MultiPart, SinglePart};
+use lettre::transport::smtp::authentication::Credentials;
+use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
+use lettre::{Message, SendmailTransport, SmtpTransport, Transport as _};
+
+use crate::{Error, Result};
+
+/// The domain used in Message-IDs when the From address gives none usable.
+const FALLBACK_ID_DOMAIN: &str = "coach.local";
+
+/// A person's name and email address, as in `Ada Lovelace <ada@example.com>`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Address {
+    /// The display name; may be empty, then only the address is shown.
+    pub name: String,
+    /// The email address, such as `ada@example.com`.
+    pub email: String,
+}
+
+impl Address {
+    /// An address with a display name (which may be empty).
+    pub fn new(name: impl Into<String>, email: impl Into<String>) -> Self {
+        Address {
+            name: name.into(),
+            email: email.into(),
+        }
+    }
+}
+
+/// A file attached to a message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MailAttachment {
+    /// The file name shown to the recipient, such as `agenda.ics`.
+    pub filename: String,
+    /// The MIME type, such as `text/calendar; charset=utf-8`.
+    pub content_type: String,
+    /// The file's content.
+    pub bytes: Vec<u8>,
+}
+
+/// Everything needed to build one email.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutgoingMail {
+    /// The sender (the coach).
+    pub from: Address,
+    /// The main recipients; at least one is required.
+    pub to: Vec<Address>,
+    /// Copied recipients.
+    pub cc: Vec<Address>,
+    /// Where replies should go, when not to `from`.
+    pub reply_to: Option<Address>,
+    /// The subject line.
+    pub subject: String,
+    /// The plain-text body.
+    pub text: String,
+    /// The HTML body.
+    pub html: String,
+    /// Files attached after the body.
+    pub attachments: Vec<MailAttachment>,
+    /// The Message-ID without angle brackets, such as
+    /// `0f6c…@example.com`; see [`new_message_id`]. Surrounding angle
+    /// brackets are tolerated and removed.
+    pub message_id: String,
+    /// The Message-ID of the message this one answers (the agenda, for a
+    /// recap), without angle brackets: sets `In-Reply-To` and `References`
+    /// so mail clients show both in one thread.
+    pub in_reply_to: Option<String>,
+}
+
+/// A new globally unique Message-ID (without angle brackets):
+/// `<uuid-v4-simple>@<domain>`, where the domain is taken from
+/// `domain_hint`, either a domain or an email address (the From address).
+/// A hint with no usable domain gives `coach.local`.
+pub fn new_message_id(domain_hint: &str) -> String {
+    let domain = domain_hint
+        .rsplit('@')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .trim_end_matches('>')
+        .trim_end_matches('.')
+        .to_ascii_lowercase();
+    let usable = !domain.is_empty()
+        && domain.len() <= 253
+        && domain.split('.').all(|label| {
+            !label.is_empty() && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        });
+    let domain = if usable {
+        domain
+    } else {
+        FALLBACK_ID_DOMAIN.to_string()
+    };
+    format!("{}@{}", uuid::Uuid::new_v4().simple(), domain)
+}
+
+/// Builds the MIME message:
+/// `multipart/mixed { multipart/alternative { text/plain, text/html }, attachments… }`,
+/// or just the `multipart/alternative` when there are no attachments.
+///
+/// Headers: From, To, Cc, Reply-To, Subject, Date (now), Message-ID, and
+/// In-Reply-To and References when [`OutgoingMail::in_reply_to`] is set.
+/// The text is UTF-8; non-ASCII headers and bodies are encoded so that the
+/// whole message is 7-bit ASCII.
+///
+/// Errors (all [`crate::ErrorKind::Input`]): a name, subject or attachment
+/// name with a line break or another control character; an email address
+/// that cannot be parsed; no To recipient; a malformed Message-ID or content
+/// type.
+pub fn build_message(mail: &OutgoingMail) -> Result<Message> {
+    if mail.to.is_empty() {
+        return Err(Error::input("the message has no To recipient"));
+    }
+    check_header_text("the subject", &mail.subject)?;
+    let message_id = normalize_message_id("the Message-ID", &mail.message_id)?;
+
+    let mut builder = Message::builder()
+        .from(mailbox("From", &mail.from)?)
+        .subject(mail.subject.as_str())
+        .date_now()
+        .message_id(Some(format!("<{message_id}>")));
+    for to in &mail.to {
+        builder = builder.to(mailbox("To", to)?);
+    }
+    for cc in &mail.cc {
+        builder = builder.cc(mailbox("Cc", cc)?);
+    }
+    if let Some(reply_to) = &mail.reply_to {
+        builder = builder.reply_to(mailbox("Reply-To", reply_to)?);
+    }
+    if let Some(parent) = &mail.in_reply_to {
+        let parent = normalize_message_id("the In-Reply-To Message-ID", parent)?;
+        builder = builder
+            .in_reply_to(format!("<{parent}>"))
+            .references(format!("<{parent}>"));
+    }
+
+    let alternative = MultiPart::alternative()
+        .singlepart(SinglePart::plain(mail.text.clone()))
+        .singlepart(SinglePart::html(mail.html.clone()));
+
+    let result = if mail.attachments.is_empty() {
+        builder.multipart(alternative)
+    } else {
+        let mut mixed = MultiPart::mixed().multipart(alternative);
+        for attachment in &mail.attachments {
+            mixed = mixed.singlepart(attachment_part(attachment)?);
+        }
+        builder.multipart(mixed)
+    };
+    result.map_err(|err| Error::input(format!("cannot build the message: {err}")))
+}
+
+/// The full raw RFC 5322 bytes of `message` (CRLF line endings), as sent and
+/// as written to the outbox; also what `--dry-run` shows.
+pub fn raw(message: &Message) -> Vec<u8> {
+    message.formatted()
+}
+
+/// Where [`send`] delivers a message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Transport {
+    /// Write an `.eml` file into this folder instead of sending.
+    Outbox {
+        /// The outbox folder; created (mode 0700) when missing.
+        dir: PathBuf,
+    },
+    /// Send through an SMTP server.
+    Smtp(SmtpSettings),
+    /// Pipe the message to a sendmail-compatible program (`PATH -i -f FROM -- TO…`).
+    Sendmail {
+        /// The program, such as `/usr/sbin/sendmail`; a bare name is looked up in `PATH`.
+        path: PathBuf,
+    },
+}
+
+/// How the SMTP connection is encrypted (`mail.smtp.tls`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TlsMode {
+    /// `starttls`: connect in plain text, then STARTTLS is required (port 587).
+    StartTls,
+    /// `tls`: TLS from the start, "SMTPS" (port 465).
+    Tls,
+    /// `none`: no encryption; only allowed to localhost / 127.0.0.0/8 / ::1.
+    None,
+}
+
+impl TlsMode {
+    /// The configuration spelling: `starttls`, `tls` or `none`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TlsMode::StartTls => "starttls",
+            TlsMode::Tls => "tls",
+            TlsMode::None => "none",
+        }
+    }
+}
+
+impl fmt::Display for TlsMode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for TlsMode {
+    type Err = Error;
+
+    /// Parses `starttls`, `tls` or `none` (ignoring case and surrounding spaces).
+    fn from_str(s: &str) -> Result<Self> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "starttls" => Ok(TlsMode::StartTls),
+            "tls" => Ok(TlsMode::Tls),
+            "none" => Ok(TlsMode::None),
+            _ => Err(Error::input(format!(
+                "\"{}\" is not a TLS mode",
+                shown(s)
+            ))
+            .with_hint("mail.smtp.tls is one of: starttls (port 587), tls (port 465), none (local relay only)")),
+        }
+    }
+}
+
+/// How to reach an SMTP server.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SmtpSettings {
+    /// Host name or IP address (no brackets), such as `smtp.example.com`.
+    pub host: String,
+    /// Port, usually 587 with `starttls` or 465 with `tls`.
+    pub port: u16,
+    /// Encryption.
+    pub tls: TlsMode,
+    /// A PEM file whose certificate(s) are trusted in addition to the
+    /// system's root certificates (for a private CA or self-signed server).
+    pub ca_file: Option<PathBuf>,
+    /// Limit for connecting and for each SMTP command.
+    pub timeout: Duration,
+    /// Login name; credentials are sent only when this is set (and not empty).
+    pub username: Option<String>,
+    /// Password; required when `username` is set.
+    pub password: Option<String>,
+}
+
+impl fmt::Debug for SmtpSettings {
+    /// Never shows the password.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SmtpSettings")
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("tls", &self.tls)
+            .field("ca_file", &self.ca_file)
+            .field("timeout", &self.timeout)
+            .field("username", &self.username)
+            .field("password", &self.password.as_ref().map(|_| "(hidden)"))
+            .finish()
+    }
+}
+
+/// What [`send`] did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sent {
+    /// `"outbox"`, `"smtp"` or `"sendmail"`.
+    pub transport: &'static str,
+    /// Outbox: the path of the `.eml` file; SMTP: the server's final
+    /// response (such as `250 OK queued as 1234`); sendmail: the program's path.
+    pub detail: String,
+}
+
+/// Delivers `message` through `transport`.
+///
+/// Errors, by kind (which the caller can record to decide about retrying):
+/// - [`crate::ErrorKind::Temporary`]: the server cannot be reached (refused,
+///   timed out, unknown host), a 4xx answer, the connection broke, or the
+///   sendmail program failed. Retrying later may succeed.
+/// - [`crate::ErrorKind::Input`]: the settings are wrong or the server
+///   refused for good: a 5xx answer (such as an unknown recipient or a
+///   failed login), an untrusted TLS certificate (hint: `mail.smtp.ca-file`),
+///   no STARTTLS, `tls none` to a host that is not local, a username without
+///   a password, an unreadable CA file, a missing sendmail program, an
+///   outbox that cannot be written for lack of permission. Retrying the same
+///   command will fail the same way.
+/// - [`crate::ErrorKind::Internal`]: other I/O failures writing the outbox.
+pub fn send(transport: &Transport, message: &Message) -> Result<Sent> {
+    match transport {
+        Transport::Outbox { dir } => write_outbox(dir, message),
+        Transport::Smtp(settings) => send_smtp(settings, message),
+        Transport::Sendmail { path } => send_sendmail(path, message),
+    }
+}
+
+/// Runs a password command like msmtp's `passwordeval`: `sh -c COMMAND`,
+/// with the terminal's standard input and error (so a pinentry or a prompt
+/// works), and returns its standard output without the trailing newline.
+///
+/// A spawn failure, a non-zero exit, an empty output or an output that is
+/// not UTF-8 is an input error naming the exit status and the first line of
+/// the command's error output; neither the command nor its output is ever
+/// put in the message (either may hold the password).
+pub fn password_from_command(command: &str) -> Result<String> {
+    const HINT: &str =
+        "mail.smtp.password-command is run with `sh -c` and must print the password on standard output";
+    if command.trim().is_empty() {
+        return Err(Error::input("the SMTP password command is empty").with_hint(HINT));
+    }
+    let output = Command::new("sh")
+        .arg("-c")
+        .arg(command)
+        .stdin(Stdio::inherit())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .output()
+        .map_err(|err| {
+            Error::input(format!(
+                "cannot run the SMTP password command: {}",
+                describe_io(&err)
+            ))
+            .with_hint(HINT)
+        })?;
+    if !output.status.success() {
+        let status = describe_status(output.status);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let first = stderr
+            .lines()
+            .map(str::trim)
+            .find(|line| !line.is_empty())
+            .map(|line| truncate(&shown(line), 200));
+        let message = match first {
+            Some(line) => format!("the SMTP password command failed ({status}): {line}"),
+            None => format!("the SMTP password command failed ({status})"),
+        };
+        return Err(Error::input(message).with_hint(HINT));
+    }
+    let mut password = String::from_utf8(output.stdout).map_err(|_| {
+        Error::input("the SMTP password command printed something that is not UTF-8 text")
+            .with_hint(HINT)
+    })?;
+    if password.ends_with('\n') {
+        password.pop();
+        if password.ends_with('\r') {
+            password.pop();
+        }
+    }
+    if password.is_empty() {
+        return Err(Error::input("the SMTP password command printed nothing").with_hint(HINT));
+    }
+    Ok(password)
+}
+
+// ---------------------------------------------------------------------------
+// Building
+
+/// Rejects a header value with a line break or another control character.
+fn check_header_text(what: &str, value: &str) -> Result<()> {
+    if value
+        .chars()
+        .any(|c| matches!(c, '\r' | '\n' | '\u{85}' | '\u{2028}' | '\u{2029}'))
+    {
+        return Err(
+            Error::input(format!("{what} \"{}\" contains a line break", shown(value)))
+                .with_hint("a header must be a single line"),
+        );
+    }
+    if value.chars().any(char::is_control) {
+        return Err(Error::input(format!(
+            "{what} \"{}\" contains a control character",
+            shown(value)
+        )));
+    }
+    Ok(())
+}
+
+/// A lettre mailbox from an [`Address`], checked.
+fn mailbox(field: &str, address: &Address) -> Result<Mailbox> {
+    check_header_text(&format!("the {field} name"), &address.name)?;
+    check_header_text(&format!("the {field} address"), &address.email)?;
+    let email = address.email.trim();
+    let parsed: lettre::Address = email.parse().map_err(|err| {
+        Error::input(format!(
+            "the {field} address \"{}\" is not a valid email address ({err})",
+            shown(email)
+        ))
+    })?;
+    let name = address.name.trim();
+    let name = (!name.is_empty()).then(|| name.to_string());
+    Ok(Mailbox::new(name, parsed))
+}
+
+/// A Message-ID without angle brackets: `left@right`, printable ASCII, no
+/// spaces or brackets.
+fn normalize_message_id(what: &str, id: &str) -> Result<String> {
+    let trimmed = id.trim();
+    let bare = trimmed
+        .strip_prefix('<')
+        .and_then(|s| s.strip_suffix('>'))
+        .unwrap_or(trimmed);
+    let valid = bare.len() <= 900
+        && bare.chars().all(|c| {
+            c.is_ascii_graphic()
+                && !matches!(
+                    c,
+                    '<' | '>' | '"' | '\\' | '(' | ')' | ',' | ';' | ':' | '[' | ']'
+                )
+        })
+        && matches!(bare.split_once('@'), Some((left, right)) if !left.is_empty() && !right.is_empty() && !right.contains('@'));
+    if valid {
+        Ok(bare.to_string())
+    } else {
+        Err(Error::input(format!(
+            "{what} \"{}\" is not a valid Message-ID",
+            shown(id)
+        ))
+        .with_hint("a Message-ID looks like 0f6c2a…@example.com"))
+    }
+}
+
+fn attachment_part(attachment: &MailAttachment) -> Result<SinglePart> {
+    check_header_text("the attachment name", &attachment.filename)?;
+    if attachment.filename.trim().is_empty() {
+        return Err(Error::input("an attachment has an empty file name"));
+    }
+    check_header_text(
+        &format!("the content type of {}", attachment.filename),
+        &attachment.content_type,
+    )?;
+    let content_type = ContentType::parse(attachment.content_type.trim()).map_err(|_| {
+        Error::input(format!(
+            "the attachment {} has an invalid content type \"{}\"",
+            attachment.filename,
+            shown(&attachment.content_type)
+        ))
+        .with_hint("a content type looks like text/calendar or application/pdf")
+    })?;
+    Ok(Attachment::new(attachment.filename.clone())
+        .body(Body::new(attachment.bytes.clone()), content_type))
+}
+
+// ---------------------------------------------------------------------------
+// Outbox
+
+fn write_outbox(dir: &Path, message: &Message) -> Result<Sent> {
+    fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)
+        .map_err(|err| Error::io(format!("cannot create the outbox {}", dir.display()), err))?;
+
+    let id = message
+        .headers()
+        .get::<header::MessageId>()
+        .map(|id| id.as_ref().to_string())
+        .unwrap_or_default();
+    let mut safe: String = id
+        .trim_matches(|c| c == '<' || c == '>' || c == ' ')
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .take(80)
+        .collect();
+    if safe.is_empty() {
+        safe = uuid::Uuid::new_v4().simple().to_string();
+    }
+    let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%SZ");
+    let path = dir.join(format!("{stamp}-{safe}.eml"));
+    let temp = dir.join(format!(".{}.eml.part", uuid::Uuid::new_v4().simple()));
+
+    let written = (|| -> io::Result<()> {
+        let mut file = fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(&temp)?;
+        file.write_all(&raw(message))?;
+        file.sync_all()?;
+        drop(file);
+        fs::rename(&temp, &path)
+    })();
+    if let Err(err) = written {
+        let _ = fs::remove_file(&temp);
+        return Err(Error::io(format!("cannot write {}", path.display()), err));
+    }
+    // Make the rename durable; failing to is not worth an error.
+    if let Ok(d) = fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
+    Ok(Sent {
+        transport: "outbox",
+        detail: path.display().to_string(),
+    })
+}
+
+// ---------------------------------------------------------------------------
+// SMTP
+
+/// Whether plain-text SMTP is acceptable: the host is this machine.
+fn is_local_host(host: &str) -> bool {
+    let host = host.trim_end_matches('.');
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<IpAddr>()
+            .map(|ip| ip.is_loopback())
+            .unwrap_or(false)
+}
+
+fn send_smtp(settings: &SmtpSettings, message: &Message) -> Result<Sent> {
+    let host = settings.host.as_str();
+    if host.trim().is_empty() {
+        return Err(Error::input("the SMTP host is empty").with_hint("set mail.smtp.host"));
+    }
+    if host.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(Error::input(format!(
+            "the SMTP host \"{}\" is not a host name",
+            shown(host)
+        ))
+        .with_hint("set mail.smtp.host to a name such as smtp.example.com"));
+    }
+    if settings.port == 0 {
+        return Err(Error::input("the SMTP port 0 is not valid")
+            .with_hint("set mail.smtp.port, usually 587 (starttls) or 465 (tls)"));
+    }
+    if settings.timeout.is_zero() {
+        return Err(Error::input("the SMTP timeout must be more than zero"));
+    }
+    if settings.tls == TlsMode::None && !is_local_host(host) {
+        return Err(Error::input(format!(
+            "refusing to send mail unencrypted to {host}: mail.smtp.tls none is only for a relay on this machine"
+        ))
+        .with_hint("use mail.smtp.tls starttls"));
+    }
+    let credentials = match (settings.username.as_deref(), settings.password.as_deref()) {
+        (Some(user), Some(password)) if !user.is_empty() && !password.is_empty() => {
+            Some(Credentials::new(user.to_string(), password.to_string()))
+        }
+        (Some(user), _) if !user.is_empty() => return Err(Error::input(format!(
+            "mail.smtp.username is set to {user} but there is no password"
+        ))
+        .with_hint(
+            "set COACH_SMTP_PASSWORD, or mail.smtp.password-command to a command that prints it",
+        )),
+        _ => None,
+    };
+
+    let tls = match settings.tls {
+        TlsMode::None => Tls::None,
+        TlsMode::StartTls => Tls::Required(tls_parameters(settings)?),
+        TlsMode::Tls => Tls::Wrapper(tls_parameters(settings)?),
+    };
+    let mut builder = SmtpTransport::builder_dangerous(host)
+        .port(settings.port)
+        .timeout(Some(settings.timeout))
+        .tls(tls);
+    if let Some(credentials) = credentials {
+        builder = builder.credentials(credentials);
+    }
+    let transport = builder.build();
+    match transport.send(message) {
+        Ok(response) => {
+            let text: Vec<&str> = response.message().collect();
+            Ok(Sent {
+                transport: "smtp",
+                detail: format!("{} {}", response.code(), text.join(" "))
+                    .trim()
+                    .to_string(),
+            })
+        }
+        Err(err) => Err(smtp_error(settings, &err)),
+    }
+}
+
+fn tls_parameters(settings: &SmtpSettings) -> Result<TlsParameters> {
+    let mut builder = TlsParameters::builder(settings.host.clone());
+    if let Some(path) = &settings.ca_file {
+        let pem = fs::read(path).map_err(|err| {
+            Error::io(
+                format!("cannot read mail.smtp.ca-file {}", path.display()),
+                err,
+            )
+        })?;
+        let bad = || {
+            Error::input(format!(
+                "mail.smtp.ca-file {} holds no PEM certificate",
+                path.display()
+            ))
+            .with_hint("the file must contain -----BEGIN CERTIFICATE----- blocks")
+        };
+        use rustls::pki_types::{pem::PemObject, CertificateDer};
+        let count = CertificateDer::pem_slice_iter(&pem)
+            .try_fold(0usize, |n, cert| cert.map(|_| n + 1))
+            .map_err(|_| bad())?;
+        if count == 0 {
+            return Err(bad());
+        }
+        let certificate = Certificate::from_pem(&pem).map_err(|_| bad())?;
+        builder = builder.add_root_certificate(certificate);
+    }
+    builder.build_rustls().map_err(|err| {
+        Error::input(format!(
+            "cannot set up TLS for {}: {}",
+            settings.host,
+            lettre_reason(&err)
+        ))
+    })
+}
+
+/// Maps a lettre SMTP error to a kind, a sentence and a hint.
+fn smtp_error(settings: &SmtpSettings, err: &lettre::transport::smtp::Error) -> Error {
+    let host = &settings.host;
+    let place = format!("{host}:{}", settings.port);
+
+    if let Some(code) = err.status() {
+        let reason = match std::error::Error::source(err) {
+            Some(text) => format!("{code} {}", one_line(&text.to_string())),
+            None => code.to_string(),
+        };
+        if err.is_transient() {
+            return Error::temporary(format!("cannot send mail through {place}: {reason}"));
+        }
+        let code_text = code.to_string();
+        return match code_text.as_str() {
+            "535" | "534" | "538" => Error::input(format!(
+                "the mail server {host} refused the login: {reason}"
+            ))
+            .with_hint("check mail.smtp.username and the password"),
+            "530" => Error::input(format!(
+                "the mail server {host} refused the message: {reason}"
+            ))
+            .with_hint("the server wants a login: set mail.smtp.username"),
+            _ => Error::input(format!(
+                "the mail server {host} refused the message: {reason}"
+            )),
+        };
+    }
+
+    if let Some(tls) = find_rustls_error(err) {
+        return tls_error(settings, tls);
+    }
+
+    if err.is_client() {
+        let reason = lettre_reason(err);
+        let mut error = Error::input(format!("cannot send mail through {place}: {reason}"));
+        if reason.contains("STARTTLS") {
+            error = error.with_hint(
+                "use mail.smtp.tls tls if the server expects TLS from the start (usually port 465)",
+            );
+        } else if reason.contains("authentication mechanism") {
+            error = error.with_hint("the server offers no login method coach knows (PLAIN, LOGIN)");
+        }
+        return error;
+    }
+
+    let (reason, timed_out) = match find_io_error(err) {
+        Some(io_err) if is_timeout(io_err) => (
+            format!("no answer within {}", format_duration(settings.timeout)),
+            true,
+        ),
+        Some(io_err) => (describe_io(io_err), false),
+        None => (lettre_reason(err), false),
+    };
+    let mut error = Error::temporary(format!("cannot send mail through {place}: {reason}"));
+    if timed_out {
+        error = error.with_hint(
+            "check mail.smtp.host and mail.smtp.port; port 465 needs mail.smtp.tls tls, 587 needs starttls",
+        );
+    }
+    error
+}
+
+fn tls_error(settings: &SmtpSettings, tls: &rustls::Error) -> Error {
+    use rustls::CertificateError as C;
+    let host = &settings.host;
+    match tls {
+        rustls::Error::InvalidCertificate(cert) => {
+            let (why, hint) = match cert {
+                C::NotValidForName | C::NotValidForNameContext { .. } => (
+                    format!("it is not issued for {host}"),
+                    "set mail.smtp.host to a name the certificate is issued for".to_string(),
+                ),
+                C::Expired | C::ExpiredContext { .. } => (
+                    "it has expired".to_string(),
+                    "the server's administrator must renew the certificate".to_string(),
+                ),
+                C::NotValidYet | C::NotValidYetContext { .. } => (
+                    "it is not valid yet (check this machine's clock)".to_string(),
+                    "check this machine's date and time".to_string(),
+                ),
+                C::UnknownIssuer => (
+                    "it is not signed by an authority this machine trusts".to_string(),
+                    ca_hint(settings),
+                ),
+                C::BadSignature => (
+                    "its signature does not match the trusted authority of the same name"
+                        .to_string(),
+                    ca_hint(settings),
+                ),
+                _ => (tls.to_string(), ca_hint(settings)),
+            };
+            Error::input(format!(
+                "the TLS certificate of the mail server {host} is not trusted: {why}"
+            ))
+            .with_hint(hint)
+        }
+        other => Error::input(format!(
+            "cannot set up TLS with {host}:{}: {other}",
+            settings.port
+        ))
+        .with_hint("port 465 uses mail.smtp.tls tls; ports 587 and 25 use starttls"),
+    }
+}
+
+fn ca_hint(settings: &SmtpSettings) -> String {
+    match &settings.ca_file {
+        Some(path) => format!(
+            "mail.smtp.ca-file ({}) does not hold the certificate of the authority that signed the server's certificate",
+            path.display()
+        ),
+        None => "if the server uses a private or self-signed certificate, set mail.smtp.ca-file to a PEM file with its CA certificate".to_string(),
+    }
+}
+
+/// The rustls error in an error's chain, also inside an `io::Error`.
+fn find_rustls_error<'a>(err: &'a (dyn std::error::Error + 'static)) -> Option<&'a rustls::Error> {
+    let mut current: Option<&(dyn std::error::Error + 'static)> = Some(err);
+    while let Some(e) = current {
+        if let Some(tls) = e.downcast_ref::<rustls::Error>() {
+            return Some(tls);
+        }
+        if let Some(io_err) = e.downcast_ref::<io::Error>() {
+            if let Some(tls) = io_err
+                .get_ref()
+                .and_then(|inner| inner.downcast_ref::<rustls::Error>())
+            {
+                return Some(tls);
+            }
+        }
+        current = e.source();
+    }
+    None
+}
+
+fn find_io_error<'a>(err: &'a (dyn std::error::Error + 'static)) -> Option<&'a io::Error> {
+    let mut current: Option<&(dyn std::error::Error + 'static)> = Some(err);
+    while let Some(e) = current {
+        if let Some(io_err) = e.downcast_ref::<io::Error>() {
+            return Some(io_err);
+        }
+        current = e.source();
+    }
+    None
+}
+
+fn is_timeout(err: &io::Error) -> bool {
+    matches!(
+        err.kind(),
+        io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock
+    )
+}
+
+/// lettre's own text without its "internal client error: " style prefix.
+fn lettre_reason(err: &(dyn std::error::Error + 'static)) -> String {
+    match err.source() {
+        Some(source) => one_line(&strip_os_error(&source.to_string())),
+        None => one_line(&err.to_string()),
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Sendmail
+
+fn send_sendmail(path: &Path, message: &Message) -> Result<Sent> {
+    let hint = "set mail.sendmail.path to a sendmail-compatible program";
+    if path.as_os_str().is_empty() {
+        return Err(Error::input("the sendmail program is empty").with_hint(hint));
+    }
+    if path.components().count() > 1 && !path.exists() {
+        return Err(Error::input(format!(
+            "the sendmail program {} does not exist",
+            path.display()
+        ))
+        .with_hint(hint));
+    }
+    let transport = SendmailTransport::new_with_command(path.as_os_str());
+    match transport.send(message) {
+        Ok(()) => Ok(Sent {
+            transport: "sendmail",
+            detail: path.display().to_string(),
+        }),
+        Err(err) => {
+            if let Some(io_err) = find_io_error(&err) {
+                if io_err.kind() == io::ErrorKind::NotFound {
+                    return Err(Error::input(format!(
+                        "cannot run the sendmail program {}: no such file or directory",
+                        path.display()
+                    ))
+                    .with_hint(hint));
+                }
+            }
+            let reason = lettre_reason(&err);
+            let reason = if reason.is_empty() {
+                "it failed without saying why".to_string()
+            } else {
+                reason
+            };
+            Err(Error::temporary(format!(
+                "the sendmail program {} did not accept the message: {reason}",
+                path.display()
+            )))
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Small helpers
+
+/// A value for an error message: control characters escaped, so a line
+/// break shows as `\n` instead of breaking the message.
+fn shown(value: &str) -> String {
+    value
+        .chars()
+        .flat_map(|c| {
+            if c.is_control() {
+                c.escape_default().collect::<Vec<_>>()
+            } else {
+                vec![c]
+            }
+        })
+        .collect()
+}
+
+fn truncate(value: &str, max: usize) -> String {
+    if value.chars().count() <= max {
+        value.to_string()
+    } else {
+        let mut cut: String = value.chars().take(max).collect();
+        cut.push('…');
+        cut
+    }
+}
+
+/// Multi-line text (such as a multi-line SMTP answer) as one line.
+fn one_line(text: &str) -> String {
+    text.split(['\r', '\n'])
+        .map(str::trim)
+        .filter(|line| !line.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn strip_os_error(text: &str) -> String {
+    match text.find(" (os error") {
+        Some(i) => text[..i].to_string(),
+        None => text.to_string(),
+    }
+}
+
+fn describe_io(err: &io::Error) -> String {
+    match err.kind() {
+        io::ErrorKind::ConnectionRefused => "connection refused".into(),
+        io::ErrorKind::NotFound => "no such file or directory".into(),
+        io::ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => {
+            let text = strip_os_error(&err.to_string());
+            let mut chars = text.chars();
+            match chars.next() {
+                Some(first) => first.to_lowercase().chain(chars).collect(),
+                None => text,
+            }
+        }
+    }
+}
+
+fn describe_status(status: std::process::ExitStatus) -> String {
+    use std::os::unix::process::ExitStatusExt;
+    match (status.code(), status.signal()) {
+        (Some(code), _) => format!("exit status {code}"),
+        (None, Some(signal)) => format!("killed by signal {signal}"),
+        (None, None) => "unknown exit status".to_string(),
+    }
+}
+
+fn format_duration(duration: Duration) -> String {
+    let millis = duration.as_millis();
+    if millis % 1000 == 0 {
+        format!("{} s", millis / 1000)
+    } else {
+        format!("{:.1} s", duration.as_secs_f64())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn message_ids_take_the_from_domain() {
+        let id = new_message_id("Ada <ada@Example.COM>");
+        assert!(id.ends_with("@example.com"), "{id}");
+        assert_eq!(id.split('@').next().map(str::len), Some(32));
+        assert!(new_message_id("").ends_with("@coach.local"));
+        assert!(new_message_id("x@bad domain").ends_with("@coach.local"));
+        assert!(new_message_id("example.org").ends_with("@example.org"));
+    }
+
+    #[test]
+    fn tls_modes_parse() {
+        assert_eq!("starttls".parse::<TlsMode>().ok(), Some(TlsMode::StartTls));
+        assert_eq!(" TLS ".parse::<TlsMode>().ok(), Some(TlsMode::Tls));
+        assert_eq!("none".parse::<TlsMode>().ok(), Some(TlsMode::None));
+        let err = "ssl".parse::<TlsMode>().err();
+        assert!(err.is_some_and(|e| e.kind() == crate::ErrorKind::Input));
+    }
+
+    #[test]
+    fn local_hosts() {
+        for host in ["localhost", "LOCALHOST.", "127.0.0.1", "127.1.2.3", "::1"] {
+            assert!(is_local_host(host), "{host}");
+        }
+        for host in [
+            "example.com",
+            "10.0.0.1",
+            "128.0.0.1",
+            "localhost.example.com",
+            "::2",
+        ] {
+            assert!(!is_local_host(host), "{host}");
+        }
+    }
+
+    #[test]
+    fn message_ids_are_checked() {
+        assert_eq!(
+            normalize_message_id("id", "<a@b>").ok().as_deref(),
+            Some("a@b")
+        );
+        for bad in ["", "ab", "a@", "@b", "a b@c", "a@b\r\nBcc: x@y", "a@b@c"] {
+            assert!(normalize_message_id("id", bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn shown_escapes_line_breaks() {
+        assert_eq!(shown("a\r\nb"), "a\\r\\nb");
+    }
+
+    #[test]
+    fn settings_debug_hides_the_password() {
+        let settings = SmtpSettings {
+            host: "h".into(),
+            port: 1,
+            tls: TlsMode::Tls,
+            ca_file: None,
+            timeout: Duration::from_secs(1),
+            username: Some("u".into()),
+            password: Some("hunter2".into()),
+        };
+        assert!(!format!("{settings:?}").contains("hunter2"));
+    }
+}

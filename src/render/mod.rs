@@ -1,3 +1,4 @@
 //! Rendering sessions for an audience.
 
 pub mod html;
+pub mod terminal;

@@ -1,1 +1,6 @@
-//! End-to-end tests of the real `coach` binary.
+//! End-to-end tests of the real `coach` binary against real database files.
+
+mod common;
+mod core;
+mod mail;
+mod smtp_server;

@@ -1,0 +1,272 @@
+use clap::{Args, Subcommand};
+
+use super::Ctx;
+use crate::member;
+use crate::prompt::Prompter;
+use crate::render::terminal;
+use crate::session::{self, Filter, Session};
+use crate::view::{self, Audience};
+use crate::{when, Result};
+
+/// Start, list, show and change 1:1 sessions
+///
+/// A session is one 1:1 with one team member. `session new` makes the new
+/// session the current one, which `note add` and the other commands use
+/// when no session is named. A SESSION is the beginning of its id.
+#[derive(Debug, Subcommand)]
+#[command(
+    after_help = "Examples:\n  coach session new Alex --title \"Weekly check-in\" --date tomorrow\n  coach session list --member alex --since -4w\n  coach session show\n  coach session show --as-member"
+)]
+pub enum SessionCommand {
+    /// Start a session with a team member and make it the current session
+    New(NewArgs),
+    /// List sessions, newest first
+    List(ListArgs),
+    /// Show a session: notes, and your private notes marked as private
+    Show(ShowArgs),
+    /// Make a session the current session
+    Use(UseArgs),
+    /// Change a session's title or date
+    Edit(EditArgs),
+    /// Delete a session (asks first on a terminal)
+    Delete(DeleteArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// The team member; on a terminal, left out, you pick from the members
+    /// you coached most recently
+    member: Option<String>,
+    /// The kind of conversation, e.g. "Weekly check-in", "Monthly goals"
+    /// [default: the setting session.default-title]
+    #[arg(long, short)]
+    title: Option<String>,
+    /// When the 1:1 is: 2026-12-01, "2026-12-01 14:30", today, tomorrow,
+    /// friday, +3d... [default: now]
+    #[arg(long, short, value_name = "WHEN")]
+    date: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Only sessions with this member
+    #[arg(long, short)]
+    member: Option<String>,
+    /// Only sessions on or after this date (e.g. -4w, 2026-01-01)
+    #[arg(long, value_name = "WHEN")]
+    since: Option<String>,
+    /// At most this many sessions
+    #[arg(long, short = 'n', value_name = "N")]
+    limit: Option<usize>,
+}
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// The session [default: the current session]
+    session: Option<String>,
+    /// Show only what the team member may see (no private notes)
+    #[arg(long)]
+    as_member: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct UseArgs {
+    /// The session to make current
+    session: String,
+}
+
+#[derive(Debug, Args)]
+pub struct EditArgs {
+    /// The session [default: the current session]
+    session: Option<String>,
+    /// A new title
+    #[arg(long, short)]
+    title: Option<String>,
+    /// A new date
+    #[arg(long, short, value_name = "WHEN")]
+    date: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct DeleteArgs {
+    /// The session to delete
+    session: String,
+    /// Do not ask for confirmation
+    #[arg(long, short)]
+    yes: bool,
+}
+
+pub(super) fn run(ctx: &Ctx, command: SessionCommand) -> Result<()> {
+    match command {
+        SessionCommand::New(args) => new(ctx, args),
+        SessionCommand::List(args) => list(ctx, args),
+        SessionCommand::Show(args) => show(ctx, args),
+        SessionCommand::Use(args) => {
+            let session = ctx.store()?.write(|tx| {
+                let session = session::resolve(tx, &args.session)?;
+                session::set_current(tx, &session)?;
+                Ok(session)
+            })?;
+            print_one(ctx, &session, "Now on")
+        }
+        SessionCommand::Edit(args) => {
+            let date = args.date.as_deref().map(parse_when).transpose()?;
+            let session = ctx.store()?.write(|tx| {
+                let session = session::explicit_or_current(tx, args.session.as_deref())?;
+                session::edit(tx, &session, args.title.as_deref(), date)
+            })?;
+            print_one(ctx, &session, "Updated")
+        }
+        SessionCommand::Delete(args) => delete(ctx, args),
+    }
+}
+
+fn new(ctx: &Ctx, args: NewArgs) -> Result<()> {
+    let date = args.date.as_deref().map(parse_when).transpose()?;
+    let mut store = ctx.store()?;
+    let member = match &args.member {
+        Some(query) => store.read(|tx| member::resolve(tx, query))?,
+        None => {
+            if !ctx.prompt.enabled() {
+                return Err(Prompter::cannot_ask(
+                    "a team member",
+                    "pass one: coach session new \"Alex Kim\"",
+                ));
+            }
+            let members = store.read(member::recently_coached_first)?;
+            if members.is_empty() {
+                return Err(crate::Error::input("there are no team members yet")
+                    .with_hint("add one with: coach member add \"NAME\" --email EMAIL"));
+            }
+            let names: Vec<String> = members.iter().map(|m| m.name.clone()).collect();
+            let picked = ctx.prompt.pick(
+                "a team member",
+                "Who is this 1:1 with?",
+                &names,
+                "pass a MEMBER",
+            )?;
+            members[picked].clone()
+        }
+    };
+    let session = store.write(|tx| session::create(tx, &member, args.title.as_deref(), date))?;
+    print_one(ctx, &session, "Started")
+}
+
+fn list(ctx: &Ctx, args: ListArgs) -> Result<()> {
+    let since = args.since.as_deref().map(parse_when).transpose()?;
+    let (sessions, current) = ctx.store()?.read(|tx| {
+        let member_id = match &args.member {
+            Some(query) => Some(member::resolve(tx, query)?.id),
+            None => None,
+        };
+        let filter = Filter {
+            member_id,
+            since,
+            limit: args.limit,
+        };
+        Ok((
+            session::list(tx, &filter)?,
+            session::current(tx)?.map(|s| s.id),
+        ))
+    })?;
+    if ctx.out.json {
+        return ctx.out.print_json(&sessions);
+    }
+    if ctx.out.quiet {
+        return ctx.out.print_ids(sessions.iter().map(|s| s.id.as_str()));
+    }
+    let rows = sessions
+        .iter()
+        .map(|s| {
+            let marker = if current.as_deref() == Some(s.id.as_str()) {
+                "*"
+            } else {
+                ""
+            };
+            vec![
+                format!("{}{marker}", s.short_id),
+                when::display_local(s.date),
+                s.member.name.clone(),
+                s.title.clone(),
+                s.status.as_str().to_string(),
+            ]
+        })
+        .collect();
+    ctx.out.print_table(
+        &["ID", "DATE", "MEMBER", "TITLE", "STATUS"],
+        rows,
+        "no sessions; start one with: coach session new MEMBER",
+    )
+}
+
+fn show(ctx: &Ctx, args: ShowArgs) -> Result<()> {
+    let audience = if args.as_member {
+        Audience::Member
+    } else {
+        Audience::Owner
+    };
+    let view = ctx.store()?.read(|tx| {
+        let session = session::explicit_or_current(tx, args.session.as_deref())?;
+        view::session_view(tx, session, audience)
+    })?;
+    if ctx.out.json {
+        return ctx.out.print_json(&view);
+    }
+    if ctx.out.quiet {
+        return ctx.out.line(&view.session.id);
+    }
+    ctx.out.line(terminal::session(&view, &ctx.out))
+}
+
+fn delete(ctx: &Ctx, args: DeleteArgs) -> Result<()> {
+    let mut store = ctx.store()?;
+    let session = store.read(|tx| session::resolve(tx, &args.session))?;
+    if !args.yes {
+        let question = format!(
+            "Delete the session \"{}\" with {} on {}?",
+            session.title,
+            session.member.name,
+            when::display_local(session.date)
+        );
+        if !ctx
+            .prompt
+            .confirm(&question, "pass --yes to delete without asking")?
+        {
+            ctx.out.note("Nothing was deleted.");
+            return Ok(());
+        }
+    }
+    store.write(|tx| {
+        // Resolve again inside the write: it may have changed meanwhile.
+        let session = session::get(tx, &session.id)?;
+        session::delete(tx, &session)
+    })?;
+    if ctx.out.human() {
+        ctx.out.line(format!(
+            "Deleted the session {} \"{}\"",
+            session.short_id, session.title
+        ))?;
+    }
+    Ok(())
+}
+
+fn print_one(ctx: &Ctx, session: &Session, verb: &str) -> Result<()> {
+    if ctx.out.json {
+        return ctx.out.print_json(session);
+    }
+    if ctx.out.quiet {
+        return ctx.out.line(&session.id);
+    }
+    ctx.out.line(format!(
+        "{verb} {} \"{}\" with {} on {}",
+        ctx.out.paint(&session.short_id, crate::output::ID),
+        session.title,
+        session.member.name,
+        when::display_local(session.date)
+    ))
+}
+
+/// Parses a WHEN argument relative to now, in local time.
+pub(super) fn parse_when(text: &str) -> Result<chrono::DateTime<chrono::Utc>> {
+    when::parse_when(text, chrono::Local::now())
+}

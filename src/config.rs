@@ -1,0 +1,350 @@
+//! Settings, stored in the database like `git config` stores them in a file.
+//!
+//! Every key is declared in [`KEYS`] with its help and the shape of its
+//! value, so a typo is an error with a suggestion rather than a setting that
+//! silently does nothing, and completion can offer the keys.
+
+use rusqlite::OptionalExtension;
+use serde::Serialize;
+
+use crate::store::Tx;
+use crate::{Error, Result};
+
+/// The shape of a setting's value.
+#[derive(Debug, Clone, Copy)]
+pub enum ValueKind {
+    /// Any single line of text.
+    Text,
+    /// An email address.
+    Email,
+    /// `true` or `false` (also yes/no, on/off, 1/0).
+    Bool,
+    /// A whole number in a range.
+    Number { min: u64, max: u64 },
+    /// A size in bytes, with an optional unit: `500K`, `25MiB`, `1G`.
+    Size,
+    /// One of a fixed set of words.
+    OneOf(&'static [&'static str]),
+}
+
+/// A known setting.
+#[derive(Debug)]
+pub struct Key {
+    pub name: &'static str,
+    pub help: &'static str,
+    pub kind: ValueKind,
+    pub default: Option<&'static str>,
+}
+
+const fn key(
+    name: &'static str,
+    kind: ValueKind,
+    default: Option<&'static str>,
+    help: &'static str,
+) -> Key {
+    Key {
+        name,
+        help,
+        kind,
+        default,
+    }
+}
+
+/// Every setting coach knows.
+pub const KEYS: &[Key] = &[
+    key("user.name", ValueKind::Text, None, "Your name, as the coach (set by `coach init`)"),
+    key("user.email", ValueKind::Email, None, "Your email address (set by `coach init`)"),
+    key(
+        "session.default-title",
+        ValueKind::Text,
+        Some("Weekly check-in"),
+        "The title of a new session when --title is not given",
+    ),
+    key(
+        "feedback.positive-rating",
+        ValueKind::Number { min: 1, max: 5 },
+        Some("4"),
+        "A feedback rating at or above this counts as positive",
+    ),
+    key(
+        "qa.positive-score",
+        ValueKind::Number { min: 0, max: 100 },
+        Some("80"),
+        "A QA score at or above this counts as positive",
+    ),
+    key(
+        "attachments.max-size",
+        ValueKind::Size,
+        Some("25MiB"),
+        "The largest file `coach attach` accepts",
+    ),
+    key(
+        "mail.transport",
+        ValueKind::OneOf(&["outbox", "smtp", "sendmail"]),
+        Some("outbox"),
+        "How shared sessions are sent: an outbox folder, SMTP or sendmail",
+    ),
+    key(
+        "mail.cc-me",
+        ValueKind::Bool,
+        Some("false"),
+        "Send yourself a copy (Cc) of every agenda and recap",
+    ),
+    key(
+        "mail.max-attachments-size",
+        ValueKind::Size,
+        Some("10MiB"),
+        "Above this total, attachments are listed by name instead of attached",
+    ),
+    key("mail.smtp.host", ValueKind::Text, None, "The SMTP server's host name"),
+    key(
+        "mail.smtp.port",
+        ValueKind::Number { min: 1, max: 65535 },
+        Some("587"),
+        "The SMTP server's port",
+    ),
+    key(
+        "mail.smtp.tls",
+        ValueKind::OneOf(&["starttls", "tls", "none"]),
+        Some("starttls"),
+        "starttls, tls (implicit, port 465) or none (localhost only)",
+    ),
+    key(
+        "mail.smtp.ca-file",
+        ValueKind::Text,
+        None,
+        "A PEM certificate to trust in addition to the system's, for a relay with its own CA",
+    ),
+    key(
+        "mail.smtp.timeout",
+        ValueKind::Number { min: 1, max: 600 },
+        Some("30"),
+        "Seconds to wait for the SMTP server to connect and answer",
+    ),
+    key("mail.smtp.username", ValueKind::Text, None, "The SMTP user name, if the server needs one"),
+    key(
+        "mail.smtp.password-command",
+        ValueKind::Text,
+        None,
+        "A command that prints the SMTP password (like msmtp's passwordeval); or set COACH_SMTP_PASSWORD",
+    ),
+    key(
+        "mail.sendmail.path",
+        ValueKind::Text,
+        Some("/usr/sbin/sendmail"),
+        "The sendmail binary used by the sendmail transport",
+    ),
+];
+
+/// A setting and its value, as `config list` shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Entry {
+    pub key: &'static str,
+    pub value: String,
+    /// True when the value is the default, not set in this database.
+    pub default: bool,
+}
+
+/// The declaration of `name`, or an error that suggests the closest key.
+pub fn find(name: &str) -> Result<&'static Key> {
+    if let Some(key) = KEYS.iter().find(|k| k.name == name) {
+        return Ok(key);
+    }
+    let mut err = Error::input(format!("there is no setting \"{name}\""));
+    let closest = KEYS
+        .iter()
+        .map(|k| (strsim::jaro_winkler(name, k.name), k.name))
+        .max_by(|a, b| a.0.total_cmp(&b.0));
+    err = match closest {
+        Some((score, best)) if score > 0.8 => err.with_hint(format!("did you mean \"{best}\"?")),
+        _ => err.with_hint("`coach config list --all` shows every setting"),
+    };
+    if name.contains("password") && !name.ends_with("command") {
+        err = Error::input(format!(
+            "there is no setting \"{name}\": passwords are never stored"
+        ))
+        .with_hint("set COACH_SMTP_PASSWORD or mail.smtp.password-command");
+    }
+    Err(err)
+}
+
+/// The value of `name`: set in the database, else its default.
+pub fn get(tx: &Tx<'_>, name: &str) -> Result<Option<String>> {
+    let key = find(name)?;
+    Ok(stored(tx, key.name)?.or_else(|| key.default.map(String::from)))
+}
+
+/// The value of a numeric setting (numbers and sizes), or its default.
+pub fn get_u64(tx: &Tx<'_>, name: &str) -> Result<Option<u64>> {
+    let key = find(name)?;
+    get(tx, name)?
+        .map(|value| match key.kind {
+            ValueKind::Size => parse_size(&value),
+            _ => value
+                .parse()
+                .map_err(|_| Error::input(format!("the setting {name} is not a number: {value}"))),
+        })
+        .transpose()
+}
+
+/// The value of a yes/no setting, or its default (false when none).
+pub fn get_bool(tx: &Tx<'_>, name: &str) -> Result<bool> {
+    Ok(match get(tx, name)? {
+        Some(value) => parse_bool(&value).unwrap_or(false),
+        None => false,
+    })
+}
+
+/// Sets `name` to `value` after checking it; returns the value as stored.
+pub fn set(tx: &Tx<'_>, name: &str, value: &str) -> Result<String> {
+    let key = find(name)?;
+    let value = check(key, value)?;
+    tx.conn().execute(
+        "INSERT INTO config (key, value, updated_at) VALUES (?1, ?2, ?3)
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+        [key.name, value.as_str(), tx.now_text().as_str()],
+    )?;
+    Ok(value)
+}
+
+/// Removes `name` from the database; returns whether it was set.
+pub fn unset(tx: &Tx<'_>, name: &str) -> Result<bool> {
+    let key = find(name)?;
+    Ok(tx
+        .conn()
+        .execute("DELETE FROM config WHERE key = ?1", [key.name])?
+        > 0)
+}
+
+/// Every setting that has a value; with `all`, every known setting.
+pub fn list(tx: &Tx<'_>, all: bool) -> Result<Vec<Entry>> {
+    let mut entries = Vec::new();
+    for key in KEYS {
+        let stored = stored(tx, key.name)?;
+        let default = stored.is_none();
+        match stored.or_else(|| key.default.map(String::from)) {
+            Some(value) => entries.push(Entry {
+                key: key.name,
+                value,
+                default,
+            }),
+            None if all => entries.push(Entry {
+                key: key.name,
+                value: String::new(),
+                default: true,
+            }),
+            None => {}
+        }
+    }
+    Ok(entries)
+}
+
+fn stored(tx: &Tx<'_>, name: &str) -> Result<Option<String>> {
+    let mut stmt = tx
+        .conn()
+        .prepare_cached("SELECT value FROM config WHERE key = ?1")?;
+    Ok(stmt.query_row([name], |r| r.get(0)).optional()?)
+}
+
+/// Checks `value` against the key's shape and returns its normal form.
+fn check(key: &Key, value: &str) -> Result<String> {
+    let value = value.trim();
+    let invalid = |expected: &str| {
+        Error::input(format!(
+            "\"{value}\" is not a valid value for {}: expected {expected}",
+            key.name
+        ))
+    };
+    if value.chars().any(char::is_control) {
+        return Err(invalid("a single line of text"));
+    }
+    match key.kind {
+        ValueKind::Text if value.is_empty() => Err(invalid("some text")),
+        ValueKind::Text => Ok(value.to_string()),
+        ValueKind::Email => {
+            crate::member::check_email(value).map_err(|_| invalid("an email address"))
+        }
+        ValueKind::Bool => parse_bool(value)
+            .map(|b| b.to_string())
+            .ok_or_else(|| invalid("true or false")),
+        ValueKind::Number { min, max } => match value.parse::<u64>() {
+            Ok(n) if (min..=max).contains(&n) => Ok(n.to_string()),
+            _ => Err(invalid(&format!("a whole number from {min} to {max}"))),
+        },
+        ValueKind::Size => parse_size(value)
+            .map(|_| value.to_string())
+            .map_err(|_| invalid("a size such as 500K, 25MiB or 1G")),
+        ValueKind::OneOf(words) => {
+            let lower = value.to_ascii_lowercase();
+            if words.contains(&lower.as_str()) {
+                Ok(lower)
+            } else {
+                Err(invalid(&format!("one of {}", words.join(", "))))
+            }
+        }
+    }
+}
+
+fn parse_bool(value: &str) -> Option<bool> {
+    match value.to_ascii_lowercase().as_str() {
+        "true" | "yes" | "on" | "1" => Some(true),
+        "false" | "no" | "off" | "0" => Some(false),
+        _ => None,
+    }
+}
+
+/// Parses a size: a whole number of bytes with an optional binary unit
+/// (K, M, G, with or without "iB"/"B"; 1K = 1024 bytes).
+pub fn parse_size(text: &str) -> Result<u64> {
+    let text = text.trim();
+    let split = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let factor: u64 = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1,
+        "k" | "kb" | "kib" => 1 << 10,
+        "m" | "mb" | "mib" => 1 << 20,
+        "g" | "gb" | "gib" => 1 << 30,
+        _ => 0,
+    };
+    number
+        .parse::<u64>()
+        .ok()
+        .filter(|_| factor > 0)
+        .and_then(|n| n.checked_mul(factor))
+        .ok_or_else(|| {
+            Error::input(format!(
+                "\"{text}\" is not a size such as 500K, 25MiB or 1G"
+            ))
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_read_like_people_write_them() {
+        assert_eq!(parse_size("25MiB").expect("size"), 25 << 20);
+        assert_eq!(parse_size("500k").expect("size"), 500 << 10);
+        assert_eq!(parse_size("1024").expect("size"), 1024);
+        assert!(parse_size("12 parsecs").is_err());
+        assert!(parse_size("99999999999999999999G").is_err());
+    }
+
+    #[test]
+    fn every_default_is_a_valid_value() {
+        for key in KEYS {
+            if let Some(default) = key.default {
+                assert!(check(key, default).is_ok(), "{} default", key.name);
+            }
+        }
+    }
+
+    #[test]
+    fn a_typo_suggests_the_key() {
+        let err = find("mail.tranport").expect_err("unknown");
+        assert_eq!(err.hint(), Some("did you mean \"mail.transport\"?"));
+    }
+}

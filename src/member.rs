@@ -1,0 +1,327 @@
+//! Team members: the people a coach holds 1:1s with.
+
+use chrono::{DateTime, Utc};
+use rusqlite::Row;
+use serde::Serialize;
+
+use crate::store::{new_id, normalize_prefix, time_at, Tx};
+use crate::{Error, Result};
+
+/// A team member.
+#[derive(Debug, Clone, Serialize)]
+pub struct Member {
+    pub id: String,
+    pub short_id: String,
+    pub name: String,
+    pub email: Option<String>,
+    pub team: Option<String>,
+    pub archived: bool,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// What `member add` and `member edit` may set. `None` leaves a field as it
+/// is; `Some("")` clears an optional field.
+#[derive(Debug, Default, Clone)]
+pub struct Fields {
+    pub name: Option<String>,
+    pub email: Option<String>,
+    pub team: Option<String>,
+}
+
+const COLUMNS: &str = "id, name, email, team, archived_at, created_at, updated_at";
+
+/// Adds a member.
+pub fn add(tx: &Tx<'_>, fields: Fields) -> Result<Member> {
+    let name = check_name(fields.name.as_deref().unwrap_or_default())?;
+    let email = optional(fields.email)
+        .map(|e| check_email(&e))
+        .transpose()?;
+    let team = optional(fields.team)
+        .map(|t| check_line("team", &t))
+        .transpose()?;
+    ensure_unique(tx, None, &name, email.as_deref())?;
+    let id = new_id();
+    let now = tx.now_text();
+    tx.conn().execute(
+        "INSERT INTO members (id, name, email, team, author, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
+        rusqlite::params![id, name, email, team, tx.me(), now],
+    )?;
+    get(tx, &id)
+}
+
+/// Changes a member's name, email or team.
+pub fn edit(tx: &Tx<'_>, member: &Member, fields: Fields) -> Result<Member> {
+    let name = match fields.name {
+        Some(name) => check_name(&name)?,
+        None => member.name.clone(),
+    };
+    let email = match fields.email {
+        Some(email) => optional(Some(email)).map(|e| check_email(&e)).transpose()?,
+        None => member.email.clone(),
+    };
+    let team = match fields.team {
+        Some(team) => optional(Some(team))
+            .map(|t| check_line("team", &t))
+            .transpose()?,
+        None => member.team.clone(),
+    };
+    ensure_unique(tx, Some(&member.id), &name, email.as_deref())?;
+    tx.conn().execute(
+        "UPDATE members SET name = ?2, email = ?3, team = ?4, updated_at = ?5 WHERE id = ?1",
+        rusqlite::params![member.id, name, email, team, tx.now_text()],
+    )?;
+    get(tx, &member.id)
+}
+
+/// Archives a member (or brings them back with `archived = false`): they
+/// leave the lists and the picker, their history stays.
+pub fn set_archived(tx: &Tx<'_>, member: &Member, archived: bool) -> Result<Member> {
+    let now = tx.now_text();
+    let archived_at = archived.then_some(now.as_str());
+    tx.conn().execute(
+        "UPDATE members SET archived_at = ?2, updated_at = ?3 WHERE id = ?1",
+        rusqlite::params![member.id, archived_at, now],
+    )?;
+    get(tx, &member.id)
+}
+
+/// The member with this full id.
+pub fn get(tx: &Tx<'_>, id: &str) -> Result<Member> {
+    let sql = format!("SELECT {COLUMNS} FROM members WHERE id = ?1 AND deleted_at IS NULL");
+    let mut stmt = tx.conn().prepare_cached(&sql)?;
+    let member = stmt
+        .query_row([id], from_row)
+        .map_err(|_| Error::input(format!("no member has the id {id}")))?;
+    with_short_id(tx, member)
+}
+
+/// Every member, by name; archived ones only with `include_archived`.
+pub fn list(tx: &Tx<'_>, include_archived: bool) -> Result<Vec<Member>> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM members WHERE deleted_at IS NULL AND (?1 OR archived_at IS NULL)
+         ORDER BY name COLLATE NOCASE, created_at"
+    );
+    let mut stmt = tx.conn().prepare_cached(&sql)?;
+    let rows = stmt.query_map([include_archived], from_row)?;
+    let members = rows.collect::<rusqlite::Result<Vec<_>>>()?;
+    members.into_iter().map(|m| with_short_id(tx, m)).collect()
+}
+
+/// Members whose name, email or team contains `query`, ignoring case.
+pub fn search(tx: &Tx<'_>, query: &str, include_archived: bool) -> Result<Vec<Member>> {
+    let needle = query.trim().to_lowercase();
+    Ok(list(tx, include_archived)?
+        .into_iter()
+        .filter(|m| {
+            [Some(&m.name), m.email.as_ref(), m.team.as_ref()]
+                .into_iter()
+                .flatten()
+                .any(|field| field.to_lowercase().contains(&needle))
+        })
+        .collect())
+}
+
+/// Active members, the most recently coached first, then the others by name:
+/// the order of the `session new` picker.
+pub fn recently_coached_first(tx: &Tx<'_>) -> Result<Vec<Member>> {
+    let mut stmt = tx.conn().prepare_cached(
+        "SELECT m.id, max(s.held_at) AS last FROM members m
+         LEFT JOIN sessions s ON s.member_id = m.id AND s.deleted_at IS NULL
+         WHERE m.deleted_at IS NULL AND m.archived_at IS NULL
+         GROUP BY m.id ORDER BY last IS NULL, last DESC, m.name COLLATE NOCASE",
+    )?;
+    let ids = stmt
+        .query_map([], |r| r.get::<_, String>(0))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    ids.iter().map(|id| get(tx, id)).collect()
+}
+
+/// Finds the member a user means by `query`: an email, a name (ignoring
+/// case; a unique prefix of the name or of one of its words is enough), or
+/// a prefix of the id. Several matches are an error listing them.
+pub fn resolve(tx: &Tx<'_>, query: &str) -> Result<Member> {
+    let wanted = query.trim().to_lowercase();
+    if wanted.is_empty() {
+        return Err(Error::input("no member given").with_hint("name a member, e.g. \"Alex Kim\""));
+    }
+    let everyone = list(tx, true)?;
+    let exact: Vec<&Member> = everyone
+        .iter()
+        .filter(|m| {
+            m.name.to_lowercase() == wanted
+                || m.email.as_deref().map(str::to_lowercase).as_deref() == Some(wanted.as_str())
+        })
+        .collect();
+    if let [one] = exact.as_slice() {
+        return Ok((*one).clone());
+    }
+    let id_prefix = normalize_prefix(&wanted).filter(|p| p.len() >= 4);
+    let matches: Vec<&Member> = everyone
+        .iter()
+        .filter(|m| {
+            let name = m.name.to_lowercase();
+            name.starts_with(&wanted)
+                || name
+                    .split_whitespace()
+                    .any(|word| word.starts_with(&wanted))
+                || id_prefix.as_deref().is_some_and(|p| m.id.starts_with(p))
+        })
+        .collect();
+    // Active members win over archived ones with the same match.
+    let active: Vec<&Member> = matches.iter().copied().filter(|m| !m.archived).collect();
+    let matches = if active.is_empty() { matches } else { active };
+    match matches.as_slice() {
+        [one] => Ok((*one).clone()),
+        [] => Err(not_found(query, &everyone)),
+        many => Err(Error::input(format!(
+            "\"{query}\" matches several members: {}",
+            many.iter()
+                .map(|m| format!("{} ({})", m.name, m.short_id))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))
+        .with_hint("type more of the name, the email, or the id")),
+    }
+}
+
+fn not_found(query: &str, everyone: &[Member]) -> Error {
+    let err = Error::input(format!("no member matches \"{query}\""));
+    let wanted = query.to_lowercase();
+    let closest = everyone
+        .iter()
+        .map(|m| {
+            let name = m.name.to_lowercase();
+            let best_word = name
+                .split_whitespace()
+                .map(|w| strsim::jaro_winkler(&wanted, w))
+                .fold(0.0, f64::max);
+            (strsim::jaro_winkler(&wanted, &name).max(best_word), m)
+        })
+        .max_by(|a, b| a.0.total_cmp(&b.0));
+    match closest {
+        Some((score, m)) if score >= 0.75 => err.with_hint(format!("did you mean \"{}\"?", m.name)),
+        _ if everyone.is_empty() => {
+            err.with_hint("add one with: coach member add \"NAME\" --email EMAIL")
+        }
+        _ => err.with_hint("`coach member list` shows everyone"),
+    }
+}
+
+fn ensure_unique(tx: &Tx<'_>, except: Option<&str>, name: &str, email: Option<&str>) -> Result<()> {
+    for other in list(tx, true)? {
+        if Some(other.id.as_str()) == except {
+            continue;
+        }
+        if other.name.to_lowercase() == name.to_lowercase() {
+            return Err(Error::input(format!(
+                "there is already a member named \"{}\"",
+                other.name
+            ))
+            .with_hint("give a name that tells them apart, e.g. with a last initial"));
+        }
+        if let (Some(a), Some(b)) = (email, other.email.as_deref()) {
+            if a.eq_ignore_ascii_case(b) {
+                return Err(Error::input(format!(
+                    "{} already has the email {b}",
+                    other.name
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn from_row(row: &Row<'_>) -> rusqlite::Result<Member> {
+    Ok(Member {
+        id: row.get(0)?,
+        short_id: String::new(),
+        name: row.get(1)?,
+        email: row.get(2)?,
+        team: row.get(3)?,
+        archived: row.get::<_, Option<String>>(4)?.is_some(),
+        created_at: time_at(row, 5)?,
+        updated_at: time_at(row, 6)?,
+    })
+}
+
+fn with_short_id(tx: &Tx<'_>, mut member: Member) -> Result<Member> {
+    member.short_id = tx.short_id("members", &member.id)?;
+    Ok(member)
+}
+
+fn optional(value: Option<String>) -> Option<String> {
+    value
+        .map(|v| v.trim().to_string())
+        .filter(|v| !v.is_empty())
+}
+
+fn check_name(name: &str) -> Result<String> {
+    let name = check_line("name", name)?;
+    if name.is_empty() {
+        return Err(Error::input("a member needs a name"));
+    }
+    Ok(name)
+}
+
+/// A single line of text without control characters (they could forge
+/// email headers or break a table).
+pub fn check_line(what: &str, text: &str) -> Result<String> {
+    let text = text.trim();
+    if text.chars().any(char::is_control) {
+        return Err(Error::input(format!(
+            "the {what} \"{}\" contains a line break or a control character",
+            text.escape_debug()
+        )));
+    }
+    Ok(text.to_string())
+}
+
+/// Checks the shape of an email address: one `@`, something on both sides,
+/// no spaces or control characters. (Delivery is the only real check.)
+pub fn check_email(email: &str) -> Result<String> {
+    let email = email.trim();
+    let valid = match email.split_once('@') {
+        Some((local, domain)) => {
+            !local.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && !domain.contains('@')
+                && !email
+                    .chars()
+                    .any(|c| c.is_whitespace() || c.is_control() || "<>(),;:\"[]\\".contains(c))
+        }
+        None => false,
+    };
+    if valid {
+        Ok(email.to_string())
+    } else {
+        Err(Error::input(format!(
+            "\"{}\" is not an email address",
+            email.escape_debug()
+        )))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn emails_are_checked_for_shape() {
+        assert!(check_email("alex@example.com").is_ok());
+        for bad in [
+            "alex",
+            "alex@",
+            "@example.com",
+            "a b@example.com",
+            "a@b@c.com",
+            "a@example",
+            "x@y.com\r\nBcc: z@w.com",
+        ] {
+            assert!(check_email(bad).is_err(), "{bad}");
+        }
+    }
+}

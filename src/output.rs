@@ -1,0 +1,137 @@
+//! Printing for people and for scripts: tables, `--json`, `--quiet`, colour.
+
+use std::io::{IsTerminal, Write};
+
+use anstyle::{AnsiColor, Style};
+use serde::Serialize;
+use tabled::builder::Builder;
+use tabled::settings::Style as TableStyle;
+
+use crate::{Error, Result};
+
+/// When to colour output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorChoice {
+    /// Colour when printing to a terminal and NO_COLOR is not set.
+    Auto,
+    Always,
+    Never,
+}
+
+/// Where a command prints, and how.
+#[derive(Debug, Clone)]
+pub struct Output {
+    /// `--json`: print one JSON document.
+    pub json: bool,
+    /// `--quiet`: print only ids, one per line.
+    pub quiet: bool,
+    color: bool,
+    err_color: bool,
+}
+
+/// The style of short ids (like jj: the part that identifies, highlighted).
+pub const ID: Style = AnsiColor::Magenta.on_default().bold();
+/// The style of headings.
+pub const HEADING: Style = Style::new().bold();
+/// The style of secondary text.
+pub const DIM: Style = Style::new().dimmed();
+/// The style of the private marker.
+pub const PRIVATE: Style = AnsiColor::Yellow.on_default().bold();
+
+impl Output {
+    /// Decides colour from `--color`, `NO_COLOR` and whether each stream
+    /// is a terminal.
+    pub fn new(json: bool, quiet: bool, choice: ColorChoice) -> Output {
+        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        let decide = |is_tty: bool| match choice {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => is_tty && !no_color,
+        };
+        Output {
+            json,
+            quiet,
+            color: decide(std::io::stdout().is_terminal()),
+            err_color: decide(std::io::stderr().is_terminal()),
+        }
+    }
+
+    /// Whether the output is for people (neither `--json` nor `--quiet`).
+    pub fn human(&self) -> bool {
+        !self.json && !self.quiet
+    }
+
+    /// `text` in `style` when colouring.
+    pub fn paint(&self, text: &str, style: Style) -> String {
+        if self.color {
+            format!("{style}{text}{style:#}")
+        } else {
+            text.to_string()
+        }
+    }
+
+    /// Prints `text` and a newline on standard output.
+    pub fn line(&self, text: impl AsRef<str>) -> Result<()> {
+        let mut stdout = std::io::stdout().lock();
+        writeln!(stdout, "{}", text.as_ref()).map_err(|e| Error::io("cannot write the output", e))
+    }
+
+    /// Prints `value` as pretty JSON.
+    pub fn print_json<T: Serialize + ?Sized>(&self, value: &T) -> Result<()> {
+        self.line(serde_json::to_string_pretty(value)?)
+    }
+
+    /// Prints one id per line.
+    pub fn print_ids<'a>(&self, ids: impl IntoIterator<Item = &'a str>) -> Result<()> {
+        let mut text = String::new();
+        for id in ids {
+            text.push_str(id);
+            text.push('\n');
+        }
+        let mut stdout = std::io::stdout().lock();
+        stdout
+            .write_all(text.as_bytes())
+            .map_err(|e| Error::io("cannot write the output", e))
+    }
+
+    /// Prints a table with a header row; an empty list prints `empty`
+    /// (to standard error, so a pipe sees nothing).
+    pub fn print_table(&self, header: &[&str], rows: Vec<Vec<String>>, empty: &str) -> Result<()> {
+        if rows.is_empty() {
+            eprintln!("{empty}");
+            return Ok(());
+        }
+        let mut builder = Builder::default();
+        builder.push_record(header.iter().map(|h| h.to_string()));
+        for row in rows {
+            builder.push_record(row);
+        }
+        let mut table = builder.build();
+        table.with(TableStyle::blank());
+        self.line(table.to_string())
+    }
+
+    /// Prints an error (and its hint) on standard error.
+    pub fn report(&self, err: &Error) {
+        let paint = |text: &str, style: Style| {
+            if self.err_color {
+                format!("{style}{text}{style:#}")
+            } else {
+                text.to_string()
+            }
+        };
+        let mut stderr = std::io::stderr().lock();
+        let label = paint("error:", AnsiColor::Red.on_default().bold());
+        let _ = writeln!(stderr, "{label} {}", err.message());
+        if let Some(hint) = err.hint() {
+            let label = paint("hint:", AnsiColor::Cyan.on_default().bold());
+            let _ = writeln!(stderr, "{label} {hint}");
+        }
+    }
+
+    /// Prints a remark for people on standard error (never mixed into
+    /// what a script reads from standard output).
+    pub fn note(&self, text: impl AsRef<str>) {
+        let _ = writeln!(std::io::stderr().lock(), "{}", text.as_ref());
+    }
+}

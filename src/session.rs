@@ -1,0 +1,279 @@
+//! 1:1 sessions: one conversation between the coach and a team member.
+
+use chrono::{DateTime, Utc};
+use rusqlite::{OptionalExtension, Row};
+use serde::Serialize;
+
+use crate::member::{self, check_line, Member};
+use crate::store::{new_id, normalize_prefix, time_at, Tx};
+use crate::{config, when, Error, Result};
+
+/// A session, as lists and shows present it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Session {
+    pub id: String,
+    pub short_id: String,
+    pub title: String,
+    /// When the 1:1 is (or was) held.
+    pub date: DateTime<Utc>,
+    pub status: Status,
+    pub member: MemberRef,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// The member a session is with.
+#[derive(Debug, Clone, Serialize)]
+pub struct MemberRef {
+    pub id: String,
+    pub name: String,
+    pub email: Option<String>,
+}
+
+/// How far a session has been shared.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Status {
+    Draft,
+    AgendaShared,
+    RecapSent,
+}
+
+impl Status {
+    fn from_db(text: &str) -> Status {
+        match text {
+            "agenda-shared" => Status::AgendaShared,
+            "recap-sent" => Status::RecapSent,
+            _ => Status::Draft,
+        }
+    }
+
+    /// The stored (and printed) word.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Draft => "draft",
+            Status::AgendaShared => "agenda-shared",
+            Status::RecapSent => "recap-sent",
+        }
+    }
+}
+
+/// Which sessions `session list` shows.
+#[derive(Debug, Default, Clone)]
+pub struct Filter {
+    pub member_id: Option<String>,
+    pub since: Option<DateTime<Utc>>,
+    pub limit: Option<usize>,
+}
+
+const SELECT: &str = "SELECT s.id, s.title, s.held_at, s.status, s.created_at, s.updated_at,
+            m.id, m.name, m.email
+     FROM sessions s JOIN members m ON m.id = s.member_id";
+
+/// The state key of the current session.
+const CURRENT: &str = "session.current";
+
+/// Creates a session with `member` and makes it the current session.
+pub fn create(
+    tx: &Tx<'_>,
+    member: &Member,
+    title: Option<&str>,
+    date: Option<DateTime<Utc>>,
+) -> Result<Session> {
+    if member.archived {
+        return Err(
+            Error::input(format!("{} is archived", member.name)).with_hint(format!(
+                "bring them back with: coach member archive --undo \"{}\"",
+                member.name
+            )),
+        );
+    }
+    let title = match title {
+        Some(title) => check_title(title)?,
+        None => config::get(tx, "session.default-title")?.unwrap_or_else(|| "1:1".into()),
+    };
+    let id = new_id();
+    let now = tx.now_text();
+    let held_at = when::to_storage(date.unwrap_or_else(|| tx.now()));
+    tx.conn().execute(
+        "INSERT INTO sessions (id, member_id, title, held_at, author, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
+        rusqlite::params![id, member.id, title, held_at, tx.me(), now],
+    )?;
+    tx.set_state(CURRENT, Some(&id))?;
+    get(tx, &id)
+}
+
+/// The session with this full id.
+pub fn get(tx: &Tx<'_>, id: &str) -> Result<Session> {
+    let sql = format!("{SELECT} WHERE s.id = ?1 AND s.deleted_at IS NULL");
+    let mut stmt = tx.conn().prepare_cached(&sql)?;
+    let session = stmt
+        .query_row([id], from_row)
+        .optional()?
+        .ok_or_else(|| Error::input(format!("no session has the id {id}")))?;
+    with_short_id(tx, session)
+}
+
+/// The session whose id starts with `query`.
+pub fn resolve(tx: &Tx<'_>, query: &str) -> Result<Session> {
+    let prefix = normalize_prefix(query).ok_or_else(|| {
+        Error::input(format!("\"{query}\" is not a session id"))
+            .with_hint("`coach session list` shows the ids")
+    })?;
+    let ids = tx.ids_with_prefix("sessions", &prefix, 10)?;
+    match ids.as_slice() {
+        [id] => get(tx, id),
+        [] => Err(
+            Error::input(format!("no session has an id starting with \"{query}\""))
+                .with_hint("`coach session list` shows the ids"),
+        ),
+        many => {
+            let sessions = many
+                .iter()
+                .map(|id| get(tx, id))
+                .collect::<Result<Vec<_>>>()?;
+            Err(Error::input(format!(
+                "\"{query}\" matches several sessions: {}",
+                sessions
+                    .iter()
+                    .map(|s| format!(
+                        "{} ({}, {})",
+                        s.short_id,
+                        s.title,
+                        when::display_local_date(s.date)
+                    ))
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            ))
+            .with_hint("type more of the id"))
+        }
+    }
+}
+
+/// The current session, if there is one.
+pub fn current(tx: &Tx<'_>) -> Result<Option<Session>> {
+    match tx.state(CURRENT)? {
+        Some(id) => match get(tx, &id) {
+            Ok(session) => Ok(Some(session)),
+            Err(_) => Ok(None),
+        },
+        None => Ok(None),
+    }
+}
+
+/// The session named by `explicit`, else the current session, else an
+/// error that says how to get one.
+pub fn explicit_or_current(tx: &Tx<'_>, explicit: Option<&str>) -> Result<Session> {
+    match explicit {
+        Some(query) => resolve(tx, query),
+        None => current(tx)?.ok_or_else(|| {
+            Error::input("there is no current session")
+                .with_hint("start one with `coach session new MEMBER`, pick one with `coach session use SESSION`, or pass --session")
+        }),
+    }
+}
+
+/// Makes `session` the current session.
+pub fn set_current(tx: &Tx<'_>, session: &Session) -> Result<()> {
+    tx.set_state(CURRENT, Some(&session.id))
+}
+
+/// Sessions, newest first.
+pub fn list(tx: &Tx<'_>, filter: &Filter) -> Result<Vec<Session>> {
+    let since = filter.since.map(when::to_storage);
+    let limit = filter
+        .limit
+        .map_or(-1, |n| i64::try_from(n).unwrap_or(i64::MAX));
+    let sql = format!(
+        "{SELECT} WHERE s.deleted_at IS NULL
+           AND (?1 IS NULL OR s.member_id = ?1)
+           AND (?2 IS NULL OR s.held_at >= ?2)
+         ORDER BY s.held_at DESC, s.id LIMIT ?3"
+    );
+    let mut stmt = tx.conn().prepare_cached(&sql)?;
+    let rows = stmt.query_map(rusqlite::params![filter.member_id, since, limit], from_row)?;
+    let sessions = rows.collect::<rusqlite::Result<Vec<_>>>()?;
+    sessions.into_iter().map(|s| with_short_id(tx, s)).collect()
+}
+
+/// The member's most recent session, if any.
+pub fn latest_of(tx: &Tx<'_>, member: &Member) -> Result<Option<Session>> {
+    let filter = Filter {
+        member_id: Some(member.id.clone()),
+        limit: Some(1),
+        ..Filter::default()
+    };
+    Ok(list(tx, &filter)?.into_iter().next())
+}
+
+/// Changes a session's title or date.
+pub fn edit(
+    tx: &Tx<'_>,
+    session: &Session,
+    title: Option<&str>,
+    date: Option<DateTime<Utc>>,
+) -> Result<Session> {
+    let title = title
+        .map(check_title)
+        .transpose()?
+        .unwrap_or_else(|| session.title.clone());
+    let held_at = when::to_storage(date.unwrap_or(session.date));
+    tx.conn().execute(
+        "UPDATE sessions SET title = ?2, held_at = ?3, updated_at = ?4 WHERE id = ?1",
+        rusqlite::params![session.id, title, held_at, tx.now_text()],
+    )?;
+    get(tx, &session.id)
+}
+
+/// Deletes a session, leaving a tombstone; it stops being current.
+pub fn delete(tx: &Tx<'_>, session: &Session) -> Result<()> {
+    let now = tx.now_text();
+    tx.conn().execute(
+        "UPDATE sessions SET deleted_at = ?2, updated_at = ?2 WHERE id = ?1",
+        rusqlite::params![session.id, now],
+    )?;
+    if tx.state(CURRENT)?.as_deref() == Some(session.id.as_str()) {
+        tx.set_state(CURRENT, None)?;
+    }
+    Ok(())
+}
+
+/// The member a session is with, in full.
+pub fn member_of(tx: &Tx<'_>, session: &Session) -> Result<Member> {
+    member::get(tx, &session.member.id)
+}
+
+fn check_title(title: &str) -> Result<String> {
+    let title = check_line("title", title)?;
+    if title.is_empty() {
+        return Err(Error::input("a session title cannot be empty")
+            .with_hint("name the kind of conversation, e.g. \"Weekly check-in\""));
+    }
+    if title.chars().count() > 200 {
+        return Err(Error::input("a session title is at most 200 characters"));
+    }
+    Ok(title)
+}
+
+fn from_row(row: &Row<'_>) -> rusqlite::Result<Session> {
+    Ok(Session {
+        id: row.get(0)?,
+        short_id: String::new(),
+        title: row.get(1)?,
+        date: time_at(row, 2)?,
+        status: Status::from_db(&row.get::<_, String>(3)?),
+        created_at: time_at(row, 4)?,
+        updated_at: time_at(row, 5)?,
+        member: MemberRef {
+            id: row.get(6)?,
+            name: row.get(7)?,
+            email: row.get(8)?,
+        },
+    })
+}
+
+fn with_short_id(tx: &Tx<'_>, mut session: Session) -> Result<Session> {
+    session.short_id = tx.short_id("sessions", &session.id)?;
+    Ok(session)
+}

@@ -1,0 +1,370 @@
+//! The store: one SQLite file per user, owned by [`Store`].
+//!
+//! [`Store`] owns the connection and the schema migrations. Every command
+//! runs inside exactly one transaction, handed out as a [`Tx`]:
+//! [`Store::write`] begins it IMMEDIATE (two processes queue on the lock
+//! instead of failing half-way) and commits only if the command succeeded;
+//! [`Store::read`] begins a deferred transaction that is never committed, so
+//! a read cannot change the file.
+
+mod ids;
+
+use std::fs;
+use std::io::ErrorKind as IoKind;
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior};
+
+pub use ids::{new_id, normalize_prefix};
+
+use crate::{when, Error, Result};
+
+/// Schema migrations, in order. Append only: never edit a released one.
+/// The database's `PRAGMA user_version` is the number applied so far.
+const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_core.sql")];
+
+/// How long a command waits for another process's write to finish.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The user's database.
+#[derive(Debug)]
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+/// One transaction: everything a command reads or writes goes through it.
+///
+/// It carries the command's clock (`now`, one instant for the whole
+/// command) and the id of the database's owner (`me`), the author of what
+/// the coach writes.
+pub struct Tx<'c> {
+    tx: rusqlite::Transaction<'c>,
+    now: DateTime<Utc>,
+    me: String,
+}
+
+impl Store {
+    /// The default database path: `coach.db` in the platform's data folder
+    /// (`~/.local/share/coach/coach.db` on Linux).
+    pub fn default_path() -> Result<PathBuf> {
+        directories::ProjectDirs::from("", "", "coach")
+            .map(|dirs| dirs.data_dir().join("coach.db"))
+            .ok_or_else(|| {
+                Error::database("cannot find a home folder for the database")
+                    .with_hint("set COACH_DB or pass --db PATH")
+            })
+    }
+
+    /// Opens the database at `path`, creating it (0600) on first use, and
+    /// brings its schema up to date.
+    ///
+    /// `create_folder` creates the missing folders above the file (0700);
+    /// it is meant for the default location. For a path the user chose, the
+    /// folder must exist, as for any file a command is asked to write.
+    pub fn open(path: &Path, create_folder: bool) -> Result<Store> {
+        create_file(path, create_folder)?;
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn =
+            Connection::open_with_flags(path, flags).map_err(|e| Error::database_at(path, e))?;
+        let mut store = Store {
+            conn,
+            path: path.to_path_buf(),
+        };
+        store.configure().map_err(|e| store.unavailable(e))?;
+        store.migrate()?;
+        Ok(store)
+    }
+
+    /// Where the database file is.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The folder beside the database where coach keeps files of its own
+    /// (`attachments/`, `outbox/`): the database's folder.
+    pub fn folder(&self) -> &Path {
+        self.path.parent().unwrap_or(Path::new("."))
+    }
+
+    /// Runs `f` in a transaction that only reads: it is rolled back, never
+    /// committed, so the file is left exactly as it was.
+    pub fn read<T>(&mut self, f: impl FnOnce(&Tx<'_>) -> Result<T>) -> Result<T> {
+        let tx = self.begin(TransactionBehavior::Deferred)?;
+        f(&tx)
+    }
+
+    /// Runs `f` in a write transaction, begun IMMEDIATE, committed only if
+    /// `f` succeeds: the command changes everything it says or nothing.
+    pub fn write<T>(&mut self, f: impl FnOnce(&Tx<'_>) -> Result<T>) -> Result<T> {
+        let tx = self.begin(TransactionBehavior::Immediate)?;
+        let value = f(&tx)?;
+        tx.tx.commit()?;
+        Ok(value)
+    }
+
+    /// The underlying connection, for the online backup API.
+    pub fn connection(&self) -> &Connection {
+        &self.conn
+    }
+
+    fn begin(&mut self, behavior: TransactionBehavior) -> Result<Tx<'_>> {
+        let path = self.path.clone();
+        let tx = self
+            .conn
+            .transaction_with_behavior(behavior)
+            .map_err(|e| busy_or(&path, e))?;
+        let me: String = tx
+            .query_row("SELECT value FROM state WHERE key = 'user.id'", [], |r| {
+                r.get(0)
+            })
+            .map_err(|e| busy_or(&path, e))?;
+        Ok(Tx {
+            tx,
+            now: Utc::now(),
+            me,
+        })
+    }
+
+    fn configure(&self) -> rusqlite::Result<()> {
+        self.conn.busy_timeout(BUSY_TIMEOUT)?;
+        self.conn.pragma_update(None, "foreign_keys", true)?;
+        // A durable commit in WAL mode needs a sync of the WAL only.
+        self.conn.pragma_update(None, "synchronous", "NORMAL")?;
+        Ok(())
+    }
+
+    fn unavailable(&self, err: rusqlite::Error) -> Error {
+        Error::database_at(&self.path, err)
+    }
+
+    fn schema_version(&self) -> rusqlite::Result<usize> {
+        self.conn
+            .pragma_query_value(None, "user_version", |row| row.get::<_, i64>(0))
+            .map(|v| usize::try_from(v).unwrap_or(usize::MAX))
+    }
+
+    /// Applies the migrations this file lacks, each in its own IMMEDIATE
+    /// transaction. Refuses, without writing, a file from a newer coach.
+    /// On an up-to-date file this only reads one pragma.
+    fn migrate(&mut self) -> Result<()> {
+        let version = self.schema_version().map_err(|e| self.unavailable(e))?;
+        if version > MIGRATIONS.len() {
+            return Err(too_new(&self.path, version));
+        }
+        if version == MIGRATIONS.len() {
+            return Ok(());
+        }
+        // WAL lets a cron job read while a coach writes. It is a property
+        // of the file, set once, and cannot be set inside a transaction.
+        self.conn
+            .pragma_update_and_check(None, "journal_mode", "wal", |_| Ok(()))
+            .map_err(|e| self.unavailable(e))?;
+        let path = self.path.clone();
+        for (index, sql) in MIGRATIONS.iter().enumerate() {
+            let tx = self
+                .conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)
+                .map_err(|e| busy_or(&path, e))?;
+            // Another process may have migrated while we waited for the lock.
+            let applied: i64 = tx.pragma_query_value(None, "user_version", |r| r.get(0))?;
+            let applied = usize::try_from(applied).unwrap_or(usize::MAX);
+            if applied > MIGRATIONS.len() {
+                return Err(too_new(&path, applied));
+            }
+            if applied > index {
+                continue;
+            }
+            tx.execute_batch(sql)?;
+            if index == 0 {
+                tx.execute(
+                    "INSERT INTO state (key, value) VALUES ('user.id', ?1)",
+                    [new_id()],
+                )?;
+            }
+            tx.pragma_update(None, "user_version", (index + 1) as i64)?;
+            tx.commit()?;
+        }
+        Ok(())
+    }
+}
+
+impl<'c> Tx<'c> {
+    /// The instant this command runs at.
+    pub fn now(&self) -> DateTime<Utc> {
+        self.now
+    }
+
+    /// `now` in the storage form.
+    pub fn now_text(&self) -> String {
+        when::to_storage(self.now)
+    }
+
+    /// The id of the database's owner: the coach.
+    pub fn me(&self) -> &str {
+        &self.me
+    }
+
+    /// The connection, for the queries of each area of the domain.
+    pub fn conn(&self) -> &Connection {
+        &self.tx
+    }
+
+    /// The shortest unique prefix (at least 4 characters) of `id` among the
+    /// ids of `table`.
+    pub fn short_id(&self, table: &'static str, id: &str) -> Result<String> {
+        ids::short_id(&self.tx, table, id)
+    }
+
+    /// The ids in `table` that start with `prefix` (already normalized),
+    /// at most `limit` of them, tombstones excluded.
+    pub fn ids_with_prefix(
+        &self,
+        table: &'static str,
+        prefix: &str,
+        limit: usize,
+    ) -> Result<Vec<String>> {
+        ids::with_prefix(&self.tx, table, prefix, limit)
+    }
+
+    /// A value from the local state table.
+    pub fn state(&self, key: &str) -> Result<Option<String>> {
+        let mut stmt = self
+            .tx
+            .prepare_cached("SELECT value FROM state WHERE key = ?1")?;
+        Ok(stmt.query_row([key], |r| r.get(0)).optional()?)
+    }
+
+    /// Sets (or, with `None`, removes) a value of the local state table.
+    pub fn set_state(&self, key: &str, value: Option<&str>) -> Result<()> {
+        match value {
+            Some(value) => self.tx.execute(
+                "INSERT INTO state (key, value) VALUES (?1, ?2)
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                [key, value],
+            )?,
+            None => self.tx.execute("DELETE FROM state WHERE key = ?1", [key])?,
+        };
+        Ok(())
+    }
+}
+
+/// Reads the timestamp in column `i` of a row.
+pub fn time_at(row: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<DateTime<Utc>> {
+    let text: String = row.get(i)?;
+    when::from_storage(&text).map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e))
+    })
+}
+
+/// Reads the optional timestamp in column `i` of a row.
+pub fn opt_time_at(row: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<Option<DateTime<Utc>>> {
+    match row.get::<_, Option<String>>(i)? {
+        Some(_) => time_at(row, i).map(Some),
+        None => Ok(None),
+    }
+}
+
+/// Creates the database file (0600) and, if asked, its folders (0700).
+/// Creating the file ourselves, before SQLite does, is what makes its mode
+/// owner-only; SQLite gives the `-wal` and `-shm` files the same mode.
+fn create_file(path: &Path, create_folder: bool) -> Result<()> {
+    let folder = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    if create_folder && !folder.exists() {
+        fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(folder)
+            .map_err(|e| cannot_create(path, e))?;
+    }
+    match fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+    {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == IoKind::AlreadyExists => Ok(()),
+        Err(e) if e.kind() == IoKind::NotFound && !folder.is_dir() => {
+            Err(Error::database(format!(
+                "cannot create the database {}: the folder {} does not exist",
+                path.display(),
+                folder.display()
+            ))
+            .with_hint("create the folder first, or choose another --db PATH / COACH_DB"))
+        }
+        Err(e) => Err(cannot_create(path, e)),
+    }
+}
+
+fn cannot_create(path: &Path, err: std::io::Error) -> Error {
+    let reason = match err.kind() {
+        IoKind::PermissionDenied | IoKind::ReadOnlyFilesystem | IoKind::NotFound => {
+            "its folder is read-only".to_string()
+        }
+        IoKind::NotADirectory => "part of its path is a file, not a folder".to_string(),
+        _ => Error::io("", err)
+            .message()
+            .trim_start_matches(": ")
+            .to_string(),
+    };
+    Error::database(format!(
+        "cannot create the database {}: {reason}",
+        path.display()
+    ))
+    .with_hint("choose a writable place with --db PATH or COACH_DB")
+}
+
+fn too_new(path: &Path, version: usize) -> Error {
+    Error::database(format!(
+        "the database {} was written by a newer coach (schema version {version}; this coach knows up to {})",
+        path.display(),
+        MIGRATIONS.len()
+    ))
+    .with_hint("upgrade coach to use this file; it was not changed")
+}
+
+fn busy_or(path: &Path, err: rusqlite::Error) -> Error {
+    match err.sqlite_error_code() {
+        Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => {
+            Error::from(err)
+        }
+        _ => Error::database_at(path, err),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_new_database_gets_every_migration_and_an_owner() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("coach.db");
+        let mut store = Store::open(&path, false).expect("open");
+        assert_eq!(store.schema_version().expect("version"), MIGRATIONS.len());
+        let me = store.read(|tx| Ok(tx.me().to_string())).expect("read");
+        assert_eq!(me.len(), 32);
+        // Opening again keeps the same owner.
+        let mut again = Store::open(&path, false).expect("reopen");
+        assert_eq!(again.read(|tx| Ok(tx.me().to_string())).expect("read"), me);
+    }
+
+    #[test]
+    fn a_failed_write_changes_nothing() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut store = Store::open(&dir.path().join("coach.db"), false).expect("open");
+        let result: Result<()> = store.write(|tx| {
+            tx.set_state("probe", Some("1"))?;
+            Err(Error::input("stop half-way"))
+        });
+        assert!(result.is_err());
+        assert_eq!(store.read(|tx| tx.state("probe")).expect("read"), None);
+    }
+}

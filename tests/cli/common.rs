@@ -1,0 +1,180 @@
+//! The test environment: a real database file in a temporary folder, and
+//! the real `coach` binary pointed at it.
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use assert_cmd::Command;
+use tempfile::TempDir;
+
+/// One user's world: a temporary folder holding their database.
+pub(crate) struct Env {
+    pub(crate) dir: TempDir,
+    pub(crate) db: PathBuf,
+}
+
+impl Env {
+    /// An empty world: no database yet.
+    pub(crate) fn new() -> Env {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let db = dir.path().join("coach.db");
+        Env { dir, db }
+    }
+
+    /// A world where the coach has run `coach init`.
+    pub(crate) fn initialized() -> Env {
+        let env = Env::new();
+        env.ok(["init", "--name", "Sam Lee", "--email", "sam@example.com"]);
+        env
+    }
+
+    /// A world with a coach and two team members.
+    pub(crate) fn with_team() -> Env {
+        let env = Env::initialized();
+        env.ok([
+            "member",
+            "add",
+            "Alex Kim",
+            "--email",
+            "alex@example.com",
+            "--team",
+            "Support",
+        ]);
+        env.ok([
+            "member",
+            "add",
+            "Jordan Park",
+            "--email",
+            "jordan@example.com",
+            "--team",
+            "Billing",
+        ]);
+        env
+    }
+
+    /// `coach ARGS` against this world's database, with no terminal, a
+    /// fixed time zone and no colours.
+    pub(crate) fn coach<I, S>(&self, args: I) -> Command
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<std::ffi::OsStr>,
+    {
+        let mut cmd = Command::cargo_bin("coach").expect("the coach binary");
+        cmd.env("COACH_DB", &self.db)
+            .env("TZ", "UTC")
+            .env("NO_COLOR", "1")
+            .env_remove("VISUAL")
+            .env_remove("EDITOR")
+            .env_remove("COACH_SMTP_PASSWORD")
+            .current_dir(self.dir.path())
+            .args(args);
+        cmd
+    }
+
+    /// Runs `coach ARGS`, expects success, returns standard output.
+    pub(crate) fn ok<I, S>(&self, args: I) -> String
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<std::ffi::OsStr>,
+    {
+        let output = self
+            .coach(args)
+            .write_stdin("")
+            .output()
+            .expect("run coach");
+        assert!(
+            output.status.success(),
+            "coach failed ({}):\n{}",
+            output.status,
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8(output.stdout).expect("utf-8 output")
+    }
+
+    /// Runs `coach ARGS` with `--json` and parses what it prints.
+    pub(crate) fn json<I, S>(&self, args: I) -> serde_json::Value
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<std::ffi::OsStr>,
+    {
+        let mut cmd = self.coach(args);
+        cmd.arg("--json");
+        let output = cmd.write_stdin("").output().expect("run coach");
+        assert!(
+            output.status.success(),
+            "coach --json failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        serde_json::from_slice(&output.stdout).expect("valid JSON")
+    }
+
+    /// Runs `coach ARGS`, expects it to fail with `code`, and checks that
+    /// the error is one line (plus an optional hint) and that the database
+    /// file was left exactly as it was. Returns standard error.
+    pub(crate) fn fails<I, S>(&self, code: i32, args: I) -> String
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<std::ffi::OsStr>,
+    {
+        let before = snapshot(&self.db);
+        let output = self
+            .coach(args)
+            .write_stdin("")
+            .output()
+            .expect("run coach");
+        assert_failed(&output, code);
+        assert_eq!(
+            snapshot(&self.db),
+            before,
+            "a failed command changed the database"
+        );
+        String::from_utf8(output.stderr).expect("utf-8 errors")
+    }
+
+    /// The current session's id, in full.
+    pub(crate) fn current_session(&self) -> String {
+        self.json(["session", "show"])["id"]
+            .as_str()
+            .expect("id")
+            .to_string()
+    }
+}
+
+/// Checks a failure: exit `code`, an `error:` line, at most a `hint:` line
+/// after it, and no Rust panic or debug output.
+pub(crate) fn assert_failed(output: &Output, code: i32) {
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(
+        output.status.code(),
+        Some(code),
+        "exit code; stderr:\n{stderr}"
+    );
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert!(!lines.is_empty(), "an error message is printed");
+    if code != 2 || lines[0].starts_with("error: ") {
+        assert!(
+            lines[0].starts_with("error: "),
+            "first line is the error: {stderr}"
+        );
+    }
+    assert!(!stderr.contains("panicked"), "no panic: {stderr}");
+    assert!(!stderr.contains("RUST_BACKTRACE"), "no panic: {stderr}");
+    if code != 2 {
+        assert!(lines.len() <= 2, "one line and a hint at most: {stderr}");
+        if lines.len() == 2 {
+            assert!(
+                lines[1].starts_with("hint: "),
+                "second line is a hint: {stderr}"
+            );
+        }
+    }
+}
+
+/// The bytes of a database file and its WAL, to compare before and after.
+pub(crate) fn snapshot(db: &Path) -> Vec<Option<Vec<u8>>> {
+    let wal = db.with_extension("db-wal");
+    [db.to_path_buf(), wal]
+        .iter()
+        .map(|p| std::fs::read(p).ok())
+        .collect()
+}
