@@ -39,6 +39,10 @@ pub struct Note {
     pub id: String,
     pub short_id: String,
     pub session_id: String,
+    /// For a dedicated note, the item of the session it is about (a
+    /// metric, feedback item, QA review or attachment); `None` for the
+    /// shared notes block.
+    pub item_id: Option<String>,
     /// Markdown.
     pub body: String,
     pub visibility: Visibility,
@@ -68,17 +72,19 @@ pub enum Role {
 const MAX_BODY: usize = 1 << 20;
 
 const SELECT: &str = "SELECT n.id, n.session_id, n.body, n.visibility, n.author, m.name,
-            n.created_at, n.updated_at
+            n.created_at, n.updated_at, n.item_id
      FROM notes n LEFT JOIN members m ON m.id = n.author";
 
 /// Adds a note to `session`, written by the coach or, with `by`, by the
-/// session's member (a topic they brought).
+/// session's member (a topic they brought). With `item_id`, the note is
+/// dedicated to that item of the session (the caller checks it is one).
 pub fn add(
     tx: &Tx<'_>,
     session: &Session,
     body: &str,
     visibility: Visibility,
     by: Option<&Member>,
+    item_id: Option<&str>,
 ) -> Result<Note> {
     let body = check_body(body)?;
     let author = match by {
@@ -100,33 +106,50 @@ pub fn add(
     };
     let id = new_id();
     tx.conn().execute(
-        "INSERT INTO notes (id, session_id, body, visibility, author, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
+        "INSERT INTO notes (id, session_id, body, visibility, author, created_at, updated_at, item_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, ?7)",
         rusqlite::params![
             id,
             session.id,
             body,
             visibility.as_str(),
             author,
-            tx.now_text()
+            tx.now_text(),
+            item_id
         ],
     )?;
     get(tx, &id)
 }
 
-/// The notes of a session that `audience` may see, oldest first.
+/// The notes of a session's shared notes block (not dedicated to an item)
+/// that `audience` may see, oldest first.
 ///
 /// For the member, private notes are excluded by the query itself: they are
 /// never even read into memory on that path.
 pub fn list(tx: &Tx<'_>, session_id: &str, audience: Audience) -> Result<Vec<Note>> {
     let sql = format!(
-        "{SELECT} WHERE n.session_id = ?1 AND n.deleted_at IS NULL
+        "{SELECT} WHERE n.session_id = ?1 AND n.item_id IS NULL AND n.deleted_at IS NULL
            AND (?2 OR n.visibility = 'shared')
          ORDER BY n.created_at, n.id"
     );
-    let mut stmt = tx.conn().prepare_cached(&sql)?;
+    query(tx, &sql, session_id, audience)
+}
+
+/// The notes dedicated to one item that `audience` may see, oldest first.
+/// Private ones are excluded by the query for the member, as in [`list`].
+pub fn for_item(tx: &Tx<'_>, item_id: &str, audience: Audience) -> Result<Vec<Note>> {
+    let sql = format!(
+        "{SELECT} WHERE n.item_id = ?1 AND n.deleted_at IS NULL
+           AND (?2 OR n.visibility = 'shared')
+         ORDER BY n.created_at, n.id"
+    );
+    query(tx, &sql, item_id, audience)
+}
+
+fn query(tx: &Tx<'_>, sql: &str, key: &str, audience: Audience) -> Result<Vec<Note>> {
+    let mut stmt = tx.conn().prepare_cached(sql)?;
     let owner = audience == Audience::Owner;
-    let rows = stmt.query_map(rusqlite::params![session_id, owner], from_row)?;
+    let rows = stmt.query_map(rusqlite::params![key, owner], from_row)?;
     let notes = rows.collect::<rusqlite::Result<Vec<_>>>()?;
     notes.into_iter().map(|n| finish(tx, n)).collect()
 }
@@ -207,6 +230,7 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<Note> {
         id: row.get(0)?,
         short_id: String::new(),
         session_id: row.get(1)?,
+        item_id: row.get(8)?,
         body: row.get(2)?,
         visibility,
         author: Author {

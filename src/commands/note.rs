@@ -119,7 +119,7 @@ fn add(ctx: &Ctx, args: AddArgs) -> Result<()> {
             .as_deref()
             .map(|m| member::resolve(tx, m))
             .transpose()?;
-        note::add(tx, &session, &body, visibility, by.as_ref())
+        note::add(tx, &session, &body, visibility, by.as_ref(), None)
     })?;
     print_one(ctx, &note, "Added")
 }

@@ -24,7 +24,10 @@ use crate::{when, Error, Result};
 
 /// Schema migrations, in order. Append only: never edit a released one.
 /// The database's `PRAGMA user_version` is the number applied so far.
-const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_core.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/0001_core.sql"),
+    include_str!("migrations/0002_content.sql"),
+];
 
 /// How long a command waits for another process's write to finish.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
