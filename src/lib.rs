@@ -3,10 +3,12 @@
 //! The library holds all the logic; `src/main.rs` only parses the command
 //! line and maps errors to exit codes. See ARCHITECTURE.md for the map.
 
+pub mod backup;
 pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod error;
+pub mod generate;
 pub mod mail;
 pub mod member;
 pub mod note;

@@ -14,7 +14,9 @@ use crate::{Error, Result};
 pub enum ColorChoice {
     /// Colour when printing to a terminal and NO_COLOR is not set.
     Auto,
+    /// Always colour, even in a pipe
     Always,
+    /// Never colour
     Never,
 }
 

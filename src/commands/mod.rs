@@ -1,6 +1,8 @@
 //! The command tree: one file per command, one `...Args` struct and one
 //! `run` function each. This module only dispatches.
 
+mod backup;
+mod completions;
 mod config;
 mod init;
 mod member;
@@ -28,6 +30,8 @@ pub enum Command {
     Session(session::SessionCommand),
     #[command(subcommand)]
     Note(note::NoteCommand),
+    Backup(backup::BackupArgs),
+    Completions(completions::CompletionsArgs),
 }
 
 /// What every command gets: where to print, whether it may ask, and the way
@@ -61,5 +65,7 @@ pub fn run(ctx: &Ctx, command: Command) -> Result<()> {
         Command::Member(command) => member::run(ctx, command),
         Command::Session(command) => session::run(ctx, command),
         Command::Note(command) => note::run(ctx, command),
+        Command::Backup(args) => backup::run(ctx, args),
+        Command::Completions(args) => completions::run(ctx, args),
     }
 }

@@ -1,0 +1,1 @@
+complete --keep-order --exclusive --command coach --arguments "(COMPLETE=fish coach -- (commandline --current-process --tokenize --cut-at-cursor) (commandline --current-token))"
