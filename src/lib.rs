@@ -6,6 +6,7 @@
 pub mod backup;
 pub mod cli;
 pub mod commands;
+pub mod complete;
 pub mod config;
 pub mod error;
 pub mod generate;

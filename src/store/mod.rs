@@ -82,6 +82,29 @@ impl Store {
         Ok(store)
     }
 
+    /// Opens an existing, up-to-date database for reading only: no file is
+    /// created and nothing is migrated. For shell completion, which must be
+    /// quick and must never change anything.
+    pub fn open_read_only(path: &Path) -> Result<Store> {
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn =
+            Connection::open_with_flags(path, flags).map_err(|e| Error::database_at(path, e))?;
+        let store = Store {
+            conn,
+            path: path.to_path_buf(),
+        };
+        store.configure().map_err(|e| store.unavailable(e))?;
+        let version = store.schema_version().map_err(|e| store.unavailable(e))?;
+        if version != MIGRATIONS.len() {
+            return Err(Error::database(format!(
+                "the database {} is at schema version {version}, not {}",
+                path.display(),
+                MIGRATIONS.len()
+            )));
+        }
+        Ok(store)
+    }
+
     /// Where the database file is.
     pub fn path(&self) -> &Path {
         &self.path
