@@ -48,6 +48,7 @@ pub struct Tx<'c> {
     tx: rusqlite::Transaction<'c>,
     now: DateTime<Utc>,
     me: String,
+    folder: &'c Path,
 }
 
 impl Store {
@@ -113,7 +114,10 @@ impl Store {
     /// The folder beside the database where coach keeps files of its own
     /// (`attachments/`, `outbox/`): the database's folder.
     pub fn folder(&self) -> &Path {
-        self.path.parent().unwrap_or(Path::new("."))
+        match self.path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => Path::new("."),
+        }
     }
 
     /// Runs `f` in a transaction that only reads: it is rolled back, never
@@ -139,6 +143,10 @@ impl Store {
 
     fn begin(&mut self, behavior: TransactionBehavior) -> Result<Tx<'_>> {
         let path = self.path.clone();
+        let folder = match self.path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => Path::new("."),
+        };
         let tx = self
             .conn
             .transaction_with_behavior(behavior)
@@ -152,6 +160,7 @@ impl Store {
             tx,
             now: Utc::now(),
             me,
+            folder,
         })
     }
 
@@ -232,6 +241,44 @@ impl<'c> Tx<'c> {
     /// The id of the database's owner: the coach.
     pub fn me(&self) -> &str {
         &self.me
+    }
+
+    /// The folder beside the database where coach keeps its files.
+    pub fn folder(&self) -> &Path {
+        self.folder
+    }
+
+    /// The schema version of the database (the number of migrations).
+    pub fn schema_version(&self) -> Result<usize> {
+        let version: i64 = self
+            .tx
+            .pragma_query_value(None, "user_version", |r| r.get(0))?;
+        Ok(usize::try_from(version).unwrap_or(0))
+    }
+
+    /// Whether the schema has a table called `name`.
+    pub fn table_exists(&self, name: &str) -> Result<bool> {
+        let mut stmt = self
+            .tx
+            .prepare_cached("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1")?;
+        Ok(stmt.exists([name])?)
+    }
+
+    /// The column names of a table, in order.
+    pub fn columns(&self, table: &str) -> Result<Vec<String>> {
+        let mut stmt = self.tx.prepare("SELECT name FROM pragma_table_info(?1)")?;
+        let names = stmt.query_map([table], |r| r.get(0))?;
+        Ok(names.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Whether the database holds no member and no setting yet.
+    pub fn is_empty(&self) -> Result<bool> {
+        let any: bool = self.tx.query_row(
+            "SELECT EXISTS (SELECT 1 FROM members) OR EXISTS (SELECT 1 FROM config)",
+            [],
+            |r| r.get(0),
+        )?;
+        Ok(!any)
     }
 
     /// The connection, for the queries of each area of the domain.
