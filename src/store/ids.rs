@@ -8,9 +8,44 @@ use crate::{Error, Result};
 /// The shortest prefix ever shown.
 const MIN_SHORT: usize = 4;
 
-/// A new record id.
+thread_local! {
+    /// The state of a seeded id sequence, when one was asked for.
+    static SEED: std::cell::Cell<Option<u64>> = const { std::cell::Cell::new(None) };
+}
+
+/// A new record id: a random UUID v4, or the next one of a seeded sequence.
 pub fn new_id() -> String {
-    uuid::Uuid::new_v4().simple().to_string()
+    let seeded = SEED.with(|seed| {
+        seed.get().map(|state| {
+            let (a, state) = splitmix64(state);
+            let (b, state) = splitmix64(state);
+            seed.set(Some(state));
+            let mut bytes = [0u8; 16];
+            bytes[..8].copy_from_slice(&a.to_le_bytes());
+            bytes[8..].copy_from_slice(&b.to_le_bytes());
+            uuid::Builder::from_random_bytes(bytes).into_uuid()
+        })
+    });
+    seeded
+        .unwrap_or_else(uuid::Uuid::new_v4)
+        .simple()
+        .to_string()
+}
+
+/// Makes the ids created on this thread a reproducible sequence (still
+/// valid UUID v4). For building benchmark datasets; never used by commands.
+pub fn seed_ids(seed: u64) {
+    SEED.with(|s| s.set(Some(seed)));
+}
+
+/// One step of SplitMix64: a small, well-known generator, good enough for
+/// reproducible ids (not for secrets).
+fn splitmix64(state: u64) -> (u64, u64) {
+    let state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    let mut z = state;
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    (z ^ (z >> 31), state)
 }
 
 /// Turns what a user typed as an id (any case, with or without the hyphens

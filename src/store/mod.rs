@@ -18,7 +18,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior};
 
-pub use ids::{new_id, normalize_prefix};
+pub use ids::{new_id, normalize_prefix, seed_ids};
 
 use crate::{when, Error, Result};
 
@@ -37,6 +37,9 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 pub struct Store {
     conn: Connection,
     path: PathBuf,
+    /// A fixed clock for the next transactions (dataset generation);
+    /// `None`: the real time.
+    clock: Option<DateTime<Utc>>,
 }
 
 /// One transaction: everything a command reads or writes goes through it.
@@ -77,6 +80,7 @@ impl Store {
         let mut store = Store {
             conn,
             path: path.to_path_buf(),
+            clock: None,
         };
         store.configure().map_err(|e| store.unavailable(e))?;
         store.migrate()?;
@@ -93,6 +97,7 @@ impl Store {
         let store = Store {
             conn,
             path: path.to_path_buf(),
+            clock: None,
         };
         store.configure().map_err(|e| store.unavailable(e))?;
         let version = store.schema_version().map_err(|e| store.unavailable(e))?;
@@ -104,6 +109,12 @@ impl Store {
             )));
         }
         Ok(store)
+    }
+
+    /// Sets the time the next transactions run at (`None`: the real
+    /// time). For building datasets with a history; commands never use it.
+    pub fn set_clock(&mut self, at: Option<DateTime<Utc>>) {
+        self.clock = at;
     }
 
     /// Where the database file is.
@@ -158,7 +169,7 @@ impl Store {
             .map_err(|e| busy_or(&path, e))?;
         Ok(Tx {
             tx,
-            now: Utc::now(),
+            now: self.clock.unwrap_or_else(Utc::now),
             me,
             folder,
         })
