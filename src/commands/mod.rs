@@ -1,11 +1,14 @@
 //! The command tree: one file per command, one `...Args` struct and one
 //! `run` function each. This module only dispatches.
 
+mod attach;
+mod attachment;
 mod config;
 mod init;
 mod member;
 mod note;
 mod session;
+mod template;
 
 use std::path::PathBuf;
 
@@ -28,6 +31,11 @@ pub enum Command {
     Session(session::SessionCommand),
     #[command(subcommand)]
     Note(note::NoteCommand),
+    Attach(attach::AttachArgs),
+    #[command(subcommand)]
+    Attachment(attachment::AttachmentCommand),
+    #[command(subcommand)]
+    Template(template::TemplateCommand),
 }
 
 /// What every command gets: where to print, whether it may ask, and the way
@@ -61,5 +69,8 @@ pub fn run(ctx: &Ctx, command: Command) -> Result<()> {
         Command::Member(command) => member::run(ctx, command),
         Command::Session(command) => session::run(ctx, command),
         Command::Note(command) => note::run(ctx, command),
+        Command::Attach(args) => attach::run(ctx, args),
+        Command::Attachment(command) => attachment::run(ctx, command),
+        Command::Template(command) => template::run(ctx, command),
     }
 }
