@@ -526,13 +526,16 @@ fn store_error(store: &Path, err: io::Error) -> Error {
 }
 
 fn too_large(source: &Path, max: u64) -> Error {
-    let size = fs::metadata(source)
-        .map(|m| format!(" ({})", human_size(m.len())))
-        .unwrap_or_default();
+    let size = fs::metadata(source).map(|m| m.len()).unwrap_or(0);
+    // Sizes that round to the same figure are shown in bytes.
+    let (size, max) = if human_size(size) == human_size(max) {
+        (format!("{size} bytes"), format!("{max} bytes"))
+    } else {
+        (human_size(size), human_size(max))
+    };
     Error::input(format!(
-        "{}{size} is larger than the attachment limit of {}; nothing was stored",
+        "{} ({size}) is larger than the attachment limit of {max}; nothing was stored",
         source.display(),
-        human_size(max)
     ))
     .with_hint("raise the limit with: coach config set attachments.max-size 50MiB")
 }

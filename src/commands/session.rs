@@ -165,16 +165,21 @@ fn new(ctx: &Ctx, args: NewArgs) -> Result<()> {
             .or(template.as_ref().map(|t| t.title.as_str()));
         let session = session::create(tx, &member, title, date)?;
         let agenda = match &template {
-            Some(template) => template::add_agenda(tx, template, &session)?.len(),
-            None => 0,
+            Some(template) => Some((
+                template.name.clone(),
+                template::add_agenda(tx, template, &session)?.len(),
+            )),
+            None => None,
         };
         Ok((session, agenda))
     })?;
     print_one(ctx, &session, "Started")?;
-    if ctx.out.human() && agenda > 0 {
-        let notes = if agenda == 1 { "note" } else { "notes" };
-        ctx.out
-            .line(format!("Added {agenda} agenda {notes} from the template"))?;
+    let agenda = agenda.filter(|(_, count)| *count > 0);
+    if let (true, Some((name, count))) = (ctx.out.human(), agenda) {
+        let notes = if count == 1 { "note" } else { "notes" };
+        ctx.out.line(format!(
+            "Added {count} agenda {notes} from the template \"{name}\""
+        ))?;
     }
     Ok(())
 }

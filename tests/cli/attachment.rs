@@ -368,3 +368,24 @@ fn reads_leave_the_database_and_the_store_untouched() {
     env.ok(["session", "show", "--json"]);
     assert_eq!((snapshot(&env.db), stored_files(&env)), before);
 }
+
+#[test]
+fn one_byte_over_the_limit_is_told_in_bytes() {
+    let env = with_session();
+    std::fs::write(env.dir.path().join("big.bin"), vec![7u8; 1025]).expect("write");
+    env.ok(["config", "set", "attachments.max-size", "1K"]);
+    let err = env.fails(3, ["attach", "big.bin"]);
+    assert!(
+        err.contains("big.bin (1025 bytes) is larger than the attachment limit of 1024 bytes"),
+        "{err}"
+    );
+}
+
+#[test]
+fn help_has_examples() {
+    let env = Env::new();
+    for command in [["attach", "--help"], ["attachment", "--help"]] {
+        let help = env.ok(command);
+        assert!(help.contains("Examples:"), "{help}");
+    }
+}

@@ -192,7 +192,7 @@ fn a_session_starts_with_the_templates_title_and_agenda_notes() {
         "{started}"
     );
     assert!(
-        started.contains("Added 5 agenda notes from the template"),
+        started.contains("Added 5 agenda notes from the template \"weekly\""),
         "{started}"
     );
     let view = env.json(["session", "show"]);
@@ -282,4 +282,15 @@ fn an_unknown_template_is_an_error_with_a_hint() {
     let err = env.fails(3, ["template", "show", "monthly"]);
     assert!(err.contains("matches several templates"), "{err}");
     assert_eq!(env.json(["session", "list"]), serde_json::json!([]));
+}
+
+#[test]
+fn help_has_examples() {
+    let env = Env::new();
+    let help = env.ok(["template", "--help"]);
+    assert!(help.contains("Examples:"), "{help}");
+    let help = env.ok(["session", "new", "--help"]);
+    assert!(help.contains("--template <NAME>"), "{help}");
+    let help = env.ok(["note", "add", "--help"]);
+    assert!(help.contains("--on <ITEM>"), "{help}");
 }
