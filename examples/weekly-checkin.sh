@@ -26,12 +26,25 @@ step init --name "Sam Lee" --email sam@example.com
 step member add "Alex Kim" --email alex@example.com --team Support
 step member add "Jordan Park" --email jordan@example.com --team Support
 
-# Before the 1:1: a session titled by the kind of conversation, and the
-# talking points from both sides.
-step session new alex --title "Weekly check-in" --date tomorrow
+# A template for the recurring check-in: its title and agenda notes.
+step template add weekly --title "Weekly check-in" --agenda-file examples/templates/weekly-check-in.md
+
+# Before the 1:1: a session started from the template (titled by the kind
+# of conversation, the agenda as its first notes), and the talking points
+# from both sides.
+step session new alex --template weekly --date tomorrow
 step note add "Celebrate the CSAT streak :tada: -- 12 days above target"
 step note add --by alex "Wants to talk about the team lead opening"
 step note add --private "Seems tired lately; ask about workload first"
+
+# The week's scorecard, attached to the session (coach keeps its own copy,
+# so the export can go), with a note dedicated to it.
+scorecard=$(mktemp "${TMPDIR:-/tmp}/scorecard.XXXXXX")
+printf 'metric,value,target\nCSAT,92,90\nFirst-contact resolution,78,80\nAHT (s),410,360\n' >"$scorecard"
+attachment=$(coach attach "$scorecard" --name scorecard.csv --quiet)
+rm -f "$scorecard"
+step attachment list
+step note add --on "${attachment:0:8}" "AHT is 50 s over target: walk through two long calls together"
 
 # During and after: more notes, from a pipe too.
 printf 'Agreed:\n\n- shadow a team lead shift\n- [playbook](https://example.com/playbook)\n' | step note add -

@@ -3,13 +3,16 @@
 //! The library holds all the logic; `src/main.rs` only parses the command
 //! line and maps errors to exit codes. See ARCHITECTURE.md for the map.
 
+pub mod attachment;
 pub mod backup;
 pub mod cli;
 pub mod commands;
 pub mod complete;
 pub mod config;
 pub mod error;
+pub mod exchange;
 pub mod generate;
+pub mod item;
 pub mod mail;
 pub mod member;
 pub mod note;
@@ -18,6 +21,7 @@ pub mod prompt;
 pub mod render;
 pub mod session;
 pub mod store;
+pub mod template;
 pub mod view;
 pub mod when;
 

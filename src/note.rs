@@ -135,6 +135,17 @@ pub fn list(tx: &Tx<'_>, session_id: &str, audience: Audience) -> Result<Vec<Not
     query(tx, &sql, session_id, audience)
 }
 
+/// Every note of a session that `audience` may see, oldest first: the
+/// shared notes block and the notes dedicated to its items (`note list`).
+pub fn list_all(tx: &Tx<'_>, session_id: &str, audience: Audience) -> Result<Vec<Note>> {
+    let sql = format!(
+        "{SELECT} WHERE n.session_id = ?1 AND n.deleted_at IS NULL
+           AND (?2 OR n.visibility = 'shared')
+         ORDER BY n.created_at, n.id"
+    );
+    query(tx, &sql, session_id, audience)
+}
+
 /// The notes dedicated to one item that `audience` may see, oldest first.
 /// Private ones are excluded by the query for the member, as in [`list`].
 pub fn for_item(tx: &Tx<'_>, item_id: &str, audience: Audience) -> Result<Vec<Note>> {

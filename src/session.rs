@@ -244,7 +244,8 @@ pub fn member_of(tx: &Tx<'_>, session: &Session) -> Result<Member> {
     member::get(tx, &session.member.id)
 }
 
-fn check_title(title: &str) -> Result<String> {
+/// A session title: one line, not empty, at most 200 characters.
+pub fn check_title(title: &str) -> Result<String> {
     let title = check_line("title", title)?;
     if title.is_empty() {
         return Err(Error::input("a session title cannot be empty")

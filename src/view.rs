@@ -6,6 +6,7 @@
 
 use serde::Serialize;
 
+use crate::attachment::{self, Attachment};
 use crate::note::{self, Note};
 use crate::session::Session;
 use crate::store::Tx;
@@ -30,6 +31,9 @@ pub struct SessionView {
     pub coach: Coach,
     /// Notes, oldest first. For the member, shared notes only.
     pub notes: Vec<Note>,
+    /// Section 7: attachments, in the order they were added, each with its
+    /// dedicated notes (for the member, shared ones only).
+    pub attachments: Vec<Attachment>,
 }
 
 /// The coach, as a session names them.
@@ -42,6 +46,7 @@ pub struct Coach {
 /// Builds the view of `session` for `audience`.
 pub fn session_view(tx: &Tx<'_>, session: Session, audience: Audience) -> Result<SessionView> {
     let notes = note::list(tx, &session.id, audience)?;
+    let attachments = attachment::for_session(tx, &session.id, audience)?;
     Ok(SessionView {
         audience,
         coach: Coach {
@@ -49,6 +54,7 @@ pub fn session_view(tx: &Tx<'_>, session: Session, audience: Audience) -> Result
             email: config::get(tx, "user.email")?,
         },
         notes,
+        attachments,
         session,
     })
 }

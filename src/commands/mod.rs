@@ -1,13 +1,18 @@
 //! The command tree: one file per command, one `...Args` struct and one
 //! `run` function each. This module only dispatches.
 
+mod attach;
+mod attachment;
 mod backup;
 mod completions;
 mod config;
+mod export;
+mod import;
 mod init;
 mod member;
 mod note;
 mod session;
+mod template;
 
 use std::path::PathBuf;
 
@@ -32,6 +37,13 @@ pub enum Command {
     Note(note::NoteCommand),
     Backup(backup::BackupArgs),
     Completions(completions::CompletionsArgs),
+    Export(export::ExportArgs),
+    Import(import::ImportArgs),
+    Attach(attach::AttachArgs),
+    #[command(subcommand)]
+    Attachment(attachment::AttachmentCommand),
+    #[command(subcommand)]
+    Template(template::TemplateCommand),
 }
 
 /// What every command gets: where to print, whether it may ask, and the way
@@ -67,5 +79,10 @@ pub fn run(ctx: &Ctx, command: Command) -> Result<()> {
         Command::Note(command) => note::run(ctx, command),
         Command::Backup(args) => backup::run(ctx, args),
         Command::Completions(args) => completions::run(ctx, args),
+        Command::Export(args) => export::run(ctx, args),
+        Command::Import(args) => import::run(ctx, args),
+        Command::Attach(args) => attach::run(ctx, args),
+        Command::Attachment(command) => attachment::run(ctx, command),
+        Command::Template(command) => template::run(ctx, command),
     }
 }

@@ -4,10 +4,10 @@ use std::path::PathBuf;
 use clap::{Args, Subcommand};
 
 use super::Ctx;
-use crate::member;
 use crate::note::{self, Note, Visibility};
 use crate::session;
 use crate::view::Audience;
+use crate::{item, member};
 use crate::{when, Error, Result};
 
 /// Add and manage notes: shared with the member, or private to you
@@ -17,12 +17,13 @@ use crate::{when, Error, Result};
 /// and never leaves your database in anything shared.
 #[derive(Debug, Subcommand)]
 #[command(
-    after_help = "Examples:\n  coach note add \"Review the holiday schedule\"\n  coach note add --by alex \"Wants to talk about the team lead role\"\n  coach note add --private \"Seems tired; ask about workload\"\n  git log --oneline | coach note add -\n  coach note list"
+    after_help = "Examples:\n  coach note add \"Review the holiday schedule\"\n  coach note add --by alex \"Wants to talk about the team lead role\"\n  coach note add --private \"Seems tired; ask about workload\"\n  coach note add --on 3c4d \"AHT is the column to work on\"\n  git log --oneline | coach note add -\n  coach note list"
 )]
 pub enum NoteCommand {
     /// Add a note to the current session (or --session)
     Add(AddArgs),
-    /// List the notes of the current session (or --session)
+    /// List the notes of the current session (or --session), dedicated ones
+    /// with the item they are about
     List(ListArgs),
     /// Change a note's text (opens your editor when TEXT is left out)
     Edit(EditArgs),
@@ -48,6 +49,11 @@ pub struct AddArgs {
     /// The session [default: the current session]
     #[arg(long, short, value_name = "SESSION")]
     session: Option<String>,
+    /// Dedicate the note to one item of the session: a metric, feedback
+    /// item, QA review or attachment (the beginning of its id, as `session
+    /// show` prints it); shown under that item
+    #[arg(long, value_name = "ITEM")]
+    on: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -78,11 +84,26 @@ pub(super) fn run(ctx: &Ctx, command: NoteCommand) -> Result<()> {
     match command {
         NoteCommand::Add(args) => add(ctx, args),
         NoteCommand::List(args) => {
-            let notes = ctx.store()?.read(|tx| {
+            let (notes, items) = ctx.store()?.read(|tx| {
                 let session = session::explicit_or_current(tx, args.session.as_deref())?;
-                note::list(tx, &session.id, Audience::Owner)
+                let notes = note::list_all(tx, &session.id, Audience::Owner)?;
+                let items = notes
+                    .iter()
+                    .map(|n| match &n.item_id {
+                        Some(id) => match item::find(tx, id)? {
+                            Some(item) => Ok(format!(
+                                "{} {}",
+                                item.kind.as_str(),
+                                tx.short_id(item.kind.table(), id)?
+                            )),
+                            None => Ok("an item".to_string()),
+                        },
+                        None => Ok(String::new()),
+                    })
+                    .collect::<Result<Vec<_>>>()?;
+                Ok((notes, items))
             })?;
-            print_list(ctx, &notes)
+            print_list(ctx, &notes, &items)
         }
         NoteCommand::Edit(args) => {
             let mut store = ctx.store()?;
@@ -92,7 +113,7 @@ pub(super) fn run(ctx: &Ctx, command: NoteCommand) -> Result<()> {
                 let note = note::get(tx, &current.id)?;
                 note::edit(tx, &note, &body)
             })?;
-            print_one(ctx, &note, "Updated")
+            print_one(ctx, &note, "Updated", None)
         }
         NoteCommand::Rm(args) => {
             let note = ctx.store()?.write(|tx| {
@@ -100,7 +121,7 @@ pub(super) fn run(ctx: &Ctx, command: NoteCommand) -> Result<()> {
                 note::remove(tx, &note)?;
                 Ok(note)
             })?;
-            print_one(ctx, &note, "Deleted")
+            print_one(ctx, &note, "Deleted", None)
         }
     }
 }
@@ -112,16 +133,30 @@ fn add(ctx: &Ctx, args: AddArgs) -> Result<()> {
     } else {
         Visibility::Shared
     };
-    let note = ctx.store()?.write(|tx| {
+    let (note, on) = ctx.store()?.write(|tx| {
         let session = session::explicit_or_current(tx, args.session.as_deref())?;
         let by = args
             .by
             .as_deref()
             .map(|m| member::resolve(tx, m))
             .transpose()?;
-        note::add(tx, &session, &body, visibility, by.as_ref(), None)
+        let item = args
+            .on
+            .as_deref()
+            .map(|query| item::resolve_in_session(tx, &session, query))
+            .transpose()?;
+        let on = item.as_ref().map(|i| item::describe(tx, i)).transpose()?;
+        let note = note::add(
+            tx,
+            &session,
+            &body,
+            visibility,
+            by.as_ref(),
+            item.as_ref().map(|i| i.id.as_str()),
+        )?;
+        Ok((note, on))
     })?;
-    print_one(ctx, &note, "Added")
+    print_one(ctx, &note, "Added", on.as_deref())
 }
 
 /// The text of a note: from the arguments, a file, standard input, or the
@@ -167,7 +202,7 @@ fn utf8(bytes: Vec<u8>, source: &str) -> Result<String> {
     })
 }
 
-fn print_one(ctx: &Ctx, note: &Note, verb: &str) -> Result<()> {
+fn print_one(ctx: &Ctx, note: &Note, verb: &str, on: Option<&str>) -> Result<()> {
     if ctx.out.json {
         return ctx.out.print_json(note);
     }
@@ -179,13 +214,16 @@ fn print_one(ctx: &Ctx, note: &Note, verb: &str) -> Result<()> {
     } else {
         ""
     };
+    let on = on.map(|item| format!(" on the {item}")).unwrap_or_default();
     ctx.out.line(format!(
-        "{verb}{private} note {}",
+        "{verb}{private} note {}{on}",
         ctx.out.paint(&note.short_id, crate::output::ID)
     ))
 }
 
-fn print_list(ctx: &Ctx, notes: &[Note]) -> Result<()> {
+/// `items[i]` names the item `notes[i]` is dedicated to ("" for the
+/// shared notes block).
+fn print_list(ctx: &Ctx, notes: &[Note], items: &[String]) -> Result<()> {
     if ctx.out.json {
         return ctx.out.print_json(notes);
     }
@@ -194,7 +232,8 @@ fn print_list(ctx: &Ctx, notes: &[Note]) -> Result<()> {
     }
     let rows = notes
         .iter()
-        .map(|n| {
+        .zip(items)
+        .map(|(n, on)| {
             let first_line = n.body.lines().next().unwrap_or_default();
             let summary: String = first_line.chars().take(60).collect();
             vec![
@@ -205,12 +244,13 @@ fn print_list(ctx: &Ctx, notes: &[Note]) -> Result<()> {
                     Visibility::Private => "private".into(),
                     Visibility::Shared => "shared".into(),
                 },
+                on.clone(),
                 summary,
             ]
         })
         .collect();
     ctx.out.print_table(
-        &["ID", "WRITTEN", "BY", "VISIBILITY", "NOTE"],
+        &["ID", "WRITTEN", "BY", "VISIBILITY", "ON", "NOTE"],
         rows,
         "no notes in this session yet",
     )

@@ -5,6 +5,7 @@ use crate::member;
 use crate::prompt::Prompter;
 use crate::render::terminal;
 use crate::session::{self, Filter, Session};
+use crate::template;
 use crate::view::{self, Audience};
 use crate::{when, Result};
 
@@ -15,7 +16,7 @@ use crate::{when, Result};
 /// when no session is named. A SESSION is the beginning of its id.
 #[derive(Debug, Subcommand)]
 #[command(
-    after_help = "Examples:\n  coach session new Alex --title \"Weekly check-in\" --date tomorrow\n  coach session list --member alex --since -4w\n  coach session show\n  coach session show --as-member"
+    after_help = "Examples:\n  coach session new Alex --title \"Weekly check-in\" --date tomorrow\n  coach session new Alex --template weekly\n  coach session list --member alex --since -4w\n  coach session show\n  coach session show --as-member"
 )]
 pub enum SessionCommand {
     /// Start a session with a team member and make it the current session
@@ -45,6 +46,10 @@ pub struct NewArgs {
     /// friday, +3d... [default: now]
     #[arg(long, short, value_name = "WHEN")]
     date: Option<String>,
+    /// Start from a template (`coach template list`): its title (unless
+    /// --title is given) and its agenda as the first shared notes
+    #[arg(long, value_name = "NAME")]
+    template: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -148,8 +153,35 @@ fn new(ctx: &Ctx, args: NewArgs) -> Result<()> {
             members[picked].clone()
         }
     };
-    let session = store.write(|tx| session::create(tx, &member, args.title.as_deref(), date))?;
-    print_one(ctx, &session, "Started")
+    let (session, agenda) = store.write(|tx| {
+        let template = args
+            .template
+            .as_deref()
+            .map(|name| template::resolve(tx, name))
+            .transpose()?;
+        let title = args
+            .title
+            .as_deref()
+            .or(template.as_ref().map(|t| t.title.as_str()));
+        let session = session::create(tx, &member, title, date)?;
+        let agenda = match &template {
+            Some(template) => Some((
+                template.name.clone(),
+                template::add_agenda(tx, template, &session)?.len(),
+            )),
+            None => None,
+        };
+        Ok((session, agenda))
+    })?;
+    print_one(ctx, &session, "Started")?;
+    let agenda = agenda.filter(|(_, count)| *count > 0);
+    if let (true, Some((name, count))) = (ctx.out.human(), agenda) {
+        let notes = if count == 1 { "note" } else { "notes" };
+        ctx.out.line(format!(
+            "Added {count} agenda {notes} from the template \"{name}\""
+        ))?;
+    }
+    Ok(())
 }
 
 fn list(ctx: &Ctx, args: ListArgs) -> Result<()> {

@@ -1,8 +1,12 @@
 //! End-to-end tests of the real `coach` binary against real database files.
 
+mod attachment;
 mod backup;
 mod common;
 mod core;
+mod dedicated;
+mod exchange;
 mod generated;
 mod mail;
 mod smtp_server;
+mod template;

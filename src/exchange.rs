@@ -1,0 +1,654 @@
+//! Export and import: a complete, versioned JSON dump of the user's data,
+//! and a merge of such a dump by record id.
+//!
+//! The dump is one JSON document, written and read as a stream (a database
+//! with years of history never has to fit in memory):
+//!
+//! ```json
+//! { "format": "coach-export", "version": 1, "schema_version": 3,
+//!   "exported_at": "...", "owner": "<id>", "include_private": false,
+//!   "member": null,
+//!   "tables": { "config": [ {..row..} ], "members": [ .. ], ... },
+//!   "files": { "<sha256>": "<base64>" } }
+//! ```
+//!
+//! Each row is an object of the table's columns, exactly as stored. Tables
+//! come parents first, so an import can insert them in order. Import merges:
+//! a record that is new is inserted; one that exists keeps whichever side
+//! has the newer `updated_at` (tombstones are rows like any other, so a
+//! deletion made later wins); importing the same dump twice changes nothing.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::io::{Read, Write};
+
+use base64::Engine as _;
+use rusqlite::types::{Value, ValueRef};
+use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::ser::{SerializeMap, SerializeSeq};
+use serde::Serializer;
+use serde_json::{Map, Number};
+
+use crate::member::Member;
+use crate::store::Tx;
+use crate::{attachment, when, Error, Result};
+
+/// The name of the format, so a random JSON file is not taken for a dump.
+const FORMAT: &str = "coach-export";
+/// The version of the dump's own shape (not of the database schema).
+const VERSION: u64 = 1;
+
+/// How a table is exported and merged.
+struct Table {
+    name: &'static str,
+    /// The column that identifies a row across copies.
+    key: &'static str,
+    /// Rows of one member (`?1` is the member's id); `None`: not
+    /// member-specific, exported only in a full export.
+    member_scope: Option<&'static str>,
+}
+
+const IN_MEMBER_SESSIONS: &str = "session_id IN (SELECT id FROM sessions WHERE member_id = ?1)";
+
+/// Every table with user data, parents before children. A test checks that
+/// no table of the schema is missing here.
+const TABLES: &[Table] = &[
+    Table {
+        name: "config",
+        key: "key",
+        member_scope: None,
+    },
+    Table {
+        name: "members",
+        key: "id",
+        member_scope: Some("id = ?1"),
+    },
+    Table {
+        name: "templates",
+        key: "id",
+        member_scope: None,
+    },
+    Table {
+        name: "sessions",
+        key: "id",
+        member_scope: Some("member_id = ?1"),
+    },
+    Table {
+        name: "notes",
+        key: "id",
+        member_scope: Some(IN_MEMBER_SESSIONS),
+    },
+    Table {
+        name: "feedback",
+        key: "id",
+        member_scope: Some("member_id = ?1"),
+    },
+    Table {
+        name: "qa_reviews",
+        key: "id",
+        member_scope: Some("member_id = ?1"),
+    },
+    Table {
+        name: "metric_values",
+        key: "id",
+        member_scope: Some("member_id = ?1"),
+    },
+    Table {
+        name: "session_metrics",
+        key: "id",
+        member_scope: Some(IN_MEMBER_SESSIONS),
+    },
+    Table {
+        name: "attachments",
+        key: "id",
+        member_scope: Some(IN_MEMBER_SESSIONS),
+    },
+    Table {
+        name: "kudos",
+        key: "id",
+        member_scope: Some(IN_MEMBER_SESSIONS),
+    },
+    Table {
+        name: "actions",
+        key: "id",
+        member_scope: Some("member_id = ?1"),
+    },
+];
+
+/// What to export.
+#[derive(Debug, Default)]
+pub struct ExportOptions<'a> {
+    /// Only this member's records (and no settings or templates).
+    pub member: Option<&'a Member>,
+    /// Include private notes: off by default, since an export is often
+    /// handed to someone.
+    pub include_private: bool,
+    /// Leave out the attachments' content.
+    pub without_files: bool,
+}
+
+/// What an export or import did, table by table.
+#[derive(Debug, Default, Clone, serde::Serialize)]
+pub struct Counts {
+    /// Rows written to the dump, or inserted by an import.
+    pub rows: BTreeMap<&'static str, u64>,
+    /// Rows an import updated because the dump's copy was newer.
+    pub updated: BTreeMap<&'static str, u64>,
+    /// Rows an import left alone (same or newer here).
+    pub unchanged: u64,
+    /// Attachment files written.
+    pub files: u64,
+}
+
+/// Writes the dump to `out`.
+pub fn export(tx: &Tx<'_>, options: &ExportOptions<'_>, out: impl Write) -> Result<Counts> {
+    let mut ser = serde_json::Serializer::new(out);
+    let mut counts = Counts::default();
+    let mut doc = ser.serialize_map(None)?;
+    doc.serialize_entry("format", FORMAT)?;
+    doc.serialize_entry("version", &VERSION)?;
+    doc.serialize_entry("schema_version", &tx.schema_version()?)?;
+    doc.serialize_entry("exported_at", &when::to_storage(tx.now()))?;
+    doc.serialize_entry("owner", tx.me())?;
+    doc.serialize_entry("include_private", &options.include_private)?;
+    doc.serialize_entry("member", &options.member.map(|m| &m.id))?;
+    doc.serialize_key("tables")?;
+    doc.serialize_value(&TablesOut {
+        tx,
+        options,
+        counts: std::cell::RefCell::new(&mut counts),
+    })?;
+    if !options.without_files {
+        doc.serialize_key("files")?;
+        doc.serialize_value(&FilesOut {
+            tx,
+            options,
+            files: std::cell::Cell::new(0),
+        })?;
+    }
+    SerializeMap::end(doc)?;
+    let mut out = ser.into_inner();
+    out.write_all(b"\n")
+        .map_err(|e| Error::io("cannot write the export", e))?;
+    out.flush()
+        .map_err(|e| Error::io("cannot write the export", e))?;
+    Ok(counts)
+}
+
+struct TablesOut<'a, 't, 'c> {
+    tx: &'a Tx<'t>,
+    options: &'a ExportOptions<'a>,
+    counts: std::cell::RefCell<&'c mut Counts>,
+}
+
+impl serde::Serialize for TablesOut<'_, '_, '_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        for table in TABLES {
+            let Some(sql) = select_sql(self.tx, table, self.options).map_err(ser_error)? else {
+                continue;
+            };
+            map.serialize_key(table.name)?;
+            let rows = RowsOut {
+                tx: self.tx,
+                sql,
+                member: self.options.member.map(|m| m.id.as_str()),
+                count: std::cell::Cell::new(0),
+            };
+            map.serialize_value(&rows)?;
+            self.counts
+                .borrow_mut()
+                .rows
+                .insert(table.name, rows.count.get());
+        }
+        map.end()
+    }
+}
+
+/// The SELECT for a table's exported rows, or `None` when the table is not
+/// part of this export.
+fn select_sql(tx: &Tx<'_>, table: &Table, options: &ExportOptions<'_>) -> Result<Option<String>> {
+    if !tx.table_exists(table.name)? {
+        return Ok(None);
+    }
+    let mut conditions = Vec::new();
+    match (options.member, table.member_scope) {
+        (Some(_), Some(scope)) => conditions.push(scope.to_string()),
+        (Some(_), None) => return Ok(None),
+        (None, _) => {}
+    }
+    if table.name == "notes" && !options.include_private {
+        conditions.push("visibility = 'shared'".into());
+    }
+    let filter = if conditions.is_empty() {
+        String::new()
+    } else {
+        format!(" WHERE {}", conditions.join(" AND "))
+    };
+    Ok(Some(format!(
+        "SELECT * FROM {}{filter} ORDER BY {}",
+        table.name, table.key
+    )))
+}
+
+struct RowsOut<'a, 't> {
+    tx: &'a Tx<'t>,
+    sql: String,
+    member: Option<&'a str>,
+    count: std::cell::Cell<u64>,
+}
+
+impl serde::Serialize for RowsOut<'_, '_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        let mut stmt = self.tx.conn().prepare(&self.sql).map_err(ser_error)?;
+        let names: Vec<String> = stmt.column_names().map(String::from).collect();
+        let params: Vec<&dyn rusqlite::ToSql> = match &self.member {
+            Some(id) if self.sql.contains("?1") => vec![id],
+            _ => Vec::new(),
+        };
+        let mut rows = stmt.query(params.as_slice()).map_err(ser_error)?;
+        let mut seq = serializer.serialize_seq(None)?;
+        while let Some(row) = rows.next().map_err(ser_error)? {
+            let mut object = Map::new();
+            for (i, name) in names.iter().enumerate() {
+                let value = row.get_ref(i).map_err(ser_error)?;
+                object.insert(name.clone(), to_json(value));
+            }
+            seq.serialize_element(&object)?;
+            self.count.set(self.count.get() + 1);
+        }
+        seq.end()
+    }
+}
+
+struct FilesOut<'a, 't> {
+    tx: &'a Tx<'t>,
+    options: &'a ExportOptions<'a>,
+    files: std::cell::Cell<u64>,
+}
+
+impl serde::Serialize for FilesOut<'_, '_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if self.tx.table_exists("attachments").map_err(ser_error)? {
+            let sql = match self.options.member {
+                Some(_) => format!("SELECT DISTINCT sha256 FROM attachments WHERE {IN_MEMBER_SESSIONS} ORDER BY sha256"),
+                None => "SELECT DISTINCT sha256 FROM attachments ORDER BY sha256".to_string(),
+            };
+            let mut stmt = self.tx.conn().prepare(&sql).map_err(ser_error)?;
+            let params: Vec<&dyn rusqlite::ToSql> = match self.options.member {
+                Some(m) => vec![&m.id],
+                None => Vec::new(),
+            };
+            let mut rows = stmt.query(params.as_slice()).map_err(ser_error)?;
+            while let Some(row) = rows.next().map_err(ser_error)? {
+                let sha: String = row.get(0).map_err(ser_error)?;
+                let bytes = attachment::read_content(self.tx.folder(), &sha).map_err(ser_error)?;
+                map.serialize_entry(
+                    &sha,
+                    &base64::engine::general_purpose::STANDARD.encode(bytes),
+                )?;
+                self.files.set(self.files.get() + 1);
+            }
+        }
+        map.end()
+    }
+}
+
+fn to_json(value: ValueRef<'_>) -> serde_json::Value {
+    match value {
+        ValueRef::Null => serde_json::Value::Null,
+        ValueRef::Integer(i) => serde_json::Value::Number(i.into()),
+        ValueRef::Real(f) => {
+            Number::from_f64(f).map_or(serde_json::Value::Null, serde_json::Value::Number)
+        }
+        ValueRef::Text(t) => serde_json::Value::String(String::from_utf8_lossy(t).into_owned()),
+        ValueRef::Blob(b) => {
+            serde_json::Value::String(base64::engine::general_purpose::STANDARD.encode(b))
+        }
+    }
+}
+
+fn ser_error<E: fmt::Display, S: serde::ser::Error>(err: E) -> S {
+    S::custom(err.to_string())
+}
+
+/// Merges a dump read from `input` into the database.
+pub fn import(tx: &Tx<'_>, input: impl Read) -> Result<Counts> {
+    let mut de = serde_json::Deserializer::from_reader(std::io::BufReader::new(input));
+    let mut importer = Importer {
+        tx,
+        counts: Counts::default(),
+        header: Header::default(),
+    };
+    DocumentSeed {
+        importer: &mut importer,
+    }
+    .deserialize(&mut de)
+    .map_err(|e| import_error(&e))?;
+    de.end().map_err(|e| import_error(&e))?;
+    if importer.header.format.as_deref() != Some(FORMAT) {
+        return Err(Error::input("this file is not a coach export"));
+    }
+    Ok(importer.counts)
+}
+
+fn import_error(err: &serde_json::Error) -> Error {
+    let text = err.to_string();
+    // Errors of our own (a bad row, a newer version) are sentences already.
+    Error::input(format!("cannot import: {text}"))
+}
+
+#[derive(Default)]
+struct Header {
+    format: Option<String>,
+}
+
+struct Importer<'a, 't> {
+    tx: &'a Tx<'t>,
+    counts: Counts,
+    header: Header,
+}
+
+struct DocumentSeed<'i, 'a, 't> {
+    importer: &'i mut Importer<'a, 't>,
+}
+
+impl<'de> DeserializeSeed<'de> for DocumentSeed<'_, '_, '_> {
+    type Value = ();
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> std::result::Result<(), D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for DocumentSeed<'_, '_, '_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a coach export (a JSON object)")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<(), A::Error> {
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "format" => {
+                    let format: String = map.next_value()?;
+                    if format != FORMAT {
+                        return Err(de::Error::custom("this file is not a coach export"));
+                    }
+                    self.importer.header.format = Some(format);
+                }
+                "version" => {
+                    let version: u64 = map.next_value()?;
+                    if version > VERSION {
+                        return Err(de::Error::custom(format!(
+                            "the export is in version {version} of the format, newer than this coach reads ({VERSION}); upgrade coach"
+                        )));
+                    }
+                }
+                "schema_version" => {
+                    let version: usize = map.next_value()?;
+                    let ours = self
+                        .importer
+                        .tx
+                        .schema_version()
+                        .map_err(de::Error::custom)?;
+                    if version > ours {
+                        return Err(de::Error::custom(format!(
+                            "the export comes from a newer coach (schema version {version}, this coach knows {ours}); upgrade coach"
+                        )));
+                    }
+                }
+                "owner" => {
+                    let owner: String = map.next_value()?;
+                    self.importer
+                        .adopt_owner(&owner)
+                        .map_err(de::Error::custom)?;
+                }
+                "tables" => {
+                    if self.importer.header.format.is_none() {
+                        return Err(de::Error::custom("this file is not a coach export"));
+                    }
+                    map.next_value_seed(TablesSeed {
+                        importer: self.importer,
+                    })?;
+                }
+                "files" => map.next_value_seed(FilesSeed {
+                    importer: self.importer,
+                })?,
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+struct TablesSeed<'i, 'a, 't> {
+    importer: &'i mut Importer<'a, 't>,
+}
+
+impl<'de> DeserializeSeed<'de> for TablesSeed<'_, '_, '_> {
+    type Value = ();
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> std::result::Result<(), D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for TablesSeed<'_, '_, '_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an object of tables")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<(), A::Error> {
+        while let Some(name) = map.next_key::<String>()? {
+            let table = TABLES.iter().find(|t| t.name == name).ok_or_else(|| {
+                de::Error::custom(format!("the export has an unknown table \"{name}\""))
+            })?;
+            let columns = self
+                .importer
+                .tx
+                .columns(table.name)
+                .map_err(de::Error::custom)?;
+            map.next_value_seed(RowsSeed {
+                importer: self.importer,
+                table,
+                columns,
+            })?;
+        }
+        Ok(())
+    }
+}
+
+struct RowsSeed<'i, 'a, 't> {
+    importer: &'i mut Importer<'a, 't>,
+    table: &'static Table,
+    columns: Vec<String>,
+}
+
+impl<'de> DeserializeSeed<'de> for RowsSeed<'_, '_, '_> {
+    type Value = ();
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> std::result::Result<(), D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for RowsSeed<'_, '_, '_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a list of rows")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<(), A::Error> {
+        let mut index = 0u64;
+        while let Some(row) = seq.next_element::<Map<String, serde_json::Value>>()? {
+            index += 1;
+            self.importer
+                .merge_row(self.table, &self.columns, &row)
+                .map_err(|e| {
+                    de::Error::custom(format!("{} row {index}: {}", self.table.name, e.message()))
+                })?;
+        }
+        Ok(())
+    }
+}
+
+struct FilesSeed<'i, 'a, 't> {
+    importer: &'i mut Importer<'a, 't>,
+}
+
+impl<'de> DeserializeSeed<'de> for FilesSeed<'_, '_, '_> {
+    type Value = ();
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> std::result::Result<(), D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for FilesSeed<'_, '_, '_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an object of files")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<(), A::Error> {
+        while let Some(sha) = map.next_key::<String>()? {
+            let encoded: String = map.next_value()?;
+            let bytes = base64::engine::general_purpose::STANDARD
+                .decode(encoded.as_bytes())
+                .map_err(|_| de::Error::custom(format!("the file {sha} is not valid base64")))?;
+            let already = attachment::content_path(self.importer.tx.folder(), &sha).is_file();
+            let stored = attachment::store_bytes(self.importer.tx.folder(), &bytes)
+                .map_err(|e| de::Error::custom(e.message().to_string()))?;
+            if stored != sha {
+                return Err(de::Error::custom(format!(
+                    "the file {sha} does not match its content"
+                )));
+            }
+            if !already {
+                self.importer.counts.files += 1;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Importer<'_, '_> {
+    /// Into a database that holds nothing yet (a restore), the export's
+    /// owner becomes this database's owner, so that "me" stays the author
+    /// of what I wrote. Into a database with data, the owner stays.
+    fn adopt_owner(&mut self, owner: &str) -> Result<()> {
+        if owner.len() != 32 || !owner.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(Error::input("the export's owner is not an id"));
+        }
+        if self.tx.is_empty()? {
+            self.tx.set_state("user.id", Some(owner))?;
+        }
+        Ok(())
+    }
+
+    fn merge_row(
+        &mut self,
+        table: &'static Table,
+        columns: &[String],
+        row: &Map<String, serde_json::Value>,
+    ) -> Result<()> {
+        let mut names = Vec::new();
+        let mut values = Vec::new();
+        for column in columns {
+            if let Some(value) = row.get(column) {
+                names.push(column.as_str());
+                values.push(to_sql(value)?);
+            }
+        }
+        if !names.contains(&table.key) {
+            return Err(Error::input(format!("a row has no {}", table.key)));
+        }
+        let placeholders = (1..=names.len())
+            .map(|i| format!("?{i}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let updates = names
+            .iter()
+            .filter(|n| **n != table.key)
+            .map(|n| format!("{n} = excluded.{n}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let exists_sql = format!(
+            "SELECT updated_at FROM {} WHERE {} = ?1",
+            table.name, table.key
+        );
+        let key_value = &values[names.iter().position(|n| *n == table.key).unwrap_or(0)];
+        let existing: Option<String> = {
+            let mut stmt = self.tx.conn().prepare_cached(&exists_sql)?;
+            let mut rows = stmt.query([key_value])?;
+            match rows.next()? {
+                Some(r) => Some(r.get(0)?),
+                None => None,
+            }
+        };
+        let sql = format!(
+            "INSERT INTO {} ({}) VALUES ({placeholders})
+             ON CONFLICT ({}) DO UPDATE SET {updates} WHERE excluded.updated_at > {}.updated_at",
+            table.name,
+            names.join(", "),
+            table.key,
+            table.name
+        );
+        let changed = self
+            .tx
+            .conn()
+            .prepare_cached(&sql)?
+            .execute(rusqlite::params_from_iter(values.iter()))
+            .map_err(|e| Error::input(format!("it does not fit this database ({e})")))?;
+        match (existing, changed) {
+            (None, _) => *self.counts.rows.entry(table.name).or_default() += 1,
+            (Some(_), 0) => self.counts.unchanged += 1,
+            (Some(_), _) => *self.counts.updated.entry(table.name).or_default() += 1,
+        }
+        Ok(())
+    }
+}
+
+fn to_sql(value: &serde_json::Value) -> Result<Value> {
+    Ok(match value {
+        serde_json::Value::Null => Value::Null,
+        serde_json::Value::Bool(b) => Value::Integer(i64::from(*b)),
+        serde_json::Value::Number(n) => match n.as_i64() {
+            Some(i) => Value::Integer(i),
+            None => Value::Real(n.as_f64().unwrap_or(f64::NAN)),
+        },
+        serde_json::Value::String(s) => Value::Text(s.clone()),
+        other => return Err(Error::input(format!("a column holds {other}, not a value"))),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::Store;
+
+    /// Tables that are local state, never exported.
+    const LOCAL_TABLES: &[&str] = &["state"];
+
+    #[test]
+    fn every_table_of_the_schema_is_exported() {
+        let dir = tempfile::tempdir().expect("dir");
+        let mut store = Store::open(&dir.path().join("c.db"), false).expect("open");
+        let tables: Vec<String> = store
+            .read(|tx| {
+                let mut stmt = tx.conn().prepare(
+                    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
+                )?;
+                let names = stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<Vec<String>>>()?;
+                Ok(names)
+            })
+            .expect("tables");
+        for name in tables {
+            assert!(
+                TABLES.iter().any(|t| t.name == name) || LOCAL_TABLES.contains(&name.as_str()),
+                "the table {name} is neither exported nor declared local"
+            );
+        }
+    }
+}
