@@ -3,10 +3,12 @@
 //! The library holds all the logic; `src/main.rs` only parses the command
 //! line and maps errors to exit codes. See ARCHITECTURE.md for the map.
 
+pub mod action;
 pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod error;
+pub mod kudos;
 pub mod mail;
 pub mod member;
 pub mod note;
@@ -15,6 +17,7 @@ pub mod prompt;
 pub mod render;
 pub mod session;
 pub mod store;
+pub mod stream;
 pub mod view;
 pub mod when;
 

@@ -1,11 +1,14 @@
 //! The command tree: one file per command, one `...Args` struct and one
 //! `run` function each. This module only dispatches.
 
+mod action;
 mod config;
 mod init;
+mod kudos;
 mod member;
 mod note;
 mod session;
+mod stream;
 
 use std::path::PathBuf;
 
@@ -28,6 +31,9 @@ pub enum Command {
     Session(session::SessionCommand),
     #[command(subcommand)]
     Note(note::NoteCommand),
+    Kudos(kudos::KudosArgs),
+    #[command(subcommand)]
+    Action(action::ActionCommand),
 }
 
 /// What every command gets: where to print, whether it may ask, and the way
@@ -61,5 +67,7 @@ pub fn run(ctx: &Ctx, command: Command) -> Result<()> {
         Command::Member(command) => member::run(ctx, command),
         Command::Session(command) => session::run(ctx, command),
         Command::Note(command) => note::run(ctx, command),
+        Command::Kudos(args) => kudos::run(ctx, args),
+        Command::Action(command) => action::run(ctx, command),
     }
 }
