@@ -56,7 +56,7 @@ pub struct AddArgs {
     #[arg(required = true)]
     text: Vec<String>,
     /// When it is due: friday, +1w, 2026-12-04, "2026-12-04 17:00"...
-    #[arg(long, value_name = "WHEN")]
+    #[arg(long, value_name = "WHEN", allow_hyphen_values = true)]
     due: Option<String>,
     /// Who is to do it
     #[arg(long, value_enum, default_value_t = OwnerArg::Member)]
@@ -104,7 +104,12 @@ pub struct EditArgs {
     #[arg(long, value_name = "TEXT")]
     text: Option<String>,
     /// A new due date
-    #[arg(long, value_name = "WHEN", conflicts_with = "no_due")]
+    #[arg(
+        long,
+        value_name = "WHEN",
+        allow_hyphen_values = true,
+        conflicts_with = "no_due"
+    )]
     due: Option<String>,
     /// Remove the due date
     #[arg(long)]
@@ -213,9 +218,12 @@ fn set_done(ctx: &Ctx, query: &str, done: bool) -> Result<()> {
     if !ctx.out.human() || changed {
         return print_one(ctx, &action, if done { "Done" } else { "Reopened" });
     }
-    let already = if done { "already done" } else { "already open" };
+    let already = match action.done_at {
+        Some(at) => format!("already done (since {})", when::display_local(at)),
+        None => "already open".to_string(),
+    };
     ctx.out.line(format!(
-        "{} is {already}: {}",
+        "{} is {already}: {}; nothing changed",
         ctx.out.paint(&action.short_id, ID),
         action.body
     ))

@@ -28,7 +28,6 @@ pub enum MemberCommand {
     Edit(EditArgs),
     /// Archive a member: they leave lists and pickers, their history stays
     Archive(ArchiveArgs),
-    /// What a member sees of their history: kudos, shared notes, actions
     Stream(super::stream::StreamArgs),
 }
 

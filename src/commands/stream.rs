@@ -14,11 +14,12 @@ use crate::stream::{self, Entry, Item};
 use crate::view::Audience;
 use crate::{member, note, when, Result};
 
-/// What the team member sees of their own history, newest first
+/// What a member sees of their history: kudos, shared notes, actions
 ///
-/// Kudos, shared notes and action items from all their sessions: the newest
-/// session first and, within a session, the newest first. It is the
-/// member's view: your private notes are never part of it.
+/// Kudos, shared notes and action items from all the member's sessions,
+/// newest first: the newest session first and, within a session, the newest
+/// entry first. It is the member's own view: your private notes are never
+/// part of it.
 #[derive(Debug, Args)]
 #[command(
     after_help = "Examples:\n  coach member stream alex\n  coach member stream alex --since -4w --limit 20\n  coach member stream alex --json | jq '.[] | select(.kind == \"kudos\") | .body'"
@@ -30,7 +31,7 @@ pub struct StreamArgs {
     #[arg(long, short = 'n', value_name = "N", default_value_t = stream::DEFAULT_LIMIT)]
     limit: usize,
     /// Only from sessions held on or after this date (e.g. -4w, 2026-01-01)
-    #[arg(long, value_name = "WHEN")]
+    #[arg(long, value_name = "WHEN", allow_hyphen_values = true)]
     since: Option<String>,
 }
 

@@ -59,6 +59,8 @@ fn actions_are_added_with_due_dates_and_owners() {
 
     let timed = add(&env, &["Send the survey", "--due", "2026-12-04 17:30"]);
     assert_eq!(timed["due_at"], "2026-12-04T17:30:00Z");
+    let past = add(&env, &["Recorded late", "--due", "-2d"]);
+    assert_eq!(past["state"], "overdue", "a past due date is accepted");
     let relative = add(&env, &["Shadow", "a", "shift", "--due", "+3d"]);
     assert_eq!(relative["body"], "Shadow a shift");
     assert!(relative["due_at"].is_string());

@@ -1,6 +1,6 @@
 //! `member stream`: what the member sees of their history, newest first.
 
-use crate::common::Env;
+use crate::common::{snapshot, Env};
 
 const MARKER: &str = "PRIVATE-STREAM-MARKER-51c2e8";
 
@@ -88,6 +88,9 @@ fn the_stream_never_shows_private_notes() {
     assert!(!json.contains("\"private\""));
     let quiet = env.ok(["member", "stream", "alex", "-q"]);
     assert_eq!(quiet.lines().count(), 6);
+    let before = snapshot(&env.db);
+    env.ok(["member", "stream", "alex", "--since", "-100w"]);
+    assert_eq!(snapshot(&env.db), before, "the stream does not write");
     // The coach's own view of the session still has them.
     assert!(env.ok(["session", "show"]).contains(MARKER));
 }
