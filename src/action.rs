@@ -163,7 +163,10 @@ pub fn add(
 
 /// The action with this full id.
 pub fn get(tx: &Tx<'_>, id: &str) -> Result<Action> {
-    let sql = format!("{} WHERE a.id = ?1 AND a.deleted_at IS NULL", select(""));
+    let sql = format!(
+        "{} WHERE a.id = ?1 AND a.deleted_at IS NULL AND s.deleted_at IS NULL",
+        select("")
+    );
     let mut stmt = tx.conn().prepare_cached(&sql)?;
     let action = stmt
         .query_row([id], |r| from_row(r, tx.now()))
@@ -196,7 +199,8 @@ pub fn resolve(tx: &Tx<'_>, query: &str) -> Result<Action> {
 /// a session's actions); the members' names come from the same query.
 pub fn list(tx: &Tx<'_>, filter: &Filter) -> Result<Vec<Action>> {
     let now_text = tx.now_text();
-    let mut conditions = vec!["a.deleted_at IS NULL".to_string()];
+    // An action of a deleted session is gone with it.
+    let mut conditions = vec!["a.deleted_at IS NULL AND s.deleted_at IS NULL".to_string()];
     let mut params: Vec<&dyn rusqlite::ToSql> = Vec::new();
     match filter.show {
         Show::Open => conditions.push("a.done_at IS NULL".into()),

@@ -173,7 +173,9 @@ pub fn latest_open_session(tx: &Tx<'_>, member: &Member) -> Result<Option<Sessio
 
 /// The kudos with this full id.
 pub fn get(tx: &Tx<'_>, id: &str) -> Result<Kudos> {
-    let sql = format!("SELECT {COLUMNS} {FROM} WHERE k.id = ?1 AND k.deleted_at IS NULL");
+    let sql = format!(
+        "SELECT {COLUMNS} {FROM} WHERE k.id = ?1 AND k.deleted_at IS NULL AND s.deleted_at IS NULL"
+    );
     let mut stmt = tx.conn().prepare_cached(&sql)?;
     let kudos = stmt
         .query_row([id], from_row)

@@ -338,3 +338,24 @@ fn open_actions_carry_over_and_stay_one_record() {
         ["Shadow a team lead shift"]
     );
 }
+
+#[test]
+fn a_deleted_session_takes_its_actions_and_kudos_with_it() {
+    let env = Env::with_team();
+    let first = session(&env, "alex", "2026-12-01");
+    let action = id(&add(&env, &["From a deleted session"]));
+    env.ok(["kudos", "Gone too"]);
+    env.ok(["session", "delete", &first, "--yes"]);
+    session(&env, "alex", "2026-12-08");
+    assert!(listed(&env, &["--all"]).is_empty());
+    assert!(env.json(["session", "show"])["carried_over"]
+        .as_array()
+        .expect("list")
+        .is_empty());
+    assert!(env
+        .json(["kudos", "list"])
+        .as_array()
+        .expect("list")
+        .is_empty());
+    env.fails(3, ["action", "done", &action]);
+}
