@@ -49,7 +49,20 @@ step note add --on "${attachment:0:8}" "AHT is 50 s over target: walk through tw
 # During and after: more notes, from a pipe too.
 printf 'Agreed:\n\n- shadow a team lead shift\n- [playbook](https://example.com/playbook)\n' | step note add -
 
+# Celebrate, and agree on what happens next: one action for Alex, one for me.
+step kudos "12 days above the CSAT target :tada:" --for success
+step action add "Shadow a team lead shift" --due +8d
+step action add "Send Alex the team lead job description" --owner me --due +2d
+# Sent the same afternoon: check it off (the list is by due date).
+step action done "$(coach action list --quiet | head -n 1)"
+
 # What I see, and what Alex will see.
 step session show
 step session show --as-member
 step session list
+
+# A week later: the next check-in starts with what is still open.
+step session new alex --title "Weekly check-in" --date +8d
+step session show
+step action list --member alex
+step member stream alex

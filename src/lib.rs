@@ -3,6 +3,7 @@
 //! The library holds all the logic; `src/main.rs` only parses the command
 //! line and maps errors to exit codes. See ARCHITECTURE.md for the map.
 
+pub mod action;
 pub mod attachment;
 pub mod backup;
 pub mod cli;
@@ -13,6 +14,7 @@ pub mod error;
 pub mod exchange;
 pub mod generate;
 pub mod item;
+pub mod kudos;
 pub mod mail;
 pub mod member;
 pub mod note;
@@ -21,6 +23,7 @@ pub mod prompt;
 pub mod render;
 pub mod session;
 pub mod store;
+pub mod stream;
 pub mod template;
 pub mod view;
 pub mod when;

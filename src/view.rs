@@ -6,7 +6,9 @@
 
 use serde::Serialize;
 
+use crate::action::{self, Action};
 use crate::attachment::{self, Attachment};
+use crate::kudos::{self, Kudos};
 use crate::note::{self, Note};
 use crate::session::Session;
 use crate::store::Tx;
@@ -29,11 +31,19 @@ pub struct SessionView {
     #[serde(flatten)]
     pub session: Session,
     pub coach: Coach,
+    /// The member's actions from earlier sessions (held before this one)
+    /// that were still open when this session was created, in their current
+    /// state: one checked off since shows as done here too.
+    pub carried_over: Vec<Action>,
     /// Notes, oldest first. For the member, shared notes only.
     pub notes: Vec<Note>,
     /// Section 7: attachments, in the order they were added, each with its
     /// dedicated notes (for the member, shared ones only).
     pub attachments: Vec<Attachment>,
+    /// Kudos given in this session, oldest first.
+    pub kudos: Vec<Kudos>,
+    /// Action items agreed in this session, by due date.
+    pub actions: Vec<Action>,
 }
 
 /// The coach, as a session names them.
@@ -47,14 +57,20 @@ pub struct Coach {
 pub fn session_view(tx: &Tx<'_>, session: Session, audience: Audience) -> Result<SessionView> {
     let notes = note::list(tx, &session.id, audience)?;
     let attachments = attachment::for_session(tx, &session.id, audience)?;
+    let carried_over = action::carried_over(tx, &session)?;
+    let kudos = kudos::for_session(tx, &session.id)?;
+    let actions = action::for_session(tx, &session.id)?;
     Ok(SessionView {
         audience,
         coach: Coach {
             name: config::get(tx, "user.name")?,
             email: config::get(tx, "user.email")?,
         },
+        carried_over,
         notes,
         attachments,
+        kudos,
+        actions,
         session,
     })
 }

@@ -28,6 +28,7 @@ pub enum MemberCommand {
     Edit(EditArgs),
     /// Archive a member: they leave lists and pickers, their history stays
     Archive(ArchiveArgs),
+    Stream(super::stream::StreamArgs),
 }
 
 #[derive(Debug, Args)]
@@ -156,6 +157,7 @@ pub(super) fn run(ctx: &Ctx, command: MemberCommand) -> Result<()> {
                 if args.undo { "Restored" } else { "Archived" },
             )
         }
+        MemberCommand::Stream(args) => super::stream::run(ctx, &mut store, args),
     }
 }
 

@@ -1,6 +1,7 @@
 //! The command tree: one file per command, one `...Args` struct and one
 //! `run` function each. This module only dispatches.
 
+mod action;
 mod attach;
 mod attachment;
 mod backup;
@@ -9,9 +10,11 @@ mod config;
 mod export;
 mod import;
 mod init;
+mod kudos;
 mod member;
 mod note;
 mod session;
+mod stream;
 mod template;
 
 use std::path::PathBuf;
@@ -44,6 +47,9 @@ pub enum Command {
     Attachment(attachment::AttachmentCommand),
     #[command(subcommand)]
     Template(template::TemplateCommand),
+    Kudos(kudos::KudosArgs),
+    #[command(subcommand)]
+    Action(action::ActionCommand),
 }
 
 /// What every command gets: where to print, whether it may ask, and the way
@@ -84,5 +90,7 @@ pub fn run(ctx: &Ctx, command: Command) -> Result<()> {
         Command::Attach(args) => attach::run(ctx, args),
         Command::Attachment(command) => attachment::run(ctx, command),
         Command::Template(command) => template::run(ctx, command),
+        Command::Kudos(args) => kudos::run(ctx, args),
+        Command::Action(command) => action::run(ctx, command),
     }
 }

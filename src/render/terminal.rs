@@ -3,6 +3,10 @@
 use std::fmt::Write;
 
 use crate::attachment::human_size;
+use anstyle::{AnsiColor, Style};
+
+use crate::action::{Action, Owner, State};
+use crate::kudos::Kudos;
 use crate::note::{Note, Role, Visibility};
 use crate::output::{Output, DIM, HEADING, ID, PRIVATE};
 use crate::view::{Audience, SessionView};
@@ -25,6 +29,7 @@ pub fn session(view: &SessionView, out: &Output) -> String {
     let _ = writeln!(text, "Member:  {member}");
     let _ = writeln!(text, "Date:    {}", when::display_local(s.date));
     let _ = writeln!(text, "Status:  {}", s.status.as_str());
+    carried_over_section(&mut text, out, view);
 
     let (shared, private): (Vec<&Note>, Vec<&Note>) = view
         .notes
@@ -32,6 +37,8 @@ pub fn session(view: &SessionView, out: &Output) -> String {
         .partition(|n| n.visibility == Visibility::Shared);
     section(&mut text, out, "Notes", &shared, "no shared notes yet");
     attachments(&mut text, out, view);
+    kudos_section(&mut text, out, view);
+    actions_section(&mut text, out, view);
     if view.audience == Audience::Owner && !private.is_empty() {
         let heading = format!(
             "Private notes {}",
@@ -110,4 +117,105 @@ fn dedicated_notes(text: &mut String, out: &Output, notes: &[Note]) {
             let _ = writeln!(text, "      {line}");
         }
     }
+}
+/// The style of an overdue action's marker.
+const OVERDUE: Style = AnsiColor::Red.on_default().bold();
+
+/// The member's open actions from earlier sessions (position 2).
+fn carried_over_section(text: &mut String, out: &Output, view: &SessionView) {
+    if view.carried_over.is_empty() {
+        return;
+    }
+    let heading = "Carried over from earlier sessions";
+    let _ = writeln!(text, "\n{}", out.paint(heading, HEADING));
+    let coach = coach_name(view);
+    for action in &view.carried_over {
+        text.push_str(&action_line(out, action, coach, true));
+    }
+}
+
+/// The kudos given in this session (position 8).
+fn kudos_section(text: &mut String, out: &Output, view: &SessionView) {
+    if view.kudos.is_empty() {
+        return;
+    }
+    let _ = writeln!(text, "\n{}", out.paint("Kudos", HEADING));
+    for kudos in &view.kudos {
+        text.push_str(&kudos_lines(out, kudos));
+    }
+}
+
+/// The action items agreed in this session (position 9).
+fn actions_section(text: &mut String, out: &Output, view: &SessionView) {
+    if view.actions.is_empty() {
+        return;
+    }
+    let _ = writeln!(text, "\n{}", out.paint("Action items", HEADING));
+    let coach = coach_name(view);
+    for action in &view.actions {
+        text.push_str(&action_line(out, action, coach, false));
+    }
+}
+
+fn coach_name(view: &SessionView) -> &str {
+    view.coach.name.as_deref().unwrap_or("Coach")
+}
+
+/// One kudos, indented, ending in a newline:
+/// `★ abcd Calm, thorough incident review  for knowledge & expertise`.
+pub fn kudos_lines(out: &Output, kudos: &Kudos) -> String {
+    let mut lines = kudos.body.lines();
+    let kind = kudos
+        .kind
+        .map(|k| format!("  {}", out.paint(&format!("for {}", k.label()), DIM)))
+        .unwrap_or_default();
+    let mut text = format!(
+        "  \u{2605} {} {}{kind}\n",
+        out.paint(&kudos.short_id, ID),
+        lines.next().unwrap_or_default()
+    );
+    for line in lines {
+        let _ = writeln!(text, "    {line}");
+    }
+    text
+}
+
+/// One action item, indented, ending in a newline:
+/// `☐ abcd Review the playbook  Alex Kim · due 2026-12-04 09:00 overdue`.
+/// `coach` names the coach when they own it; with `origin`, the line ends
+/// with the date of the session it was agreed in.
+pub fn action_line(out: &Output, action: &Action, coach: &str, origin: bool) -> String {
+    let check = if action.state == State::Done {
+        '\u{2611}'
+    } else {
+        '\u{2610}'
+    };
+    let owner = match action.owner {
+        Owner::Member => action.member.name.as_str(),
+        Owner::Coach => coach,
+    };
+    let mut meta = vec![owner.to_string()];
+    if let Some(due) = action.due_at {
+        meta.push(format!("due {}", when::display_local(due)));
+    }
+    if let Some(done) = action.done_at {
+        meta.push(format!("done {}", when::display_local(done)));
+    }
+    if origin {
+        meta.push(format!(
+            "agreed {}",
+            when::display_local_date(action.session_date)
+        ));
+    }
+    let overdue = if action.state == State::Overdue {
+        format!(" {}", out.paint("overdue", OVERDUE))
+    } else {
+        String::new()
+    };
+    format!(
+        "  {check} {} {}  {}{overdue}\n",
+        out.paint(&action.short_id, ID),
+        action.body,
+        out.paint(&meta.join(" \u{b7} "), DIM)
+    )
 }

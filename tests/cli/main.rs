@@ -1,5 +1,6 @@
 //! End-to-end tests of the real `coach` binary against real database files.
 
+mod action;
 mod attachment;
 mod backup;
 mod common;
@@ -7,6 +8,8 @@ mod core;
 mod dedicated;
 mod exchange;
 mod generated;
+mod kudos;
 mod mail;
 mod smtp_server;
+mod stream;
 mod template;

@@ -1,0 +1,372 @@
+//! Action items: what the member (or the coach) agreed to do after a 1:1.
+//!
+//! An action is agreed in one session and stays one record. Later sessions
+//! with the same member show it as carried over ([`carried_over`]) until it
+//! is done, so checking it off anywhere checks it off everywhere.
+
+use chrono::{DateTime, Utc};
+use rusqlite::{OptionalExtension, Row};
+use serde::Serialize;
+
+use crate::member::check_line;
+use crate::session::{MemberRef, Session};
+use crate::store::{new_id, normalize_prefix, opt_time_at, time_at, Tx};
+use crate::{Error, Result};
+
+/// An action item.
+#[derive(Debug, Clone, Serialize)]
+pub struct Action {
+    pub id: String,
+    pub short_id: String,
+    /// The session it was agreed in.
+    pub session_id: String,
+    /// That session's date.
+    pub session_date: DateTime<Utc>,
+    /// The team member of that session: whose action list it is on.
+    pub member: MemberRef,
+    /// One line, e.g. "Review the refund playbook".
+    pub body: String,
+    pub owner: Owner,
+    pub due_at: Option<DateTime<Utc>>,
+    pub done_at: Option<DateTime<Utc>>,
+    /// `open`, `done`, or `overdue` (open and past its due time), as of
+    /// the moment the command ran.
+    pub state: State,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// Who is to do an action.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Owner {
+    /// The team member (the default).
+    Member,
+    /// The coach.
+    Coach,
+}
+
+impl Owner {
+    /// The stored word.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Owner::Member => "member",
+            Owner::Coach => "coach",
+        }
+    }
+
+    fn from_db(text: &str) -> Owner {
+        match text {
+            "coach" => Owner::Coach,
+            _ => Owner::Member,
+        }
+    }
+}
+
+/// Where an action stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum State {
+    Open,
+    Overdue,
+    Done,
+}
+
+impl State {
+    /// The printed word.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            State::Open => "open",
+            State::Overdue => "overdue",
+            State::Done => "done",
+        }
+    }
+}
+
+/// Which actions `action list` shows, by state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Show {
+    /// Not done yet (the default).
+    #[default]
+    Open,
+    /// Open and past their due time.
+    Overdue,
+    /// Done.
+    Done,
+    /// All of them.
+    All,
+}
+
+/// Which actions `action list` shows.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    pub show: Show,
+    pub member_id: Option<String>,
+    pub session_id: Option<String>,
+}
+
+/// What `action edit` changes; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default)]
+pub struct Change {
+    pub body: Option<String>,
+    /// `Some(None)` removes the due date.
+    pub due_at: Option<Option<DateTime<Utc>>>,
+    pub owner: Option<Owner>,
+}
+
+/// The longest action accepted, in characters: a good action is succinct.
+const MAX_BODY: usize = 500;
+
+const COLUMNS: &str = "SELECT a.id, a.session_id, s.held_at, m.id, m.name, m.email, a.body,
+            a.owner, a.due_at, a.done_at, a.created_at, a.updated_at";
+
+/// The query's start, with `index` (` INDEXED BY name`, or nothing) on
+/// the actions table; the member's name and the session's date come from
+/// the same query.
+fn select(index: &str) -> String {
+    format!(
+        "{COLUMNS} FROM actions a{index}
+         JOIN sessions s ON s.id = a.session_id
+         JOIN members m ON m.id = a.member_id"
+    )
+}
+
+/// The order of every list: by due date (none last), then as agreed.
+const ORDER: &str = "ORDER BY a.due_at IS NULL, a.due_at, a.created_at, a.id";
+
+/// Adds an action to `session`, for the session's member.
+pub fn add(
+    tx: &Tx<'_>,
+    session: &Session,
+    body: &str,
+    owner: Owner,
+    due_at: Option<DateTime<Utc>>,
+) -> Result<Action> {
+    let body = check_body(body)?;
+    let id = new_id();
+    tx.conn().execute(
+        "INSERT INTO actions (id, session_id, member_id, body, owner, due_at, author, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
+        rusqlite::params![
+            id,
+            session.id,
+            session.member.id,
+            body,
+            owner.as_str(),
+            due_at.map(crate::when::to_storage),
+            tx.me(),
+            tx.now_text()
+        ],
+    )?;
+    get(tx, &id)
+}
+
+/// The action with this full id.
+pub fn get(tx: &Tx<'_>, id: &str) -> Result<Action> {
+    let sql = format!(
+        "{} WHERE a.id = ?1 AND a.deleted_at IS NULL AND s.deleted_at IS NULL",
+        select("")
+    );
+    let mut stmt = tx.conn().prepare_cached(&sql)?;
+    let action = stmt
+        .query_row([id], |r| from_row(r, tx.now()))
+        .optional()?
+        .ok_or_else(|| Error::input(format!("no action has the id {id}")))?;
+    finish(tx, action)
+}
+
+/// The action whose id starts with `query`.
+pub fn resolve(tx: &Tx<'_>, query: &str) -> Result<Action> {
+    let hint = "`coach action list --all` shows the ids";
+    let prefix = normalize_prefix(query)
+        .ok_or_else(|| Error::input(format!("\"{query}\" is not an action id")).with_hint(hint))?;
+    match tx.ids_with_prefix("actions", &prefix, 10)?.as_slice() {
+        [id] => get(tx, id),
+        [] => Err(
+            Error::input(format!("no action has an id starting with \"{query}\"")).with_hint(hint),
+        ),
+        many => Err(
+            Error::input(format!("\"{query}\" matches {} actions", many.len()))
+                .with_hint("type more of the id"),
+        ),
+    }
+}
+
+/// Actions, by due date (none last), then in the order they were agreed.
+///
+/// Each combination of filters is its own query, written so that SQLite
+/// uses the matching partial index (open actions, a member's open actions,
+/// a session's actions); the members' names come from the same query.
+pub fn list(tx: &Tx<'_>, filter: &Filter) -> Result<Vec<Action>> {
+    let now_text = tx.now_text();
+    // An action of a deleted session is gone with it.
+    let mut conditions = vec!["a.deleted_at IS NULL AND s.deleted_at IS NULL".to_string()];
+    let mut params: Vec<&dyn rusqlite::ToSql> = Vec::new();
+    match filter.show {
+        Show::Open => conditions.push("a.done_at IS NULL".into()),
+        Show::Overdue => {
+            params.push(&now_text);
+            conditions.push(format!(
+                "a.done_at IS NULL AND a.due_at < ?{}",
+                params.len()
+            ));
+        }
+        Show::Done => conditions.push("a.done_at IS NOT NULL".into()),
+        Show::All => {}
+    }
+    if let Some(member_id) = &filter.member_id {
+        params.push(member_id);
+        conditions.push(format!("a.member_id = ?{}", params.len()));
+    }
+    if let Some(session_id) = &filter.session_id {
+        params.push(session_id);
+        conditions.push(format!("a.session_id = ?{}", params.len()));
+    }
+    // Without stats, SQLite would read every action through another partial
+    // index and filter; the open actions have indexes of their own.
+    let index = match (filter.show, &filter.member_id, &filter.session_id) {
+        (Show::Open | Show::Overdue, None, None) => " INDEXED BY actions_open",
+        (Show::Open | Show::Overdue, Some(_), None) => " INDEXED BY actions_open_by_member",
+        _ => "",
+    };
+    let sql = format!(
+        "{} WHERE {} {ORDER}",
+        select(index),
+        conditions.join(" AND ")
+    );
+    let mut stmt = tx.conn().prepare_cached(&sql)?;
+    let now = tx.now();
+    let rows = stmt.query_map(params.as_slice(), |r| from_row(r, now))?;
+    let actions = rows.collect::<rusqlite::Result<Vec<_>>>()?;
+    actions.into_iter().map(|a| finish(tx, a)).collect()
+}
+
+/// The actions agreed in one session, by due date.
+pub fn for_session(tx: &Tx<'_>, session_id: &str) -> Result<Vec<Action>> {
+    list(
+        tx,
+        &Filter {
+            show: Show::All,
+            session_id: Some(session_id.to_string()),
+            ..Filter::default()
+        },
+    )
+}
+
+/// The actions carried over into `session`: the member's actions agreed in
+/// earlier sessions (held before this one) that were still open when this
+/// session was created. They keep their current state, so one done since
+/// then shows as done here rather than disappearing.
+pub fn carried_over(tx: &Tx<'_>, session: &Session) -> Result<Vec<Action>> {
+    let sql = format!(
+        "{} WHERE a.member_id = ?1 AND a.deleted_at IS NULL AND s.deleted_at IS NULL
+           AND s.held_at < ?2 AND (a.done_at IS NULL OR a.done_at >= ?3)
+         {ORDER}",
+        select("")
+    );
+    let mut stmt = tx.conn().prepare_cached(&sql)?;
+    let now = tx.now();
+    let rows = stmt.query_map(
+        rusqlite::params![
+            session.member.id,
+            crate::when::to_storage(session.date),
+            crate::when::to_storage(session.created_at)
+        ],
+        |r| from_row(r, now),
+    )?;
+    let actions = rows.collect::<rusqlite::Result<Vec<_>>>()?;
+    actions.into_iter().map(|a| finish(tx, a)).collect()
+}
+
+/// Marks an action done now; `false` when it already was (nothing changes).
+pub fn set_done(tx: &Tx<'_>, action: &Action, done: bool) -> Result<(Action, bool)> {
+    if action.done_at.is_some() == done {
+        return Ok((action.clone(), false));
+    }
+    let now = tx.now_text();
+    let done_at = done.then_some(now.as_str());
+    tx.conn().execute(
+        "UPDATE actions SET done_at = ?2, updated_at = ?3 WHERE id = ?1",
+        rusqlite::params![action.id, done_at, now],
+    )?;
+    Ok((get(tx, &action.id)?, true))
+}
+
+/// Changes an action's text, due date or owner.
+pub fn edit(tx: &Tx<'_>, action: &Action, change: Change) -> Result<Action> {
+    let body = match change.body {
+        Some(body) => check_body(&body)?,
+        None => action.body.clone(),
+    };
+    let due_at = change.due_at.unwrap_or(action.due_at);
+    let owner = change.owner.unwrap_or(action.owner);
+    tx.conn().execute(
+        "UPDATE actions SET body = ?2, due_at = ?3, owner = ?4, updated_at = ?5 WHERE id = ?1",
+        rusqlite::params![
+            action.id,
+            body,
+            due_at.map(crate::when::to_storage),
+            owner.as_str(),
+            tx.now_text()
+        ],
+    )?;
+    get(tx, &action.id)
+}
+
+/// Deletes an action, leaving a tombstone.
+pub fn remove(tx: &Tx<'_>, action: &Action) -> Result<()> {
+    tx.conn().execute(
+        "UPDATE actions SET deleted_at = ?2, updated_at = ?2 WHERE id = ?1",
+        rusqlite::params![action.id, tx.now_text()],
+    )?;
+    Ok(())
+}
+
+/// An action's text as stored: one line, trimmed, not empty, succinct.
+fn check_body(body: &str) -> Result<String> {
+    let body = check_line("action", body)?;
+    if body.is_empty() {
+        return Err(Error::input("the action is empty; nothing was saved")
+            .with_hint("say what is to be done, e.g. \"Review the refund playbook\""));
+    }
+    if body.chars().count() > MAX_BODY {
+        return Err(Error::input(format!(
+            "the action is longer than {MAX_BODY} characters; a good action is succinct"
+        ))
+        .with_hint("keep the details in a note: coach note add"));
+    }
+    Ok(body)
+}
+
+fn from_row(row: &Row<'_>, now: DateTime<Utc>) -> rusqlite::Result<Action> {
+    let due_at = opt_time_at(row, 8)?;
+    let done_at = opt_time_at(row, 9)?;
+    let state = match (done_at, due_at) {
+        (Some(_), _) => State::Done,
+        (None, Some(due)) if due < now => State::Overdue,
+        (None, _) => State::Open,
+    };
+    Ok(Action {
+        id: row.get(0)?,
+        short_id: String::new(),
+        session_id: row.get(1)?,
+        session_date: time_at(row, 2)?,
+        member: MemberRef {
+            id: row.get(3)?,
+            name: row.get(4)?,
+            email: row.get(5)?,
+        },
+        body: row.get(6)?,
+        owner: Owner::from_db(&row.get::<_, String>(7)?),
+        due_at,
+        done_at,
+        state,
+        created_at: time_at(row, 10)?,
+        updated_at: time_at(row, 11)?,
+    })
+}
+
+fn finish(tx: &Tx<'_>, mut action: Action) -> Result<Action> {
+    action.short_id = tx.short_id("actions", &action.id)?;
+    Ok(action)
+}

@@ -1,0 +1,314 @@
+//! Kudos: shout-outs for a member's wins, knowledge, effort or values, or
+//! a plain thank-you, given in a session.
+
+use chrono::{DateTime, Utc};
+use rusqlite::{OptionalExtension, Row};
+use serde::Serialize;
+
+use crate::member::Member;
+use crate::session::{self, MemberRef, Session, Status};
+use crate::store::{new_id, normalize_prefix, time_at, Tx};
+use crate::{when, Error, Result};
+
+/// A kudos.
+#[derive(Debug, Clone, Serialize)]
+pub struct Kudos {
+    pub id: String,
+    pub short_id: String,
+    pub session_id: String,
+    /// That session's date.
+    pub session_date: DateTime<Utc>,
+    /// The member it celebrates (the session's member).
+    pub member: MemberRef,
+    /// Markdown.
+    pub body: String,
+    /// What is celebrated; `None` for a plain thank-you.
+    #[serde(rename = "for")]
+    pub kind: Option<Kind>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// What a kudos celebrates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    /// A success: a win, a goal reached
+    Success,
+    /// Knowledge or expertise shared or shown
+    Expertise,
+    /// Effort: the extra mile, hard work
+    Effort,
+    /// Living the company's values
+    Values,
+}
+
+impl Kind {
+    /// The stored (and typed) word.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Success => "success",
+            Kind::Expertise => "expertise",
+            Kind::Effort => "effort",
+            Kind::Values => "values",
+        }
+    }
+
+    /// How people read it: "for success", "for expertise"...
+    pub fn label(self) -> &'static str {
+        match self {
+            Kind::Success => "success",
+            Kind::Expertise => "knowledge & expertise",
+            Kind::Effort => "effort",
+            Kind::Values => "our values",
+        }
+    }
+
+    fn from_db(text: &str) -> Option<Kind> {
+        match text {
+            "success" => Some(Kind::Success),
+            "expertise" => Some(Kind::Expertise),
+            "effort" => Some(Kind::Effort),
+            "values" => Some(Kind::Values),
+            _ => None,
+        }
+    }
+}
+
+/// The session a kudos for `member` goes to, and whether it was started
+/// for it.
+#[derive(Debug, Clone)]
+pub struct Target {
+    pub session: Session,
+    pub started: bool,
+}
+
+/// The largest kudos accepted, in characters.
+const MAX_BODY: usize = 4000;
+
+const COLUMNS: &str = "k.id, k.session_id, m.id, m.name, m.email, k.body, k.kind,
+            k.created_at, k.updated_at, s.held_at";
+
+const FROM: &str = "FROM kudos k
+     JOIN sessions s ON s.id = k.session_id
+     JOIN members m ON m.id = s.member_id";
+
+/// Adds a kudos to `session`.
+pub fn add(tx: &Tx<'_>, session: &Session, body: &str, kind: Option<Kind>) -> Result<Kudos> {
+    let body = check_body(body)?;
+    let id = new_id();
+    tx.conn().execute(
+        "INSERT INTO kudos (id, session_id, body, kind, author, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
+        rusqlite::params![
+            id,
+            session.id,
+            body,
+            kind.map(Kind::as_str),
+            tx.me(),
+            tx.now_text()
+        ],
+    )?;
+    get(tx, &id)
+}
+
+/// Where a kudos for `member` goes when no session is named: the current
+/// session if it is with them, else their latest open session (one whose
+/// recap has not been sent), else, with `start`, a new session with them.
+///
+/// A session started here becomes the current session only when there was
+/// none, so a kudos for someone else never moves the coach away from the
+/// 1:1 they are in.
+pub fn target_for(tx: &Tx<'_>, member: &Member, start: bool) -> Result<Target> {
+    let current = session::current(tx)?;
+    if let Some(current) = &current {
+        if current.member.id == member.id {
+            return Ok(Target {
+                session: current.clone(),
+                started: false,
+            });
+        }
+    }
+    if let Some(open) = latest_open_session(tx, member)? {
+        return Ok(Target {
+            session: open,
+            started: false,
+        });
+    }
+    if !start {
+        return Err(Error::input(format!(
+            "{} has no open session (one whose recap has not been sent)",
+            member.name
+        ))
+        .with_hint(format!(
+            "pass --new-session to start one, or start it yourself: coach session new \"{}\"",
+            member.name
+        )));
+    }
+    let started = session::create(tx, member, None, None)?;
+    if let Some(current) = &current {
+        session::set_current(tx, current)?;
+    }
+    Ok(Target {
+        session: started,
+        started: true,
+    })
+}
+
+/// The member's latest session by date whose recap has not been sent.
+pub fn latest_open_session(tx: &Tx<'_>, member: &Member) -> Result<Option<Session>> {
+    let mut stmt = tx.conn().prepare_cached(
+        "SELECT id FROM sessions
+         WHERE member_id = ?1 AND deleted_at IS NULL AND status <> ?2
+         ORDER BY held_at DESC, id LIMIT 1",
+    )?;
+    let id: Option<String> = stmt
+        .query_row(
+            rusqlite::params![member.id, Status::RecapSent.as_str()],
+            |r| r.get(0),
+        )
+        .optional()?;
+    id.map(|id| session::get(tx, &id)).transpose()
+}
+
+/// The kudos with this full id.
+pub fn get(tx: &Tx<'_>, id: &str) -> Result<Kudos> {
+    let sql = format!(
+        "SELECT {COLUMNS} {FROM} WHERE k.id = ?1 AND k.deleted_at IS NULL AND s.deleted_at IS NULL"
+    );
+    let mut stmt = tx.conn().prepare_cached(&sql)?;
+    let kudos = stmt
+        .query_row([id], from_row)
+        .optional()?
+        .ok_or_else(|| Error::input(format!("no kudos has the id {id}")))?;
+    finish(tx, kudos)
+}
+
+/// The kudos whose id starts with `query`.
+pub fn resolve(tx: &Tx<'_>, query: &str) -> Result<Kudos> {
+    let hint = "`coach kudos list` shows the ids";
+    let prefix = normalize_prefix(query)
+        .ok_or_else(|| Error::input(format!("\"{query}\" is not a kudos id")).with_hint(hint))?;
+    match tx.ids_with_prefix("kudos", &prefix, 10)?.as_slice() {
+        [id] => get(tx, id),
+        [] => Err(
+            Error::input(format!("no kudos has an id starting with \"{query}\"")).with_hint(hint),
+        ),
+        many => Err(
+            Error::input(format!("\"{query}\" matches {} kudos", many.len()))
+                .with_hint("type more of the id"),
+        ),
+    }
+}
+
+/// The kudos of one session, oldest first.
+pub fn for_session(tx: &Tx<'_>, session_id: &str) -> Result<Vec<Kudos>> {
+    let sql = format!(
+        "SELECT {COLUMNS} {FROM} WHERE k.session_id = ?1 AND k.deleted_at IS NULL ORDER BY k.created_at, k.id"
+    );
+    let mut stmt = tx.conn().prepare_cached(&sql)?;
+    let rows = stmt.query_map([session_id], from_row)?;
+    let kudos = rows.collect::<rusqlite::Result<Vec<_>>>()?;
+    kudos.into_iter().map(|k| finish(tx, k)).collect()
+}
+
+/// Recent kudos, newest session first (then newest first), for one member
+/// or everyone, at most `limit`.
+///
+/// Sessions are walked newest first through their date index and each
+/// one's kudos through `kudos_by_session`, so this reads only as far back
+/// as `limit` needs.
+pub fn recent(tx: &Tx<'_>, member_id: Option<&str>, limit: usize) -> Result<Vec<Kudos>> {
+    // The sessions come first (CROSS JOIN keeps that order), newest first
+    // through an index, so LIMIT stops the walk early.
+    let (sessions, by_member) = match member_id {
+        Some(_) => (
+            "sessions s INDEXED BY sessions_by_member",
+            "s.member_id = ?1",
+        ),
+        None => ("sessions s INDEXED BY sessions_by_date", "?1 IS NULL"),
+    };
+    let sql = format!(
+        "SELECT {COLUMNS} FROM {sessions}
+         CROSS JOIN kudos k ON k.session_id = s.id
+         JOIN members m ON m.id = s.member_id
+         WHERE {by_member} AND s.deleted_at IS NULL AND k.deleted_at IS NULL
+         ORDER BY s.held_at DESC, k.created_at DESC, k.id LIMIT ?2"
+    );
+    let mut stmt = tx.conn().prepare_cached(&sql)?;
+    let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+    let rows = stmt.query_map(rusqlite::params![member_id, limit], from_row)?;
+    let kudos = rows.collect::<rusqlite::Result<Vec<_>>>()?;
+    kudos.into_iter().map(|k| finish(tx, k)).collect()
+}
+
+/// Deletes a kudos, leaving a tombstone.
+pub fn remove(tx: &Tx<'_>, kudos: &Kudos) -> Result<()> {
+    tx.conn().execute(
+        "UPDATE kudos SET deleted_at = ?2, updated_at = ?2 WHERE id = ?1",
+        rusqlite::params![kudos.id, tx.now_text()],
+    )?;
+    Ok(())
+}
+
+/// Describes a session for messages: `abcd "Weekly check-in" with Alex Kim on 2026-12-01`.
+pub fn describe_session(session: &Session) -> String {
+    format!(
+        "{} \"{}\" with {} on {}",
+        session.short_id,
+        session.title,
+        session.member.name,
+        when::display_local_date(session.date)
+    )
+}
+
+/// A kudos's text as stored: trimmed, line endings normalised, not empty.
+fn check_body(body: &str) -> Result<String> {
+    let body = body.replace("\r\n", "\n");
+    let body = body.trim();
+    if body.is_empty() {
+        return Err(
+            Error::input("the kudos is empty; nothing was added").with_hint(
+                "say what you celebrate, e.g. coach kudos \"Calm, thorough incident review\"",
+            ),
+        );
+    }
+    if body.chars().count() > MAX_BODY {
+        return Err(Error::input(format!(
+            "the kudos is longer than {MAX_BODY} characters"
+        )));
+    }
+    if body
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\t')
+    {
+        return Err(Error::input("the kudos contains a control character"));
+    }
+    Ok(body.to_string())
+}
+
+fn from_row(row: &Row<'_>) -> rusqlite::Result<Kudos> {
+    Ok(Kudos {
+        id: row.get(0)?,
+        short_id: String::new(),
+        session_id: row.get(1)?,
+        session_date: time_at(row, 9)?,
+        member: MemberRef {
+            id: row.get(2)?,
+            name: row.get(3)?,
+            email: row.get(4)?,
+        },
+        body: row.get(5)?,
+        kind: row
+            .get::<_, Option<String>>(6)?
+            .as_deref()
+            .and_then(Kind::from_db),
+        created_at: time_at(row, 7)?,
+        updated_at: time_at(row, 8)?,
+    })
+}
+
+fn finish(tx: &Tx<'_>, mut kudos: Kudos) -> Result<Kudos> {
+    kudos.short_id = tx.short_id("kudos", &kudos.id)?;
+    Ok(kudos)
+}

@@ -1,0 +1,154 @@
+//! A member's stream: what the team member sees of their own history
+//! (kudos, shared notes and action items), newest first, across sessions.
+//!
+//! It is the member's view, so it is built for [`Audience::Member`]: private
+//! notes are excluded by the query itself and never read.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use crate::action::{self, Action};
+use crate::kudos::{self, Kudos};
+use crate::member::Member;
+use crate::note::{self, Note};
+use crate::session;
+use crate::store::{time_at, Tx};
+use crate::view::Audience;
+use crate::Result;
+
+/// How many entries `member stream` shows unless told otherwise.
+pub const DEFAULT_LIMIT: usize = 50;
+
+/// One entry of the stream.
+#[derive(Debug, Clone, Serialize)]
+pub struct Entry {
+    #[serde(flatten)]
+    pub item: Item,
+    /// The session the entry belongs to.
+    pub session: SessionRef,
+}
+
+/// What an entry is; `kind` in JSON.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum Item {
+    Kudos(Kudos),
+    Note(Note),
+    Action(Action),
+}
+
+/// The session an entry belongs to.
+#[derive(Debug, Clone, Serialize)]
+pub struct SessionRef {
+    pub id: String,
+    pub short_id: String,
+    pub title: String,
+    pub date: DateTime<Utc>,
+}
+
+/// Where an entry sorts, and how to load it.
+struct Key {
+    held_at: DateTime<Utc>,
+    created_at: DateTime<Utc>,
+    id: String,
+    kind: Kind,
+    session_id: String,
+}
+
+#[derive(Clone, Copy)]
+enum Kind {
+    Kudos,
+    Note,
+    Action,
+}
+
+/// The member's stream as `audience` sees it (the member's own view is
+/// [`Audience::Member`]: no private notes), newest session first and, within
+/// a session, newest first: at most `limit` entries, from sessions held on
+/// or after `since`.
+///
+/// Each kind is one query that walks the member's sessions newest first
+/// through `sessions_by_member` and stops after `limit` rows; the three
+/// lists are merged and only the entries shown are loaded.
+pub fn of_member(
+    tx: &Tx<'_>,
+    member: &Member,
+    audience: Audience,
+    since: Option<DateTime<Utc>>,
+    limit: usize,
+) -> Result<Vec<Entry>> {
+    let owner = audience == Audience::Owner;
+    let since = since.map(crate::when::to_storage);
+    let limit_sql = i64::try_from(limit).unwrap_or(i64::MAX);
+    let mut keys = Vec::new();
+    keys.extend(keys_of(
+        tx,
+        Kind::Kudos,
+        "SELECT s.held_at, k.created_at, k.id, s.id FROM sessions s
+         JOIN kudos k ON k.session_id = s.id AND k.deleted_at IS NULL
+         WHERE s.member_id = ?1 AND s.deleted_at IS NULL AND (?2 IS NULL OR s.held_at >= ?2)
+         ORDER BY s.held_at DESC, k.created_at DESC, k.id DESC LIMIT ?3",
+        rusqlite::params![member.id, since, limit_sql],
+    )?);
+    keys.extend(keys_of(
+        tx,
+        Kind::Note,
+        "SELECT s.held_at, n.created_at, n.id, s.id FROM sessions s
+         JOIN notes n ON n.session_id = s.id AND n.deleted_at IS NULL
+         WHERE s.member_id = ?1 AND s.deleted_at IS NULL AND (?2 IS NULL OR s.held_at >= ?2)
+           AND (?4 OR n.visibility = 'shared')
+         ORDER BY s.held_at DESC, n.created_at DESC, n.id DESC LIMIT ?3",
+        rusqlite::params![member.id, since, limit_sql, owner],
+    )?);
+    keys.extend(keys_of(
+        tx,
+        Kind::Action,
+        "SELECT s.held_at, a.created_at, a.id, s.id FROM sessions s
+         JOIN actions a ON a.session_id = s.id AND a.deleted_at IS NULL
+         WHERE s.member_id = ?1 AND s.deleted_at IS NULL AND (?2 IS NULL OR s.held_at >= ?2)
+         ORDER BY s.held_at DESC, a.created_at DESC, a.id DESC LIMIT ?3",
+        rusqlite::params![member.id, since, limit_sql],
+    )?);
+    keys.sort_by(|a, b| (b.held_at, b.created_at, &b.id).cmp(&(a.held_at, a.created_at, &a.id)));
+    keys.truncate(limit);
+    keys.into_iter().map(|key| load(tx, key)).collect()
+}
+
+/// The sort keys of one kind of entry.
+fn keys_of(
+    tx: &Tx<'_>,
+    kind: Kind,
+    sql: &str,
+    params: &[&dyn rusqlite::ToSql],
+) -> Result<Vec<Key>> {
+    let mut stmt = tx.conn().prepare_cached(sql)?;
+    let rows = stmt.query_map(params, |r| {
+        Ok(Key {
+            held_at: time_at(r, 0)?,
+            created_at: time_at(r, 1)?,
+            id: r.get(2)?,
+            kind,
+            session_id: r.get(3)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+fn load(tx: &Tx<'_>, key: Key) -> Result<Entry> {
+    let session = session::get(tx, &key.session_id)?;
+    let item = match key.kind {
+        Kind::Kudos => Item::Kudos(kudos::get(tx, &key.id)?),
+        // The id came from a query that only returns shared notes.
+        Kind::Note => Item::Note(note::get(tx, &key.id)?),
+        Kind::Action => Item::Action(action::get(tx, &key.id)?),
+    };
+    Ok(Entry {
+        session: SessionRef {
+            id: session.id,
+            short_id: session.short_id,
+            title: session.title,
+            date: session.date,
+        },
+        item,
+    })
+}
