@@ -33,10 +33,22 @@ step note add "Celebrate the CSAT streak :tada: -- 12 days above target"
 step note add --by alex "Wants to talk about the team lead opening"
 step note add --private "Seems tired lately; ask about workload first"
 
+# Share the agenda so Alex can prepare. With nothing configured it goes to
+# the outbox: an .eml file in the folder beside the database (see
+# examples/smtp-config.sh to send through a mail server instead).
+step session show --as-member --format md
+step share
+
 # During and after: more notes, from a pipe too.
 printf 'Agreed:\n\n- shadow a team lead shift\n- [playbook](https://example.com/playbook)\n' | step note add -
 
 # What I see, and what Alex will see.
 step session show
 step session show --as-member
+
+# After the 1:1: the recap, threaded under the agenda in Alex's mail client.
+# Sharing it again says so and sends nothing; `share log` lists every send.
+step share --recap
+step share --recap
+step share log
 step session list

@@ -14,6 +14,7 @@ pub mod output;
 pub mod prompt;
 pub mod render;
 pub mod session;
+pub mod share;
 pub mod store;
 pub mod view;
 pub mod when;

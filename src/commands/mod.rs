@@ -6,6 +6,7 @@ mod init;
 mod member;
 mod note;
 mod session;
+mod share;
 
 use std::path::PathBuf;
 
@@ -28,6 +29,7 @@ pub enum Command {
     Session(session::SessionCommand),
     #[command(subcommand)]
     Note(note::NoteCommand),
+    Share(share::ShareArgs),
 }
 
 /// What every command gets: where to print, whether it may ask, and the way
@@ -61,5 +63,6 @@ pub fn run(ctx: &Ctx, command: Command) -> Result<()> {
         Command::Member(command) => member::run(ctx, command),
         Command::Session(command) => session::run(ctx, command),
         Command::Note(command) => note::run(ctx, command),
+        Command::Share(args) => share::run(ctx, args),
     }
 }
