@@ -46,6 +46,12 @@ rm -f "$scorecard"
 step attachment list
 step note add --on "${attachment:0:8}" "AHT is 50 s over target: walk through two long calls together"
 
+# Share the agenda so Alex can prepare. With nothing configured it goes to
+# the outbox: an .eml file in the folder beside the database (see
+# examples/smtp-config.sh to send through a mail server instead).
+step session show --as-member --format md
+step share
+
 # During and after: more notes, from a pipe too.
 printf 'Agreed:\n\n- shadow a team lead shift\n- [playbook](https://example.com/playbook)\n' | step note add -
 
@@ -59,6 +65,12 @@ step action done "$(coach action list --quiet | head -n 1)"
 # What I see, and what Alex will see.
 step session show
 step session show --as-member
+
+# After the 1:1: the recap, threaded under the agenda in Alex's mail client.
+# Sharing it again says so and sends nothing; `share log` lists every send.
+step share --recap
+step share --recap
+step share log
 step session list
 
 # A week later: the next check-in starts with what is still open.

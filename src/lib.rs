@@ -22,6 +22,7 @@ pub mod output;
 pub mod prompt;
 pub mod render;
 pub mod session;
+pub mod share;
 pub mod store;
 pub mod stream;
 pub mod template;

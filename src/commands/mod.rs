@@ -14,6 +14,7 @@ mod kudos;
 mod member;
 mod note;
 mod session;
+mod share;
 mod stream;
 mod template;
 
@@ -50,6 +51,7 @@ pub enum Command {
     Kudos(kudos::KudosArgs),
     #[command(subcommand)]
     Action(action::ActionCommand),
+    Share(share::ShareArgs),
 }
 
 /// What every command gets: where to print, whether it may ask, and the way
@@ -92,5 +94,6 @@ pub fn run(ctx: &Ctx, command: Command) -> Result<()> {
         Command::Template(command) => template::run(ctx, command),
         Command::Kudos(args) => kudos::run(ctx, args),
         Command::Action(command) => action::run(ctx, command),
+        Command::Share(args) => share::run(ctx, args),
     }
 }

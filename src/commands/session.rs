@@ -5,6 +5,7 @@ use crate::member;
 use crate::prompt::Prompter;
 use crate::render::terminal;
 use crate::session::{self, Filter, Session};
+use crate::share;
 use crate::template;
 use crate::view::{self, Audience};
 use crate::{when, Result};
@@ -16,7 +17,7 @@ use crate::{when, Result};
 /// when no session is named. A SESSION is the beginning of its id.
 #[derive(Debug, Subcommand)]
 #[command(
-    after_help = "Examples:\n  coach session new Alex --title \"Weekly check-in\" --date tomorrow\n  coach session new Alex --template weekly\n  coach session list --member alex --since -4w\n  coach session show\n  coach session show --as-member"
+    after_help = "Examples:\n  coach session new Alex --title \"Weekly check-in\" --date tomorrow\n  coach session list --member alex --since -4w\n  coach session show\n  coach session show --as-member\n  coach session show --as-member --format md --recap\n  coach session new Alex --template weekly"
 )]
 pub enum SessionCommand {
     /// Start a session with a team member and make it the current session
@@ -72,6 +73,25 @@ pub struct ShowArgs {
     /// Show only what the team member may see (no private notes)
     #[arg(long)]
     as_member: bool,
+    /// With --as-member: `text` (the default) the session as on your
+    /// terminal; `md` the email exactly as the member receives it: its
+    /// plain-text part, which is Markdown; `html` the email's HTML part
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    format: Option<ShowFormat>,
+    /// With --format md or html: the recap email instead of the agenda
+    #[arg(long)]
+    recap: bool,
+}
+
+/// How `session show` prints a session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(super) enum ShowFormat {
+    /// The session as on your terminal
+    Text,
+    /// The email's plain-text part: Markdown
+    Md,
+    /// The email's HTML part
+    Html,
 }
 
 #[derive(Debug, Args)]
@@ -232,6 +252,10 @@ fn list(ctx: &Ctx, args: ListArgs) -> Result<()> {
 }
 
 fn show(ctx: &Ctx, args: ShowArgs) -> Result<()> {
+    let email = matches!(args.format, Some(ShowFormat::Md | ShowFormat::Html));
+    if email || args.recap {
+        return show_email(ctx, args);
+    }
     let audience = if args.as_member {
         Audience::Member
     } else {
@@ -248,6 +272,47 @@ fn show(ctx: &Ctx, args: ShowArgs) -> Result<()> {
         return ctx.out.line(&view.session.id);
     }
     ctx.out.line(terminal::session(&view, &ctx.out))
+}
+
+/// `session show --as-member --format md|html [--recap]`: the agenda or
+/// recap email as the member receives it, from the same code that sends it.
+fn show_email(ctx: &Ctx, args: ShowArgs) -> Result<()> {
+    let format = match args.format {
+        Some(format @ (ShowFormat::Md | ShowFormat::Html)) => format,
+        _ => {
+            return Err(crate::Error::usage("--recap shows the recap email")
+                .with_hint("add --format md or --format html"))
+        }
+    };
+    if !args.as_member {
+        return Err(crate::Error::usage(
+            "--format md and html show the email the team member receives",
+        )
+        .with_hint("add --as-member"));
+    }
+    if ctx.out.json {
+        return Err(
+            crate::Error::usage("--format md and html cannot be combined with --json").with_hint(
+                "`coach session show --as-member --json` prints the member's view as JSON",
+            ),
+        );
+    }
+    let kind = if args.recap {
+        share::Kind::Recap
+    } else {
+        share::Kind::Agenda
+    };
+    let composed = ctx.store()?.read(|tx| {
+        let session = session::explicit_or_current(tx, args.session.as_deref())?;
+        share::compose(tx, session, kind)
+    })?;
+    if ctx.out.quiet {
+        return ctx.out.line(&composed.session.id);
+    }
+    match format {
+        ShowFormat::Html => ctx.out.line(composed.html.trim_end()),
+        _ => ctx.out.line(composed.markdown.trim_end()),
+    }
 }
 
 fn delete(ctx: &Ctx, args: DeleteArgs) -> Result<()> {

@@ -1,4 +1,5 @@
 //! Rendering sessions for an audience.
 
 pub mod html;
+pub mod markdown;
 pub mod terminal;

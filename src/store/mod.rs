@@ -27,6 +27,7 @@ use crate::{when, Error, Result};
 const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_core.sql"),
     include_str!("migrations/0002_content.sql"),
+    include_str!("migrations/0003_sharing.sql"),
 ];
 
 /// How long a command waits for another process's write to finish.

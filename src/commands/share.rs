@@ -1,0 +1,626 @@
+use std::io::{IsTerminal, Write};
+
+use chrono::{DateTime, Utc};
+use clap::{Args, Subcommand};
+use serde::Serialize;
+
+use super::Ctx;
+use crate::session::{self, Session};
+use crate::share::{self, Done, Kind, PendingFilter, Prepared, SessionRef, Share};
+use crate::{member, when, Error, ErrorKind, Result};
+
+/// Send a session to its team member: the agenda before the 1:1, the recap after
+///
+/// `coach share` sends the agenda of the current session (or SESSION), so
+/// the team member can prepare; `coach share --recap` sends the recap, with
+/// every shared note, for their records. Both are built from what the
+/// member may see (`coach session show --as-member --format md` prints it
+/// beforehand): private notes are never part of them.
+///
+/// The message comes from you (user.name, user.email), goes to the member's
+/// email, with Reply-To you, a copy to you with mail.cc-me, and the
+/// session's files attached up to mail.max-attachments-size together. A
+/// recap answers its agenda (In-Reply-To), so mail clients thread them.
+///
+/// How it leaves, by mail.transport: `outbox` (the default) writes an .eml
+/// file into the outbox folder beside the database; `smtp` sends through
+/// mail.smtp.host (password from COACH_SMTP_PASSWORD or
+/// mail.smtp.password-command); `sendmail` pipes to mail.sendmail.path.
+///
+/// Sharing what was already sent says so and sends nothing (exit 0), so a
+/// script can run it twice; --resend sends it again on purpose. Every send
+/// is recorded: `coach share log`. Nothing is ever asked.
+///
+/// Exit codes: 0 sent (or already sent); 3 it cannot be sent as it is (no
+/// email, refused by the server, wrong settings); 75 a temporary failure
+/// (server down or busy): the session stays pending, try again later.
+#[derive(Debug, Args)]
+#[command(
+    args_conflicts_with_subcommands = true,
+    after_help = "Examples:\n  coach share                              # the agenda of the current session\n  coach share --recap                      # after the 1:1\n  coach share --recap --resend 1a2b        # send a recap again\n  coach share --dry-run                    # print the MIME message, send nothing\n  coach share --recap --pending --older-than 2h   # from cron\n  coach share log"
+)]
+pub struct ShareArgs {
+    #[command(subcommand)]
+    command: Option<ShareCommand>,
+
+    /// The session [default: the current session]
+    session: Option<String>,
+
+    /// Send the recap (after the 1:1) instead of the agenda
+    #[arg(long)]
+    recap: bool,
+
+    /// Send it again, although it was already sent
+    #[arg(long, conflicts_with = "pending")]
+    resend: bool,
+
+    /// Print the full MIME message instead of sending it; nothing is sent
+    /// or recorded
+    #[arg(long)]
+    dry_run: bool,
+
+    /// Send the recap of every session whose date has passed and whose
+    /// recap has not been sent (archived members left out), one line per
+    /// session; with --recap. Exit 0 only if all were sent; 75 if a failure
+    /// was temporary (the next run retries it), else 3. For cron
+    #[arg(long, requires = "recap", conflicts_with = "session")]
+    pending: bool,
+
+    /// With --pending: only sessions held before WHEN: a date
+    /// (2026-12-01, yesterday, -2h) or how long ago (2h, 1d, 1w)
+    #[arg(long, value_name = "WHEN", requires = "pending")]
+    older_than: Option<String>,
+
+    /// With --pending: only sessions held on or after WHEN (e.g. -4w), to
+    /// leave old history alone
+    #[arg(long, value_name = "WHEN", requires = "pending")]
+    since: Option<String>,
+
+    /// With --pending: only this member's sessions
+    #[arg(long, short, value_name = "MEMBER", requires = "pending")]
+    member: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub(super) enum ShareCommand {
+    /// List sends: every agenda and recap, newest first, with the outcome
+    ///
+    /// Each send shows its transport, recipients, Message-ID and outcome:
+    /// sent (with the server's answer or the .eml path), failed (with the
+    /// reason; temporary failures are retried by the next run) or sending
+    /// (in flight, or left by a process that stopped).
+    #[command(
+        after_help = "Examples:\n  coach share log\n  coach share log 1a2b\n  coach share log --json"
+    )]
+    Log(LogArgs),
+}
+
+#[derive(Debug, Args)]
+pub(super) struct LogArgs {
+    /// Only the sends of this session [default: all sessions]
+    session: Option<String>,
+    /// At most this many sends
+    #[arg(long, short = 'n', value_name = "N")]
+    limit: Option<usize>,
+}
+
+/// What happened to one session, as `share --json` prints it.
+#[derive(Debug, Serialize)]
+struct Report {
+    session: SessionRef,
+    kind: Kind,
+    /// `sent`, `already-sent`, `in-progress`, `failed` or `dry-run`.
+    result: &'static str,
+    /// The send recorded (sent, failed), the earlier send (already-sent)
+    /// or the other process's claim (in-progress); `null` otherwise.
+    share: Option<Share>,
+    /// Why it failed.
+    error: Option<String>,
+    /// Whether the failure may go away by itself (retried by the next run).
+    temporary: bool,
+    /// Files listed by name instead of attached (over the size cap).
+    not_attached: Vec<String>,
+    /// With --dry-run: the full MIME message.
+    message: Option<String>,
+    #[serde(skip)]
+    hint: Option<String>,
+}
+
+impl Report {
+    fn new(session: SessionRef, kind: Kind, result: &'static str) -> Report {
+        Report {
+            session,
+            kind,
+            result,
+            share: None,
+            error: None,
+            temporary: false,
+            not_attached: Vec::new(),
+            message: None,
+            hint: None,
+        }
+    }
+
+    fn done(done: Done, kind: Kind) -> Report {
+        match done {
+            Done::Sent {
+                share,
+                not_attached,
+            } => {
+                let mut r = Report::new(share.session.clone(), kind, "sent");
+                r.not_attached = not_attached.into_iter().map(|f| f.name).collect();
+                r.share = Some(share);
+                r
+            }
+            Done::AlreadySent(share) => {
+                let mut r = Report::new(share.session.clone(), kind, "already-sent");
+                r.share = Some(share);
+                r
+            }
+            Done::Busy(share) => {
+                let mut r = Report::new(share.session.clone(), kind, "in-progress");
+                r.share = Some(share);
+                r
+            }
+            Done::Failed { share, error } => {
+                let mut r = Report::new(share.session.clone(), kind, "failed");
+                r.share = Some(share);
+                r.fail(&error);
+                r
+            }
+        }
+    }
+
+    fn failed(session: &Session, kind: Kind, error: &Error) -> Report {
+        let mut r = Report::new(SessionRef::of(session), kind, "failed");
+        r.fail(error);
+        r
+    }
+
+    fn fail(&mut self, error: &Error) {
+        self.error = Some(error.message().to_string());
+        self.hint = error.hint().map(String::from);
+        self.temporary = share::is_temporary(error);
+    }
+
+    fn dry_run(prepared: &Prepared) -> Report {
+        let mut r = Report::new(
+            SessionRef::of(&prepared.composed.session),
+            prepared.composed.kind,
+            "dry-run",
+        );
+        r.not_attached = names(&prepared.composed.not_attached);
+        r.message = Some(String::from_utf8_lossy(&crate::mail::raw(&prepared.message)).into());
+        r
+    }
+
+    fn succeeded(&self) -> bool {
+        self.result != "failed"
+    }
+
+    /// The one line people (and cron logs) read.
+    fn line(&self) -> String {
+        let what = format!("the {} of {}", self.kind.as_str(), describe(&self.session));
+        let share = self.share.as_ref();
+        match self.result {
+            "sent" => match share {
+                Some(s) if s.transport == "outbox" => format!(
+                    "Wrote {what} for {} to {}",
+                    s.recipients.join(", "),
+                    s.detail.as_deref().unwrap_or_default()
+                ),
+                Some(s) => format!(
+                    "Sent {what} to {} ({}: {})",
+                    s.recipients.join(", "),
+                    s.transport,
+                    s.detail.as_deref().unwrap_or_default()
+                ),
+                None => format!("Sent {what}"),
+            },
+            "already-sent" => format!(
+                "{} was already sent on {}; nothing sent (--resend sends it again)",
+                capitalized(&what),
+                share.map_or_else(String::new, |s| when::display_local(s.created_at))
+            ),
+            "in-progress" => format!(
+                "{} is being sent by another coach process (since {}); nothing sent",
+                capitalized(&what),
+                share.map_or_else(String::new, |s| when::display_local(s.created_at))
+            ),
+            "dry-run" => format!("Would send {what}"),
+            _ => {
+                let retry = if self.temporary {
+                    "it stays pending and the next run retries it"
+                } else {
+                    "fix this, then run again"
+                };
+                format!(
+                    "FAILED {what}: {} ({retry})",
+                    self.error.as_deref().unwrap_or("unknown error")
+                )
+            }
+        }
+    }
+}
+
+pub(super) fn run(ctx: &Ctx, args: ShareArgs) -> Result<()> {
+    match args.command {
+        Some(ShareCommand::Log(log_args)) => log(ctx, log_args),
+        None if args.pending => pending(ctx, &args),
+        None => one(ctx, &args),
+    }
+}
+
+/// `coach share [SESSION]`: one agenda or recap.
+fn one(ctx: &Ctx, args: &ShareArgs) -> Result<()> {
+    let kind = kind_of(args);
+    let mut store = ctx.store()?;
+    let folder = store.folder().to_path_buf();
+    // What to send, whether it was sent, how: one read, no lock held.
+    let (session, already, mut settings, preview) = store.read(|tx| {
+        let session = session::explicit_or_current(tx, args.session.as_deref())?;
+        let already = match args.resend {
+            true => None,
+            false => share::last_sent(tx, &session.id, kind)?,
+        };
+        let preview = match (args.dry_run, &already) {
+            (true, None) => Some(share::prepare(tx, session.clone(), kind, &folder)?),
+            _ => None,
+        };
+        Ok((
+            session,
+            already,
+            share::mail_settings(tx, &folder)?,
+            preview,
+        ))
+    })?;
+    if let Some(sent) = already {
+        return print_reports(ctx, &[Report::done(Done::AlreadySent(sent), kind)], false);
+    }
+    if let Some(prepared) = preview {
+        return print_dry_runs(ctx, &[Report::dry_run(&prepared)], false);
+    }
+    settings.unlock()?;
+    let report = match share::send(&mut store, &session.id, kind, args.resend, &settings)? {
+        Done::Busy(claim) => {
+            return Err(Error::temporary(format!(
+                "the {} of {} is being sent by another coach process (since {}); nothing was sent",
+                kind.as_str(),
+                describe(&claim.session),
+                when::display_local(claim.created_at)
+            ))
+            .with_hint(format!(
+            "`coach share log` shows when it is done; a send stuck for {} minutes is taken over",
+            share::STALE_CLAIM_MINUTES
+        )))
+        }
+        done => Report::done(done, kind),
+    };
+    warn_not_attached(ctx, &report);
+    if report.result == "failed" {
+        if ctx.out.json {
+            ctx.out.print_json(&report)?;
+        }
+        let error = Error::new(
+            if report.temporary {
+                ErrorKind::Temporary
+            } else {
+                ErrorKind::Input
+            },
+            format!(
+                "cannot send the {} of {}: {}",
+                kind.as_str(),
+                describe(&report.session),
+                report.error.as_deref().unwrap_or_default()
+            ),
+        );
+        let hint = match (report.temporary, report.hint.clone()) {
+            (true, _) => {
+                "it was not sent and stays pending: run the same command again later".to_string()
+            }
+            (false, Some(hint)) => hint,
+            (false, None) => "`coach share log` shows every attempt".to_string(),
+        };
+        return Err(error.with_hint(hint));
+    }
+    print_reports(ctx, &[report], false)
+}
+
+/// `coach share --recap --pending`: every recap due, one line each.
+fn pending(ctx: &Ctx, args: &ShareArgs) -> Result<()> {
+    let kind = Kind::Recap;
+    let older_than = args
+        .older_than
+        .as_deref()
+        .map(parse_older_than)
+        .transpose()?;
+    let since = args.since.as_deref().map(parse_when).transpose()?;
+    let mut store = ctx.store()?;
+    let folder = store.folder().to_path_buf();
+    let (sessions, mut settings) = store.read(|tx| {
+        let member_id = match &args.member {
+            Some(query) => Some(member::resolve(tx, query)?.id),
+            None => None,
+        };
+        let filter = PendingFilter {
+            older_than,
+            since,
+            member_id,
+        };
+        Ok((
+            share::pending_recaps(tx, &filter)?,
+            share::mail_settings(tx, &folder)?,
+        ))
+    })?;
+    if sessions.is_empty() {
+        if ctx.out.json {
+            return ctx.out.print_json(&Vec::<Report>::new());
+        }
+        ctx.out.note("No recaps are pending.");
+        return Ok(());
+    }
+
+    if args.dry_run {
+        let mut reports = Vec::new();
+        for session in &sessions {
+            let prepared =
+                store.read(|tx| share::prepare(tx, session::get(tx, &session.id)?, kind, &folder));
+            reports.push(match prepared {
+                Ok(prepared) => Report::dry_run(&prepared),
+                Err(err) => Report::failed(session, kind, &err),
+            });
+        }
+        print_dry_runs(ctx, &reports, true)?;
+        let failures: Vec<Report> = reports.into_iter().filter(|r| !r.succeeded()).collect();
+        return summary(&failures, sessions.len());
+    }
+
+    // Asked once, and only now that there is something to send.
+    settings.unlock()?;
+    let bar = progress_bar(ctx, sessions.len());
+    let mut reports = Vec::new();
+    for session in &sessions {
+        let report = match share::send(&mut store, &session.id, kind, false, &settings) {
+            Ok(done) => Report::done(done, kind),
+            Err(err) => Report::failed(session, kind, &err),
+        };
+        if let Some(bar) = &bar {
+            bar.suspend(|| print_progress_line(ctx, &report))?;
+            bar.inc(1);
+        } else {
+            print_progress_line(ctx, &report)?;
+        }
+        reports.push(report);
+    }
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    if ctx.out.json {
+        ctx.out.print_json(&reports)?;
+    }
+    let failures: Vec<Report> = reports.into_iter().filter(|r| !r.succeeded()).collect();
+    summary(&failures, sessions.len())
+}
+
+/// The exit of --pending: 0 when every session succeeded, else 75 if a
+/// failure was temporary, else 3.
+fn summary(failures: &[Report], total: usize) -> Result<()> {
+    if failures.is_empty() {
+        return Ok(());
+    }
+    let message = format!(
+        "{} of {total} recaps {} not sent",
+        failures.len(),
+        if failures.len() == 1 { "was" } else { "were" }
+    );
+    if failures.iter().any(|r| r.temporary) {
+        Err(Error::temporary(message).with_hint(
+            "they stay pending and the next run retries them; `coach share log` shows why",
+        ))
+    } else {
+        Err(Error::input(message).with_hint("fix what the lines above say, then run again"))
+    }
+}
+
+fn print_progress_line(ctx: &Ctx, report: &Report) -> Result<()> {
+    warn_not_attached(ctx, report);
+    if ctx.out.json {
+        return Ok(());
+    }
+    if ctx.out.quiet {
+        return match (&report.share, report.result) {
+            (Some(share), "sent" | "failed") => ctx.out.line(&share.id),
+            _ => Ok(()),
+        };
+    }
+    ctx.out.line(report.line())
+}
+
+fn print_reports(ctx: &Ctx, reports: &[Report], many: bool) -> Result<()> {
+    if ctx.out.json {
+        return match (many, reports) {
+            (false, [one]) => ctx.out.print_json(one),
+            _ => ctx.out.print_json(reports),
+        };
+    }
+    for report in reports {
+        print_progress_line(ctx, report)?;
+    }
+    Ok(())
+}
+
+/// --dry-run: the raw messages on standard output, byte for byte what
+/// would be sent (so `> agenda.eml` is a valid message file); what cannot
+/// be built is reported on standard error.
+fn print_dry_runs(ctx: &Ctx, reports: &[Report], many: bool) -> Result<()> {
+    for report in reports {
+        warn_not_attached(ctx, report);
+    }
+    if ctx.out.json {
+        return print_reports(ctx, reports, many);
+    }
+    let write_error = |e| Error::io("cannot write the output", e);
+    let mut stdout = std::io::stdout().lock();
+    let mut shown = 0;
+    for report in reports {
+        let Some(message) = &report.message else {
+            ctx.out.note(report.line());
+            continue;
+        };
+        if shown > 0 {
+            stdout.write_all(b"\r\n").map_err(write_error)?;
+        }
+        stdout.write_all(message.as_bytes()).map_err(write_error)?;
+        shown += 1;
+    }
+    stdout.flush().map_err(write_error)?;
+    if shown > 0 {
+        ctx.out.note(format!(
+            "Dry run: {} not sent, and nothing was recorded.",
+            match shown {
+                1 => "this message was".to_string(),
+                n => format!("these {n} messages were"),
+            }
+        ));
+    }
+    Ok(())
+}
+
+fn warn_not_attached(ctx: &Ctx, report: &Report) {
+    if report.not_attached.is_empty() {
+        return;
+    }
+    ctx.out.note(format!(
+        "warning: {} of {} {} over mail.max-attachments-size: listed by name in the message instead of attached: {}",
+        if report.not_attached.len() == 1 { "one file" } else { "some files" },
+        describe(&report.session),
+        if report.not_attached.len() == 1 { "is" } else { "are" },
+        report.not_attached.join(", ")
+    ));
+}
+
+fn progress_bar(ctx: &Ctx, len: usize) -> Option<indicatif::ProgressBar> {
+    if !ctx.out.human() || !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::new(len as u64);
+    if let Ok(style) =
+        indicatif::ProgressStyle::with_template("{spinner} sending recaps {pos}/{len} {wide_bar}")
+    {
+        bar.set_style(style);
+    }
+    Some(bar)
+}
+
+/// `coach share log [SESSION]`.
+fn log(ctx: &Ctx, args: LogArgs) -> Result<()> {
+    let shares = ctx.store()?.read(|tx| {
+        let session_id = match &args.session {
+            Some(query) => Some(session::resolve(tx, query)?.id),
+            None => None,
+        };
+        share::log(tx, session_id.as_deref(), args.limit)
+    })?;
+    if ctx.out.json {
+        return ctx.out.print_json(&shares);
+    }
+    if ctx.out.quiet {
+        return ctx.out.print_ids(shares.iter().map(|s| s.id.as_str()));
+    }
+    let rows = shares
+        .iter()
+        .map(|s| {
+            let outcome = match (s.outcome, s.temporary) {
+                (share::Outcome::Failed, true) => "failed (temporary)".to_string(),
+                (outcome, _) => outcome.as_str().to_string(),
+            };
+            let detail = shortened(s.detail.as_deref().unwrap_or_default(), &s.transport);
+            vec![
+                s.short_id.clone(),
+                when::display_local(s.created_at),
+                s.session.short_id.clone(),
+                s.session.member.name.clone(),
+                s.kind.as_str().to_string(),
+                outcome,
+                s.transport.clone(),
+                detail,
+            ]
+        })
+        .collect();
+    ctx.out.print_table(
+        &[
+            "ID", "STARTED", "SESSION", "MEMBER", "KIND", "OUTCOME", "VIA", "DETAIL",
+        ],
+        rows,
+        "nothing was shared yet; send an agenda with: coach share",
+    )
+}
+
+/// A detail for the log's table: at most 70 characters; of an outbox path,
+/// the end (the file name) is what tells sends apart.
+fn shortened(detail: &str, transport: &str) -> String {
+    const MAX: usize = 70;
+    let count = detail.chars().count();
+    if count <= MAX {
+        return detail.to_string();
+    }
+    if transport == "outbox" && detail.starts_with('/') {
+        let tail: String = detail.chars().skip(count - (MAX - 1)).collect();
+        format!("…{tail}")
+    } else {
+        let head: String = detail.chars().take(MAX - 1).collect();
+        format!("{head}…")
+    }
+}
+
+fn kind_of(args: &ShareArgs) -> Kind {
+    if args.recap {
+        Kind::Recap
+    } else {
+        Kind::Agenda
+    }
+}
+
+/// `1a2b "Weekly check-in" with Alex Kim on 2026-12-01`.
+fn describe(session: &SessionRef) -> String {
+    format!(
+        "{} \"{}\" with {} on {}",
+        session.short_id,
+        session.title.escape_debug(),
+        session.member.name.escape_debug(),
+        when::display_local_date(session.date)
+    )
+}
+
+fn capitalized(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+fn names(files: &[share::StoredFile]) -> Vec<String> {
+    files.iter().map(|f| f.name.clone()).collect()
+}
+
+fn parse_when(text: &str) -> Result<DateTime<Utc>> {
+    when::parse_when(text, chrono::Local::now())
+}
+
+/// `--older-than`: a WHEN, or a bare duration (`2h`, `3d`, `1w`) meaning
+/// that long ago.
+fn parse_older_than(text: &str) -> Result<DateTime<Utc>> {
+    let trimmed = text.trim();
+    let mut chars = trimmed.chars();
+    let unit = chars.next_back();
+    let count = chars.as_str();
+    let bare = matches!(unit, Some('h' | 'd' | 'w' | 'H' | 'D' | 'W'))
+        && !count.is_empty()
+        && count.chars().all(|c| c.is_ascii_digit());
+    if bare {
+        parse_when(&format!("-{trimmed}"))
+    } else {
+        parse_when(trimmed)
+    }
+}

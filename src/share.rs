@@ -1,0 +1,984 @@
+//! Sharing a session with its team member: the agenda before the 1:1 and
+//! the recap after it, and the log of every send.
+//!
+//! # A send is a claim and a recorded outcome
+//!
+//! Sending mail takes seconds (or a timeout), and the database's write lock
+//! must never be held across the network. So a send is:
+//!
+//! 1. **the claim** ([`claim`], one IMMEDIATE write transaction): check that
+//!    the session still needs this email and that no other process is
+//!    sending it, build the message from the member's view, and insert a
+//!    `shares` row with outcome `sending`. A unique index on
+//!    `(session_id, kind) WHERE outcome = 'sending'` makes a second claim
+//!    impossible, whatever the timing;
+//! 2. **the send**, outside any transaction;
+//! 3. **the outcome** ([`record`], a second write transaction): the row
+//!    becomes `sent` (and the session's status moves on) or `failed` with
+//!    the reason, which releases the claim: the session stays pending and
+//!    the next run retries it.
+//!
+//! Nothing half-written is ever visible as sent: until step 3 commits, the
+//! send shows as `sending`, never `sent`. A process that dies between 1 and
+//! 3 leaves a `sending` row; after [`STALE_CLAIM_MINUTES`] the next run marks
+//! it `failed` and claims the work again. (If the process died after the
+//! server accepted the message but before step 3, that recap goes out
+//! twice: the window is milliseconds, and a duplicate beats a recap never
+//! sent.)
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use chrono::{DateTime, TimeDelta, Utc};
+use lettre::Message;
+use rusqlite::{OptionalExtension, Row};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::mail::{self, Address, MailAttachment, OutgoingMail, SmtpSettings, TlsMode, Transport};
+use crate::render::html;
+use crate::render::markdown::{self, Flavour, NotAttached};
+use crate::session::{self, MemberRef, Session};
+use crate::store::{new_id, opt_time_at, time_at, Store, Tx};
+use crate::view::{self, Audience};
+use crate::{config, when, Error, ErrorKind, Result};
+
+/// After this many minutes a claim still `sending` is taken to belong to a
+/// process that died, and may be claimed again. Longer than any send can
+/// take: `mail.smtp.timeout` is at most 10 minutes per SMTP command.
+pub const STALE_CLAIM_MINUTES: i64 = 30;
+
+/// The environment variable that holds the SMTP password.
+pub const PASSWORD_ENV: &str = "COACH_SMTP_PASSWORD";
+
+/// Which email: the agenda or the recap.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    Agenda,
+    Recap,
+}
+
+impl Kind {
+    /// `agenda` or `recap`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Agenda => "agenda",
+            Kind::Recap => "recap",
+        }
+    }
+
+    fn flavour(self) -> Flavour {
+        match self {
+            Kind::Agenda => Flavour::Agenda,
+            Kind::Recap => Flavour::Recap,
+        }
+    }
+
+    fn from_db(text: &str) -> Kind {
+        match text {
+            "recap" => Kind::Recap,
+            _ => Kind::Agenda,
+        }
+    }
+}
+
+/// Where a send stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Outcome {
+    /// Claimed, being sent (or its process died: see [`STALE_CLAIM_MINUTES`]).
+    Sending,
+    /// Accepted by the transport.
+    Sent,
+    /// Not sent; the session stays pending.
+    Failed,
+}
+
+impl Outcome {
+    /// The stored word.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Sending => "sending",
+            Outcome::Sent => "sent",
+            Outcome::Failed => "failed",
+        }
+    }
+
+    fn from_db(text: &str) -> Outcome {
+        match text {
+            "sent" => Outcome::Sent,
+            "sending" => Outcome::Sending,
+            _ => Outcome::Failed,
+        }
+    }
+}
+
+/// One send of an agenda or a recap, as `share log` shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Share {
+    pub id: String,
+    pub short_id: String,
+    pub session: SessionRef,
+    pub kind: Kind,
+    /// Every recipient address: the member, then the coach when Cc'd.
+    pub recipients: Vec<String>,
+    /// `outbox`, `smtp` or `sendmail`.
+    pub transport: String,
+    /// Without angle brackets.
+    pub message_id: String,
+    /// For a recap, the Message-ID of the agenda it answers.
+    pub in_reply_to: Option<String>,
+    pub outcome: Outcome,
+    /// For a failure: whether it may go away by itself (server down, 4xx).
+    pub temporary: bool,
+    /// Sent: the server's answer, the `.eml` path or the sendmail program.
+    /// Failed: the reason.
+    pub detail: Option<String>,
+    /// When the send started.
+    pub created_at: DateTime<Utc>,
+    /// When its outcome was recorded.
+    pub finished_at: Option<DateTime<Utc>>,
+}
+
+/// The session a send belongs to.
+#[derive(Debug, Clone, Serialize)]
+pub struct SessionRef {
+    pub id: String,
+    pub short_id: String,
+    pub title: String,
+    pub date: DateTime<Utc>,
+    pub member: MemberRef,
+}
+
+impl SessionRef {
+    /// The reference to `session`.
+    pub fn of(session: &Session) -> SessionRef {
+        SessionRef {
+            id: session.id.clone(),
+            short_id: session.short_id.clone(),
+            title: session.title.clone(),
+            date: session.date,
+            member: session.member.clone(),
+        }
+    }
+}
+
+/// A file of the session, stored as `attachments/<sha256>` beside the database.
+#[derive(Debug, Clone)]
+pub struct StoredFile {
+    pub name: String,
+    pub sha256: String,
+    pub size: u64,
+    pub media_type: String,
+}
+
+/// What the member receives, before it is addressed: subject, both parts,
+/// and which files go along.
+#[derive(Debug, Clone)]
+pub struct Composed {
+    pub kind: Kind,
+    pub session: Session,
+    pub subject: String,
+    /// The plain-text part.
+    pub markdown: String,
+    /// The HTML part.
+    pub html: String,
+    /// Files attached, within `mail.max-attachments-size` together.
+    pub attached: Vec<StoredFile>,
+    /// Files over the cap, listed by name in the message instead.
+    pub not_attached: Vec<StoredFile>,
+}
+
+/// A message ready to send.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    pub composed: Composed,
+    pub message: Message,
+    pub message_id: String,
+    pub in_reply_to: Option<String>,
+    pub recipients: Vec<String>,
+}
+
+/// The subject line: `1:1 agenda: Weekly check-in (2026-12-01)`.
+pub fn subject(kind: Kind, session: &Session) -> String {
+    format!(
+        "1:1 {}: {} ({})",
+        kind.as_str(),
+        session.title,
+        when::display_local_date(session.date)
+    )
+}
+
+/// What the member receives of `session` as the `kind` email, built from
+/// the member's view (never the coach's) by the one Markdown renderer.
+pub fn compose(tx: &Tx<'_>, session: Session, kind: Kind) -> Result<Composed> {
+    let files = attachments_of(tx, &session.id)?;
+    let cap = config::get_u64(tx, "mail.max-attachments-size")?.unwrap_or(0);
+    let (attached, not_attached) = within_cap(files, cap);
+    let view = view::session_view(tx, session, Audience::Member)?;
+    let mut md = markdown::session(&view, kind.flavour())?;
+    let listed: Vec<NotAttached> = not_attached
+        .iter()
+        .map(|f| NotAttached {
+            name: f.name.clone(),
+            size: f.size,
+        })
+        .collect();
+    markdown::not_attached(&mut md, &listed, cap);
+    let subject = subject(kind, &view.session);
+    let html = html::email_document(&subject, &md);
+    Ok(Composed {
+        kind,
+        session: view.session,
+        subject,
+        markdown: md,
+        html,
+        attached,
+        not_attached,
+    })
+}
+
+/// The session's files, in the order they were added.
+fn attachments_of(tx: &Tx<'_>, session_id: &str) -> Result<Vec<StoredFile>> {
+    let mut stmt = tx.conn().prepare_cached(
+        "SELECT name, sha256, size, media_type FROM attachments
+         WHERE session_id = ?1 AND deleted_at IS NULL
+         ORDER BY created_at, id",
+    )?;
+    let rows = stmt.query_map([session_id], |r| {
+        Ok(StoredFile {
+            name: r.get(0)?,
+            sha256: r.get(1)?,
+            size: u64::try_from(r.get::<_, i64>(2)?).unwrap_or(u64::MAX),
+            media_type: r.get(3)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Splits files into those attached (in order, each one that still fits
+/// under `cap` together with the ones before) and those only listed.
+fn within_cap(files: Vec<StoredFile>, cap: u64) -> (Vec<StoredFile>, Vec<StoredFile>) {
+    let mut total: u64 = 0;
+    let mut attached = Vec::new();
+    let mut listed = Vec::new();
+    for file in files {
+        match total.checked_add(file.size) {
+            Some(sum) if sum <= cap => {
+                total = sum;
+                attached.push(file);
+            }
+            _ => listed.push(file),
+        }
+    }
+    (attached, listed)
+}
+
+/// Composes and addresses the `kind` email of `session`: From the coach,
+/// To the member, Reply-To the coach, Cc the coach with `mail.cc-me`, a
+/// recap In-Reply-To its agenda, the files read from `folder/attachments`.
+///
+/// Input errors, before anything is sent or recorded: no `user.name` or
+/// `user.email`, a member without an email, a missing or changed file, a
+/// header that would not be a single line (a name or title with a line
+/// break, from a database edited by hand).
+pub fn prepare(tx: &Tx<'_>, session: Session, kind: Kind, folder: &Path) -> Result<Prepared> {
+    let coach = coach_address(tx)?;
+    let member_email = session.member.email.clone().ok_or_else(|| {
+        Error::input(format!(
+            "{} has no email address, so the {} cannot be sent",
+            session.member.name,
+            kind.as_str()
+        ))
+        .with_hint(format!(
+            "add one with: coach member edit \"{}\" --email ADDRESS",
+            session.member.name
+        ))
+    })?;
+    let to = Address::new(session.member.name.clone(), member_email);
+    let cc = if config::get_bool(tx, "mail.cc-me")? {
+        vec![coach.clone()]
+    } else {
+        Vec::new()
+    };
+    let in_reply_to = match kind {
+        Kind::Recap => last_sent(tx, &session.id, Kind::Agenda)?.map(|s| s.message_id),
+        Kind::Agenda => None,
+    };
+    let composed = compose(tx, session, kind)?;
+    let attachments = composed
+        .attached
+        .iter()
+        .map(|file| read_stored_file(folder, file))
+        .collect::<Result<Vec<_>>>()?;
+    let message_id = mail::new_message_id(&coach.email);
+    let recipients: Vec<String> = std::iter::once(&to)
+        .chain(&cc)
+        .map(|a| a.email.trim().to_string())
+        .collect();
+    let outgoing = OutgoingMail {
+        from: coach.clone(),
+        to: vec![to],
+        cc,
+        reply_to: Some(coach),
+        subject: composed.subject.clone(),
+        text: composed.markdown.clone(),
+        html: composed.html.clone(),
+        attachments,
+        message_id: message_id.clone(),
+        in_reply_to: in_reply_to.clone(),
+    };
+    let message = mail::build_message(&outgoing)?;
+    Ok(Prepared {
+        composed,
+        message,
+        message_id,
+        in_reply_to,
+        recipients,
+    })
+}
+
+fn coach_address(tx: &Tx<'_>) -> Result<Address> {
+    match (
+        config::get(tx, "user.name")?,
+        config::get(tx, "user.email")?,
+    ) {
+        (Some(name), Some(email)) => Ok(Address::new(name, email)),
+        _ => Err(Error::input(
+            "your name and email are not set, and they are the sender of every agenda and recap",
+        )
+        .with_hint("coach init --name \"Your Name\" --email you@example.com")),
+    }
+}
+
+/// The bytes of a session's file, checked against its sha256.
+fn read_stored_file(folder: &Path, file: &StoredFile) -> Result<MailAttachment> {
+    let hint = "restore the file, or remove the attachment from the session";
+    let valid_name = file.sha256.len() == 64 && file.sha256.chars().all(|c| c.is_ascii_hexdigit());
+    if !valid_name {
+        return Err(Error::input(format!(
+            "the attachment {} has an invalid checksum in the database",
+            file.name.escape_debug()
+        ))
+        .with_hint(hint));
+    }
+    let path = folder
+        .join("attachments")
+        .join(file.sha256.to_ascii_lowercase());
+    let bytes = std::fs::read(&path).map_err(|e| {
+        Error::io(
+            format!(
+                "cannot read the attachment {} ({})",
+                file.name.escape_debug(),
+                path.display()
+            ),
+            e,
+        )
+        .with_hint(hint)
+    })?;
+    let digest = format!("{:x}", Sha256::digest(&bytes));
+    if !digest.eq_ignore_ascii_case(&file.sha256) {
+        return Err(Error::input(format!(
+            "the attachment {} has changed on disk since it was added ({})",
+            file.name.escape_debug(),
+            path.display()
+        ))
+        .with_hint(hint));
+    }
+    Ok(MailAttachment {
+        filename: file.name.clone(),
+        content_type: file.media_type.clone(),
+        bytes,
+    })
+}
+
+// ---------------------------------------------------------------------------
+// Settings
+
+/// How mail leaves this machine, from the `mail.*` settings.
+#[derive(Debug, Clone)]
+pub struct MailSettings {
+    pub transport: Transport,
+    password_command: Option<String>,
+}
+
+impl MailSettings {
+    /// `outbox`, `smtp` or `sendmail`.
+    pub fn transport_name(&self) -> &'static str {
+        match self.transport {
+            Transport::Outbox { .. } => "outbox",
+            Transport::Smtp(_) => "smtp",
+            Transport::Sendmail { .. } => "sendmail",
+        }
+    }
+
+    /// Fetches the SMTP password when a login is configured: from
+    /// `COACH_SMTP_PASSWORD`, else by running `mail.smtp.password-command`.
+    /// Called once, and only when something is about to be sent.
+    pub fn unlock(&mut self) -> Result<()> {
+        let Transport::Smtp(smtp) = &mut self.transport else {
+            return Ok(());
+        };
+        if smtp.username.is_none() || smtp.password.is_some() {
+            return Ok(());
+        }
+        if let Some(password) = std::env::var(PASSWORD_ENV).ok().filter(|p| !p.is_empty()) {
+            smtp.password = Some(password);
+            return Ok(());
+        }
+        match &self.password_command {
+            Some(command) => {
+                smtp.password = Some(mail::password_from_command(command)?);
+                Ok(())
+            }
+            None => Err(Error::input(format!(
+                "mail.smtp.username is set to {} but there is no password",
+                smtp.username.as_deref().unwrap_or_default()
+            ))
+            .with_hint(
+                "set COACH_SMTP_PASSWORD, or mail.smtp.password-command to a command that prints it",
+            )),
+        }
+    }
+}
+
+/// Reads the `mail.*` settings. The outbox is `folder/outbox`.
+pub fn mail_settings(tx: &Tx<'_>, folder: &Path) -> Result<MailSettings> {
+    let setting = |key: &str| config::get(tx, key);
+    let transport = match setting("mail.transport")?.as_deref() {
+        Some("smtp") => {
+            let host = setting("mail.smtp.host")?.ok_or_else(|| {
+                Error::input("mail.transport is smtp, but mail.smtp.host is not set")
+                    .with_hint("coach config set mail.smtp.host smtp.example.com")
+            })?;
+            let number = |key: &str, default: u64| -> Result<u64> {
+                Ok(config::get_u64(tx, key)?.unwrap_or(default))
+            };
+            let tls: TlsMode = setting("mail.smtp.tls")?
+                .as_deref()
+                .unwrap_or("starttls")
+                .parse()?;
+            Transport::Smtp(SmtpSettings {
+                host,
+                port: u16::try_from(number("mail.smtp.port", 587)?).unwrap_or(587),
+                tls,
+                ca_file: setting("mail.smtp.ca-file")?.map(PathBuf::from),
+                timeout: Duration::from_secs(number("mail.smtp.timeout", 30)?),
+                username: setting("mail.smtp.username")?,
+                password: None,
+            })
+        }
+        Some("sendmail") => Transport::Sendmail {
+            path: PathBuf::from(
+                setting("mail.sendmail.path")?.unwrap_or_else(|| "/usr/sbin/sendmail".into()),
+            ),
+        },
+        _ => Transport::Outbox {
+            dir: folder.join("outbox"),
+        },
+    };
+    Ok(MailSettings {
+        transport,
+        password_command: setting("mail.smtp.password-command")?,
+    })
+}
+
+// ---------------------------------------------------------------------------
+// The share log
+
+const SELECT: &str = "SELECT sh.id, sh.kind, sh.recipients, sh.transport, sh.message_id,
+            sh.in_reply_to, sh.outcome, sh.temporary, sh.detail, sh.created_at, sh.finished_at,
+            s.id, s.title, s.held_at, m.id, m.name, m.email
+     FROM shares sh
+     JOIN sessions s ON s.id = sh.session_id
+     JOIN members m ON m.id = s.member_id";
+
+/// The most recent successful send of `kind` for a session.
+pub fn last_sent(tx: &Tx<'_>, session_id: &str, kind: Kind) -> Result<Option<Share>> {
+    one(
+        tx,
+        &format!(
+            "{SELECT} WHERE sh.session_id = ?1 AND sh.kind = ?2 AND sh.outcome = 'sent'
+               AND sh.deleted_at IS NULL
+             ORDER BY sh.created_at DESC, sh.id DESC LIMIT 1"
+        ),
+        session_id,
+        kind,
+    )
+}
+
+/// The send of `kind` for a session that is in flight (claimed), if any.
+fn in_flight(tx: &Tx<'_>, session_id: &str, kind: Kind) -> Result<Option<Share>> {
+    one(
+        tx,
+        &format!(
+            "{SELECT} WHERE sh.session_id = ?1 AND sh.kind = ?2 AND sh.outcome = 'sending'
+               AND sh.deleted_at IS NULL"
+        ),
+        session_id,
+        kind,
+    )
+}
+
+fn one(tx: &Tx<'_>, sql: &str, session_id: &str, kind: Kind) -> Result<Option<Share>> {
+    let mut stmt = tx.conn().prepare_cached(sql)?;
+    let share = stmt
+        .query_row([session_id, kind.as_str()], from_row)
+        .optional()?;
+    share.map(|s| with_short_ids(tx, s)).transpose()
+}
+
+/// The share with this full id.
+pub fn get(tx: &Tx<'_>, id: &str) -> Result<Share> {
+    let mut stmt = tx
+        .conn()
+        .prepare_cached(&format!("{SELECT} WHERE sh.id = ?1"))?;
+    let share = stmt
+        .query_row([id], from_row)
+        .optional()?
+        .ok_or_else(|| Error::internal(format!("no send has the id {id}")))?;
+    with_short_ids(tx, share)
+}
+
+/// Every send, newest first: of one session, or of all; at most `limit`.
+pub fn log(tx: &Tx<'_>, session_id: Option<&str>, limit: Option<usize>) -> Result<Vec<Share>> {
+    let limit = limit.map_or(-1, |n| i64::try_from(n).unwrap_or(i64::MAX));
+    let shares = match session_id {
+        Some(id) => {
+            let mut stmt = tx.conn().prepare_cached(&format!(
+                "{SELECT} WHERE sh.session_id = ?1 AND sh.deleted_at IS NULL
+                 ORDER BY sh.created_at DESC, sh.id DESC LIMIT ?2"
+            ))?;
+            let rows = stmt.query_map(rusqlite::params![id, limit], from_row)?;
+            rows.collect::<rusqlite::Result<Vec<_>>>()?
+        }
+        None => {
+            let mut stmt = tx.conn().prepare_cached(&format!(
+                "{SELECT} WHERE sh.deleted_at IS NULL
+                 ORDER BY sh.created_at DESC, sh.id DESC LIMIT ?1"
+            ))?;
+            let rows = stmt.query_map([limit], from_row)?;
+            rows.collect::<rusqlite::Result<Vec<_>>>()?
+        }
+    };
+    shares.into_iter().map(|s| with_short_ids(tx, s)).collect()
+}
+
+fn from_row(row: &Row<'_>) -> rusqlite::Result<Share> {
+    let recipients: String = row.get(2)?;
+    let recipients: Vec<String> = serde_json::from_str(&recipients).map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(2, rusqlite::types::Type::Text, Box::new(e))
+    })?;
+    Ok(Share {
+        id: row.get(0)?,
+        short_id: String::new(),
+        kind: Kind::from_db(&row.get::<_, String>(1)?),
+        recipients,
+        transport: row.get(3)?,
+        message_id: row.get(4)?,
+        in_reply_to: row.get(5)?,
+        outcome: Outcome::from_db(&row.get::<_, String>(6)?),
+        temporary: row.get(7)?,
+        detail: row.get(8)?,
+        created_at: time_at(row, 9)?,
+        finished_at: opt_time_at(row, 10)?,
+        session: SessionRef {
+            id: row.get(11)?,
+            short_id: String::new(),
+            title: row.get(12)?,
+            date: time_at(row, 13)?,
+            member: MemberRef {
+                id: row.get(14)?,
+                name: row.get(15)?,
+                email: row.get(16)?,
+            },
+        },
+    })
+}
+
+fn with_short_ids(tx: &Tx<'_>, mut share: Share) -> Result<Share> {
+    share.short_id = tx.short_id("shares", &share.id)?;
+    share.session.short_id = tx.short_id("sessions", &share.session.id)?;
+    Ok(share)
+}
+
+// ---------------------------------------------------------------------------
+// Claim, send, record
+
+/// What [`claim`] found.
+#[derive(Debug)]
+pub enum Claim {
+    /// The work is ours: the message and the `sending` row.
+    Claimed(Box<Prepared>, Share),
+    /// Already sent (and `resend` was not asked): the last send.
+    AlreadySent(Share),
+    /// Another process is sending it right now: its claim.
+    Busy(Share),
+}
+
+/// Step 1 of a send (see the module documentation): in the caller's write
+/// transaction, checks and claims the `kind` email of `session_id`.
+///
+/// An error (the member has no email, a header with a line break...)
+/// leaves nothing claimed: the caller's transaction rolls back.
+pub fn claim(
+    tx: &Tx<'_>,
+    session_id: &str,
+    kind: Kind,
+    resend: bool,
+    transport: &str,
+    folder: &Path,
+) -> Result<Claim> {
+    let session = session::get(tx, session_id)?;
+    if !resend {
+        if let Some(sent) = last_sent(tx, &session.id, kind)? {
+            return Ok(Claim::AlreadySent(sent));
+        }
+    }
+    if let Some(claimed) = in_flight(tx, &session.id, kind)? {
+        let stale_before = tx.now() - TimeDelta::minutes(STALE_CLAIM_MINUTES);
+        if claimed.created_at > stale_before {
+            return Ok(Claim::Busy(claimed));
+        }
+        abandon(tx, &claimed)?;
+    }
+    let prepared = prepare(tx, session, kind, folder)?;
+    let id = new_id();
+    let now = tx.now_text();
+    let recipients = serde_json::to_string(&prepared.recipients)?;
+    tx.conn().execute(
+        "INSERT INTO shares (id, session_id, kind, recipients, transport, message_id,
+                             in_reply_to, outcome, author, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'sending', ?8, ?9, ?9)",
+        rusqlite::params![
+            id,
+            session_id,
+            kind.as_str(),
+            recipients,
+            transport,
+            prepared.message_id,
+            prepared.in_reply_to,
+            tx.me(),
+            now
+        ],
+    )?;
+    let share = get(tx, &id)?;
+    Ok(Claim::Claimed(Box::new(prepared), share))
+}
+
+/// Marks a stale claim failed, releasing it.
+fn abandon(tx: &Tx<'_>, claimed: &Share) -> Result<()> {
+    tx.conn().execute(
+        "UPDATE shares SET outcome = 'failed', temporary = 1, detail = ?2,
+                           finished_at = ?3, updated_at = ?3
+         WHERE id = ?1 AND outcome = 'sending'",
+        rusqlite::params![
+            claimed.id,
+            format!(
+                "abandoned: the process sending it stopped for more than {STALE_CLAIM_MINUTES} minutes without recording the outcome"
+            ),
+            tx.now_text()
+        ],
+    )?;
+    Ok(())
+}
+
+/// Step 3 of a send: records the outcome of the claimed send `share_id`
+/// and, when sent, moves the session's status on (draft -> agenda-shared
+/// -> recap-sent; never back).
+pub fn record(tx: &Tx<'_>, share_id: &str, result: &Result<mail::Sent>) -> Result<Share> {
+    let now = tx.now_text();
+    let (outcome, temporary, detail) = match result {
+        Ok(sent) => (Outcome::Sent, false, sent.detail.clone()),
+        Err(err) => (
+            Outcome::Failed,
+            is_temporary(err),
+            err.message().to_string(),
+        ),
+    };
+    tx.conn().execute(
+        "UPDATE shares SET outcome = ?2, temporary = ?3, detail = ?4,
+                           finished_at = ?5, updated_at = ?5
+         WHERE id = ?1",
+        rusqlite::params![share_id, outcome.as_str(), temporary, detail, now],
+    )?;
+    let share = get(tx, share_id)?;
+    if outcome == Outcome::Sent {
+        let sql = match share.kind {
+            Kind::Agenda => {
+                "UPDATE sessions SET status = 'agenda-shared', updated_at = ?2
+                 WHERE id = ?1 AND status = 'draft'"
+            }
+            Kind::Recap => {
+                "UPDATE sessions SET status = 'recap-sent', updated_at = ?2
+                 WHERE id = ?1 AND status <> 'recap-sent'"
+            }
+        };
+        tx.conn()
+            .execute(sql, rusqlite::params![share.session.id, now])?;
+    }
+    Ok(share)
+}
+
+/// Whether a failure may go away by itself, so that retrying later makes
+/// sense: a temporary error, or a database that was busy.
+pub fn is_temporary(err: &Error) -> bool {
+    matches!(err.kind(), ErrorKind::Temporary | ErrorKind::Database)
+}
+
+/// How one send ended.
+#[derive(Debug)]
+pub enum Done {
+    /// Sent; files over the cap were listed instead of attached.
+    Sent {
+        share: Share,
+        not_attached: Vec<StoredFile>,
+    },
+    /// Already sent before; nothing sent now.
+    AlreadySent(Share),
+    /// Another process is sending it; nothing sent now.
+    Busy(Share),
+    /// The send failed and was recorded; the session stays pending.
+    Failed { share: Share, error: Error },
+}
+
+/// Sends the `kind` email of `session_id`: claim, send, record (see the
+/// module documentation). `settings` must have been [`MailSettings::unlock`]ed.
+///
+/// `Err` means nothing was claimed, sent or recorded (the email could not
+/// be built, or the database is busy), except when recording the outcome
+/// itself fails: then the error says whether the message went out.
+pub fn send(
+    store: &mut Store,
+    session_id: &str,
+    kind: Kind,
+    resend: bool,
+    settings: &MailSettings,
+) -> Result<Done> {
+    let folder = store.folder().to_path_buf();
+    let claimed = store.write(|tx| {
+        claim(
+            tx,
+            session_id,
+            kind,
+            resend,
+            settings.transport_name(),
+            &folder,
+        )
+    })?;
+    let (prepared, share) = match claimed {
+        Claim::AlreadySent(share) => return Ok(Done::AlreadySent(share)),
+        Claim::Busy(share) => return Ok(Done::Busy(share)),
+        Claim::Claimed(prepared, share) => (prepared, share),
+    };
+    let result = mail::send(&settings.transport, &prepared.message);
+    let recorded = store.write(|tx| record(tx, &share.id, &result));
+    let share = match recorded {
+        Ok(share) => share,
+        Err(err) => {
+            let what = match &result {
+                Ok(sent) => format!("was sent ({})", sent.detail),
+                Err(_) => "was not sent".to_string(),
+            };
+            return Err(Error::new(
+                err.kind(),
+                format!(
+                    "the {} of session {} {what}, but recording it failed: {}",
+                    kind.as_str(),
+                    share.session.short_id,
+                    err.message()
+                ),
+            )
+            .with_hint("`coach share log` shows it as sending until it is retried"));
+        }
+    };
+    Ok(match result {
+        Ok(_) => Done::Sent {
+            share,
+            not_attached: prepared.composed.not_attached,
+        },
+        Err(error) => Done::Failed { share, error },
+    })
+}
+
+// ---------------------------------------------------------------------------
+// Pending recaps
+
+/// Which sessions `share --recap --pending` considers.
+#[derive(Debug, Clone, Default)]
+pub struct PendingFilter {
+    /// Only sessions held before this instant (default: now).
+    pub older_than: Option<DateTime<Utc>>,
+    /// Only sessions held at or after this instant.
+    pub since: Option<DateTime<Utc>>,
+    /// Only this member's sessions.
+    pub member_id: Option<String>,
+}
+
+/// Sessions whose date has passed and whose recap has not been sent,
+/// oldest first; members who are archived are left out.
+pub fn pending_recaps(tx: &Tx<'_>, filter: &PendingFilter) -> Result<Vec<Session>> {
+    // "Whose date has passed": a later --older-than does not reach the future.
+    let before = when::to_storage(filter.older_than.map_or(tx.now(), |t| t.min(tx.now())));
+    let since = filter.since.map(when::to_storage);
+    // The first two conditions are those of the index sessions_recap_pending.
+    let mut stmt = tx.conn().prepare_cached(
+        "SELECT s.id FROM sessions s JOIN members m ON m.id = s.member_id
+         WHERE s.status <> 'recap-sent' AND s.deleted_at IS NULL
+           AND s.held_at < ?1 AND (?2 IS NULL OR s.held_at >= ?2)
+           AND (?3 IS NULL OR s.member_id = ?3)
+           AND m.archived_at IS NULL AND m.deleted_at IS NULL
+         ORDER BY s.held_at, s.id",
+    )?;
+    let ids = stmt
+        .query_map(rusqlite::params![before, since, filter.member_id], |r| {
+            r.get::<_, String>(0)
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    ids.iter().map(|id| session::get(tx, id)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(name: &str, size: u64) -> StoredFile {
+        StoredFile {
+            name: name.into(),
+            sha256: "0".repeat(64),
+            size,
+            media_type: "application/pdf".into(),
+        }
+    }
+
+    #[test]
+    fn files_are_attached_in_order_while_they_fit() {
+        let (attached, listed) = within_cap(
+            vec![
+                file("a", 6),
+                file("b", 5),
+                file("c", 4),
+                file("d", u64::MAX),
+            ],
+            10,
+        );
+        let names = |files: &[StoredFile]| files.iter().map(|f| f.name.clone()).collect::<Vec<_>>();
+        assert_eq!(names(&attached), ["a", "c"]);
+        assert_eq!(names(&listed), ["b", "d"]);
+    }
+
+    /// A database with a coach, a member with an email, and one session.
+    fn world() -> (tempfile::TempDir, Store, String) {
+        let dir = tempfile::tempdir().expect("dir");
+        let mut store = Store::open(&dir.path().join("coach.db"), false).expect("open");
+        let id = store
+            .write(|tx| {
+                config::set(tx, "user.name", "Sam Lee")?;
+                config::set(tx, "user.email", "sam@example.com")?;
+                let member = crate::member::add(
+                    tx,
+                    crate::member::Fields {
+                        name: Some("Alex Kim".into()),
+                        email: Some("alex@example.com".into()),
+                        team: None,
+                    },
+                )?;
+                Ok(session::create(tx, &member, Some("Weekly"), None)?.id)
+            })
+            .expect("world");
+        (dir, store, id)
+    }
+
+    #[test]
+    fn a_claimed_send_cannot_be_claimed_again_until_its_outcome_is_recorded() {
+        let (dir, mut store, session) = world();
+        let claim_now = |store: &mut Store| {
+            store.write(|tx| claim(tx, &session, Kind::Recap, false, "outbox", dir.path()))
+        };
+        let first = match claim_now(&mut store).expect("claim") {
+            Claim::Claimed(_, share) => share,
+            other => panic!("expected a claim, got {other:?}"),
+        };
+        assert_eq!(first.outcome, Outcome::Sending);
+        assert!(matches!(claim_now(&mut store), Ok(Claim::Busy(s)) if s.id == first.id));
+        // Even a resend waits for the send in flight.
+        let resend = store.write(|tx| claim(tx, &session, Kind::Recap, true, "outbox", dir.path()));
+        assert!(matches!(resend, Ok(Claim::Busy(_))));
+
+        // A failure releases the claim; the next claim is a new send.
+        let failed: Result<mail::Sent> = Err(Error::temporary("server down"));
+        let recorded = store
+            .write(|tx| record(tx, &first.id, &failed))
+            .expect("record");
+        assert_eq!(
+            (recorded.outcome, recorded.temporary),
+            (Outcome::Failed, true)
+        );
+        let second = match claim_now(&mut store).expect("claim") {
+            Claim::Claimed(_, share) => share,
+            other => panic!("expected a new claim, got {other:?}"),
+        };
+        assert_ne!(second.id, first.id);
+        let sent: Result<mail::Sent> = Ok(mail::Sent {
+            transport: "outbox",
+            detail: "x.eml".into(),
+        });
+        store
+            .write(|tx| record(tx, &second.id, &sent))
+            .expect("record");
+        assert!(matches!(claim_now(&mut store), Ok(Claim::AlreadySent(s)) if s.id == second.id));
+        let status = store
+            .read(|tx| Ok(session::get(tx, &session)?.status))
+            .expect("status");
+        assert_eq!(status, session::Status::RecapSent);
+
+        // The index refuses a second 'sending' row whatever the code does.
+        let third = store.write(|tx| claim(tx, &session, Kind::Recap, true, "outbox", dir.path()));
+        assert!(matches!(third, Ok(Claim::Claimed(..))));
+        let forced = store.write(|tx| {
+            tx.conn().execute(
+                "INSERT INTO shares (id, session_id, kind, recipients, transport, message_id,
+                                     outcome, author, created_at, updated_at)
+                 VALUES ('ffff', ?1, 'recap', '[]', 'outbox', 'a@b', 'sending', 'me', 'x', 'x')",
+                [&session],
+            )?;
+            Ok(())
+        });
+        assert!(forced.is_err());
+    }
+
+    #[test]
+    fn an_agenda_never_moves_a_recap_sent_session_back() {
+        let (_dir, mut store, session) = world();
+        let sent: Result<mail::Sent> = Ok(mail::Sent {
+            transport: "outbox",
+            detail: "x.eml".into(),
+        });
+        for kind in [Kind::Recap, Kind::Agenda] {
+            let share = match store
+                .write(|tx| claim(tx, &session, kind, false, "outbox", Path::new(".")))
+                .expect("claim")
+            {
+                Claim::Claimed(_, share) => share,
+                other => panic!("{other:?}"),
+            };
+            store
+                .write(|tx| record(tx, &share.id, &sent))
+                .expect("record");
+        }
+        let status = store
+            .read(|tx| Ok(session::get(tx, &session)?.status))
+            .expect("status");
+        assert_eq!(status, session::Status::RecapSent);
+    }
+
+    #[test]
+    fn a_file_name_that_is_not_a_checksum_is_never_read() {
+        let dir = tempfile::tempdir().expect("dir");
+        let mut bad = file("x", 1);
+        bad.sha256 = "../../etc/passwd".into();
+        let err = read_stored_file(dir.path(), &bad).expect_err("refused");
+        assert_eq!(err.kind(), ErrorKind::Input);
+    }
+}
