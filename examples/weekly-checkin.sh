@@ -26,9 +26,17 @@ step init --name "Sam Lee" --email sam@example.com
 step member add "Alex Kim" --email alex@example.com --team Support
 step member add "Jordan Park" --email jordan@example.com --team Support
 
-# Before the 1:1: a session titled by the kind of conversation, and the
-# talking points from both sides.
+# During the week: customer feedback and QA reviews saved for the next
+# 1:1s, one at a time or in bulk from an export (CSV or JSON Lines).
+step save feedback alex --comment "Stayed on the line until my refund cleared" --rating 5 --customer "Ana Silva" --channel phone
+step save feedback --from examples/feedback.csv
+step save qa --from examples/qa.jsonl
+step saved alex
+
+# Before the 1:1: a session titled by the kind of conversation, what was
+# saved for it, and the talking points from both sides.
 step session new alex --title "Weekly check-in" --date tomorrow
+step session add-saved --all
 step note add "Celebrate the CSAT streak :tada: -- 12 days above target"
 step note add --by alex "Wants to talk about the team lead opening"
 step note add --private "Seems tired lately; ask about workload first"

@@ -13,6 +13,7 @@ pub mod note;
 pub mod output;
 pub mod prompt;
 pub mod render;
+pub mod saved;
 pub mod session;
 pub mod store;
 pub mod view;

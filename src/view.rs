@@ -7,6 +7,7 @@
 use serde::Serialize;
 
 use crate::note::{self, Note};
+use crate::saved::{self, Balance, Feedback, QaReview};
 use crate::session::Session;
 use crate::store::Tx;
 use crate::{config, Result};
@@ -30,6 +31,14 @@ pub struct SessionView {
     pub coach: Coach,
     /// Notes, oldest first. For the member, shared notes only.
     pub notes: Vec<Note>,
+    /// Customer feedback brought into the session, oldest first, each with
+    /// its dedicated notes.
+    pub feedback: Vec<Feedback>,
+    /// QA reviews brought into the session, oldest first, each with its
+    /// dedicated notes.
+    pub qa_reviews: Vec<QaReview>,
+    /// Recognition against criticism: positive items, items to improve, kudos.
+    pub balance: Balance,
 }
 
 /// The coach, as a session names them.
@@ -42,6 +51,8 @@ pub struct Coach {
 /// Builds the view of `session` for `audience`.
 pub fn session_view(tx: &Tx<'_>, session: Session, audience: Audience) -> Result<SessionView> {
     let notes = note::list(tx, &session.id, audience)?;
+    let (feedback, qa_reviews) = saved::for_session(tx, &session.id, audience)?;
+    let balance = saved::balance(tx, &session.id)?;
     Ok(SessionView {
         audience,
         coach: Coach {
@@ -49,6 +60,9 @@ pub fn session_view(tx: &Tx<'_>, session: Session, audience: Audience) -> Result
             email: config::get(tx, "user.email")?,
         },
         notes,
+        feedback,
+        qa_reviews,
+        balance,
         session,
     })
 }

@@ -5,6 +5,8 @@ mod config;
 mod init;
 mod member;
 mod note;
+mod save;
+mod saved;
 mod session;
 
 use std::path::PathBuf;
@@ -28,6 +30,9 @@ pub enum Command {
     Session(session::SessionCommand),
     #[command(subcommand)]
     Note(note::NoteCommand),
+    #[command(subcommand)]
+    Save(save::SaveCommand),
+    Saved(saved::SavedArgs),
 }
 
 /// What every command gets: where to print, whether it may ask, and the way
@@ -61,5 +66,7 @@ pub fn run(ctx: &Ctx, command: Command) -> Result<()> {
         Command::Member(command) => member::run(ctx, command),
         Command::Session(command) => session::run(ctx, command),
         Command::Note(command) => note::run(ctx, command),
+        Command::Save(command) => save::run(ctx, command),
+        Command::Saved(args) => saved::run(ctx, args),
     }
 }

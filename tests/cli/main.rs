@@ -3,4 +3,5 @@
 mod common;
 mod core;
 mod mail;
+mod saved;
 mod smtp_server;
