@@ -50,7 +50,7 @@ Bulk (--from FILE, \"-\" for standard input):
   is saved unless every row is good, or with --skip-bad the good rows are.
 
 Examples:
-  coach save feedback alex --comment \"Fixed my billing issue in minutes\" --rating 5 --customer \"Dana Cruz\" --channel chat
+  coach save feedback alex --comment \"Fixed my bill fast\" --rating 5 --channel chat
   coach save feedback jordan --comment \"Had to repeat my order number\" --improve --date yesterday
   coach save feedback --from examples/feedback.csv
   export-survey --jsonl | coach save feedback --from - --skip-bad";

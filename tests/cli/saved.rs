@@ -858,3 +858,33 @@ fn item_ids_resolve_by_prefix_across_both_kinds() {
     let added = env.json(["session", "add-saved", &hyphenated]);
     assert_eq!(ids(&added["added"]), [all[0].clone()]);
 }
+
+#[test]
+fn a_large_file_lists_at_most_a_hundred_bad_rows_and_counts_the_rest() {
+    let env = Env::with_team();
+    let mut csv = String::from("member,score\n");
+    for i in 0..5000 {
+        let member = if i % 2 == 0 { "Alex Kim" } else { "jordan" };
+        csv.push_str(&format!("{member},{}\n", i % 101));
+    }
+    for _ in 0..150 {
+        csv.push_str("Alex Kim,999\n");
+    }
+    let path = file(&env, "big.csv", &csv);
+    let path = path.to_str().expect("path");
+
+    let bad = refused_import(&env, &["save", "qa", "--from", path], "");
+    assert_eq!(bad.len(), 101, "100 listed, then a count");
+    assert_eq!(
+        bad[0],
+        "line 5002: the score \"999\" is not a whole number from 0 to 100"
+    );
+    assert_eq!(bad[100], "... and 50 more bad rows");
+
+    let summary = env.json(["save", "qa", "--from", path, "--skip-bad"]);
+    assert_eq!(summary["rows"], 5150);
+    assert_eq!(summary["saved"], 5000);
+    assert_eq!(summary["skipped"], 150);
+    assert_eq!(summary["bad"].as_array().expect("bad").len(), 100);
+    assert_eq!(env.ok(["saved", "jordan", "-q"]).lines().count(), 2500);
+}
