@@ -29,10 +29,18 @@ step member add "Jordan Park" --email jordan@example.com --team Support
 # A template for the recurring check-in: its title and agenda notes.
 step template add weekly --title "Weekly check-in" --agenda-file examples/templates/weekly-check-in.md
 
+# During the week: customer feedback and QA reviews saved for the next
+# 1:1s, one at a time or in bulk from an export (CSV or JSON Lines).
+step save feedback alex --comment "Stayed on the line until my refund cleared" --rating 5 --customer "Ana Silva" --channel phone
+step save feedback --from examples/feedback.csv
+step save qa --from examples/qa.jsonl
+step saved alex
+
 # Before the 1:1: a session started from the template (titled by the kind
-# of conversation, the agenda as its first notes), and the talking points
-# from both sides.
+# of conversation, the agenda as its first notes), what was saved for it,
+# and the talking points from both sides.
 step session new alex --template weekly --date tomorrow
+step session add-saved --all
 step note add "Celebrate the CSAT streak :tada: -- 12 days above target"
 step note add --by alex "Wants to talk about the team lead opening"
 step note add --private "Seems tired lately; ask about workload first"

@@ -21,6 +21,7 @@ pub mod note;
 pub mod output;
 pub mod prompt;
 pub mod render;
+pub mod saved;
 pub mod session;
 pub mod share;
 pub mod store;

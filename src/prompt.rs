@@ -5,7 +5,7 @@
 use std::io::IsTerminal;
 
 use dialoguer::theme::ColorfulTheme;
-use dialoguer::{Confirm, Editor, FuzzySelect, Input};
+use dialoguer::{Confirm, Editor, FuzzySelect, Input, MultiSelect};
 
 use crate::{Error, Result};
 
@@ -65,6 +65,25 @@ impl Prompter {
             .with_prompt(prompt)
             .items(items)
             .default(0)
+            .interact_opt()
+            .map_err(prompt_failed)?
+            .ok_or_else(|| Error::usage("cancelled; nothing was changed"))
+    }
+
+    /// Offers `items` to tick any number of, all ticked at first; returns
+    /// the indexes of the ticked ones. `what` names what is picked.
+    pub fn pick_many(
+        &self,
+        what: &str,
+        prompt: &str,
+        items: &[String],
+        instead: &str,
+    ) -> Result<Vec<usize>> {
+        self.ensure(what, instead)?;
+        MultiSelect::with_theme(&ColorfulTheme::default())
+            .with_prompt(prompt)
+            .items(items)
+            .defaults(&vec![true; items.len()])
             .interact_opt()
             .map_err(prompt_failed)?
             .ok_or_else(|| Error::usage("cancelled; nothing was changed"))

@@ -10,6 +10,7 @@ use crate::action::{self, Action};
 use crate::attachment::{self, Attachment};
 use crate::kudos::{self, Kudos};
 use crate::note::{self, Note};
+use crate::saved::{self, Balance, Feedback, QaReview};
 use crate::session::Session;
 use crate::store::Tx;
 use crate::{config, Result};
@@ -44,6 +45,14 @@ pub struct SessionView {
     pub kudos: Vec<Kudos>,
     /// Action items agreed in this session, by due date.
     pub actions: Vec<Action>,
+    /// Customer feedback brought into the session, oldest first, each with
+    /// its dedicated notes.
+    pub feedback: Vec<Feedback>,
+    /// QA reviews brought into the session, oldest first, each with its
+    /// dedicated notes.
+    pub qa_reviews: Vec<QaReview>,
+    /// Recognition against criticism: positive items, items to improve, kudos.
+    pub balance: Balance,
 }
 
 /// The coach, as a session names them.
@@ -60,6 +69,8 @@ pub fn session_view(tx: &Tx<'_>, session: Session, audience: Audience) -> Result
     let carried_over = action::carried_over(tx, &session)?;
     let kudos = kudos::for_session(tx, &session.id)?;
     let actions = action::for_session(tx, &session.id)?;
+    let (feedback, qa_reviews) = saved::for_session(tx, &session.id, audience)?;
+    let balance = saved::balance(tx, &session.id)?;
     Ok(SessionView {
         audience,
         coach: Coach {
@@ -71,6 +82,9 @@ pub fn session_view(tx: &Tx<'_>, session: Session, audience: Audience) -> Result
         attachments,
         kudos,
         actions,
+        feedback,
+        qa_reviews,
+        balance,
         session,
     })
 }

@@ -13,6 +13,8 @@ mod init;
 mod kudos;
 mod member;
 mod note;
+mod save;
+mod saved;
 mod session;
 mod share;
 mod stream;
@@ -52,6 +54,9 @@ pub enum Command {
     #[command(subcommand)]
     Action(action::ActionCommand),
     Share(share::ShareArgs),
+    #[command(subcommand)]
+    Save(save::SaveCommand),
+    Saved(saved::SavedArgs),
 }
 
 /// What every command gets: where to print, whether it may ask, and the way
@@ -95,5 +100,7 @@ pub fn run(ctx: &Ctx, command: Command) -> Result<()> {
         Command::Kudos(args) => kudos::run(ctx, args),
         Command::Action(command) => action::run(ctx, command),
         Command::Share(args) => share::run(ctx, args),
+        Command::Save(command) => save::run(ctx, command),
+        Command::Saved(args) => saved::run(ctx, args),
     }
 }

@@ -4,6 +4,7 @@ use super::Ctx;
 use crate::member;
 use crate::prompt::Prompter;
 use crate::render::terminal;
+use crate::saved::{self, Balance, Item, Selection};
 use crate::session::{self, Filter, Session};
 use crate::share;
 use crate::template;
@@ -32,6 +33,8 @@ pub enum SessionCommand {
     Edit(EditArgs),
     /// Delete a session (asks first on a terminal)
     Delete(DeleteArgs),
+    /// Bring saved feedback and QA reviews into the current session
+    AddSaved(AddSavedArgs),
 }
 
 #[derive(Debug, Args)]
@@ -51,6 +54,10 @@ pub struct NewArgs {
     /// --title is given) and its agenda as the first shared notes
     #[arg(long, value_name = "NAME")]
     template: Option<String>,
+    /// Bring in every saved item waiting for the member (on a terminal,
+    /// without it, you tick which ones)
+    #[arg(long)]
+    with_saved: bool,
 }
 
 #[derive(Debug, Args)]
@@ -113,6 +120,31 @@ pub struct EditArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  coach session add-saved --all\n  coach session add-saved 3f2a 9c41\n  coach session add-saved --session 7d0e $(coach saved alex -q -n 2)"
+)]
+pub struct AddSavedArgs {
+    /// The saved items: beginnings of their ids, as `coach saved` shows
+    /// them; left out on a terminal, you tick them from the member's
+    /// waiting items
+    items: Vec<String>,
+    /// Every item waiting for the session's member
+    #[arg(long, conflicts_with = "items")]
+    all: bool,
+    /// The session [default: the current session]
+    #[arg(long, short, value_name = "SESSION")]
+    session: Option<String>,
+}
+
+/// `session add-saved --json`: what was added, and the session's balance.
+#[derive(serde::Serialize)]
+struct Added<'a> {
+    session_id: &'a str,
+    added: &'a [Item],
+    balance: Balance,
+}
+
+#[derive(Debug, Args)]
 pub struct DeleteArgs {
     /// The session to delete
     session: String,
@@ -143,6 +175,7 @@ pub(super) fn run(ctx: &Ctx, command: SessionCommand) -> Result<()> {
             print_one(ctx, &session, "Updated")
         }
         SessionCommand::Delete(args) => delete(ctx, args),
+        SessionCommand::AddSaved(args) => add_saved(ctx, args),
     }
 }
 
@@ -173,7 +206,15 @@ fn new(ctx: &Ctx, args: NewArgs) -> Result<()> {
             members[picked].clone()
         }
     };
-    let (session, agenda) = store.write(|tx| {
+    // Saved items: all with --with-saved; on a terminal, the ones ticked;
+    // otherwise none (and nothing is asked).
+    let chosen: Option<Vec<String>> = if args.with_saved || !ctx.prompt.enabled() {
+        None
+    } else {
+        let waiting = store.read(|tx| saved::waiting(tx, Some(&member.id), None))?;
+        Some(pick_saved(ctx, &member.name, &waiting)?)
+    };
+    let (session, agenda, added, balance, still_waiting) = store.write(|tx| {
         let template = args
             .template
             .as_deref()
@@ -191,17 +232,161 @@ fn new(ctx: &Ctx, args: NewArgs) -> Result<()> {
             )),
             None => None,
         };
-        Ok((session, agenda))
+        let selection = match &chosen {
+            None if args.with_saved => Some(Selection::AllWaiting),
+            Some(ids) if !ids.is_empty() => Some(Selection::Items(ids)),
+            _ => None,
+        };
+        let added = match selection {
+            Some(selection) => saved::add_to_session(tx, &session, selection)?,
+            None => Vec::new(),
+        };
+        let balance = saved::balance(tx, &session.id)?;
+        let still_waiting = saved::waiting_count(tx, &member.id)?;
+        Ok((session, agenda, added, balance, still_waiting))
     })?;
     print_one(ctx, &session, "Started")?;
-    let agenda = agenda.filter(|(_, count)| *count > 0);
-    if let (true, Some((name, count))) = (ctx.out.human(), agenda) {
-        let notes = if count == 1 { "note" } else { "notes" };
-        ctx.out.line(format!(
-            "Added {count} agenda {notes} from the template \"{name}\""
-        ))?;
+    if ctx.out.human() {
+        if let Some((name, count)) = agenda.filter(|(_, count)| *count > 0) {
+            let notes = if count == 1 { "note" } else { "notes" };
+            ctx.out.line(format!(
+                "Added {count} agenda {notes} from the template \"{name}\""
+            ))?;
+        }
+        if !added.is_empty() {
+            print_added(ctx, &added)?;
+            print_balance_hint(ctx, &balance);
+        }
+        if still_waiting > 0 && !args.with_saved {
+            let items = if still_waiting == 1 {
+                "1 saved item waits".to_string()
+            } else {
+                format!("{still_waiting} saved items wait")
+            };
+            ctx.out.note(format!(
+                "{items} for {}: `coach session add-saved --all` brings them in",
+                member.name
+            ));
+        }
     }
     Ok(())
+}
+
+/// Asks which of `waiting` to bring into the session (all ticked at first);
+/// returns their ids.
+fn pick_saved(ctx: &Ctx, member: &str, waiting: &[Item]) -> Result<Vec<String>> {
+    if waiting.is_empty() {
+        return Ok(Vec::new());
+    }
+    let labels: Vec<String> = waiting
+        .iter()
+        .map(|item| {
+            format!(
+                "{} {} {:<8} {}",
+                when::display_local_date(item.date()),
+                item.kind().as_str(),
+                item.tone().as_str(),
+                super::saved::summary(item)
+            )
+        })
+        .collect();
+    let picked = ctx.prompt.pick_many(
+        "the saved items to bring in",
+        &format!("Saved items for {member} (space ticks, enter confirms)"),
+        &labels,
+        "pass --with-saved to bring them all, or add them later with `coach session add-saved`",
+    )?;
+    Ok(picked
+        .into_iter()
+        .filter_map(|i| waiting.get(i).map(|item| item.id().to_string()))
+        .collect())
+}
+
+fn add_saved(ctx: &Ctx, args: AddSavedArgs) -> Result<()> {
+    let mut store = ctx.store()?;
+    let mut session_query = args.session.clone();
+    let mut items = args.items;
+    if !args.all && items.is_empty() {
+        if !ctx.prompt.enabled() {
+            return Err(Prompter::cannot_ask(
+                "the saved items to add",
+                "name them (`coach saved` shows the ids) or pass --all",
+            ));
+        }
+        let (session, waiting) = store.read(|tx| {
+            let session = session::explicit_or_current(tx, args.session.as_deref())?;
+            let waiting = saved::waiting(tx, Some(&session.member.id), None)?;
+            Ok((session, waiting))
+        })?;
+        items = pick_saved(ctx, &session.member.name, &waiting)?;
+        session_query = Some(session.id);
+        if items.is_empty() {
+            ctx.out.note("Nothing was added.");
+            return Ok(());
+        }
+    }
+    let selection = if args.all {
+        Selection::AllWaiting
+    } else {
+        Selection::Items(&items)
+    };
+    let (session, added, balance) = store.write(|tx| {
+        let session = session::explicit_or_current(tx, session_query.as_deref())?;
+        let added = saved::add_to_session(tx, &session, selection)?;
+        let balance = saved::balance(tx, &session.id)?;
+        Ok((session, added, balance))
+    })?;
+    if ctx.out.json {
+        return ctx.out.print_json(&Added {
+            session_id: &session.id,
+            added: &added,
+            balance,
+        });
+    }
+    if ctx.out.quiet {
+        return ctx.out.print_ids(added.iter().map(Item::id));
+    }
+    if added.is_empty() {
+        ctx.out.note(format!(
+            "No saved items are waiting for {}; nothing was added.",
+            session.member.name
+        ));
+    } else {
+        ctx.out.line(format!(
+            "Added to {} \"{}\" with {}:",
+            ctx.out.paint(&session.short_id, crate::output::ID),
+            session.title,
+            session.member.name
+        ))?;
+        print_added(ctx, &added)?;
+    }
+    print_balance_hint(ctx, &balance);
+    Ok(())
+}
+
+/// One line per item brought into a session.
+fn print_added(ctx: &Ctx, added: &[Item]) -> Result<()> {
+    let lines: Vec<String> = added
+        .iter()
+        .map(|item| {
+            format!(
+                "  {} {} {}: {}",
+                ctx.out.paint(item.short_id(), crate::output::ID),
+                item.kind().as_str(),
+                terminal::tone_word(item.tone()),
+                super::saved::summary(item)
+            )
+        })
+        .collect();
+    ctx.out.line(lines.join("\n"))
+}
+
+/// The advice to recognise more than criticise, on standard error, when
+/// the session needs it.
+fn print_balance_hint(ctx: &Ctx, balance: &Balance) {
+    if let Some(hint) = balance.hint() {
+        ctx.out.note(hint);
+    }
 }
 
 fn list(ctx: &Ctx, args: ListArgs) -> Result<()> {
@@ -271,7 +456,11 @@ fn show(ctx: &Ctx, args: ShowArgs) -> Result<()> {
     if ctx.out.quiet {
         return ctx.out.line(&view.session.id);
     }
-    ctx.out.line(terminal::session(&view, &ctx.out))
+    ctx.out.line(terminal::session(&view, &ctx.out))?;
+    if view.audience == Audience::Owner {
+        print_balance_hint(ctx, &view.balance);
+    }
+    Ok(())
 }
 
 /// `session show --as-member --format md|html [--recap]`: the agenda or

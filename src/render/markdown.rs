@@ -18,7 +18,10 @@
 
 use std::fmt::Write;
 
+use crate::action::{Action, Owner, State};
+use crate::kudos::Kind as KudosKind;
 use crate::note::{Note, Role, Visibility};
+use crate::saved::Tone;
 use crate::view::{Audience, SessionView};
 use crate::{when, Error, Result};
 
@@ -59,18 +62,32 @@ pub fn session(view: &SessionView, flavour: Flavour) -> Result<String> {
     header(&mut md, view, flavour);
     match flavour {
         Flavour::Agenda => {
-            // The agenda leads with the talking points; the other sections
-            // follow in the order of `session show`.
+            // The agenda leads with the talking points, so the member can
+            // prepare; what is still open from before follows.
             notes(&mut md, view, "Talking points", Some(NO_TALKING_POINTS));
+            carried_over(&mut md, view);
+            items(&mut md, view);
+            actions(&mut md, view, "Action items");
         }
         Flavour::Recap => {
-            // The recap leads with what was agreed (the action items, once
-            // the view has them), then every note.
+            // The recap leads with what was agreed, then every note.
+            actions(&mut md, view, "What we agreed");
+            carried_over(&mut md, view);
             notes(&mut md, view, "Notes", None);
+            items(&mut md, view);
         }
     }
     footer(&mut md, view);
     Ok(md)
+}
+
+/// The item sections, in the order of `session show`.
+fn items(md: &mut String, view: &SessionView) {
+    metrics(md, view);
+    feedback(md, view);
+    qa_reviews(md, view);
+    attachments(md, view);
+    kudos(md, view);
 }
 
 /// The section listing files too large to attach, appended after the body.
@@ -103,16 +120,22 @@ fn ensure_members_view(view: &SessionView) -> Result<()> {
             "refusing to render the coach's own view of a session for the team member",
         ));
     }
-    if view
-        .notes
-        .iter()
-        .any(|n| n.visibility == Visibility::Private)
-    {
+    if all_notes(view).any(|n| n.visibility == Visibility::Private) {
         return Err(Error::internal(
             "refusing to render a private note for the team member",
         ));
     }
     Ok(())
+}
+
+/// Every note of a view: the shared block and each item's dedicated notes.
+fn all_notes(view: &SessionView) -> impl Iterator<Item = &Note> {
+    view.notes
+        .iter()
+        .chain(view.metrics.iter().flat_map(|m| &m.notes))
+        .chain(view.feedback.iter().flat_map(|f| &f.notes))
+        .chain(view.qa_reviews.iter().flat_map(|q| &q.notes))
+        .chain(view.attachments.iter().flat_map(|a| &a.notes))
 }
 
 /// Title, date, coach and member, and one line saying what this email is.
@@ -170,6 +193,202 @@ fn note_block(md: &mut String, note: &Note) {
         let _ = writeln!(md, "_{}'s topic:_\n", escape_inline(&note.author.name));
     }
     let _ = writeln!(md, "{}", closed_fences(&note.body));
+}
+
+/// Open actions from earlier sessions, in their current state.
+fn carried_over(md: &mut String, view: &SessionView) {
+    if view.carried_over.is_empty() {
+        return;
+    }
+    let _ = writeln!(md, "\n## Still open from earlier 1:1s\n");
+    for action in &view.carried_over {
+        action_line(md, view, action);
+    }
+}
+
+/// The actions agreed in this session, as a task list.
+fn actions(md: &mut String, view: &SessionView, heading: &str) {
+    if view.actions.is_empty() {
+        return;
+    }
+    let _ = writeln!(md, "\n## {heading}\n");
+    for action in &view.actions {
+        action_line(md, view, action);
+    }
+}
+
+fn action_line(md: &mut String, view: &SessionView, action: &Action) {
+    let check = if action.state == State::Done { "x" } else { " " };
+    let owner = match action.owner {
+        Owner::Member => "you".to_string(),
+        Owner::Coach => escape_inline(view.coach.name.as_deref().unwrap_or("your coach")),
+    };
+    let mut details = vec![owner];
+    if let Some(due) = action.due_at {
+        let overdue = if action.state == State::Overdue { ", overdue" } else { "" };
+        details.push(format!("due {}{overdue}", when::display_local_date(due)));
+    }
+    if let Some(done) = action.done_at {
+        details.push(format!("done {}", when::display_local_date(done)));
+    }
+    let _ = writeln!(
+        md,
+        "- [{check}] {} _({})_",
+        escape_inline(&action.body),
+        details.join(", ")
+    );
+}
+
+/// The metrics discussed, as a table; their dedicated notes follow it.
+fn metrics(md: &mut String, view: &SessionView) {
+    if view.metrics.is_empty() {
+        return;
+    }
+    let _ = writeln!(md, "\n## Metrics\n");
+    let _ = writeln!(md, "| Metric | Value | Target | |");
+    let _ = writeln!(md, "|---|--:|--:|---|");
+    for m in &view.metrics {
+        let unit = m.unit.as_deref().map(|u| format!(" {}", escape_inline(u))).unwrap_or_default();
+        let target = m.target.map(|t| format!("{}{unit}", number(t))).unwrap_or_default();
+        let status = match m.on_target {
+            Some(true) => "on target",
+            Some(false) => "off target",
+            None => "",
+        };
+        let _ = writeln!(
+            md,
+            "| {} | {}{unit} | {target} | {status} |",
+            escape_inline(&m.metric),
+            number(m.value)
+        );
+    }
+    for m in view.metrics.iter().filter(|m| !m.notes.is_empty()) {
+        let _ = writeln!(md, "\n**{}**", escape_inline(&m.metric));
+        dedicated_notes(md, &m.notes, "");
+    }
+}
+
+/// Customer feedback, with its rating, source and dedicated notes.
+fn feedback(md: &mut String, view: &SessionView) {
+    if view.feedback.is_empty() {
+        return;
+    }
+    let _ = writeln!(md, "\n## Customer feedback\n");
+    for f in &view.feedback {
+        let mut head = Vec::new();
+        if let Some(rating) = f.rating {
+            head.push(crate::render::terminal::stars(rating));
+        }
+        head.push(format!("**{}**", tone(f.tone)));
+        match (&f.customer, &f.channel) {
+            (Some(c), Some(ch)) => head.push(format!("{} ({})", escape_inline(c), escape_inline(ch))),
+            (Some(c), None) => head.push(escape_inline(c)),
+            (None, Some(ch)) => head.push(format!("({})", escape_inline(ch))),
+            (None, None) => {}
+        }
+        head.push(when::display_local_date(f.date));
+        let _ = writeln!(md, "- {}", head.join(" · "));
+        let _ = writeln!(md, "\n  > {}", quote(&f.comment));
+        if let Some(url) = &f.url {
+            let _ = writeln!(md, "\n  <{url}>");
+        }
+        dedicated_notes(md, &f.notes, "  ");
+        md.push('\n');
+    }
+}
+
+/// QA reviews, with their score, reviewer and dedicated notes.
+fn qa_reviews(md: &mut String, view: &SessionView) {
+    if view.qa_reviews.is_empty() {
+        return;
+    }
+    let _ = writeln!(md, "\n## QA reviews\n");
+    for q in &view.qa_reviews {
+        let mut head = vec![format!("**{}/100**", q.score), tone(q.tone).to_string()];
+        if let Some(reviewer) = &q.reviewer {
+            head.push(format!("reviewed by {}", escape_inline(reviewer)));
+        }
+        head.push(when::display_local_date(q.date));
+        let _ = writeln!(md, "- {}", head.join(" · "));
+        if let Some(comment) = &q.comment {
+            let _ = writeln!(md, "\n  > {}", quote(comment));
+        }
+        if let Some(url) = &q.url {
+            let _ = writeln!(md, "\n  <{url}>");
+        }
+        dedicated_notes(md, &q.notes, "  ");
+        md.push('\n');
+    }
+}
+
+/// The session's files, by name (the email carries them as attachments).
+fn attachments(md: &mut String, view: &SessionView) {
+    if view.attachments.is_empty() {
+        return;
+    }
+    let _ = writeln!(md, "\n## Attachments\n");
+    for a in &view.attachments {
+        let _ = writeln!(md, "- {} ({})", escape_inline(&a.name), human_size(a.size));
+        dedicated_notes(md, &a.notes, "  ");
+    }
+}
+
+/// Kudos: what is celebrated, and why.
+fn kudos(md: &mut String, view: &SessionView) {
+    if view.kudos.is_empty() {
+        return;
+    }
+    let _ = writeln!(md, "\n## Kudos\n");
+    for k in &view.kudos {
+        let kind = match k.kind {
+            Some(KudosKind::Success) => "🏆 **Success:** ",
+            Some(KudosKind::Expertise) => "🧠 **Expertise:** ",
+            Some(KudosKind::Effort) => "💪 **Effort:** ",
+            Some(KudosKind::Values) => "🌟 **Values:** ",
+            None => "🙏 ",
+        };
+        let _ = writeln!(md, "- {kind}{}", escape_inline(&k.body));
+    }
+}
+
+/// The notes dedicated to one item, under it, indented by `indent` so they
+/// stay inside the item's list entry.
+fn dedicated_notes(md: &mut String, notes: &[Note], indent: &str) {
+    for note in notes {
+        let by = match note.author.role {
+            Role::Member => format!("{}'s note", escape_inline(&note.author.name)),
+            Role::Coach => "Note".to_string(),
+        };
+        let _ = writeln!(md, "\n{indent}_{by}:_\n");
+        for line in closed_fences(&note.body).lines() {
+            if line.is_empty() {
+                md.push('\n');
+            } else {
+                let _ = writeln!(md, "{indent}{line}");
+            }
+        }
+    }
+}
+
+/// A comment as a blockquote: every line quoted.
+fn quote(text: &str) -> String {
+    escape_inline(text).lines().collect::<Vec<_>>().join("\n  > ")
+}
+
+fn tone(tone: Tone) -> &'static str {
+    match tone {
+        Tone::Positive => "positive",
+        Tone::Improve => "to improve",
+    }
+}
+
+/// A number without a needless ".0".
+fn number(value: f64) -> String {
+    if value.fract() == 0.0 && value.abs() < 1e15 {
+        format!("{}", value as i64)
+    } else {
+        format!("{value:.2}").trim_end_matches('0').to_string()
+    }
 }
 
 fn footer(md: &mut String, view: &SessionView) {

@@ -9,6 +9,7 @@ use crate::action::{Action, Owner, State};
 use crate::kudos::Kudos;
 use crate::note::{Note, Role, Visibility};
 use crate::output::{Output, DIM, HEADING, ID, PRIVATE};
+use crate::saved::{Feedback, QaReview, Tone};
 use crate::view::{Audience, SessionView};
 use crate::when;
 
@@ -36,6 +37,8 @@ pub fn session(view: &SessionView, out: &Output) -> String {
         .iter()
         .partition(|n| n.visibility == Visibility::Shared);
     section(&mut text, out, "Notes", &shared, "no shared notes yet");
+    feedback_section(&mut text, out, &view.feedback);
+    qa_section(&mut text, out, &view.qa_reviews);
     attachments(&mut text, out, view);
     kudos_section(&mut text, out, view);
     actions_section(&mut text, out, view);
@@ -94,6 +97,65 @@ fn attachments(text: &mut String, out: &Output, view: &SessionView) {
 
 /// The notes dedicated to one item, under it; private ones are marked as
 /// private notes are (they are only in the owner's view).
+/// Section 5: customer feedback, each with its rating, tone, source and
+/// dedicated notes. Left out when the session has none.
+fn feedback_section(text: &mut String, out: &Output, feedback: &[Feedback]) {
+    if feedback.is_empty() {
+        return;
+    }
+    let _ = writeln!(text, "\n{}", out.paint("Customer feedback", HEADING));
+    for f in feedback {
+        let mut head = vec![tone_word(f.tone).to_string()];
+        if let Some(rating) = f.rating {
+            head.insert(0, stars(rating));
+        }
+        let source = match (&f.customer, &f.channel) {
+            (Some(customer), Some(channel)) => Some(format!("{customer} ({channel})")),
+            (Some(customer), None) => Some(customer.clone()),
+            (None, Some(channel)) => Some(format!("({channel})")),
+            (None, None) => None,
+        };
+        head.extend(source);
+        head.push(when::display_local(f.date));
+        item_heading(text, out, &f.short_id, &head.join(" · "));
+        for line in f.comment.lines() {
+            let _ = writeln!(text, "    {line}");
+        }
+        if let Some(url) = &f.url {
+            let _ = writeln!(text, "    {}", out.paint(url, DIM));
+        }
+        dedicated_notes(text, out, &f.notes);
+    }
+}
+
+/// Section 6: QA reviews, each with its score, tone, reviewer and
+/// dedicated notes. Left out when the session has none.
+fn qa_section(text: &mut String, out: &Output, reviews: &[QaReview]) {
+    if reviews.is_empty() {
+        return;
+    }
+    let _ = writeln!(text, "\n{}", out.paint("QA reviews", HEADING));
+    for q in reviews {
+        let mut head = vec![format!("{}/100", q.score), tone_word(q.tone).to_string()];
+        head.extend(q.reviewer.as_ref().map(|r| format!("reviewed by {r}")));
+        head.push(when::display_local(q.date));
+        item_heading(text, out, &q.short_id, &head.join(" · "));
+        for line in q.comment.iter().flat_map(|c| c.lines()) {
+            let _ = writeln!(text, "    {line}");
+        }
+        if let Some(url) = &q.url {
+            let _ = writeln!(text, "    {}", out.paint(url, DIM));
+        }
+        dedicated_notes(text, out, &q.notes);
+    }
+}
+
+fn item_heading(text: &mut String, out: &Output, short_id: &str, head: &str) {
+    let _ = writeln!(text, "  {} {head}", out.paint(short_id, ID));
+}
+
+/// The notes dedicated to one item, indented under it; private ones (only
+/// in the owner's view) are marked.
 fn dedicated_notes(text: &mut String, out: &Output, notes: &[Note]) {
     for note in notes {
         let by = match note.author.role {
@@ -118,6 +180,7 @@ fn dedicated_notes(text: &mut String, out: &Output, notes: &[Note]) {
         }
     }
 }
+
 /// The style of an overdue action's marker.
 const OVERDUE: Style = AnsiColor::Red.on_default().bold();
 
@@ -218,4 +281,18 @@ pub fn action_line(out: &Output, action: &Action, coach: &str, origin: bool) -> 
         action.body,
         out.paint(&meta.join(" \u{b7} "), DIM)
     )
+}
+
+/// A rating as five stars: `★★★★☆` for 4.
+pub fn stars(rating: u8) -> String {
+    let full = usize::from(rating.min(5));
+    format!("{}{}", "★".repeat(full), "☆".repeat(5 - full))
+}
+
+/// How a tone reads in a session.
+pub fn tone_word(tone: Tone) -> &'static str {
+    match tone {
+        Tone::Positive => "positive",
+        Tone::Improve => "to improve",
+    }
 }

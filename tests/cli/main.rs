@@ -10,6 +10,7 @@ mod exchange;
 mod generated;
 mod kudos;
 mod mail;
+mod saved;
 mod share;
 mod smtp_server;
 mod stream;

@@ -1,0 +1,96 @@
+use clap::Args;
+
+use super::Ctx;
+use crate::render::terminal;
+use crate::saved::{self, Item};
+use crate::{member, when, Result};
+
+/// List the saved feedback and QA reviews waiting for a 1:1, newest first
+///
+/// These are the items saved with `coach save feedback|qa` that are not in
+/// a session yet. Bring them into one with `coach session add-saved`, or
+/// pick them when you start it with `coach session new`.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  coach saved\n  coach saved alex\n  coach saved alex --json\n  coach session add-saved $(coach saved alex -q -n 3)"
+)]
+pub struct SavedArgs {
+    /// Only this member's items (a name, an email or an id prefix)
+    member: Option<String>,
+    /// At most this many items
+    #[arg(long, short = 'n', value_name = "N")]
+    limit: Option<usize>,
+}
+
+pub(super) fn run(ctx: &Ctx, args: SavedArgs) -> Result<()> {
+    let items = ctx.store()?.read(|tx| {
+        let member_id = match &args.member {
+            Some(query) => Some(member::resolve(tx, query)?.id),
+            None => None,
+        };
+        saved::waiting(tx, member_id.as_deref(), args.limit)
+    })?;
+    if ctx.out.json {
+        return ctx.out.print_json(&items);
+    }
+    if ctx.out.quiet {
+        return ctx.out.print_ids(items.iter().map(Item::id));
+    }
+    let rows = items
+        .iter()
+        .map(|item| {
+            vec![
+                item.short_id().to_string(),
+                when::display_local(item.date()),
+                item.member().name.clone(),
+                item.kind().as_str().to_string(),
+                item.tone().as_str().to_string(),
+                summary(item),
+            ]
+        })
+        .collect();
+    ctx.out.print_table(
+        &["ID", "DATE", "MEMBER", "KIND", "TONE", "SUMMARY"],
+        rows,
+        "no saved items are waiting; save one with: coach save feedback MEMBER --comment TEXT --rating 1-5",
+    )
+}
+
+/// One line about an item: its rating or score, who, and the start of the
+/// comment.
+pub(super) fn summary(item: &Item) -> String {
+    let (measure, who, comment) = match item {
+        Item::Feedback(f) => {
+            let who = match (&f.customer, &f.channel) {
+                (Some(customer), Some(channel)) => Some(format!("{customer} ({channel})")),
+                (Some(customer), None) => Some(customer.clone()),
+                (None, Some(channel)) => Some(format!("({channel})")),
+                (None, None) => None,
+            };
+            (f.rating.map(terminal::stars), who, Some(f.comment.as_str()))
+        }
+        Item::Qa(q) => (
+            Some(format!("{}/100", q.score)),
+            q.reviewer.clone(),
+            q.comment.as_deref(),
+        ),
+    };
+    let mut parts: Vec<String> = measure.into_iter().collect();
+    let comment = comment.map(|c| shorten(c.lines().next().unwrap_or_default(), 50));
+    match (who, comment) {
+        (Some(who), Some(comment)) => parts.push(format!("{who}: {comment}")),
+        (Some(who), None) => parts.push(who),
+        (None, Some(comment)) => parts.push(comment),
+        (None, None) => {}
+    }
+    parts.join(" ")
+}
+
+fn shorten(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        text.to_string()
+    } else {
+        let cut: String = text.chars().take(max - 1).collect();
+        format!("{}…", cut.trim_end())
+    }
+}

@@ -1,0 +1,1588 @@
+//! Saved items: customer feedback and QA reviews kept for a member's next
+//! 1:1 (the "context sidebar"), then brought into a session.
+//!
+//! An item waits (its `session_id` is NULL) until `session add-saved` or
+//! `session new` moves it into a session, where it can have dedicated notes.
+//! Each item is recognition ([`Tone::Positive`]) or an opportunity to
+//! improve ([`Tone::Improve`]): given explicitly, or decided by the rating
+//! (feedback) or the score (QA) against the settings
+//! `feedback.positive-rating` and `qa.positive-score`. Feedback with neither
+//! a rating nor a tone is refused: guessing would bias the balance between
+//! recognition and criticism that [`Balance`] reports.
+//!
+//! Items come one at a time from the command line ([`save`]) or in bulk from
+//! a CSV or JSON Lines stream ([`import`]); both go through the same checks.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::fmt;
+use std::io::{BufRead, Read};
+
+use chrono::{DateTime, Local, TimeDelta, Utc};
+use rusqlite::{OptionalExtension, Row};
+use serde::de::{self, Deserializer, MapAccess, Visitor};
+use serde::{Deserialize, Serialize};
+
+use crate::member;
+use crate::note::{self, Note};
+use crate::session::{MemberRef, Session};
+use crate::store::{new_id, normalize_prefix, time_at, Tx};
+use crate::view::Audience;
+use crate::{config, when, Error, ErrorKind, Result};
+
+/// Recognition, or an opportunity to improve.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Tone {
+    Positive,
+    Improve,
+}
+
+impl Tone {
+    /// The stored (and printed) word.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Tone::Positive => "positive",
+            Tone::Improve => "improve",
+        }
+    }
+
+    fn from_db(text: &str) -> Tone {
+        match text {
+            "positive" => Tone::Positive,
+            _ => Tone::Improve,
+        }
+    }
+
+    /// Reads `positive` or `improve` (any case).
+    fn parse(text: &str) -> Option<Tone> {
+        match text.to_ascii_lowercase().as_str() {
+            "positive" => Some(Tone::Positive),
+            "improve" => Some(Tone::Improve),
+            _ => None,
+        }
+    }
+}
+
+/// The two kinds of saved items.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    Feedback,
+    Qa,
+}
+
+impl Kind {
+    /// The word in JSON and tables.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Feedback => "feedback",
+            Kind::Qa => "qa",
+        }
+    }
+
+    /// How messages name any item of this kind: "feedback", "a QA review".
+    fn any(self) -> &'static str {
+        match self {
+            Kind::Feedback => "feedback",
+            Kind::Qa => "a QA review",
+        }
+    }
+
+    /// How messages name one item of this kind.
+    pub fn noun(self) -> &'static str {
+        match self {
+            Kind::Feedback => "feedback",
+            Kind::Qa => "QA review",
+        }
+    }
+
+    /// How messages name `count` items of this kind: "1 feedback item",
+    /// "3 QA reviews".
+    pub fn count(self, count: u64) -> String {
+        let plural = if count == 1 { "" } else { "s" };
+        match self {
+            Kind::Feedback => format!("{count} feedback item{plural}"),
+            Kind::Qa => format!("{count} QA review{plural}"),
+        }
+    }
+
+    fn table(self) -> &'static str {
+        match self {
+            Kind::Feedback => "feedback",
+            Kind::Qa => "qa_reviews",
+        }
+    }
+
+    /// The fields an item of this kind has, in files and on the command line.
+    pub fn columns(self) -> &'static [Column] {
+        use Column as C;
+        match self {
+            Kind::Feedback => &[
+                C::Member,
+                C::Comment,
+                C::Rating,
+                C::Customer,
+                C::Channel,
+                C::Url,
+                C::Date,
+                C::Tone,
+            ],
+            Kind::Qa => &[
+                C::Member,
+                C::Score,
+                C::Reviewer,
+                C::Comment,
+                C::Url,
+                C::Date,
+                C::Tone,
+            ],
+        }
+    }
+}
+
+/// A piece of customer feedback.
+#[derive(Debug, Clone, Serialize)]
+pub struct Feedback {
+    pub id: String,
+    pub short_id: String,
+    pub member: MemberRef,
+    /// The session it was brought into; `None` while it waits.
+    pub session_id: Option<String>,
+    pub comment: String,
+    /// 1 to 5 stars, when the customer gave a rating.
+    pub rating: Option<u8>,
+    pub customer: Option<String>,
+    /// Where it came from: chat, email, phone...
+    pub channel: Option<String>,
+    pub url: Option<String>,
+    /// When the customer gave it.
+    pub date: DateTime<Utc>,
+    pub tone: Tone,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    /// Notes dedicated to this item (in a session), as the audience may see them.
+    pub notes: Vec<Note>,
+}
+
+/// A QA review of the member's work.
+#[derive(Debug, Clone, Serialize)]
+pub struct QaReview {
+    pub id: String,
+    pub short_id: String,
+    pub member: MemberRef,
+    /// The session it was brought into; `None` while it waits.
+    pub session_id: Option<String>,
+    /// 0 to 100.
+    pub score: u8,
+    pub reviewer: Option<String>,
+    pub comment: Option<String>,
+    pub url: Option<String>,
+    /// When the review was done.
+    pub date: DateTime<Utc>,
+    pub tone: Tone,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    /// Notes dedicated to this item (in a session), as the audience may see them.
+    pub notes: Vec<Note>,
+}
+
+/// A saved item of either kind; in JSON, its fields plus `kind`.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum Item {
+    Feedback(Feedback),
+    Qa(QaReview),
+}
+
+impl Item {
+    pub fn kind(&self) -> Kind {
+        match self {
+            Item::Feedback(_) => Kind::Feedback,
+            Item::Qa(_) => Kind::Qa,
+        }
+    }
+
+    pub fn id(&self) -> &str {
+        match self {
+            Item::Feedback(f) => &f.id,
+            Item::Qa(q) => &q.id,
+        }
+    }
+
+    pub fn short_id(&self) -> &str {
+        match self {
+            Item::Feedback(f) => &f.short_id,
+            Item::Qa(q) => &q.short_id,
+        }
+    }
+
+    pub fn member(&self) -> &MemberRef {
+        match self {
+            Item::Feedback(f) => &f.member,
+            Item::Qa(q) => &q.member,
+        }
+    }
+
+    pub fn session_id(&self) -> Option<&str> {
+        match self {
+            Item::Feedback(f) => f.session_id.as_deref(),
+            Item::Qa(q) => q.session_id.as_deref(),
+        }
+    }
+
+    pub fn date(&self) -> DateTime<Utc> {
+        match self {
+            Item::Feedback(f) => f.date,
+            Item::Qa(q) => q.date,
+        }
+    }
+
+    pub fn tone(&self) -> Tone {
+        match self {
+            Item::Feedback(f) => f.tone,
+            Item::Qa(q) => q.tone,
+        }
+    }
+
+    fn set_short_id(&mut self, short: String) {
+        match self {
+            Item::Feedback(f) => f.short_id = short,
+            Item::Qa(q) => q.short_id = short,
+        }
+    }
+}
+
+/// Recognition against criticism in one session: positive feedback and QA
+/// reviews, kudos, and items to improve.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Balance {
+    /// Positive feedback and positive QA reviews.
+    pub positive: u64,
+    /// Feedback and QA reviews that are opportunities to improve.
+    pub improve: u64,
+    pub kudos: u64,
+}
+
+impl Balance {
+    /// The one-line advice when a session holds more items to improve than
+    /// recognition (positive items and kudos together), else `None`.
+    pub fn hint(&self) -> Option<String> {
+        let recognition = self.positive + self.kudos;
+        (self.improve > recognition).then(|| {
+            let items = if self.improve == 1 { "item" } else { "items" };
+            format!(
+                "hint: this session has {} {items} to improve and {recognition} to recognise \
+                 (positive feedback, QA and kudos); the 1:1 guide recommends more recognition than criticism",
+                self.improve
+            )
+        })
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Fields as typed or read from a file, and their checks.
+
+/// A field of a saved item, as named in file headers and JSON keys.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Column {
+    Member,
+    Comment,
+    Rating,
+    Score,
+    Customer,
+    Channel,
+    Reviewer,
+    Url,
+    Date,
+    Tone,
+}
+
+const ALL_COLUMNS: [Column; 10] = [
+    Column::Member,
+    Column::Comment,
+    Column::Rating,
+    Column::Score,
+    Column::Customer,
+    Column::Channel,
+    Column::Reviewer,
+    Column::Url,
+    Column::Date,
+    Column::Tone,
+];
+
+impl Column {
+    /// The name in file headers and JSON keys.
+    pub fn name(self) -> &'static str {
+        match self {
+            Column::Member => "member",
+            Column::Comment => "comment",
+            Column::Rating => "rating",
+            Column::Score => "score",
+            Column::Customer => "customer",
+            Column::Channel => "channel",
+            Column::Reviewer => "reviewer",
+            Column::Url => "url",
+            Column::Date => "date",
+            Column::Tone => "tone",
+        }
+    }
+
+    fn from_name(name: &str) -> Option<Column> {
+        ALL_COLUMNS
+            .into_iter()
+            .find(|c| c.name().eq_ignore_ascii_case(name))
+    }
+}
+
+/// The text of one item's fields, as typed or as read from one row of a
+/// file. Numbers are text too, so that flags and files share the checks.
+#[derive(Debug, Default, Clone)]
+pub struct Fields<'a> {
+    values: [Option<Cow<'a, str>>; ALL_COLUMNS.len()],
+}
+
+impl<'a> Fields<'a> {
+    /// Sets a field (`None` leaves it unset).
+    pub fn set(&mut self, column: Column, value: Option<impl Into<Cow<'a, str>>>) -> &mut Self {
+        self.values[column as usize] = value.map(Into::into);
+        self
+    }
+
+    /// A field's text, trimmed; `None` when unset or blank.
+    fn get(&self, column: Column) -> Option<&str> {
+        self.values[column as usize]
+            .as_deref()
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+    }
+}
+
+/// Why an item is refused: a message, and for the command line a hint.
+#[derive(Debug, Clone)]
+pub struct Invalid {
+    message: String,
+    hint: Option<String>,
+}
+
+impl Invalid {
+    fn new(message: impl Into<String>) -> Invalid {
+        Invalid {
+            message: message.into(),
+            hint: None,
+        }
+    }
+
+    fn with_hint(mut self, hint: impl Into<String>) -> Invalid {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    fn into_error(self) -> Error {
+        let err = Error::input(self.message);
+        match self.hint {
+            Some(hint) => err.with_hint(hint),
+            None => err,
+        }
+    }
+}
+
+impl From<Error> for Invalid {
+    fn from(err: Error) -> Invalid {
+        Invalid {
+            message: err.message().to_string(),
+            hint: err.hint().map(String::from),
+        }
+    }
+}
+
+/// An item that passed the checks, ready to insert.
+#[derive(Debug)]
+struct NewItem {
+    member_id: String,
+    comment: Option<String>,
+    rating: Option<u8>,
+    score: Option<u8>,
+    customer: Option<String>,
+    channel: Option<String>,
+    reviewer: Option<String>,
+    url: Option<String>,
+    date: DateTime<Utc>,
+    tone: Tone,
+}
+
+/// The longest comment accepted, in characters.
+const MAX_COMMENT: usize = 10_000;
+/// The longest single-line field accepted (customer, channel...), in characters.
+const MAX_LINE: usize = 200;
+/// The longest URL accepted, in characters.
+const MAX_URL: usize = 2_000;
+
+/// Checks fields for one kind of item, remembering which member each
+/// member text means (a file names the same few members again and again).
+struct Checker<'t, 'c> {
+    tx: &'t Tx<'c>,
+    kind: Kind,
+    /// A rating (feedback) or score (QA) at or above this is positive.
+    positive_at: u64,
+    now: DateTime<Utc>,
+    local_now: DateTime<Local>,
+    members: HashMap<String, Result<String, Invalid>>,
+}
+
+impl<'t, 'c> Checker<'t, 'c> {
+    fn new(tx: &'t Tx<'c>, kind: Kind) -> Result<Self> {
+        let (key, default) = match kind {
+            Kind::Feedback => ("feedback.positive-rating", 4),
+            Kind::Qa => ("qa.positive-score", 80),
+        };
+        Ok(Checker {
+            tx,
+            kind,
+            positive_at: config::get_u64(tx, key)?.unwrap_or(default),
+            now: tx.now(),
+            local_now: tx.now().with_timezone(&Local),
+            members: HashMap::new(),
+        })
+    }
+
+    /// Checks one item. The outer error is a failure of the database; the
+    /// inner one, a reason to refuse this item.
+    fn check(&mut self, fields: &Fields<'_>) -> Result<Result<NewItem, Invalid>> {
+        let member_id = match self.member(fields.get(Column::Member))? {
+            Ok(id) => id,
+            Err(invalid) => return Ok(Err(invalid)),
+        };
+        Ok(self.check_fields(member_id, fields))
+    }
+
+    fn check_fields(&self, member_id: String, fields: &Fields<'_>) -> Result<NewItem, Invalid> {
+        let kind = self.kind;
+        if let Some(foreign) = ALL_COLUMNS
+            .into_iter()
+            .find(|c| fields.get(*c).is_some() && !kind.columns().contains(c))
+        {
+            return Err(Invalid::new(format!(
+                "{} has no field \"{}\"",
+                kind.any(),
+                foreign.name()
+            )));
+        }
+        let comment = fields.get(Column::Comment).map(check_comment).transpose()?;
+        let url = fields.get(Column::Url).map(check_url).transpose()?;
+        let date = self.date(fields.get(Column::Date))?;
+        let explicit = fields
+            .get(Column::Tone)
+            .map(|t| {
+                Tone::parse(t).ok_or_else(|| {
+                    Invalid::new(format!(
+                        "the tone \"{}\" is neither positive nor improve",
+                        t.escape_debug()
+                    ))
+                })
+            })
+            .transpose()?;
+        let line = |column: Column| {
+            fields
+                .get(column)
+                .map(|v| check_line(column.name(), v))
+                .transpose()
+        };
+        let mut item = NewItem {
+            member_id,
+            comment,
+            rating: None,
+            score: None,
+            customer: line(Column::Customer)?,
+            channel: line(Column::Channel)?.map(|c| c.to_lowercase()),
+            reviewer: line(Column::Reviewer)?,
+            url,
+            date,
+            tone: Tone::Improve,
+        };
+        let measure = match kind {
+            Kind::Feedback => {
+                if item.comment.is_none() {
+                    return Err(
+                        Invalid::new("feedback needs a comment: what the customer said")
+                            .with_hint("pass --comment TEXT"),
+                    );
+                }
+                item.rating = fields
+                    .get(Column::Rating)
+                    .map(|r| whole_number("rating", r, 1, 5))
+                    .transpose()?;
+                item.rating
+            }
+            Kind::Qa => {
+                let score = fields
+                    .get(Column::Score)
+                    .ok_or_else(|| {
+                        Invalid::new("a QA review needs a score from 0 to 100")
+                            .with_hint("pass --score 0-100")
+                    })
+                    .and_then(|s| whole_number("score", s, 0, 100))?;
+                item.score = Some(score);
+                Some(score)
+            }
+        };
+        item.tone = match (explicit, measure) {
+            (Some(tone), _) => tone,
+            (None, Some(value)) if u64::from(value) >= self.positive_at => Tone::Positive,
+            (None, Some(_)) => Tone::Improve,
+            (None, None) => {
+                return Err(Invalid::new(
+                    "feedback without a rating needs a tone: positive or improve",
+                )
+                .with_hint("pass --rating 1-5, or --positive or --improve"))
+            }
+        };
+        Ok(item)
+    }
+
+    /// The id of the member `query` means, resolved once per distinct text.
+    fn member(&mut self, query: Option<&str>) -> Result<Result<String, Invalid>> {
+        let Some(query) = query else {
+            return Ok(Err(Invalid::new("no member given")));
+        };
+        if let Some(known) = self.members.get(query) {
+            return Ok(known.clone());
+        }
+        let found = match member::resolve(self.tx, query) {
+            Ok(m) if m.archived => Err(Invalid::new(format!("{} is archived", m.name)).with_hint(
+                format!(
+                    "bring them back with: coach member archive --undo \"{}\"",
+                    m.name
+                ),
+            )),
+            Ok(m) => Ok(m.id),
+            Err(err) if err.kind() == ErrorKind::Input => Err(Invalid::from(err)),
+            Err(err) => return Err(err),
+        };
+        self.members.insert(query.to_string(), found.clone());
+        Ok(found)
+    }
+
+    /// The date given, or now; a date more than a day ahead is refused
+    /// (feedback and reviews are about the past; it is most likely a typo).
+    fn date(&self, text: Option<&str>) -> Result<DateTime<Utc>, Invalid> {
+        let Some(text) = text else {
+            return Ok(self.now);
+        };
+        let at = when::parse_when(text, self.local_now)?;
+        if at > self.now + TimeDelta::days(1) {
+            return Err(Invalid::new(format!(
+                "the date \"{}\" is in the future",
+                text.escape_debug()
+            )));
+        }
+        Ok(at)
+    }
+}
+
+fn whole_number(what: &str, text: &str, min: u8, max: u8) -> Result<u8, Invalid> {
+    text.parse::<u8>()
+        .ok()
+        .filter(|n| (min..=max).contains(n))
+        .ok_or_else(|| {
+            Invalid::new(format!(
+                "the {what} \"{}\" is not a whole number from {min} to {max}",
+                text.escape_debug()
+            ))
+        })
+}
+
+/// A single line of text: no line breaks or control characters (they could
+/// forge email headers or break a table), at most [`MAX_LINE`] characters.
+fn check_line(what: &str, text: &str) -> Result<String, Invalid> {
+    if text.chars().any(char::is_control) {
+        return Err(Invalid::new(format!(
+            "the {what} contains a line break or a control character"
+        )));
+    }
+    if text.chars().count() > MAX_LINE {
+        return Err(Invalid::new(format!(
+            "the {what} is longer than {MAX_LINE} characters"
+        )));
+    }
+    Ok(text.to_string())
+}
+
+/// A comment may span lines; other control characters are refused.
+fn check_comment(text: &str) -> Result<String, Invalid> {
+    let text = text.replace("\r\n", "\n");
+    if text
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\t')
+    {
+        return Err(Invalid::new("the comment contains a control character"));
+    }
+    if text.chars().count() > MAX_COMMENT {
+        return Err(Invalid::new(format!(
+            "the comment is longer than {MAX_COMMENT} characters"
+        )));
+    }
+    Ok(text)
+}
+
+/// A web address: `http://` or `https://`, a host, no spaces.
+fn check_url(text: &str) -> Result<String, Invalid> {
+    let lower = text.to_ascii_lowercase();
+    let rest = lower
+        .strip_prefix("https://")
+        .or_else(|| lower.strip_prefix("http://"));
+    let valid = rest.is_some_and(|rest| {
+        !rest.is_empty()
+            && !rest.starts_with('/')
+            && !rest.starts_with('?')
+            && !rest.starts_with('#')
+    }) && !text.chars().any(|c| c.is_whitespace() || c.is_control())
+        && text.chars().count() <= MAX_URL;
+    if valid {
+        Ok(text.to_string())
+    } else {
+        Err(Invalid::new(format!(
+            "\"{}\" is not a web address (http:// or https://)",
+            text.chars().take(80).collect::<String>().escape_debug()
+        )))
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Saving.
+
+const INSERT_FEEDBACK: &str = "INSERT INTO feedback
+    (id, member_id, comment, rating, customer, channel, url, given_at, tone, author, created_at, updated_at)
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11)";
+const INSERT_QA: &str = "INSERT INTO qa_reviews
+    (id, member_id, score, reviewer, comment, url, reviewed_at, tone, author, created_at, updated_at)
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10)";
+
+/// One prepared INSERT, reused for every item of a command.
+struct Inserter<'t> {
+    stmt: rusqlite::CachedStatement<'t>,
+    kind: Kind,
+    author: &'t str,
+    now: String,
+}
+
+impl<'t> Inserter<'t> {
+    fn new(tx: &'t Tx<'_>, kind: Kind) -> Result<Self> {
+        let sql = match kind {
+            Kind::Feedback => INSERT_FEEDBACK,
+            Kind::Qa => INSERT_QA,
+        };
+        Ok(Inserter {
+            stmt: tx.conn().prepare_cached(sql)?,
+            kind,
+            author: tx.me(),
+            now: tx.now_text(),
+        })
+    }
+
+    fn insert(&mut self, item: &NewItem) -> Result<String> {
+        let id = new_id();
+        let date = when::to_storage(item.date);
+        match self.kind {
+            Kind::Feedback => self.stmt.execute(rusqlite::params![
+                id,
+                item.member_id,
+                item.comment,
+                item.rating,
+                item.customer,
+                item.channel,
+                item.url,
+                date,
+                item.tone.as_str(),
+                self.author,
+                self.now,
+            ])?,
+            Kind::Qa => self.stmt.execute(rusqlite::params![
+                id,
+                item.member_id,
+                item.score,
+                item.reviewer,
+                item.comment,
+                item.url,
+                date,
+                item.tone.as_str(),
+                self.author,
+                self.now,
+            ])?,
+        };
+        Ok(id)
+    }
+}
+
+/// Saves one item of `kind` for the member its fields name; it waits for
+/// the member's next session.
+pub fn save(tx: &Tx<'_>, kind: Kind, fields: &Fields<'_>) -> Result<Item> {
+    let mut checker = Checker::new(tx, kind)?;
+    let item = checker.check(fields)?.map_err(Invalid::into_error)?;
+    let id = Inserter::new(tx, kind)?.insert(&item)?;
+    get(tx, kind, &id)
+}
+
+// ---------------------------------------------------------------------------
+// Bulk import.
+
+/// The format of a bulk input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// Comma-separated values with a header row naming the fields.
+    Csv,
+    /// One JSON object per line.
+    JsonLines,
+}
+
+impl Format {
+    /// Decides the format of `input`: by `extension` when it is a known
+    /// one (`csv`; `jsonl`, `ndjson`, `json`), else by the first byte that
+    /// is not blank: `{` is JSON Lines, anything else CSV. A UTF-8 byte
+    /// order mark is skipped. A JSON array is refused with the way to turn
+    /// it into JSON Lines.
+    pub fn detect(extension: Option<&str>, input: &mut impl BufRead) -> Result<Format> {
+        let head = input
+            .fill_buf()
+            .map_err(|e| Error::io("cannot read the input", e))?;
+        if head.starts_with(b"\xEF\xBB\xBF") {
+            input.consume(3);
+        }
+        let head = input
+            .fill_buf()
+            .map_err(|e| Error::io("cannot read the input", e))?;
+        let first = head.iter().copied().find(|b| !b.is_ascii_whitespace());
+        let by_extension = match extension.map(str::to_ascii_lowercase).as_deref() {
+            Some("csv") => Some(Format::Csv),
+            Some("jsonl" | "ndjson" | "json") => Some(Format::JsonLines),
+            _ => None,
+        };
+        if first == Some(b'[') && by_extension != Some(Format::Csv) {
+            return Err(Error::input("the input is a JSON array, not JSON Lines")
+                .with_hint("give one object per line, e.g.: jq -c '.[]' FILE | coach save feedback --from -"));
+        }
+        Ok(by_extension.unwrap_or(match first {
+            Some(b'{') => Format::JsonLines,
+            _ => Format::Csv,
+        }))
+    }
+}
+
+/// A row that was not saved, and why.
+#[derive(Debug, Clone, Serialize)]
+pub struct BadRow {
+    /// The line of the input where the row starts (1 is the first line).
+    pub line: u64,
+    pub reason: String,
+}
+
+/// What a bulk import did.
+#[derive(Debug, Clone, Default)]
+pub struct ImportReport {
+    /// Rows read (blank lines aside).
+    pub rows: u64,
+    /// The ids of the items saved, in input order.
+    pub saved: Vec<String>,
+    /// The bad rows, up to [`MAX_BAD_LISTED`] of them.
+    pub bad: Vec<BadRow>,
+    /// How many rows were bad in all.
+    pub bad_count: u64,
+    /// True when all-or-nothing was asked and some rows were bad: nothing
+    /// was saved.
+    pub rejected: bool,
+}
+
+/// How many bad rows a report lists; the rest are counted.
+pub const MAX_BAD_LISTED: usize = 100;
+
+/// How often (in rows) the progress callback is called.
+const PROGRESS_EVERY: u64 = 4096;
+
+/// The page cache for a bulk import, in KiB as a negative number (SQLite's
+/// convention): 128 MiB, enough for a few hundred thousand rows.
+const IMPORT_CACHE_KIB: i64 = -131_072;
+
+/// The longest JSON line read, in bytes.
+const MAX_JSON_LINE: u64 = 1 << 20;
+
+/// Saves every row of `input`, a stream in `format`, as items of `kind`.
+///
+/// Every row is checked and every bad one reported. With `all_or_nothing`,
+/// one bad row means nothing is saved (`rejected` is set and the rows
+/// written so far are rolled back to a savepoint); otherwise the good rows
+/// are saved and the bad ones listed. The input is read as a stream, with
+/// one prepared INSERT for all rows and each distinct member text resolved
+/// once. `progress` is called with the number of rows read now and then.
+pub fn import(
+    tx: &Tx<'_>,
+    kind: Kind,
+    format: Format,
+    input: impl BufRead,
+    all_or_nothing: bool,
+    progress: &mut dyn FnMut(u64),
+) -> Result<ImportReport> {
+    // A big import would otherwise spill pages to the WAL before the commit
+    // and read them back; this is a limit, not an allocation, and lasts as
+    // long as the connection (this command).
+    tx.conn()
+        .pragma_update(None, "cache_size", IMPORT_CACHE_KIB)?;
+    tx.conn().execute_batch("SAVEPOINT import")?;
+    let mut importer = Importer {
+        checker: Checker::new(tx, kind)?,
+        inserter: Inserter::new(tx, kind)?,
+        report: ImportReport::default(),
+        all_or_nothing,
+        progress,
+    };
+    let read = match format {
+        Format::Csv => importer.read_csv(input),
+        Format::JsonLines => importer.read_json_lines(input),
+    };
+    let mut report = importer.finish();
+    if let Err(err) = read {
+        tx.conn()
+            .execute_batch("ROLLBACK TO import; RELEASE import")?;
+        return Err(err);
+    }
+    if all_or_nothing && report.bad_count > 0 {
+        tx.conn()
+            .execute_batch("ROLLBACK TO import; RELEASE import")?;
+        report.saved.clear();
+        report.rejected = true;
+    } else {
+        tx.conn().execute_batch("RELEASE import")?;
+    }
+    Ok(report)
+}
+
+struct Importer<'t, 'c, 'p> {
+    checker: Checker<'t, 'c>,
+    inserter: Inserter<'t>,
+    report: ImportReport,
+    all_or_nothing: bool,
+    progress: &'p mut dyn FnMut(u64),
+}
+
+impl Importer<'_, '_, '_> {
+    fn row(&mut self, line: u64, fields: Result<Fields<'_>, Invalid>) -> Result<()> {
+        self.report.rows += 1;
+        if self.report.rows % PROGRESS_EVERY == 0 {
+            (self.progress)(self.report.rows);
+        }
+        let checked = match fields {
+            Ok(fields) => self.checker.check(&fields)?,
+            Err(invalid) => Err(invalid),
+        };
+        match checked {
+            // After a bad row, an all-or-nothing import only checks.
+            Ok(_) if self.all_or_nothing && self.report.bad_count > 0 => {}
+            Ok(item) => {
+                let id = self.inserter.insert(&item)?;
+                self.report.saved.push(id);
+            }
+            Err(invalid) => {
+                self.report.bad_count += 1;
+                if self.report.bad.len() < MAX_BAD_LISTED {
+                    self.report.bad.push(BadRow {
+                        line,
+                        reason: invalid.message,
+                    });
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn finish(self) -> ImportReport {
+        (self.progress)(self.report.rows);
+        self.report
+    }
+
+    fn read_csv(&mut self, input: impl BufRead) -> Result<()> {
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(input);
+        let mut record = csv::ByteRecord::new();
+        if !reader.read_byte_record(&mut record).map_err(csv_failed)? {
+            return Ok(());
+        }
+        let columns = header(self.checker.kind, &record)?;
+        while reader.read_byte_record(&mut record).map_err(csv_failed)? {
+            let line = record.position().map_or(0, csv::Position::line);
+            let fields = if record.len() != columns.len() {
+                Err(Invalid::new(format!(
+                    "{} fields, but the header has {}",
+                    record.len(),
+                    columns.len()
+                )))
+            } else {
+                csv_fields(&columns, &record)
+            };
+            self.row(line, fields)?;
+        }
+        Ok(())
+    }
+
+    fn read_json_lines(&mut self, mut input: impl BufRead) -> Result<()> {
+        let mut buf = Vec::new();
+        let mut line = 0;
+        loop {
+            buf.clear();
+            let read = (&mut input)
+                .take(MAX_JSON_LINE)
+                .read_until(b'\n', &mut buf)
+                .map_err(|e| Error::io("cannot read the input", e))?;
+            if read == 0 {
+                return Ok(());
+            }
+            line += 1;
+            if !buf.ends_with(b"\n") && read as u64 == MAX_JSON_LINE {
+                skip_line(&mut input)?;
+                self.row(line, Err(Invalid::new("the line is longer than 1 MiB")))?;
+                continue;
+            }
+            let Ok(text) = std::str::from_utf8(&buf) else {
+                self.row(line, Err(Invalid::new("the line is not UTF-8 text")))?;
+                continue;
+            };
+            let text = text.trim();
+            if text.is_empty() {
+                continue;
+            }
+            let fields = serde_json::from_str::<Fields<'_>>(text).map_err(json_reason);
+            self.row(line, fields)?;
+        }
+    }
+}
+
+/// Reads and drops the rest of an overlong line.
+fn skip_line(input: &mut impl BufRead) -> Result<()> {
+    loop {
+        let buf = input
+            .fill_buf()
+            .map_err(|e| Error::io("cannot read the input", e))?;
+        if buf.is_empty() {
+            return Ok(());
+        }
+        match buf.iter().position(|b| *b == b'\n') {
+            Some(i) => {
+                input.consume(i + 1);
+                return Ok(());
+            }
+            None => {
+                let len = buf.len();
+                input.consume(len);
+            }
+        }
+    }
+}
+
+/// The columns of a CSV header, checked against the kind's fields.
+fn header(kind: Kind, record: &csv::ByteRecord) -> Result<Vec<Column>> {
+    let names = kind
+        .columns()
+        .iter()
+        .map(|c| c.name())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let mut columns: Vec<Column> = Vec::with_capacity(record.len());
+    for name in record.iter() {
+        let name = String::from_utf8_lossy(name);
+        let name = name.trim();
+        let Some(column) = Column::from_name(name).filter(|c| kind.columns().contains(c)) else {
+            let closest = kind
+                .columns()
+                .iter()
+                .map(|c| {
+                    (
+                        strsim::jaro_winkler(&name.to_lowercase(), c.name()),
+                        c.name(),
+                    )
+                })
+                .max_by(|a, b| a.0.total_cmp(&b.0))
+                .filter(|(score, _)| *score > 0.8)
+                .map(|(_, best)| format!("did you mean \"{best}\"? "))
+                .unwrap_or_default();
+            return Err(Error::input(format!(
+                "the header names a column \"{}\" that {} does not have",
+                name.escape_debug(),
+                kind.any()
+            ))
+            .with_hint(format!("{closest}the columns are: {names}")));
+        };
+        if columns.contains(&column) {
+            return Err(Error::input(format!(
+                "the header names the column \"{}\" twice",
+                column.name()
+            )));
+        }
+        columns.push(column);
+    }
+    if !columns.contains(&Column::Member) {
+        return Err(Error::input("the header has no \"member\" column")
+            .with_hint(format!("the first line names the columns: {names}")));
+    }
+    Ok(columns)
+}
+
+fn csv_fields<'r>(columns: &[Column], record: &'r csv::ByteRecord) -> Result<Fields<'r>, Invalid> {
+    let mut fields = Fields::default();
+    for (column, value) in columns.iter().zip(record.iter()) {
+        let text = std::str::from_utf8(value)
+            .map_err(|_| Invalid::new(format!("the {} is not UTF-8 text", column.name())))?;
+        fields.set(*column, Some(text));
+    }
+    Ok(fields)
+}
+
+fn csv_failed(err: csv::Error) -> Error {
+    match err.into_kind() {
+        csv::ErrorKind::Io(e) => Error::io("cannot read the input", e),
+        other => Error::input(format!("cannot read the CSV input: {other:?}")),
+    }
+}
+
+/// The reason a JSON line is refused, without serde's "at line 1".
+fn json_reason(err: serde_json::Error) -> Invalid {
+    let text = err.to_string();
+    let reason = match text.rfind(" at line ") {
+        Some(i) => &text[..i],
+        None => &text,
+    };
+    match err.classify() {
+        serde_json::error::Category::Data => Invalid::new(reason),
+        _ => Invalid::new(format!(
+            "not valid JSON ({reason} at column {})",
+            err.column()
+        )),
+    }
+}
+
+/// A JSON object of fields; values are strings or numbers (or null).
+impl<'de> Deserialize<'de> for Fields<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(FieldsVisitor)
+    }
+}
+
+struct FieldsVisitor;
+
+impl<'de> Visitor<'de> for FieldsVisitor {
+    type Value = Fields<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an object of fields")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut fields = Fields::default();
+        let mut seen = [false; ALL_COLUMNS.len()];
+        while let Some(Text(key)) = map.next_key::<Text<'de>>()? {
+            let key = key.unwrap_or_default();
+            let column = Column::from_name(&key).ok_or_else(|| {
+                de::Error::custom(format!("unknown field \"{}\"", key.escape_debug()))
+            })?;
+            if std::mem::replace(&mut seen[column as usize], true) {
+                return Err(de::Error::custom(format!(
+                    "the field \"{}\" appears twice",
+                    column.name()
+                )));
+            }
+            let Text(value) = map.next_value::<Text<'de>>()?;
+            fields.set(column, value);
+        }
+        Ok(fields)
+    }
+}
+
+/// A JSON string (borrowed when it has no escapes), number or null, as text.
+struct Text<'de>(Option<Cow<'de, str>>);
+
+impl<'de> Deserialize<'de> for Text<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(TextVisitor)
+    }
+}
+
+struct TextVisitor;
+
+impl<'de> Visitor<'de> for TextVisitor {
+    type Value = Text<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string or a number")
+    }
+
+    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+        Ok(Text(Some(Cow::Borrowed(v))))
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(Text(Some(Cow::Owned(v.to_string()))))
+    }
+
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+        Ok(Text(Some(Cow::Owned(v))))
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+        Ok(Text(Some(Cow::Owned(v.to_string()))))
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+        Ok(Text(Some(Cow::Owned(v.to_string()))))
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+        Ok(Text(Some(Cow::Owned(v.to_string()))))
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(Text(None))
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(Text(None))
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Reading items.
+
+const SELECT_FEEDBACK: &str = "SELECT f.id, f.member_id, m.name, m.email, f.session_id,
+            f.comment, f.rating, f.customer, f.channel, f.url, f.given_at, f.tone,
+            f.created_at, f.updated_at
+     FROM feedback f JOIN members m ON m.id = f.member_id";
+
+const SELECT_QA: &str = "SELECT q.id, q.member_id, m.name, m.email, q.session_id,
+            q.comment, q.score, q.reviewer, q.url, q.reviewed_at, q.tone,
+            q.created_at, q.updated_at
+     FROM qa_reviews q JOIN members m ON m.id = q.member_id";
+
+fn feedback_from_row(row: &Row<'_>) -> rusqlite::Result<Feedback> {
+    Ok(Feedback {
+        id: row.get(0)?,
+        short_id: String::new(),
+        member: MemberRef {
+            id: row.get(1)?,
+            name: row.get(2)?,
+            email: row.get(3)?,
+        },
+        session_id: row.get(4)?,
+        comment: row.get(5)?,
+        rating: row.get(6)?,
+        customer: row.get(7)?,
+        channel: row.get(8)?,
+        url: row.get(9)?,
+        date: time_at(row, 10)?,
+        tone: Tone::from_db(&row.get::<_, String>(11)?),
+        created_at: time_at(row, 12)?,
+        updated_at: time_at(row, 13)?,
+        notes: Vec::new(),
+    })
+}
+
+fn qa_from_row(row: &Row<'_>) -> rusqlite::Result<QaReview> {
+    Ok(QaReview {
+        id: row.get(0)?,
+        short_id: String::new(),
+        member: MemberRef {
+            id: row.get(1)?,
+            name: row.get(2)?,
+            email: row.get(3)?,
+        },
+        session_id: row.get(4)?,
+        comment: row.get(5)?,
+        score: row.get(6)?,
+        reviewer: row.get(7)?,
+        url: row.get(8)?,
+        date: time_at(row, 9)?,
+        tone: Tone::from_db(&row.get::<_, String>(10)?),
+        created_at: time_at(row, 11)?,
+        updated_at: time_at(row, 12)?,
+        notes: Vec::new(),
+    })
+}
+
+/// Runs one of the item queries (`{select}` then `tail`) for `kind`.
+fn query(tx: &Tx<'_>, kind: Kind, tail: &str, params: impl rusqlite::Params) -> Result<Vec<Item>> {
+    let (select, alias) = match kind {
+        Kind::Feedback => (SELECT_FEEDBACK, "f"),
+        Kind::Qa => (SELECT_QA, "q"),
+    };
+    let sql = format!("{select} {}", tail.replace("{t}", alias));
+    let mut stmt = tx.conn().prepare_cached(&sql)?;
+    let items = match kind {
+        Kind::Feedback => stmt
+            .query_map(params, |r| feedback_from_row(r).map(Item::Feedback))?
+            .collect::<rusqlite::Result<Vec<_>>>()?,
+        Kind::Qa => stmt
+            .query_map(params, |r| qa_from_row(r).map(Item::Qa))?
+            .collect::<rusqlite::Result<Vec<_>>>()?,
+    };
+    items
+        .into_iter()
+        .map(|mut item| {
+            item.set_short_id(short_id(tx, item.id())?);
+            Ok(item)
+        })
+        .collect()
+}
+
+/// The item of `kind` with this full id.
+pub fn get(tx: &Tx<'_>, kind: Kind, id: &str) -> Result<Item> {
+    query(
+        tx,
+        kind,
+        "WHERE {t}.id = ?1 AND {t}.deleted_at IS NULL",
+        [id],
+    )?
+    .into_iter()
+    .next()
+    .ok_or_else(|| Error::input(format!("no {} has the id {id}", kind.noun())))
+}
+
+/// The shortest prefix of `id` that is unique among the ids of both kinds,
+/// since item ids are typed without saying the kind.
+fn short_id(tx: &Tx<'_>, id: &str) -> Result<String> {
+    let a = tx.short_id("feedback", id)?;
+    let b = tx.short_id("qa_reviews", id)?;
+    Ok(if a.len() >= b.len() { a } else { b })
+}
+
+/// The saved item (feedback or QA review) whose id starts with `query`.
+pub fn resolve(tx: &Tx<'_>, query: &str) -> Result<Item> {
+    let hint = "`coach saved` lists the waiting items, `coach session show` a session's";
+    let prefix = normalize_prefix(query)
+        .ok_or_else(|| Error::input(format!("\"{query}\" is not an item id")).with_hint(hint))?;
+    let mut found: Vec<(Kind, String)> = Vec::new();
+    for kind in [Kind::Feedback, Kind::Qa] {
+        for id in tx.ids_with_prefix(kind.table(), &prefix, 10)? {
+            found.push((kind, id));
+        }
+    }
+    match found.as_slice() {
+        [(kind, id)] => get(tx, *kind, id),
+        [] => Err(Error::input(format!(
+            "no feedback or QA review has an id starting with \"{query}\""
+        ))
+        .with_hint(hint)),
+        many => Err(
+            Error::input(format!("\"{query}\" matches {} saved items", many.len()))
+                .with_hint("type more of the id"),
+        ),
+    }
+}
+
+/// The items waiting for a session, newest first: a member's, or everyone's
+/// with `member_id` `None`; at most `limit`.
+pub fn waiting(tx: &Tx<'_>, member_id: Option<&str>, limit: Option<usize>) -> Result<Vec<Item>> {
+    let limit = limit.map_or(-1, |n| i64::try_from(n).unwrap_or(i64::MAX));
+    let date = |kind: Kind| match kind {
+        Kind::Feedback => "given_at",
+        Kind::Qa => "reviewed_at",
+    };
+    let mut items = Vec::new();
+    for kind in [Kind::Feedback, Kind::Qa] {
+        // Two forms, so that each uses its index (the member's waiting
+        // items, or all waiting items) rather than scanning the history.
+        let filter = if member_id.is_some() {
+            "{t}.member_id = ?1 AND"
+        } else {
+            "?1 IS NULL AND"
+        };
+        let tail = format!(
+            "WHERE {filter} {{t}}.session_id IS NULL AND {{t}}.deleted_at IS NULL
+             ORDER BY {{t}}.{date} DESC, {{t}}.id DESC LIMIT ?2",
+            date = date(kind)
+        );
+        items.extend(query(tx, kind, &tail, rusqlite::params![member_id, limit])?);
+    }
+    items.sort_by(|a, b| b.date().cmp(&a.date()).then_with(|| b.id().cmp(a.id())));
+    if limit >= 0 {
+        items.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+    }
+    Ok(items)
+}
+
+/// How many items wait for the member with `member_id`.
+pub fn waiting_count(tx: &Tx<'_>, member_id: &str) -> Result<u64> {
+    let mut stmt = tx.conn().prepare_cached(
+        "SELECT (SELECT count(*) FROM feedback
+                 WHERE member_id = ?1 AND session_id IS NULL AND deleted_at IS NULL)
+              + (SELECT count(*) FROM qa_reviews
+                 WHERE member_id = ?1 AND session_id IS NULL AND deleted_at IS NULL)",
+    )?;
+    let count: i64 = stmt.query_row([member_id], |r| r.get(0))?;
+    Ok(u64::try_from(count).unwrap_or(0))
+}
+
+/// The feedback and QA reviews of a session, oldest first, each with the
+/// dedicated notes `audience` may see.
+pub fn for_session(
+    tx: &Tx<'_>,
+    session_id: &str,
+    audience: Audience,
+) -> Result<(Vec<Feedback>, Vec<QaReview>)> {
+    let mut feedback = Vec::new();
+    let mut reviews = Vec::new();
+    for kind in [Kind::Feedback, Kind::Qa] {
+        let date = match kind {
+            Kind::Feedback => "given_at",
+            Kind::Qa => "reviewed_at",
+        };
+        let tail = format!(
+            "WHERE {{t}}.session_id = ?1 AND {{t}}.deleted_at IS NULL ORDER BY {{t}}.{date}, {{t}}.id"
+        );
+        for item in query(tx, kind, &tail, [session_id])? {
+            match item {
+                Item::Feedback(mut f) => {
+                    f.notes = note::for_item(tx, &f.id, audience)?;
+                    feedback.push(f);
+                }
+                Item::Qa(mut q) => {
+                    q.notes = note::for_item(tx, &q.id, audience)?;
+                    reviews.push(q);
+                }
+            }
+        }
+    }
+    Ok((feedback, reviews))
+}
+
+/// Which saved items to bring into a session.
+#[derive(Debug, Clone, Copy)]
+pub enum Selection<'a> {
+    /// These items: ids or unique beginnings of ids.
+    Items(&'a [String]),
+    /// Every item waiting for the session's member.
+    AllWaiting,
+}
+
+/// Brings saved items into `session`: each must be one of the session
+/// member's items, still waiting. Returns them as they are now.
+pub fn add_to_session(
+    tx: &Tx<'_>,
+    session: &Session,
+    selection: Selection<'_>,
+) -> Result<Vec<Item>> {
+    let items = match selection {
+        Selection::AllWaiting => waiting(tx, Some(&session.member.id), None)?,
+        Selection::Items(queries) => {
+            let mut items: Vec<Item> = Vec::with_capacity(queries.len());
+            for query in queries {
+                let item = resolve(tx, query)?;
+                if !items.iter().any(|i| i.id() == item.id()) {
+                    items.push(item);
+                }
+            }
+            items
+        }
+    };
+    let now = tx.now_text();
+    let mut added = Vec::with_capacity(items.len());
+    for item in items {
+        check_can_add(tx, session, &item)?;
+        let sql = format!(
+            "UPDATE {} SET session_id = ?2, updated_at = ?3 WHERE id = ?1",
+            item.kind().table()
+        );
+        tx.conn()
+            .prepare_cached(&sql)?
+            .execute(rusqlite::params![item.id(), session.id, now])?;
+        added.push(get(tx, item.kind(), item.id())?);
+    }
+    Ok(added)
+}
+
+fn check_can_add(tx: &Tx<'_>, session: &Session, item: &Item) -> Result<()> {
+    let what = format!("the {} {}", item.kind().noun(), item.short_id());
+    if item.member().id != session.member.id {
+        return Err(Error::input(format!(
+            "{what} is about {}, but this session is with {}",
+            item.member().name,
+            session.member.name
+        ))
+        .with_hint(format!(
+            "`coach saved \"{}\"` lists {}'s waiting items",
+            session.member.name, session.member.name
+        )));
+    }
+    if let Some(other) = item.session_id() {
+        let named = match crate::session::get(tx, other) {
+            Ok(s) => format!(
+                "the session {} \"{}\" ({})",
+                s.short_id,
+                s.title,
+                when::display_local_date(s.date)
+            ),
+            Err(_) => "a deleted session".to_string(),
+        };
+        return Err(
+            Error::input(format!("{what} is already in {named}")).with_hint(format!(
+                "`coach saved \"{}\"` lists the items still waiting",
+                session.member.name
+            )),
+        );
+    }
+    Ok(())
+}
+
+/// The balance of recognition and criticism in a session.
+pub fn balance(tx: &Tx<'_>, session_id: &str) -> Result<Balance> {
+    let mut stmt = tx.conn().prepare_cached(
+        "SELECT
+           (SELECT count(*) FROM feedback WHERE session_id = ?1 AND deleted_at IS NULL AND tone = 'positive')
+         + (SELECT count(*) FROM qa_reviews WHERE session_id = ?1 AND deleted_at IS NULL AND tone = 'positive'),
+           (SELECT count(*) FROM feedback WHERE session_id = ?1 AND deleted_at IS NULL AND tone = 'improve')
+         + (SELECT count(*) FROM qa_reviews WHERE session_id = ?1 AND deleted_at IS NULL AND tone = 'improve'),
+           (SELECT count(*) FROM kudos WHERE session_id = ?1 AND deleted_at IS NULL)",
+    )?;
+    let balance = stmt
+        .query_row([session_id], |r| {
+            let count = |i: usize| r.get::<_, i64>(i).map(|n| u64::try_from(n).unwrap_or(0));
+            Ok(Balance {
+                positive: count(0)?,
+                improve: count(1)?,
+                kudos: count(2)?,
+            })
+        })
+        .optional()?;
+    Ok(balance.unwrap_or_default())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::Store;
+
+    fn store() -> (tempfile::TempDir, Store) {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let store = Store::open(&dir.path().join("coach.db"), false).expect("open");
+        (dir, store)
+    }
+
+    fn fields<'a>(pairs: &[(Column, &'a str)]) -> Fields<'a> {
+        let mut fields = Fields::default();
+        for (column, value) in pairs {
+            fields.set(*column, Some(*value));
+        }
+        fields
+    }
+
+    #[test]
+    fn the_format_comes_from_the_extension_or_the_first_byte() {
+        let detect = |ext: Option<&str>, text: &str| {
+            Format::detect(ext, &mut std::io::Cursor::new(text.as_bytes().to_vec()))
+        };
+        assert_eq!(
+            detect(None, "  \n{\"member\":1}").ok(),
+            Some(Format::JsonLines)
+        );
+        assert_eq!(detect(None, "member,comment").ok(), Some(Format::Csv));
+        assert_eq!(detect(None, "\u{feff}{}").ok(), Some(Format::JsonLines));
+        assert_eq!(detect(Some("CSV"), "{").ok(), Some(Format::Csv));
+        assert_eq!(detect(Some("jsonl"), "").ok(), Some(Format::JsonLines));
+        assert_eq!(detect(None, "").ok(), Some(Format::Csv));
+        assert!(detect(None, "[{}]").is_err());
+        assert!(detect(Some("json"), "[{}]").is_err());
+    }
+
+    #[test]
+    fn json_rows_read_strings_numbers_and_nulls() {
+        let row: Fields<'_> =
+            serde_json::from_str(r#"{"member":"Alex","rating":5,"url":null,"Comment":"ok \"x\""}"#)
+                .expect("row");
+        assert_eq!(row.get(Column::Member), Some("Alex"));
+        assert_eq!(row.get(Column::Rating), Some("5"));
+        assert_eq!(row.get(Column::Url), None);
+        assert_eq!(row.get(Column::Comment), Some("ok \"x\""));
+        for bad in [
+            r#"{"member":"A","ratng":5}"#,
+            r#"{"member":"A","member":"B"}"#,
+            r#"{"member":true}"#,
+            r#"["A"]"#,
+        ] {
+            assert!(serde_json::from_str::<Fields<'_>>(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn urls_ratings_and_text_are_checked() {
+        assert!(check_url("https://support.example.com/t/1").is_ok());
+        for bad in [
+            "example.com",
+            "https://",
+            "https:///x",
+            "ftp://x.org",
+            "https://a b",
+        ] {
+            assert!(check_url(bad).is_err(), "{bad}");
+        }
+        assert_eq!(whole_number("rating", "5", 1, 5).ok(), Some(5));
+        for bad in ["0", "6", "-1", "4.5", "five", "300"] {
+            assert!(whole_number("rating", bad, 1, 5).is_err(), "{bad}");
+        }
+        assert!(check_line("customer", "Dana\nBcc: x").is_err());
+        assert_eq!(check_comment("a\r\nb").ok().as_deref(), Some("a\nb"));
+        assert!(check_comment("a\u{7}b").is_err());
+    }
+
+    #[test]
+    fn the_tone_comes_from_the_rating_the_score_or_is_explicit() {
+        let (_dir, mut store) = store();
+        store
+            .write(|tx| {
+                member::add(
+                    tx,
+                    member::Fields {
+                        name: Some("Alex Kim".into()),
+                        ..Default::default()
+                    },
+                )?;
+                let tone = |kind: Kind, pairs: &[(Column, &str)]| -> Result<Tone> {
+                    let mut checker = Checker::new(tx, kind)?;
+                    let mut all = vec![(Column::Member, "alex")];
+                    all.extend_from_slice(pairs);
+                    Ok(checker
+                        .check(&fields(&all))?
+                        .map_err(Invalid::into_error)?
+                        .tone)
+                };
+                use Column as C;
+                let fb = Kind::Feedback;
+                assert_eq!(
+                    tone(fb, &[(C::Comment, "x"), (C::Rating, "4")])?,
+                    Tone::Positive
+                );
+                assert_eq!(
+                    tone(fb, &[(C::Comment, "x"), (C::Rating, "3")])?,
+                    Tone::Improve
+                );
+                let explicit = [(C::Comment, "x"), (C::Rating, "1"), (C::Tone, "positive")];
+                assert_eq!(tone(fb, &explicit)?, Tone::Positive);
+                assert!(tone(fb, &[(C::Comment, "x")]).is_err());
+                assert_eq!(tone(Kind::Qa, &[(C::Score, "80")])?, Tone::Positive);
+                assert_eq!(tone(Kind::Qa, &[(C::Score, "79")])?, Tone::Improve);
+                config::set(tx, "qa.positive-score", "70")?;
+                assert_eq!(tone(Kind::Qa, &[(C::Score, "75")])?, Tone::Positive);
+                assert!(tone(Kind::Qa, &[(C::Score, "75"), (C::Rating, "5")]).is_err());
+                Ok(())
+            })
+            .expect("checks");
+    }
+
+    #[test]
+    fn balance_hints_only_when_criticism_outweighs_recognition() {
+        let balance = |positive, improve, kudos| Balance {
+            positive,
+            improve,
+            kudos,
+        };
+        assert!(balance(1, 2, 0).hint().is_some());
+        assert!(balance(1, 2, 1).hint().is_none());
+        assert!(balance(0, 0, 0).hint().is_none());
+        assert!(balance(3, 1, 0).hint().is_none());
+    }
+}
