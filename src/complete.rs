@@ -4,10 +4,47 @@
 //! They open the database read-only, never create or migrate it, and fail
 //! silently: a completion that cannot be computed offers nothing.
 
-use clap_complete::CompletionCandidate;
+use clap_complete::{ArgValueCandidates, CompletionCandidate};
 
 use crate::store::{Store, Tx};
-use crate::{config, member, session, when, Result};
+use crate::view::Audience;
+use crate::{action, attachment, config, member, saved, session, template, when, Result};
+
+/// The command tree with database values attached to the arguments that
+/// take them. Arguments are matched by name, one convention for the whole
+/// CLI: an argument called `member` (or `by`) takes a MEMBER, `session` a
+/// SESSION, and so on; the clap definitions stay free of completion code.
+pub fn command() -> clap::Command {
+    with_candidates(<crate::cli::Cli as clap::CommandFactory>::command())
+}
+
+fn with_candidates(mut cmd: clap::Command) -> clap::Command {
+    let ids: Vec<String> = cmd.get_arguments().map(|a| a.get_id().to_string()).collect();
+    for id in ids {
+        if let Some(candidates) = candidates_for(&id) {
+            cmd = cmd.mut_arg(id, |arg| arg.add(ArgValueCandidates::new(candidates)));
+        }
+    }
+    let names: Vec<String> = cmd.get_subcommands().map(|s| s.get_name().to_string()).collect();
+    for name in names {
+        cmd = cmd.mut_subcommand(name, with_candidates);
+    }
+    cmd
+}
+
+fn candidates_for(arg: &str) -> Option<fn() -> Vec<CompletionCandidate>> {
+    Some(match arg {
+        "member" | "by" => members,
+        "session" => sessions,
+        "note" => notes,
+        "action" => actions,
+        "template" => templates,
+        "key" => config_keys,
+        "items" => saved_items,
+        "attachment" => attachments,
+        _ => return None,
+    })
+}
 
 /// How many recent sessions are offered (the newest first).
 const RECENT_SESSIONS: usize = 100;
@@ -58,7 +95,7 @@ pub fn notes() -> Vec<CompletionCandidate> {
             return Ok(Vec::new());
         };
         Ok(
-            crate::note::list(tx, &current.id, crate::view::Audience::Owner)?
+            crate::note::list(tx, &current.id, Audience::Owner)?
                 .into_iter()
                 .map(|n| {
                     let first: String = n
@@ -74,6 +111,64 @@ pub fn notes() -> Vec<CompletionCandidate> {
                 .collect(),
         )
     })
+}
+
+/// Open actions, by due date, with their text as help.
+pub fn actions() -> Vec<CompletionCandidate> {
+    offer(|tx| {
+        Ok(action::list(tx, &action::Filter::default())?
+            .into_iter()
+            .map(|a| {
+                let help = format!("{}: {}", a.member.name, first_line(&a.body));
+                CompletionCandidate::new(a.short_id).help(Some(help.into()))
+            })
+            .collect())
+    })
+}
+
+/// Template names, with their title as help.
+pub fn templates() -> Vec<CompletionCandidate> {
+    offer(|tx| {
+        Ok(template::list(tx)?
+            .into_iter()
+            .map(|t| CompletionCandidate::new(t.name).help(Some(t.title.into())))
+            .collect())
+    })
+}
+
+/// Saved items waiting for the current session's member (or anyone's).
+pub fn saved_items() -> Vec<CompletionCandidate> {
+    offer(|tx| {
+        let member = session::current(tx)?.map(|s| s.member.id);
+        Ok(saved::waiting(tx, member.as_deref(), Some(RECENT_SESSIONS))?
+            .into_iter()
+            .map(|item| {
+                let comment = match &item {
+                    saved::Item::Feedback(f) => first_line(&f.comment),
+                    saved::Item::Qa(q) => format!("{}/100 {}", q.score, first_line(q.comment.as_deref().unwrap_or_default())),
+                };
+                let help = format!("{} {}: {comment}", when::display_local_date(item.date()), item.kind().as_str());
+                CompletionCandidate::new(item.short_id().to_string()).help(Some(help.into()))
+            })
+            .collect())
+    })
+}
+
+/// The current session's attachments, with their name as help.
+pub fn attachments() -> Vec<CompletionCandidate> {
+    offer(|tx| {
+        let Some(current) = session::current(tx)? else {
+            return Ok(Vec::new());
+        };
+        Ok(attachment::for_session(tx, &current.id, Audience::Owner)?
+            .into_iter()
+            .map(|a| CompletionCandidate::new(a.short_id).help(Some(a.name.into())))
+            .collect())
+    })
+}
+
+fn first_line(text: &str) -> String {
+    text.lines().next().unwrap_or_default().chars().take(50).collect()
 }
 
 /// Every setting key, with what it does as help.

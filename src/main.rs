@@ -1,13 +1,13 @@
 use std::process::ExitCode;
 
-use clap::{CommandFactory, Parser};
+use clap::Parser;
 use coach::cli::Cli;
 use coach::output::Output;
 
 fn main() -> ExitCode {
     // A shell asking for completions (COMPLETE=<shell> coach ...) is
     // answered here, and the process exits.
-    clap_complete::CompleteEnv::with_factory(Cli::command).complete();
+    clap_complete::CompleteEnv::with_factory(coach::complete::command).complete();
 
     let cli = Cli::parse();
     let out = Output::new(cli.json, cli.quiet, cli.color);

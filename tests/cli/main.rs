@@ -15,3 +15,4 @@ mod share;
 mod smtp_server;
 mod stream;
 mod template;
+mod completion;
