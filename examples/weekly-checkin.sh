@@ -36,6 +36,14 @@ step note add --private "Seems tired lately; ask about workload first"
 # During and after: more notes, from a pipe too.
 printf 'Agreed:\n\n- shadow a team lead shift\n- [playbook](https://example.com/playbook)\n' | step note add -
 
+# The numbers: last weeks' export from the BI tool, Alex's scorecard, and
+# the full scorecard in this 1:1 (or pick one metric to focus on instead:
+# `coach metric add FCR`).
+step config set metric.lower-is-better AHT
+step metric import examples/metrics.csv
+step metric scorecard alex
+step metric add --scorecard
+
 # What I see, and what Alex will see.
 step session show
 step session show --as-member

@@ -9,6 +9,7 @@ pub mod config;
 pub mod error;
 pub mod mail;
 pub mod member;
+pub mod metric;
 pub mod note;
 pub mod output;
 pub mod prompt;

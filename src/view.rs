@@ -6,6 +6,7 @@
 
 use serde::Serialize;
 
+use crate::metric::{self, SessionMetric};
 use crate::note::{self, Note};
 use crate::session::Session;
 use crate::store::Tx;
@@ -30,6 +31,9 @@ pub struct SessionView {
     pub coach: Coach,
     /// Notes, oldest first. For the member, shared notes only.
     pub notes: Vec<Note>,
+    /// Metrics brought into the session, in the order they were added,
+    /// each with its dedicated notes (for the member, shared ones only).
+    pub metrics: Vec<SessionMetric>,
 }
 
 /// The coach, as a session names them.
@@ -42,6 +46,7 @@ pub struct Coach {
 /// Builds the view of `session` for `audience`.
 pub fn session_view(tx: &Tx<'_>, session: Session, audience: Audience) -> Result<SessionView> {
     let notes = note::list(tx, &session.id, audience)?;
+    let metrics = metric::for_session(tx, &session.id, audience)?;
     Ok(SessionView {
         audience,
         coach: Coach {
@@ -49,6 +54,7 @@ pub fn session_view(tx: &Tx<'_>, session: Session, audience: Audience) -> Result
             email: config::get(tx, "user.email")?,
         },
         notes,
+        metrics,
         session,
     })
 }

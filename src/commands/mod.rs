@@ -4,6 +4,7 @@
 mod config;
 mod init;
 mod member;
+mod metric;
 mod note;
 mod session;
 
@@ -28,6 +29,8 @@ pub enum Command {
     Session(session::SessionCommand),
     #[command(subcommand)]
     Note(note::NoteCommand),
+    #[command(subcommand)]
+    Metric(metric::MetricCommand),
 }
 
 /// What every command gets: where to print, whether it may ask, and the way
@@ -61,5 +64,6 @@ pub fn run(ctx: &Ctx, command: Command) -> Result<()> {
         Command::Member(command) => member::run(ctx, command),
         Command::Session(command) => session::run(ctx, command),
         Command::Note(command) => note::run(ctx, command),
+        Command::Metric(command) => metric::run(ctx, command),
     }
 }

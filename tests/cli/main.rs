@@ -3,4 +3,5 @@
 mod common;
 mod core;
 mod mail;
+mod metric;
 mod smtp_server;
