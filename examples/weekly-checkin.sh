@@ -63,6 +63,14 @@ step share
 # During and after: more notes, from a pipe too.
 printf 'Agreed:\n\n- shadow a team lead shift\n- [playbook](https://example.com/playbook)\n' | step note add -
 
+# The numbers: last weeks' export from the BI tool, Alex's scorecard, and
+# the full scorecard in this 1:1 (or pick one metric to focus on instead:
+# `coach metric add FCR`).
+step config set metric.lower-is-better AHT
+step metric import examples/metrics.csv
+step metric scorecard alex
+step metric add --scorecard
+
 # Celebrate, and agree on what happens next: one action for Alex, one for me.
 step kudos "12 days above the CSAT target :tada:" --for success
 step action add "Shadow a team lead shift" --due +8d

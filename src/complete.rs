@@ -18,13 +18,13 @@ pub fn command() -> clap::Command {
     with_candidates(<crate::cli::Cli as clap::CommandFactory>::command())
 }
 
-fn with_candidates(mut cmd: clap::Command) -> clap::Command {
-    let ids: Vec<String> = cmd.get_arguments().map(|a| a.get_id().to_string()).collect();
-    for id in ids {
-        if let Some(candidates) = candidates_for(&id) {
-            cmd = cmd.mut_arg(id, |arg| arg.add(ArgValueCandidates::new(candidates)));
-        }
-    }
+fn with_candidates(cmd: clap::Command) -> clap::Command {
+    // `mut_args` keeps the arguments in place (positional order matters);
+    // `mut_arg` would move each one to the end.
+    let mut cmd = cmd.mut_args(|arg| match candidates_for(arg.get_id().as_str()) {
+        Some(candidates) => arg.add(ArgValueCandidates::new(candidates)),
+        None => arg,
+    });
     let names: Vec<String> = cmd.get_subcommands().map(|s| s.get_name().to_string()).collect();
     for name in names {
         cmd = cmd.mut_subcommand(name, with_candidates);
@@ -44,6 +44,14 @@ fn candidates_for(arg: &str) -> Option<fn() -> Vec<CompletionCandidate>> {
         "attachment" => attachments,
         _ => return None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_completion_command_tree_is_well_formed() {
+        super::command().debug_assert();
+    }
 }
 
 /// How many recent sessions are offered (the newest first).
@@ -94,22 +102,20 @@ pub fn notes() -> Vec<CompletionCandidate> {
         let Some(current) = session::current(tx)? else {
             return Ok(Vec::new());
         };
-        Ok(
-            crate::note::list(tx, &current.id, Audience::Owner)?
-                .into_iter()
-                .map(|n| {
-                    let first: String = n
-                        .body
-                        .lines()
-                        .next()
-                        .unwrap_or_default()
-                        .chars()
-                        .take(50)
-                        .collect();
-                    CompletionCandidate::new(n.short_id).help(Some(first.into()))
-                })
-                .collect(),
-        )
+        Ok(crate::note::list(tx, &current.id, Audience::Owner)?
+            .into_iter()
+            .map(|n| {
+                let first: String = n
+                    .body
+                    .lines()
+                    .next()
+                    .unwrap_or_default()
+                    .chars()
+                    .take(50)
+                    .collect();
+                CompletionCandidate::new(n.short_id).help(Some(first.into()))
+            })
+            .collect())
     })
 }
 
@@ -140,17 +146,27 @@ pub fn templates() -> Vec<CompletionCandidate> {
 pub fn saved_items() -> Vec<CompletionCandidate> {
     offer(|tx| {
         let member = session::current(tx)?.map(|s| s.member.id);
-        Ok(saved::waiting(tx, member.as_deref(), Some(RECENT_SESSIONS))?
-            .into_iter()
-            .map(|item| {
-                let comment = match &item {
-                    saved::Item::Feedback(f) => first_line(&f.comment),
-                    saved::Item::Qa(q) => format!("{}/100 {}", q.score, first_line(q.comment.as_deref().unwrap_or_default())),
-                };
-                let help = format!("{} {}: {comment}", when::display_local_date(item.date()), item.kind().as_str());
-                CompletionCandidate::new(item.short_id().to_string()).help(Some(help.into()))
-            })
-            .collect())
+        Ok(
+            saved::waiting(tx, member.as_deref(), Some(RECENT_SESSIONS))?
+                .into_iter()
+                .map(|item| {
+                    let comment = match &item {
+                        saved::Item::Feedback(f) => first_line(&f.comment),
+                        saved::Item::Qa(q) => format!(
+                            "{}/100 {}",
+                            q.score,
+                            first_line(q.comment.as_deref().unwrap_or_default())
+                        ),
+                    };
+                    let help = format!(
+                        "{} {}: {comment}",
+                        when::display_local_date(item.date()),
+                        item.kind().as_str()
+                    );
+                    CompletionCandidate::new(item.short_id().to_string()).help(Some(help.into()))
+                })
+                .collect(),
+        )
     })
 }
 
@@ -168,7 +184,12 @@ pub fn attachments() -> Vec<CompletionCandidate> {
 }
 
 fn first_line(text: &str) -> String {
-    text.lines().next().unwrap_or_default().chars().take(50).collect()
+    text.lines()
+        .next()
+        .unwrap_or_default()
+        .chars()
+        .take(50)
+        .collect()
 }
 
 /// Every setting key, with what it does as help.

@@ -73,6 +73,12 @@ pub const KEYS: &[Key] = &[
         "A QA score at or above this counts as positive",
     ),
     key(
+        "metric.lower-is-better",
+        ValueKind::Text,
+        None,
+        "Metrics where lower is better, comma-separated (e.g. \"AHT, Hold time\"): their target is a maximum",
+    ),
+    key(
         "attachments.max-size",
         ValueKind::Size,
         Some("25MiB"),

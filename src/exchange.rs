@@ -113,6 +113,11 @@ const TABLES: &[Table] = &[
         key: "id",
         member_scope: Some("member_id = ?1"),
     },
+    Table {
+        name: "shares",
+        key: "id",
+        member_scope: Some(IN_MEMBER_SESSIONS),
+    },
 ];
 
 /// What to export.
@@ -589,7 +594,8 @@ impl Importer<'_, '_> {
         };
         let sql = format!(
             "INSERT INTO {} ({}) VALUES ({placeholders})
-             ON CONFLICT ({}) DO UPDATE SET {updates} WHERE excluded.updated_at > {}.updated_at",
+             ON CONFLICT ({}) DO UPDATE SET {updates} WHERE excluded.updated_at > {}.updated_at
+             ON CONFLICT DO NOTHING",
             table.name,
             names.join(", "),
             table.key,
@@ -601,7 +607,10 @@ impl Importer<'_, '_> {
             .prepare_cached(&sql)?
             .execute(rusqlite::params_from_iter(values.iter()))
             .map_err(|e| Error::input(format!("it does not fit this database ({e})")))?;
+        // A new record that another uniqueness rule already covers here (the
+        // same metric value, under another id) is left out: ours is kept.
         match (existing, changed) {
+            (None, 0) => self.counts.unchanged += 1,
             (None, _) => *self.counts.rows.entry(table.name).or_default() += 1,
             (Some(_), 0) => self.counts.unchanged += 1,
             (Some(_), _) => *self.counts.updated.entry(table.name).or_default() += 1,

@@ -17,6 +17,7 @@ pub mod item;
 pub mod kudos;
 pub mod mail;
 pub mod member;
+pub mod metric;
 pub mod note;
 pub mod output;
 pub mod prompt;

@@ -9,6 +9,7 @@ use serde::Serialize;
 use crate::action::{self, Action};
 use crate::attachment::{self, Attachment};
 use crate::kudos::{self, Kudos};
+use crate::metric::{self, SessionMetric};
 use crate::note::{self, Note};
 use crate::saved::{self, Balance, Feedback, QaReview};
 use crate::session::Session;
@@ -38,6 +39,15 @@ pub struct SessionView {
     pub carried_over: Vec<Action>,
     /// Notes, oldest first. For the member, shared notes only.
     pub notes: Vec<Note>,
+    /// Metrics brought into the session, in the order they were added,
+    /// each with its dedicated notes (for the member, shared ones only).
+    pub metrics: Vec<SessionMetric>,
+    /// Customer feedback brought into the session, oldest first, each with
+    /// its dedicated notes.
+    pub feedback: Vec<Feedback>,
+    /// QA reviews brought into the session, oldest first, each with its
+    /// dedicated notes.
+    pub qa_reviews: Vec<QaReview>,
     /// Section 7: attachments, in the order they were added, each with its
     /// dedicated notes (for the member, shared ones only).
     pub attachments: Vec<Attachment>,
@@ -45,12 +55,6 @@ pub struct SessionView {
     pub kudos: Vec<Kudos>,
     /// Action items agreed in this session, by due date.
     pub actions: Vec<Action>,
-    /// Customer feedback brought into the session, oldest first, each with
-    /// its dedicated notes.
-    pub feedback: Vec<Feedback>,
-    /// QA reviews brought into the session, oldest first, each with its
-    /// dedicated notes.
-    pub qa_reviews: Vec<QaReview>,
     /// Recognition against criticism: positive items, items to improve, kudos.
     pub balance: Balance,
 }
@@ -64,27 +68,23 @@ pub struct Coach {
 
 /// Builds the view of `session` for `audience`.
 pub fn session_view(tx: &Tx<'_>, session: Session, audience: Audience) -> Result<SessionView> {
-    let notes = note::list(tx, &session.id, audience)?;
-    let attachments = attachment::for_session(tx, &session.id, audience)?;
-    let carried_over = action::carried_over(tx, &session)?;
-    let kudos = kudos::for_session(tx, &session.id)?;
-    let actions = action::for_session(tx, &session.id)?;
-    let (feedback, qa_reviews) = saved::for_session(tx, &session.id, audience)?;
-    let balance = saved::balance(tx, &session.id)?;
+    let id = session.id.as_str();
+    let (feedback, qa_reviews) = saved::for_session(tx, id, audience)?;
     Ok(SessionView {
         audience,
         coach: Coach {
             name: config::get(tx, "user.name")?,
             email: config::get(tx, "user.email")?,
         },
-        carried_over,
-        notes,
-        attachments,
-        kudos,
-        actions,
+        carried_over: action::carried_over(tx, &session)?,
+        notes: note::list(tx, id, audience)?,
+        metrics: metric::for_session(tx, id, audience)?,
         feedback,
         qa_reviews,
-        balance,
+        attachments: attachment::for_session(tx, id, audience)?,
+        kudos: kudos::for_session(tx, id)?,
+        actions: action::for_session(tx, id)?,
+        balance: saved::balance(tx, id)?,
         session,
     })
 }

@@ -12,6 +12,7 @@ mod import;
 mod init;
 mod kudos;
 mod member;
+mod metric;
 mod note;
 mod save;
 mod saved;
@@ -57,6 +58,8 @@ pub enum Command {
     #[command(subcommand)]
     Save(save::SaveCommand),
     Saved(saved::SavedArgs),
+    #[command(subcommand)]
+    Metric(metric::MetricCommand),
 }
 
 /// What every command gets: where to print, whether it may ask, and the way
@@ -102,5 +105,6 @@ pub fn run(ctx: &Ctx, command: Command) -> Result<()> {
         Command::Share(args) => share::run(ctx, args),
         Command::Save(command) => save::run(ctx, command),
         Command::Saved(args) => saved::run(ctx, args),
+        Command::Metric(command) => metric::run(ctx, command),
     }
 }

@@ -218,14 +218,22 @@ fn actions(md: &mut String, view: &SessionView, heading: &str) {
 }
 
 fn action_line(md: &mut String, view: &SessionView, action: &Action) {
-    let check = if action.state == State::Done { "x" } else { " " };
+    let check = if action.state == State::Done {
+        "x"
+    } else {
+        " "
+    };
     let owner = match action.owner {
         Owner::Member => "you".to_string(),
         Owner::Coach => escape_inline(view.coach.name.as_deref().unwrap_or("your coach")),
     };
     let mut details = vec![owner];
     if let Some(due) = action.due_at {
-        let overdue = if action.state == State::Overdue { ", overdue" } else { "" };
+        let overdue = if action.state == State::Overdue {
+            ", overdue"
+        } else {
+            ""
+        };
         details.push(format!("due {}{overdue}", when::display_local_date(due)));
     }
     if let Some(done) = action.done_at {
@@ -248,8 +256,15 @@ fn metrics(md: &mut String, view: &SessionView) {
     let _ = writeln!(md, "| Metric | Value | Target | |");
     let _ = writeln!(md, "|---|--:|--:|---|");
     for m in &view.metrics {
-        let unit = m.unit.as_deref().map(|u| format!(" {}", escape_inline(u))).unwrap_or_default();
-        let target = m.target.map(|t| format!("{}{unit}", number(t))).unwrap_or_default();
+        let unit = m
+            .unit
+            .as_deref()
+            .map(|u| format!(" {}", escape_inline(u)))
+            .unwrap_or_default();
+        let target = m
+            .target
+            .map(|t| format!("{}{unit}", number(t)))
+            .unwrap_or_default();
         let status = match m.on_target {
             Some(true) => "on target",
             Some(false) => "off target",
@@ -281,7 +296,9 @@ fn feedback(md: &mut String, view: &SessionView) {
         }
         head.push(format!("**{}**", tone(f.tone)));
         match (&f.customer, &f.channel) {
-            (Some(c), Some(ch)) => head.push(format!("{} ({})", escape_inline(c), escape_inline(ch))),
+            (Some(c), Some(ch)) => {
+                head.push(format!("{} ({})", escape_inline(c), escape_inline(ch)))
+            }
             (Some(c), None) => head.push(escape_inline(c)),
             (None, Some(ch)) => head.push(format!("({})", escape_inline(ch))),
             (None, None) => {}
@@ -372,7 +389,10 @@ fn dedicated_notes(md: &mut String, notes: &[Note], indent: &str) {
 
 /// A comment as a blockquote: every line quoted.
 fn quote(text: &str) -> String {
-    escape_inline(text).lines().collect::<Vec<_>>().join("\n  > ")
+    escape_inline(text)
+        .lines()
+        .collect::<Vec<_>>()
+        .join("\n  > ")
 }
 
 fn tone(tone: Tone) -> &'static str {
@@ -509,7 +529,15 @@ mod tests {
                 name: Some("Sam Lee".into()),
                 email: Some("sam@example.com".into()),
             },
+            carried_over: Vec::new(),
             notes,
+            metrics: Vec::new(),
+            feedback: Vec::new(),
+            qa_reviews: Vec::new(),
+            attachments: Vec::new(),
+            kudos: Vec::new(),
+            actions: Vec::new(),
+            balance: crate::saved::Balance::default(),
         }
     }
 

@@ -7,6 +7,7 @@ use anstyle::{AnsiColor, Style};
 
 use crate::action::{Action, Owner, State};
 use crate::kudos::Kudos;
+use crate::metric;
 use crate::note::{Note, Role, Visibility};
 use crate::output::{Output, DIM, HEADING, ID, PRIVATE};
 use crate::saved::{Feedback, QaReview, Tone};
@@ -37,6 +38,7 @@ pub fn session(view: &SessionView, out: &Output) -> String {
         .iter()
         .partition(|n| n.visibility == Visibility::Shared);
     section(&mut text, out, "Notes", &shared, "no shared notes yet");
+    metrics_section(&mut text, out, view);
     feedback_section(&mut text, out, &view.feedback);
     qa_section(&mut text, out, &view.qa_reviews);
     attachments(&mut text, out, view);
@@ -294,5 +296,79 @@ pub fn tone_word(tone: Tone) -> &'static str {
     match tone {
         Tone::Positive => "positive",
         Tone::Improve => "to improve",
+    }
+}
+/// The session's metrics as a table (name, value, target, how the value
+/// stands against it), then the notes dedicated to each. Nothing when the
+/// session has no metrics.
+fn metrics_section(text: &mut String, out: &Output, view: &SessionView) {
+    if view.metrics.is_empty() {
+        return;
+    }
+    let _ = writeln!(text, "\n{}", out.paint("Metrics", HEADING));
+    let header = ["ID", "METRIC", "VALUE", "TARGET", "VS TARGET"].map(String::from);
+    let rows: Vec<[String; 5]> = view
+        .metrics
+        .iter()
+        .map(|m| {
+            let unit = m.unit.as_deref();
+            [
+                m.short_id.clone(),
+                m.metric.clone(),
+                metric::format_value(m.value, unit),
+                metric::format_target(m.target, unit, m.lower_is_better),
+                metric::format_vs_target(m.value, m.target, unit, m.lower_is_better),
+            ]
+        })
+        .collect();
+    let mut widths = [0usize; 5];
+    for row in std::iter::once(&header).chain(&rows) {
+        for (width, cell) in widths.iter_mut().zip(row) {
+            *width = (*width).max(cell.chars().count());
+        }
+    }
+    let line = |row: &[String; 5], id_style: bool| {
+        let mut cells = Vec::new();
+        for (i, (cell, width)) in row.iter().zip(widths).enumerate() {
+            let padded = format!("{cell:<width$}");
+            cells.push(if i == 0 && id_style {
+                out.paint(&padded, ID)
+            } else {
+                padded
+            });
+        }
+        cells.join("  ").trim_end().to_string()
+    };
+    let _ = writeln!(text, "  {}", out.paint(&line(&header, false), DIM));
+    for row in &rows {
+        let _ = writeln!(text, "  {}", line(row, true));
+    }
+    for m in view.metrics.iter().filter(|m| !m.notes.is_empty()) {
+        let _ = writeln!(
+            text,
+            "\n  {}",
+            out.paint(&format!("On {}", m.metric), HEADING)
+        );
+        for note in &m.notes {
+            let meta = format!(
+                "{} · {}",
+                note.author.name,
+                when::display_local(note.created_at)
+            );
+            let private = if note.visibility == Visibility::Private {
+                format!(" {}", out.paint("(private)", PRIVATE))
+            } else {
+                String::new()
+            };
+            let _ = writeln!(
+                text,
+                "    {} {}{private}",
+                out.paint(&note.short_id, ID),
+                out.paint(&meta, DIM)
+            );
+            for body_line in note.body.lines() {
+                let _ = writeln!(text, "      {body_line}");
+            }
+        }
     }
 }

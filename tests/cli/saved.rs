@@ -792,11 +792,11 @@ fn session_show_presents_feedback_and_qa_with_their_dedicated_notes() {
     let private_line = shown
         .lines()
         .find(|l| {
-            l.contains("aaaa0000000000000000000000000002") || l.contains("private (only you)")
+            l.contains("aaaa0000000000000000000000000002") || l.contains("private (only you see this)")
         })
         .expect("the private item note is marked");
     assert!(
-        private_line.contains("private (only you)"),
+        private_line.contains("private (only you see this)"),
         "{private_line}"
     );
     assert!(at(marker) < at("QA reviews"), "under its item");

@@ -62,8 +62,10 @@ CREATE TABLE metric_values (
     updated_at  TEXT NOT NULL,
     deleted_at  TEXT
 );
--- The latest value of each metric, and a metric's recent values.
-CREATE INDEX metric_values_by_member ON metric_values (member_id, metric, measured_at)
+-- The latest value of each metric, and a metric's recent values. Unique:
+-- one value per member, metric and instant, so importing the same export
+-- twice replaces values instead of doubling them (INSERT ... ON CONFLICT).
+CREATE UNIQUE INDEX metric_values_by_member ON metric_values (member_id, metric, measured_at)
     WHERE deleted_at IS NULL;
 
 -- A metric brought into a session: a copy of the value discussed, so the
