@@ -46,13 +46,6 @@ fn candidates_for(arg: &str) -> Option<fn() -> Vec<CompletionCandidate>> {
     })
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn the_completion_command_tree_is_well_formed() {
-        super::command().debug_assert();
-    }
-}
 
 /// How many recent sessions are offered (the newest first).
 const RECENT_SESSIONS: usize = 100;
@@ -213,4 +206,12 @@ fn offer(f: impl FnOnce(&Tx<'_>) -> Result<Vec<CompletionCandidate>>) -> Vec<Com
     Store::open_read_only(&path)
         .and_then(|mut store| store.read(f))
         .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_completion_command_tree_is_well_formed() {
+        super::command().debug_assert();
+    }
 }
