@@ -25,7 +25,10 @@ fn with_candidates(cmd: clap::Command) -> clap::Command {
         Some(candidates) => arg.add(ArgValueCandidates::new(candidates)),
         None => arg,
     });
-    let names: Vec<String> = cmd.get_subcommands().map(|s| s.get_name().to_string()).collect();
+    let names: Vec<String> = cmd
+        .get_subcommands()
+        .map(|s| s.get_name().to_string())
+        .collect();
     for name in names {
         cmd = cmd.mut_subcommand(name, with_candidates);
     }
@@ -45,7 +48,6 @@ fn candidates_for(arg: &str) -> Option<fn() -> Vec<CompletionCandidate>> {
         _ => return None,
     })
 }
-
 
 /// How many recent sessions are offered (the newest first).
 const RECENT_SESSIONS: usize = 100;

@@ -66,7 +66,7 @@ pub struct RecordArgs {
     #[arg(long, short, value_name = "U")]
     unit: Option<String>,
     /// When it was measured: 2026-12-01, yesterday, -1w... [default: now]
-    #[arg(long, short, value_name = "WHEN")]
+    #[arg(long, short, value_name = "WHEN", allow_hyphen_values = true)]
     date: Option<String>,
 }
 
@@ -111,7 +111,13 @@ pub struct AddArgs {
     #[arg(long, short, value_name = "U")]
     unit: Option<String>,
     /// When the given VALUE was measured [default: now]
-    #[arg(long, short, value_name = "WHEN", requires = "value")]
+    #[arg(
+        long,
+        short,
+        value_name = "WHEN",
+        allow_hyphen_values = true,
+        requires = "value"
+    )]
     date: Option<String>,
     /// The session [default: the current session]
     #[arg(long, short, value_name = "SESSION")]
@@ -147,7 +153,7 @@ pub struct ListArgs {
     #[arg(long, short)]
     metric: Option<String>,
     /// Only values measured on or after this date (e.g. -4w, 2026-01-01)
-    #[arg(long, value_name = "WHEN")]
+    #[arg(long, value_name = "WHEN", allow_hyphen_values = true)]
     since: Option<String>,
 }
 

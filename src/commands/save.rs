@@ -97,7 +97,13 @@ pub struct FeedbackArgs {
     #[arg(long, conflicts_with = "from")]
     url: Option<String>,
     /// When the customer gave it: 2026-12-01, yesterday, -3d... [default: now]
-    #[arg(long, short, value_name = "WHEN", conflicts_with = "from")]
+    #[arg(
+        long,
+        short,
+        value_name = "WHEN",
+        allow_hyphen_values = true,
+        conflicts_with = "from"
+    )]
     date: Option<String>,
     #[command(flatten)]
     tone: ToneArgs,
@@ -131,7 +137,13 @@ pub struct QaArgs {
     #[arg(long, conflicts_with = "from")]
     url: Option<String>,
     /// When the review was done: 2026-12-01, yesterday, -3d... [default: now]
-    #[arg(long, short, value_name = "WHEN", conflicts_with = "from")]
+    #[arg(
+        long,
+        short,
+        value_name = "WHEN",
+        allow_hyphen_values = true,
+        conflicts_with = "from"
+    )]
     date: Option<String>,
     #[command(flatten)]
     tone: ToneArgs,

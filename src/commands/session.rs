@@ -48,7 +48,7 @@ pub struct NewArgs {
     title: Option<String>,
     /// When the 1:1 is: 2026-12-01, "2026-12-01 14:30", today, tomorrow,
     /// friday, +3d... [default: now]
-    #[arg(long, short, value_name = "WHEN")]
+    #[arg(long, short, value_name = "WHEN", allow_hyphen_values = true)]
     date: Option<String>,
     /// Start from a template (`coach template list`): its title (unless
     /// --title is given) and its agenda as the first shared notes
@@ -66,7 +66,7 @@ pub struct ListArgs {
     #[arg(long, short)]
     member: Option<String>,
     /// Only sessions on or after this date (e.g. -4w, 2026-01-01)
-    #[arg(long, value_name = "WHEN")]
+    #[arg(long, value_name = "WHEN", allow_hyphen_values = true)]
     since: Option<String>,
     /// At most this many sessions
     #[arg(long, short = 'n', value_name = "N")]
@@ -115,7 +115,7 @@ pub struct EditArgs {
     #[arg(long, short)]
     title: Option<String>,
     /// A new date
-    #[arg(long, short, value_name = "WHEN")]
+    #[arg(long, short, value_name = "WHEN", allow_hyphen_values = true)]
     date: Option<String>,
 }
 

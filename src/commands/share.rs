@@ -68,12 +68,22 @@ pub struct ShareArgs {
 
     /// With --pending: only sessions held before WHEN: a date
     /// (2026-12-01, yesterday, -2h) or how long ago (2h, 1d, 1w)
-    #[arg(long, value_name = "WHEN", requires = "pending")]
+    #[arg(
+        long,
+        value_name = "WHEN",
+        allow_hyphen_values = true,
+        requires = "pending"
+    )]
     older_than: Option<String>,
 
     /// With --pending: only sessions held on or after WHEN (e.g. -4w), to
     /// leave old history alone
-    #[arg(long, value_name = "WHEN", requires = "pending")]
+    #[arg(
+        long,
+        value_name = "WHEN",
+        allow_hyphen_values = true,
+        requires = "pending"
+    )]
     since: Option<String>,
 
     /// With --pending: only this member's sessions

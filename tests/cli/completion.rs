@@ -100,6 +100,9 @@ fn bash_offers_member_names_and_session_ids() {
 fn completion_never_creates_or_changes_the_database() {
     let env = Env::new();
     let offered = complete(&env, &["coach", "session", "new", ""]);
-    assert!(offered.iter().all(|o| o.starts_with('-')), "only flags: {offered:?}");
+    assert!(
+        offered.iter().all(|o| o.starts_with('-')),
+        "only flags: {offered:?}"
+    );
     assert!(!env.db.exists(), "completion created a database");
 }

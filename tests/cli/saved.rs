@@ -792,7 +792,8 @@ fn session_show_presents_feedback_and_qa_with_their_dedicated_notes() {
     let private_line = shown
         .lines()
         .find(|l| {
-            l.contains("aaaa0000000000000000000000000002") || l.contains("private (only you see this)")
+            l.contains("aaaa0000000000000000000000000002")
+                || l.contains("private (only you see this)")
         })
         .expect("the private item note is marked");
     assert!(
