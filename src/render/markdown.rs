@@ -256,11 +256,12 @@ fn metrics(md: &mut String, view: &SessionView) {
     let _ = writeln!(md, "| Metric | Value | Target | |");
     let _ = writeln!(md, "|---|--:|--:|---|");
     for m in &view.metrics {
-        let unit = m
-            .unit
-            .as_deref()
-            .map(|u| format!(" {}", escape_inline(u)))
-            .unwrap_or_default();
+        // "74 %" reads oddly: a percent sign sticks to its number.
+        let unit = match m.unit.as_deref() {
+            Some("%") => "%".to_string(),
+            Some(u) => format!(" {}", escape_inline(u)),
+            None => String::new(),
+        };
         let target = m
             .target
             .map(|t| format!("{}{unit}", number(t)))

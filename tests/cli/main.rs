@@ -7,6 +7,7 @@ mod common;
 mod completion;
 mod core;
 mod dedicated;
+mod examples;
 mod exchange;
 mod generated;
 mod kudos;
