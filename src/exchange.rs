@@ -20,7 +20,10 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::fs;
 use std::io::{Read, Write};
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
+use std::path::Path;
 
 use base64::Engine as _;
 use rusqlite::types::{Value, ValueRef};
@@ -30,7 +33,11 @@ use serde::Serializer;
 use serde_json::{Map, Number};
 
 use crate::member::Member;
+use crate::note::{self, Visibility};
+use crate::render::markdown::{self, Flavour};
+use crate::session;
 use crate::store::Tx;
+use crate::view::{self, Audience};
 use crate::{attachment, when, Error, Result};
 
 /// The name of the format, so a random JSON file is not taken for a dump.
@@ -316,6 +323,73 @@ fn to_json(value: ValueRef<'_>) -> serde_json::Value {
 
 fn ser_error<E: fmt::Display, S: serde::ser::Error>(err: E) -> S {
     S::custom(err.to_string())
+}
+
+/// Writes one Markdown file per session into `dir` (created if missing):
+/// the recap the member would read, and, only with `include_private`, my
+/// private notes after it. Returns the number of files written.
+pub fn export_markdown(tx: &Tx<'_>, options: &ExportOptions<'_>, dir: &Path) -> Result<usize> {
+    fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)
+        .map_err(|e| Error::io(format!("cannot create {}", dir.display()), e))?;
+    let filter = session::Filter {
+        member_id: options.member.map(|m| m.id.clone()),
+        ..session::Filter::default()
+    };
+    let mut written = 0;
+    for session in session::list(tx, &filter)? {
+        let name = format!(
+            "{}-{}-{}.md",
+            when::display_local_date(session.date),
+            slug(&session.member.name),
+            session.short_id
+        );
+        let private = if options.include_private {
+            note::list_all(tx, &session.id, Audience::Owner)?
+                .into_iter()
+                .filter(|n| n.visibility == Visibility::Private)
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let view = view::session_view(tx, session, Audience::Member)?;
+        let mut md = markdown::session(&view, Flavour::Recap)?;
+        if !private.is_empty() {
+            md.push_str("\n## Private notes (only you)\n");
+            for note in private {
+                md.push('\n');
+                md.push_str(&note.body);
+                md.push('\n');
+            }
+        }
+        let path = dir.join(name);
+        let mut file = fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .mode(0o600)
+            .open(&path)
+            .map_err(|e| Error::io(format!("cannot write {}", path.display()), e))?;
+        file.write_all(md.as_bytes())
+            .map_err(|e| Error::io(format!("cannot write {}", path.display()), e))?;
+        written += 1;
+    }
+    Ok(written)
+}
+
+/// A name as a file-name part: lowercase letters and digits, dashes between.
+fn slug(name: &str) -> String {
+    let mut slug = String::new();
+    for c in name.chars().flat_map(char::to_lowercase) {
+        if c.is_alphanumeric() {
+            slug.push(c);
+        } else if !slug.ends_with('-') && !slug.is_empty() {
+            slug.push('-');
+        }
+    }
+    slug.trim_end_matches('-').to_string()
 }
 
 /// Merges a dump read from `input` into the database.

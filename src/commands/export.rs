@@ -19,7 +19,8 @@ use crate::{member, Error, Result};
 #[command(after_help = "Examples:
   coach export --output coach-backup.json --include-private
   coach export --member alex --output alex.json
-  coach export | gzip > coach.json.gz")]
+  coach export | gzip > coach.json.gz
+  coach export --format markdown --member alex --output alex-1on1s/")]
 pub struct ExportArgs {
     /// Only this member's sessions, notes and items
     #[arg(long, short)]
@@ -27,7 +28,8 @@ pub struct ExportArgs {
     /// What to write
     #[arg(long, value_enum, default_value_t = Format::Json)]
     format: Format,
-    /// The file to write [default: standard output]
+    /// The file to write [default: standard output]; with --format
+    /// markdown, the folder to write into
     #[arg(long, short, value_name = "FILE")]
     output: Option<PathBuf>,
     /// Include private notes (yours only: think before you hand this out)
@@ -43,9 +45,14 @@ pub struct ExportArgs {
 enum Format {
     /// A complete JSON dump that `coach import` reads
     Json,
+    /// One readable Markdown file per session (the recap), into --output DIR
+    Markdown,
 }
 
 pub(super) fn run(ctx: &Ctx, args: ExportArgs) -> Result<()> {
+    if let Format::Markdown = args.format {
+        return markdown(ctx, args);
+    }
     let mut store = ctx.store()?;
     let counts = store.read(|tx| {
         let member = args
@@ -80,6 +87,38 @@ pub(super) fn run(ctx: &Ctx, args: ExportArgs) -> Result<()> {
         }
     }
     let _ = std::io::stdout().flush();
+    Ok(())
+}
+
+fn markdown(ctx: &Ctx, args: ExportArgs) -> Result<()> {
+    let dir = args.output.ok_or_else(|| {
+        Error::usage("a Markdown export writes one file per session into a folder")
+            .with_hint("pass --output DIR")
+    })?;
+    let written = ctx.store()?.read(|tx| {
+        let member = args
+            .member
+            .as_deref()
+            .map(|m| member::resolve(tx, m))
+            .transpose()?;
+        let options = ExportOptions {
+            member: member.as_ref(),
+            include_private: args.include_private,
+            without_files: true,
+        };
+        exchange::export_markdown(tx, &options, &dir)
+    })?;
+    if ctx.out.json {
+        return ctx
+            .out
+            .print_json(&serde_json::json!({ "folder": dir, "files": written }));
+    }
+    if ctx.out.human() {
+        ctx.out.line(format!(
+            "Wrote {written} sessions as Markdown to {}",
+            dir.display()
+        ))?;
+    }
     Ok(())
 }
 

@@ -208,3 +208,52 @@ fn a_bad_file_is_refused_and_changes_nothing() {
     assert!(err.contains("members row 2"), "{err}");
     env.fails(3, ["import", "no-such-file.json"]);
 }
+
+#[test]
+fn a_markdown_export_is_one_readable_file_per_session() {
+    let env = a_season_of_coaching();
+    let folder = env.dir.path().join("md");
+    env.ok([
+        "export",
+        "--format",
+        "markdown",
+        "--output",
+        folder.to_str().expect("path"),
+    ]);
+    let mut files: Vec<String> = std::fs::read_dir(&folder)
+        .expect("folder")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    files.sort();
+    assert_eq!(files.len(), 2, "{files:?}");
+    assert!(
+        files[0].starts_with("2026-11-02-alex-kim-") && files[0].ends_with(".md"),
+        "{files:?}"
+    );
+    let alex = std::fs::read_to_string(folder.join(&files[0])).expect("read");
+    assert!(alex.starts_with("# 1:1 recap: Weekly check-in"), "{alex}");
+    assert!(alex.contains("Shared talking point") && alex.contains("scorecard.csv"));
+    assert!(
+        !alex.contains("PRIVATE-EXPORT-MARKER"),
+        "a Markdown export leaked a private note"
+    );
+
+    let with_private = env.dir.path().join("md-private");
+    env.ok([
+        "export",
+        "--format",
+        "markdown",
+        "--include-private",
+        "--member",
+        "alex",
+        "--output",
+        with_private.to_str().expect("path"),
+    ]);
+    let only: Vec<_> = std::fs::read_dir(&with_private).expect("folder").collect();
+    assert_eq!(only.len(), 1, "only Alex's session");
+    let text = std::fs::read_to_string(only[0].as_ref().expect("entry").path()).expect("read");
+    assert!(text.contains("## Private notes (only you)") && text.contains("PRIVATE-EXPORT-MARKER"));
+
+    let err = env.fails(2, ["export", "--format", "markdown"]);
+    assert!(err.contains("--output DIR"), "{err}");
+}
