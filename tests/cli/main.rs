@@ -13,6 +13,7 @@ mod generated;
 mod kudos;
 mod mail;
 mod metric;
+mod privacy;
 mod saved;
 mod share;
 mod smtp_server;
