@@ -111,14 +111,14 @@ pub fn list(tx: &Tx<'_>, include_archived: bool) -> Result<Vec<Member>> {
 
 /// Members whose name, email or team contains `query`, ignoring case.
 pub fn search(tx: &Tx<'_>, query: &str, include_archived: bool) -> Result<Vec<Member>> {
-    let needle = query.trim().to_lowercase();
+    let needle = fold(query.trim());
     Ok(list(tx, include_archived)?
         .into_iter()
         .filter(|m| {
             [Some(&m.name), m.email.as_ref(), m.team.as_ref()]
                 .into_iter()
                 .flatten()
-                .any(|field| field.to_lowercase().contains(&needle))
+                .any(|field| fold(field).contains(&needle))
         })
         .collect())
 }
@@ -142,7 +142,7 @@ pub fn recently_coached_first(tx: &Tx<'_>) -> Result<Vec<Member>> {
 /// case; a unique prefix of the name or of one of its words is enough), or
 /// a prefix of the id. Several matches are an error listing them.
 pub fn resolve(tx: &Tx<'_>, query: &str) -> Result<Member> {
-    let wanted = query.trim().to_lowercase();
+    let wanted = fold(query.trim());
     if wanted.is_empty() {
         return Err(Error::input("no member given").with_hint("name a member, e.g. \"Alex Kim\""));
     }
@@ -150,8 +150,8 @@ pub fn resolve(tx: &Tx<'_>, query: &str) -> Result<Member> {
     let exact: Vec<&Member> = everyone
         .iter()
         .filter(|m| {
-            m.name.to_lowercase() == wanted
-                || m.email.as_deref().map(str::to_lowercase).as_deref() == Some(wanted.as_str())
+            fold(&m.name) == wanted
+                || m.email.as_deref().map(fold).as_deref() == Some(wanted.as_str())
         })
         .collect();
     if let [one] = exact.as_slice() {
@@ -161,7 +161,7 @@ pub fn resolve(tx: &Tx<'_>, query: &str) -> Result<Member> {
     let matches: Vec<&Member> = everyone
         .iter()
         .filter(|m| {
-            let name = m.name.to_lowercase();
+            let name = fold(&m.name);
             name.starts_with(&wanted)
                 || name
                     .split_whitespace()
@@ -188,11 +188,11 @@ pub fn resolve(tx: &Tx<'_>, query: &str) -> Result<Member> {
 
 fn not_found(query: &str, everyone: &[Member]) -> Error {
     let err = Error::input(format!("no member matches \"{query}\""));
-    let wanted = query.to_lowercase();
+    let wanted = fold(query);
     let closest = everyone
         .iter()
         .map(|m| {
-            let name = m.name.to_lowercase();
+            let name = fold(&m.name);
             let best_word = name
                 .split_whitespace()
                 .map(|w| strsim::jaro_winkler(&wanted, w))
@@ -231,6 +231,16 @@ fn ensure_unique(tx: &Tx<'_>, except: Option<&str>, name: &str, email: Option<&s
         }
     }
     Ok(())
+}
+
+/// Text as a search compares it: lowercase, accents dropped, so "zoe"
+/// finds "Zoë" and "angstrom" finds "Ångström".
+fn fold(text: &str) -> String {
+    use unicode_normalization::{char::is_combining_mark, UnicodeNormalization};
+    text.nfd()
+        .filter(|c| !is_combining_mark(*c))
+        .flat_map(char::to_lowercase)
+        .collect()
 }
 
 fn from_row(row: &Row<'_>) -> rusqlite::Result<Member> {

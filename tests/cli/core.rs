@@ -208,6 +208,14 @@ fn members_are_found_by_name_prefix_word_email_or_id() {
         .to_string();
     assert_eq!(by(&id[..8]).as_deref(), Some("Jordan Park"));
 
+    env.ok(["member", "add", "Zoë Ångström"]);
+    assert_eq!(
+        by("zoe").as_deref(),
+        Some("Zoë Ångström"),
+        "accents are optional"
+    );
+    assert_eq!(by("ANGSTROM").as_deref(), Some("Zoë Ångström"));
+
     let ambiguous = env.fails(3, ["member", "show", "alex"]);
     assert!(ambiguous.contains("matches several members"), "{ambiguous}");
     assert!(ambiguous.contains("Alex Kim") && ambiguous.contains("Alexandra Stone"));
