@@ -99,20 +99,28 @@ pub fn get(tx: &Tx<'_>, id: &str) -> Result<Member> {
 
 /// Every member, by name; archived ones only with `include_archived`.
 pub fn list(tx: &Tx<'_>, include_archived: bool) -> Result<Vec<Member>> {
+    all(tx, include_archived)?
+        .into_iter()
+        .map(|m| with_short_id(tx, m))
+        .collect()
+}
+
+/// Every member, without their short ids (which cost two lookups each):
+/// for matching, where only the few members shown need one.
+fn all(tx: &Tx<'_>, include_archived: bool) -> Result<Vec<Member>> {
     let sql = format!(
         "SELECT {COLUMNS} FROM members WHERE deleted_at IS NULL AND (?1 OR archived_at IS NULL)
          ORDER BY name COLLATE NOCASE, created_at"
     );
     let mut stmt = tx.conn().prepare_cached(&sql)?;
     let rows = stmt.query_map([include_archived], from_row)?;
-    let members = rows.collect::<rusqlite::Result<Vec<_>>>()?;
-    members.into_iter().map(|m| with_short_id(tx, m)).collect()
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
 }
 
 /// Members whose name, email or team contains `query`, ignoring case.
 pub fn search(tx: &Tx<'_>, query: &str, include_archived: bool) -> Result<Vec<Member>> {
     let needle = fold(query.trim());
-    Ok(list(tx, include_archived)?
+    all(tx, include_archived)?
         .into_iter()
         .filter(|m| {
             [Some(&m.name), m.email.as_ref(), m.team.as_ref()]
@@ -120,7 +128,8 @@ pub fn search(tx: &Tx<'_>, query: &str, include_archived: bool) -> Result<Vec<Me
                 .flatten()
                 .any(|field| fold(field).contains(&needle))
         })
-        .collect())
+        .map(|m| with_short_id(tx, m))
+        .collect()
 }
 
 /// Active members, the most recently coached first, then the others by name:
@@ -146,7 +155,7 @@ pub fn resolve(tx: &Tx<'_>, query: &str) -> Result<Member> {
     if wanted.is_empty() {
         return Err(Error::input("no member given").with_hint("name a member, e.g. \"Alex Kim\""));
     }
-    let everyone = list(tx, true)?;
+    let everyone = all(tx, true)?;
     let exact: Vec<&Member> = everyone
         .iter()
         .filter(|m| {
@@ -155,7 +164,7 @@ pub fn resolve(tx: &Tx<'_>, query: &str) -> Result<Member> {
         })
         .collect();
     if let [one] = exact.as_slice() {
-        return Ok((*one).clone());
+        return with_short_id(tx, (*one).clone());
     }
     let id_prefix = normalize_prefix(&wanted).filter(|p| p.len() >= 4);
     let matches: Vec<&Member> = everyone
@@ -173,16 +182,19 @@ pub fn resolve(tx: &Tx<'_>, query: &str) -> Result<Member> {
     let active: Vec<&Member> = matches.iter().copied().filter(|m| !m.archived).collect();
     let matches = if active.is_empty() { matches } else { active };
     match matches.as_slice() {
-        [one] => Ok((*one).clone()),
+        [one] => with_short_id(tx, (*one).clone()),
         [] => Err(not_found(query, &everyone)),
-        many => Err(Error::input(format!(
-            "\"{query}\" matches several members: {}",
-            many.iter()
-                .map(|m| format!("{} ({})", m.name, m.short_id))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ))
-        .with_hint("type more of the name, the email, or the id")),
+        many => {
+            let mut names = Vec::new();
+            for m in many {
+                names.push(format!("{} ({})", m.name, tx.short_id("members", &m.id)?));
+            }
+            Err(Error::input(format!(
+                "\"{query}\" matches several members: {}",
+                names.join(", ")
+            ))
+            .with_hint("type more of the name, the email, or the id"))
+        }
     }
 }
 
@@ -210,7 +222,7 @@ fn not_found(query: &str, everyone: &[Member]) -> Error {
 }
 
 fn ensure_unique(tx: &Tx<'_>, except: Option<&str>, name: &str, email: Option<&str>) -> Result<()> {
-    for other in list(tx, true)? {
+    for other in all(tx, true)? {
         if Some(other.id.as_str()) == except {
             continue;
         }
