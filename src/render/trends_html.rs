@@ -216,12 +216,18 @@ fn cadence_chart(t: &Trends) -> Result<String> {
                 Histogram::vertical(&chart)
                     .style(TEAL.filled())
                     .margin(margin)
-                    .data(months.iter().enumerate().map(|(i, m)| {
-                        (
-                            u32::try_from(i).unwrap_or(0),
-                            u32::try_from(m.sessions).unwrap_or(u32::MAX),
-                        )
-                    })),
+                    .data(
+                        months
+                            .iter()
+                            .enumerate()
+                            .filter(|(_, m)| m.sessions > 0)
+                            .map(|(i, m)| {
+                                (
+                                    u32::try_from(i).unwrap_or(0),
+                                    u32::try_from(m.sessions).unwrap_or(u32::MAX),
+                                )
+                            }),
+                    ),
             )
             .map_err(chart_error)?;
         // The count above each bar, when there is room for it.
