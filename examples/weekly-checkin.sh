@@ -94,3 +94,8 @@ step session new alex --title "Weekly check-in" --date +8d
 step session show
 step action list --member alex
 step member stream alex
+
+# How Alex is doing over the last months, and who in the team is due for
+# a 1:1 (add --html alex.html for a page with charts).
+step member trends alex
+step team

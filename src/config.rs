@@ -79,6 +79,12 @@ pub const KEYS: &[Key] = &[
         "Metrics where lower is better, comma-separated (e.g. \"AHT, Hold time\"): their target is a maximum",
     ),
     key(
+        "team.cadence-days",
+        ValueKind::Number { min: 1, max: 365 },
+        Some("7"),
+        "Days between two 1:1s you aim for: `coach team` marks a member due once this many days have passed",
+    ),
+    key(
         "attachments.max-size",
         ValueKind::Size,
         Some("25MiB"),

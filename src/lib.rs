@@ -27,7 +27,9 @@ pub mod session;
 pub mod share;
 pub mod store;
 pub mod stream;
+pub mod team;
 pub mod template;
+pub mod trends;
 pub mod view;
 pub mod when;
 

@@ -29,6 +29,7 @@ pub enum MemberCommand {
     /// Archive a member: they leave lists and pickers, their history stays
     Archive(ArchiveArgs),
     Stream(super::stream::StreamArgs),
+    Trends(super::trends::TrendsArgs),
 }
 
 #[derive(Debug, Args)]
@@ -158,6 +159,7 @@ pub(super) fn run(ctx: &Ctx, command: MemberCommand) -> Result<()> {
             )
         }
         MemberCommand::Stream(args) => super::stream::run(ctx, &mut store, args),
+        MemberCommand::Trends(args) => super::trends::run(ctx, &mut store, args),
     }
 }
 

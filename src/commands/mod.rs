@@ -19,7 +19,9 @@ mod saved;
 mod session;
 mod share;
 mod stream;
+mod team;
 mod template;
+mod trends;
 
 use std::path::PathBuf;
 
@@ -60,6 +62,7 @@ pub enum Command {
     Saved(saved::SavedArgs),
     #[command(subcommand)]
     Metric(metric::MetricCommand),
+    Team(team::TeamArgs),
 }
 
 /// What every command gets: where to print, whether it may ask, and the way
@@ -106,5 +109,6 @@ pub fn run(ctx: &Ctx, command: Command) -> Result<()> {
         Command::Save(command) => save::run(ctx, command),
         Command::Saved(args) => saved::run(ctx, args),
         Command::Metric(command) => metric::run(ctx, command),
+        Command::Team(args) => team::run(ctx, args),
     }
 }

@@ -18,4 +18,6 @@ mod saved;
 mod share;
 mod smtp_server;
 mod stream;
+mod team;
 mod template;
+mod trends;

@@ -1,0 +1,192 @@
+//! The team overview: every active member, whoever is most overdue for a
+//! 1:1 first.
+//!
+//! Each member costs a handful of single-row lookups through indexes (the
+//! latest and the next session, the open actions, the waiting items), so
+//! the overview stays as fast with ten years of history as with one week.
+
+use chrono::{DateTime, Local, Utc};
+use rusqlite::OptionalExtension;
+use serde::Serialize;
+
+use crate::member::{self, Member};
+use crate::store::Tx;
+use crate::{config, saved, when, Result};
+
+/// The setting: the days between two 1:1s the coach aims for.
+pub const CADENCE_KEY: &str = "team.cadence-days";
+
+/// A session as the overview and the trends name it: which, what, when.
+/// (No short id: it would cost two more index lookups per session, and
+/// these views print dates, not ids.)
+#[derive(Debug, Clone, Serialize)]
+pub struct SessionBrief {
+    pub id: String,
+    pub title: String,
+    pub date: DateTime<Utc>,
+}
+
+/// One member of the overview.
+#[derive(Debug, Clone, Serialize)]
+pub struct TeamRow {
+    pub member: Member,
+    /// The latest session dated up to now.
+    pub last_session: Option<SessionBrief>,
+    /// Calendar days since it, in local time (0: today).
+    pub days_since: Option<i64>,
+    /// `days_since` minus the cadence (`team.cadence-days`): 0 or more
+    /// means a 1:1 is due; `None` when never coached.
+    pub overdue_days: Option<i64>,
+    /// Never coached, or the cadence has passed since the last 1:1.
+    pub due: bool,
+    /// The earliest session dated after now.
+    pub next_session: Option<SessionBrief>,
+    /// Action items not done, overdue ones included.
+    pub open_actions: u64,
+    /// Open and past their due time.
+    pub overdue_actions: u64,
+    /// Saved feedback and QA reviews waiting for a session.
+    pub saved_waiting: u64,
+}
+
+/// The cadence the coach aims for, in days (`team.cadence-days`).
+pub fn cadence_days(tx: &Tx<'_>) -> Result<i64> {
+    let days = config::get_u64(tx, CADENCE_KEY)?.unwrap_or(7);
+    Ok(i64::try_from(days).unwrap_or(i64::MAX))
+}
+
+/// Every active member: those never coached first (by name), then by days
+/// since their last 1:1, most first; ties by name.
+pub fn overview(tx: &Tx<'_>) -> Result<Vec<TeamRow>> {
+    let cadence = cadence_days(tx)?;
+    let now = tx.now();
+    let mut rows = member::list(tx, false)?
+        .into_iter()
+        .map(|m| row(tx, m, cadence, now))
+        .collect::<Result<Vec<_>>>()?;
+    rows.sort_by(|a, b| {
+        // None (never) sorts above any number of days.
+        let days = |r: &TeamRow| r.days_since.map_or(i64::MAX, |d| d);
+        days(b).cmp(&days(a)).then_with(|| {
+            a.member
+                .name
+                .to_lowercase()
+                .cmp(&b.member.name.to_lowercase())
+        })
+    });
+    Ok(rows)
+}
+
+fn row(tx: &Tx<'_>, member: Member, cadence: i64, now: DateTime<Utc>) -> Result<TeamRow> {
+    let (last, next) = last_and_next(tx, &member.id)?;
+    let days_since = last.as_ref().map(|s| days_between(s.date, now));
+    let (open_actions, overdue_actions) = open_actions(tx, &member.id)?;
+    Ok(TeamRow {
+        last_session: last,
+        days_since,
+        overdue_days: days_since.map(|d| d.saturating_sub(cadence)),
+        due: days_since.is_none_or(|d| d >= cadence),
+        next_session: next,
+        open_actions,
+        overdue_actions,
+        saved_waiting: saved::waiting_count(tx, &member.id)?,
+        member,
+    })
+}
+
+/// The member's latest session dated up to now, and their earliest dated
+/// after now: one index seek each (`sessions_by_member`).
+pub fn last_and_next(
+    tx: &Tx<'_>,
+    member_id: &str,
+) -> Result<(Option<SessionBrief>, Option<SessionBrief>)> {
+    let now = tx.now_text();
+    let last = session_ref(
+        tx,
+        "SELECT id, title, held_at FROM sessions
+         WHERE member_id = ?1 AND deleted_at IS NULL AND held_at <= ?2
+         ORDER BY held_at DESC LIMIT 1",
+        member_id,
+        &now,
+    )?;
+    let next = session_ref(
+        tx,
+        "SELECT id, title, held_at FROM sessions
+         WHERE member_id = ?1 AND deleted_at IS NULL AND held_at > ?2
+         ORDER BY held_at LIMIT 1",
+        member_id,
+        &now,
+    )?;
+    Ok((last, next))
+}
+
+fn session_ref(tx: &Tx<'_>, sql: &str, member_id: &str, now: &str) -> Result<Option<SessionBrief>> {
+    Ok(tx
+        .conn()
+        .prepare_cached(sql)?
+        .query_row([member_id, now], |r| {
+            Ok(SessionBrief {
+                id: r.get(0)?,
+                title: r.get(1)?,
+                date: crate::store::time_at(r, 2)?,
+            })
+        })
+        .optional()?)
+}
+
+/// The member's open actions and how many of them are overdue.
+///
+/// An action of a deleted session is gone with it. Rather than look up the
+/// session of every open action (a page read each), the open actions are
+/// counted in the partial index `actions_open_by_member` alone, and those
+/// of the member's deleted sessions (`sessions_deleted_by_member`, few)
+/// are taken away (CROSS JOIN: SQLite keeps that order, deleted sessions
+/// first, rather than walking all the member's actions).
+fn open_actions(tx: &Tx<'_>, member_id: &str) -> Result<(u64, u64)> {
+    // Two statements: as one (two subqueries in FROM), SQLite prepared it
+    // again for every member.
+    let count = |sql: &str| -> Result<(i64, i64)> {
+        Ok(tx
+            .conn()
+            .prepare_cached(sql)?
+            .query_row(rusqlite::params![member_id, tx.now_text()], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })?)
+    };
+    let (open, late) = count(
+        "SELECT count(*), coalesce(sum(due_at < ?2), 0)
+         FROM actions INDEXED BY actions_open_by_member
+         WHERE member_id = ?1 AND done_at IS NULL AND deleted_at IS NULL",
+    )?;
+    let (gone, gone_late) = count(
+        "SELECT count(*), coalesce(sum(a.due_at < ?2), 0)
+         FROM sessions s INDEXED BY sessions_deleted_by_member
+         CROSS JOIN actions a INDEXED BY actions_by_session ON a.session_id = s.id
+         WHERE s.member_id = ?1 AND s.deleted_at IS NOT NULL
+           AND a.member_id = ?1 AND a.done_at IS NULL AND a.deleted_at IS NULL",
+    )?;
+    Ok((
+        u64::try_from(open - gone).unwrap_or(0),
+        u64::try_from(late - gone_late).unwrap_or(0),
+    ))
+}
+
+/// Calendar days from `from` to `to`, in local time: a 1:1 yesterday
+/// afternoon was 1 day ago this morning.
+pub fn days_between(from: DateTime<Utc>, to: DateTime<Utc>) -> i64 {
+    (to.with_timezone(&Local).date_naive() - from.with_timezone(&Local).date_naive()).num_days()
+}
+
+/// A number of days for people: `today`, `1 day`, `12 days`.
+pub fn format_days(days: i64) -> String {
+    match days {
+        0 => "today".to_string(),
+        1 => "1 day".to_string(),
+        n => format!("{n} days"),
+    }
+}
+
+/// A session date for a table: `2026-12-01 09:00`, or `-`.
+pub fn format_date(session: Option<&SessionBrief>) -> String {
+    session.map_or_else(|| "-".to_string(), |s| when::display_local(s.date))
+}
