@@ -24,7 +24,13 @@ use crate::output::ColorChoice;
 #[command(after_help = EXAMPLES)]
 pub struct Cli {
     /// The database file [default: ~/.local/share/coach/coach.db]
-    #[arg(long, global = true, env = "COACH_DB", value_name = "PATH")]
+    #[arg(
+        long,
+        global = true,
+        env = "COACH_DB",
+        hide_env_values = true,
+        value_name = "PATH"
+    )]
     pub db: Option<PathBuf>,
 
     /// Print JSON (a stable shape, documented in the README) instead of text

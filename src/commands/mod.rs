@@ -44,25 +44,25 @@ pub enum Command {
     Session(session::SessionCommand),
     #[command(subcommand)]
     Note(note::NoteCommand),
-    Backup(backup::BackupArgs),
-    Completions(completions::CompletionsArgs),
-    Export(export::ExportArgs),
-    Import(import::ImportArgs),
-    Attach(attach::AttachArgs),
-    #[command(subcommand)]
-    Attachment(attachment::AttachmentCommand),
-    #[command(subcommand)]
-    Template(template::TemplateCommand),
-    Kudos(kudos::KudosArgs),
-    #[command(subcommand)]
-    Action(action::ActionCommand),
-    Share(share::ShareArgs),
     #[command(subcommand)]
     Save(save::SaveCommand),
     Saved(saved::SavedArgs),
     #[command(subcommand)]
     Metric(metric::MetricCommand),
+    Attach(attach::AttachArgs),
+    #[command(subcommand)]
+    Attachment(attachment::AttachmentCommand),
+    Kudos(kudos::KudosArgs),
+    #[command(subcommand)]
+    Action(action::ActionCommand),
+    #[command(subcommand)]
+    Template(template::TemplateCommand),
+    Share(share::ShareArgs),
     Team(team::TeamArgs),
+    Export(export::ExportArgs),
+    Import(import::ImportArgs),
+    Backup(backup::BackupArgs),
+    Completions(completions::CompletionsArgs),
 }
 
 /// What every command gets: where to print, whether it may ask, and the way
