@@ -163,6 +163,8 @@ fn comrak_options() -> Options<'static> {
     options.extension.tasklist = true;
     options.extension.strikethrough = true;
     options.extension.autolink = true;
+    // `:tada:` in a note becomes 🎉, as in chat tools coaches already use.
+    options.extension.shortcodes = true;
     // Raw HTML is never passed through, and comrak blanks `javascript:`
     // and other dangerous URLs (`link_url` adds an allow-list on top).
     options.render.r#unsafe = false;

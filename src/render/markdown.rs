@@ -192,7 +192,41 @@ fn note_block(md: &mut String, note: &Note) {
     if note.author.role == Role::Member {
         let _ = writeln!(md, "_{}'s topic:_\n", escape_inline(&note.author.name));
     }
-    let _ = writeln!(md, "{}", closed_fences(&note.body));
+    let _ = writeln!(md, "{}", demote_headings(&closed_fences(&note.body)));
+}
+
+/// A note's headings moved two levels down (`#` becomes `###`), so that a
+/// note with headings (an agenda from a template) sits under the email's
+/// own section headings instead of competing with them. Lines in code
+/// blocks are left alone.
+fn demote_headings(body: &str) -> String {
+    let mut out = String::with_capacity(body.len() + 16);
+    let mut fence: Option<&str> = None;
+    for line in body.lines() {
+        let trimmed = line.trim_start();
+        for marker in ["```", "~~~"] {
+            if trimmed.starts_with(marker) {
+                fence = match fence {
+                    None => Some(marker),
+                    Some(open) if open == marker => None,
+                    other => other,
+                };
+            }
+        }
+        let hashes = line.len() - line.trim_start_matches('#').len();
+        let is_heading =
+            fence.is_none() && (1..=6).contains(&hashes) && line[hashes..].starts_with([' ', '\t']);
+        if is_heading {
+            let level = (hashes + 2).min(6);
+            out.push_str(&"#".repeat(level));
+            out.push_str(&line[hashes..]);
+        } else {
+            out.push_str(line);
+        }
+        out.push('\n');
+    }
+    out.truncate(out.trim_end_matches('\n').len());
+    out
 }
 
 /// Open actions from earlier sessions, in their current state.
@@ -378,7 +412,7 @@ fn dedicated_notes(md: &mut String, notes: &[Note], indent: &str) {
             Role::Coach => "Note".to_string(),
         };
         let _ = writeln!(md, "\n{indent}_{by}:_\n");
-        for line in closed_fences(&note.body).lines() {
+        for line in demote_headings(&closed_fences(&note.body)).lines() {
             if line.is_empty() {
                 md.push('\n');
             } else {
@@ -594,6 +628,15 @@ mod tests {
         assert!(
             html.contains("<p style=\"") && html.contains("After the code</p>"),
             "{html}"
+        );
+    }
+
+    #[test]
+    fn a_notes_headings_sit_below_the_emails_sections() {
+        let body = "## Wins\n\n```\n# not a heading\n```\n#hashtag\n###### deep";
+        assert_eq!(
+            demote_headings(body),
+            "#### Wins\n\n```\n# not a heading\n```\n#hashtag\n###### deep"
         );
     }
 
