@@ -18,7 +18,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior};
 
-pub use ids::{new_id, normalize_prefix, seed_ids};
+pub use ids::{new_id, new_uuid, normalize_prefix, seed_ids};
 
 use crate::{when, Error, Result};
 
