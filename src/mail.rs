@@ -115,7 +115,9 @@ pub fn new_message_id(domain_hint: &str) -> String {
     } else {
         FALLBACK_ID_DOMAIN.to_string()
     };
-    format!("{}@{}", uuid::Uuid::new_v4().simple(), domain)
+    // A record id has the same form (a UUID v4, simple); taking one keeps a
+    // seeded dataset (store::seed_ids) reproducible down to its shares.
+    format!("{}@{}", crate::store::new_id(), domain)
 }
 
 /// Builds the MIME message:

@@ -541,7 +541,7 @@ impl<'t, 'c> Importer<'t, 'c> {
                     .then_with(|| ma.names[a.name].cmp(&mb.names[b.name]))
                     .then_with(|| dates[a.date].cmp(&dates[b.date]))
             });
-            let mut ids: Vec<uuid::Uuid> = rows.iter().map(|_| uuid::Uuid::new_v4()).collect();
+            let mut ids: Vec<uuid::Uuid> = rows.iter().map(|_| crate::store::new_uuid()).collect();
             ids.sort_unstable();
             let conn = self.tx.conn();
             let mut id_text = [0u8; 32];

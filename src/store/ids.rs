@@ -15,6 +15,12 @@ thread_local! {
 
 /// A new record id: a random UUID v4, or the next one of a seeded sequence.
 pub fn new_id() -> String {
+    new_uuid().simple().to_string()
+}
+
+/// The UUID behind [`new_id`], for code that formats many ids itself
+/// without an allocation each (bulk imports).
+pub fn new_uuid() -> uuid::Uuid {
     let seeded = SEED.with(|seed| {
         seed.get().map(|state| {
             let (a, state) = splitmix64(state);
@@ -26,10 +32,7 @@ pub fn new_id() -> String {
             uuid::Builder::from_random_bytes(bytes).into_uuid()
         })
     });
-    seeded
-        .unwrap_or_else(uuid::Uuid::new_v4)
-        .simple()
-        .to_string()
+    seeded.unwrap_or_else(uuid::Uuid::new_v4)
 }
 
 /// Makes the ids created on this thread a reproducible sequence (still

@@ -19,7 +19,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::config::DbConfig;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior};
 
-pub use ids::{new_id, normalize_prefix, seed_ids};
+pub use ids::{new_id, new_uuid, normalize_prefix, seed_ids};
 
 use crate::{when, Error, Result};
 
