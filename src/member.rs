@@ -43,11 +43,12 @@ pub fn add(tx: &Tx<'_>, fields: Fields) -> Result<Member> {
     ensure_unique(tx, None, &name, email.as_deref())?;
     let id = new_id();
     let now = tx.now_text();
-    tx.conn().execute(
-        "INSERT INTO members (id, name, email, team, author, created_at, updated_at)
+    tx.conn()
+        .prepare_cached(
+            "INSERT INTO members (id, name, email, team, author, created_at, updated_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
-        rusqlite::params![id, name, email, team, tx.me(), now],
-    )?;
+        )?
+        .execute(rusqlite::params![id, name, email, team, tx.me(), now])?;
     get(tx, &id)
 }
 
@@ -68,10 +69,17 @@ pub fn edit(tx: &Tx<'_>, member: &Member, fields: Fields) -> Result<Member> {
         None => member.team.clone(),
     };
     ensure_unique(tx, Some(&member.id), &name, email.as_deref())?;
-    tx.conn().execute(
-        "UPDATE members SET name = ?2, email = ?3, team = ?4, updated_at = ?5 WHERE id = ?1",
-        rusqlite::params![member.id, name, email, team, tx.now_text()],
-    )?;
+    tx.conn()
+        .prepare_cached(
+            "UPDATE members SET name = ?2, email = ?3, team = ?4, updated_at = ?5 WHERE id = ?1",
+        )?
+        .execute(rusqlite::params![
+            member.id,
+            name,
+            email,
+            team,
+            tx.now_text()
+        ])?;
     get(tx, &member.id)
 }
 
@@ -80,10 +88,9 @@ pub fn edit(tx: &Tx<'_>, member: &Member, fields: Fields) -> Result<Member> {
 pub fn set_archived(tx: &Tx<'_>, member: &Member, archived: bool) -> Result<Member> {
     let now = tx.now_text();
     let archived_at = archived.then_some(now.as_str());
-    tx.conn().execute(
-        "UPDATE members SET archived_at = ?2, updated_at = ?3 WHERE id = ?1",
-        rusqlite::params![member.id, archived_at, now],
-    )?;
+    tx.conn()
+        .prepare_cached("UPDATE members SET archived_at = ?2, updated_at = ?3 WHERE id = ?1")?
+        .execute(rusqlite::params![member.id, archived_at, now])?;
     get(tx, &member.id)
 }
 
@@ -99,14 +106,24 @@ pub fn get(tx: &Tx<'_>, id: &str) -> Result<Member> {
 
 /// Every member, by name; archived ones only with `include_archived`.
 pub fn list(tx: &Tx<'_>, include_archived: bool) -> Result<Vec<Member>> {
+    list_without_short_ids(tx, include_archived)?
+        .into_iter()
+        .map(|m| with_short_id(tx, m))
+        .collect()
+}
+
+/// [`list`] with `short_id` left empty. A short id costs two index
+/// lookups, so code that only matches or checks names (resolving what the
+/// user typed, uniqueness, completing names) computes it only for the
+/// members it shows.
+pub fn list_without_short_ids(tx: &Tx<'_>, include_archived: bool) -> Result<Vec<Member>> {
     let sql = format!(
         "SELECT {COLUMNS} FROM members WHERE deleted_at IS NULL AND (?1 OR archived_at IS NULL)
          ORDER BY name COLLATE NOCASE, created_at"
     );
     let mut stmt = tx.conn().prepare_cached(&sql)?;
     let rows = stmt.query_map([include_archived], from_row)?;
-    let members = rows.collect::<rusqlite::Result<Vec<_>>>()?;
-    members.into_iter().map(|m| with_short_id(tx, m)).collect()
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
 }
 
 /// Members whose name, email or team contains `query`, ignoring case.
@@ -146,7 +163,7 @@ pub fn resolve(tx: &Tx<'_>, query: &str) -> Result<Member> {
     if wanted.is_empty() {
         return Err(Error::input("no member given").with_hint("name a member, e.g. \"Alex Kim\""));
     }
-    let everyone = list(tx, true)?;
+    let everyone = list_without_short_ids(tx, true)?;
     let exact: Vec<&Member> = everyone
         .iter()
         .filter(|m| {
@@ -155,7 +172,7 @@ pub fn resolve(tx: &Tx<'_>, query: &str) -> Result<Member> {
         })
         .collect();
     if let [one] = exact.as_slice() {
-        return Ok((*one).clone());
+        return with_short_id(tx, (*one).clone());
     }
     let id_prefix = normalize_prefix(&wanted).filter(|p| p.len() >= 4);
     let matches: Vec<&Member> = everyone
@@ -173,16 +190,19 @@ pub fn resolve(tx: &Tx<'_>, query: &str) -> Result<Member> {
     let active: Vec<&Member> = matches.iter().copied().filter(|m| !m.archived).collect();
     let matches = if active.is_empty() { matches } else { active };
     match matches.as_slice() {
-        [one] => Ok((*one).clone()),
+        [one] => with_short_id(tx, (*one).clone()),
         [] => Err(not_found(query, &everyone)),
-        many => Err(Error::input(format!(
-            "\"{query}\" matches several members: {}",
-            many.iter()
-                .map(|m| format!("{} ({})", m.name, m.short_id))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ))
-        .with_hint("type more of the name, the email, or the id")),
+        many => {
+            let mut listed = Vec::with_capacity(many.len());
+            for m in many {
+                listed.push(format!("{} ({})", m.name, tx.short_id("members", &m.id)?));
+            }
+            Err(Error::input(format!(
+                "\"{query}\" matches several members: {}",
+                listed.join(", ")
+            ))
+            .with_hint("type more of the name, the email, or the id"))
+        }
     }
 }
 
@@ -210,7 +230,7 @@ fn not_found(query: &str, everyone: &[Member]) -> Error {
 }
 
 fn ensure_unique(tx: &Tx<'_>, except: Option<&str>, name: &str, email: Option<&str>) -> Result<()> {
-    for other in list(tx, true)? {
+    for other in list_without_short_ids(tx, true)? {
         if Some(other.id.as_str()) == except {
             continue;
         }
