@@ -567,6 +567,7 @@ impl Generator {
             skip_bad: false,
             dry_run: false,
             source: "generated export".into(),
+            size: None,
         };
         let summary =
             metric_import::import(tx, &mut Cursor::new(csv.as_bytes()), &options, &mut |_| {})?;

@@ -122,11 +122,13 @@ const COLUMNS: &str = "SELECT a.id, a.session_id, s.held_at, m.id, m.name, m.ema
 
 /// The query's start, with `index` (` INDEXED BY name`, or nothing) on
 /// the actions table; the member's name and the session's date come from
-/// the same query.
+/// the same query. The session's date is read from the index
+/// `sessions_id_date`, not from the session's row: a list of thousands of
+/// actions would otherwise read thousands of scattered session rows.
 fn select(index: &str) -> String {
     format!(
         "{COLUMNS} FROM actions a{index}
-         JOIN sessions s ON s.id = a.session_id
+         JOIN sessions s INDEXED BY sessions_id_date ON s.id = a.session_id
          JOIN members m ON m.id = a.member_id"
     )
 }
@@ -144,9 +146,9 @@ pub fn add(
 ) -> Result<Action> {
     let body = check_body(body)?;
     let id = new_id();
-    tx.conn().execute(
+    tx.conn().prepare_cached(
         "INSERT INTO actions (id, session_id, member_id, body, owner, due_at, author, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)")?.execute(
         rusqlite::params![
             id,
             session.id,
@@ -223,10 +225,11 @@ pub fn list(tx: &Tx<'_>, filter: &Filter) -> Result<Vec<Action>> {
         conditions.push(format!("a.session_id = ?{}", params.len()));
     }
     // Without stats, SQLite would read every action through another partial
-    // index and filter; the open actions have indexes of their own.
+    // index and filter; the open actions have indexes of their own, which
+    // hold every column shown, in the list's order (0004_history.sql).
     let index = match (filter.show, &filter.member_id, &filter.session_id) {
-        (Show::Open | Show::Overdue, None, None) => " INDEXED BY actions_open",
-        (Show::Open | Show::Overdue, Some(_), None) => " INDEXED BY actions_open_by_member",
+        (Show::Open | Show::Overdue, None, None) => " INDEXED BY actions_open_list",
+        (Show::Open | Show::Overdue, Some(_), None) => " INDEXED BY actions_open_by_member_list",
         _ => "",
     };
     let sql = format!(
@@ -238,7 +241,7 @@ pub fn list(tx: &Tx<'_>, filter: &Filter) -> Result<Vec<Action>> {
     let now = tx.now();
     let rows = stmt.query_map(params.as_slice(), |r| from_row(r, now))?;
     let actions = rows.collect::<rusqlite::Result<Vec<_>>>()?;
-    actions.into_iter().map(|a| finish(tx, a)).collect()
+    finish_all(tx, actions)
 }
 
 /// The actions agreed in one session, by due date.
@@ -258,24 +261,44 @@ pub fn for_session(tx: &Tx<'_>, session_id: &str) -> Result<Vec<Action>> {
 /// session was created. They keep their current state, so one done since
 /// then shows as done here rather than disappearing.
 pub fn carried_over(tx: &Tx<'_>, session: &Session) -> Result<Vec<Action>> {
-    let sql = format!(
-        "{} WHERE a.member_id = ?1 AND a.deleted_at IS NULL AND s.deleted_at IS NULL
-           AND s.held_at < ?2 AND (a.done_at IS NULL OR a.done_at >= ?3)
-         {ORDER}",
-        select("")
+    // Two queries, each on its own index, rather than one over every
+    // action the member ever had: the actions still open, and those done
+    // since the session was created.
+    let open = format!(
+        "{} WHERE a.member_id = ?1 AND a.done_at IS NULL AND a.deleted_at IS NULL
+           AND s.deleted_at IS NULL AND s.held_at < ?2",
+        select(" INDEXED BY actions_open_by_member_list")
     );
-    let mut stmt = tx.conn().prepare_cached(&sql)?;
+    let done_since = format!(
+        "{} WHERE a.member_id = ?1 AND a.done_at >= ?2 AND a.deleted_at IS NULL
+           AND s.deleted_at IS NULL AND s.held_at < ?3",
+        select(" INDEXED BY actions_done_by_member")
+    );
+    let member = session.member.id.as_str();
+    let held_at = crate::when::to_storage(session.date);
+    let created_at = crate::when::to_storage(session.created_at);
     let now = tx.now();
-    let rows = stmt.query_map(
-        rusqlite::params![
-            session.member.id,
-            crate::when::to_storage(session.date),
-            crate::when::to_storage(session.created_at)
-        ],
-        |r| from_row(r, now),
-    )?;
-    let actions = rows.collect::<rusqlite::Result<Vec<_>>>()?;
-    actions.into_iter().map(|a| finish(tx, a)).collect()
+    let mut actions = Vec::new();
+    for (sql, params) in [
+        (open, rusqlite::params![member, held_at]),
+        (done_since, rusqlite::params![member, created_at, held_at]),
+    ] {
+        let mut stmt = tx.conn().prepare_cached(&sql)?;
+        let rows = stmt.query_map(params, |r| from_row(r, now))?;
+        for action in rows {
+            actions.push(action?);
+        }
+    }
+    // The order of every list (ORDER).
+    actions.sort_by(|a, b| {
+        (a.due_at.is_none(), a.due_at, a.created_at, &a.id).cmp(&(
+            b.due_at.is_none(),
+            b.due_at,
+            b.created_at,
+            &b.id,
+        ))
+    });
+    finish_all(tx, actions)
 }
 
 /// Marks an action done now; `false` when it already was (nothing changes).
@@ -285,10 +308,9 @@ pub fn set_done(tx: &Tx<'_>, action: &Action, done: bool) -> Result<(Action, boo
     }
     let now = tx.now_text();
     let done_at = done.then_some(now.as_str());
-    tx.conn().execute(
-        "UPDATE actions SET done_at = ?2, updated_at = ?3 WHERE id = ?1",
-        rusqlite::params![action.id, done_at, now],
-    )?;
+    tx.conn()
+        .prepare_cached("UPDATE actions SET done_at = ?2, updated_at = ?3 WHERE id = ?1")?
+        .execute(rusqlite::params![action.id, done_at, now])?;
     Ok((get(tx, &action.id)?, true))
 }
 
@@ -300,25 +322,25 @@ pub fn edit(tx: &Tx<'_>, action: &Action, change: Change) -> Result<Action> {
     };
     let due_at = change.due_at.unwrap_or(action.due_at);
     let owner = change.owner.unwrap_or(action.owner);
-    tx.conn().execute(
-        "UPDATE actions SET body = ?2, due_at = ?3, owner = ?4, updated_at = ?5 WHERE id = ?1",
-        rusqlite::params![
+    tx.conn()
+        .prepare_cached(
+            "UPDATE actions SET body = ?2, due_at = ?3, owner = ?4, updated_at = ?5 WHERE id = ?1",
+        )?
+        .execute(rusqlite::params![
             action.id,
             body,
             due_at.map(crate::when::to_storage),
             owner.as_str(),
             tx.now_text()
-        ],
-    )?;
+        ])?;
     get(tx, &action.id)
 }
 
 /// Deletes an action, leaving a tombstone.
 pub fn remove(tx: &Tx<'_>, action: &Action) -> Result<()> {
-    tx.conn().execute(
-        "UPDATE actions SET deleted_at = ?2, updated_at = ?2 WHERE id = ?1",
-        rusqlite::params![action.id, tx.now_text()],
-    )?;
+    tx.conn()
+        .prepare_cached("UPDATE actions SET deleted_at = ?2, updated_at = ?2 WHERE id = ?1")?
+        .execute(rusqlite::params![action.id, tx.now_text()])?;
     Ok(())
 }
 
@@ -369,4 +391,14 @@ fn from_row(row: &Row<'_>, now: DateTime<Utc>) -> rusqlite::Result<Action> {
 fn finish(tx: &Tx<'_>, mut action: Action) -> Result<Action> {
     action.short_id = tx.short_id("actions", &action.id)?;
     Ok(action)
+}
+
+/// [`finish`] for a list, with the short ids looked up together.
+fn finish_all(tx: &Tx<'_>, mut actions: Vec<Action>) -> Result<Vec<Action>> {
+    let ids: Vec<&str> = actions.iter().map(|a| a.id.as_str()).collect();
+    let short = tx.short_ids("actions", &ids)?;
+    for (action, short) in actions.iter_mut().zip(short) {
+        action.short_id = short;
+    }
+    Ok(actions)
 }

@@ -78,9 +78,9 @@ pub fn add(
     let max = config::get_u64(tx, "attachments.max-size")?.unwrap_or(u64::MAX);
     let stored = store_file(folder, source, max)?;
     let id = new_id();
-    tx.conn().execute(
+    tx.conn().prepare_cached(
         "INSERT INTO attachments (id, session_id, name, sha256, size, media_type, author, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)")?.execute(
         rusqlite::params![
             id,
             session.id,

@@ -55,7 +55,8 @@ const RECENT_SESSIONS: usize = 100;
 /// Member names, with their team and email as help.
 pub fn members() -> Vec<CompletionCandidate> {
     offer(|tx| {
-        Ok(member::list(tx, false)?
+        // Names are what is completed: no short ids needed.
+        Ok(member::list_without_short_ids(tx, false)?
             .into_iter()
             .map(|m| {
                 let help = [m.team.as_deref(), m.email.as_deref()]

@@ -211,11 +211,12 @@ pub fn get_bool(tx: &Tx<'_>, name: &str) -> Result<bool> {
 pub fn set(tx: &Tx<'_>, name: &str, value: &str) -> Result<String> {
     let key = find(name)?;
     let value = check(key, value)?;
-    tx.conn().execute(
-        "INSERT INTO config (key, value, updated_at) VALUES (?1, ?2, ?3)
+    tx.conn()
+        .prepare_cached(
+            "INSERT INTO config (key, value, updated_at) VALUES (?1, ?2, ?3)
          ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
-        [key.name, value.as_str(), tx.now_text().as_str()],
-    )?;
+        )?
+        .execute([key.name, value.as_str(), tx.now_text().as_str()])?;
     Ok(value)
 }
 

@@ -97,18 +97,19 @@ const FROM: &str = "FROM kudos k
 pub fn add(tx: &Tx<'_>, session: &Session, body: &str, kind: Option<Kind>) -> Result<Kudos> {
     let body = check_body(body)?;
     let id = new_id();
-    tx.conn().execute(
-        "INSERT INTO kudos (id, session_id, body, kind, author, created_at, updated_at)
+    tx.conn()
+        .prepare_cached(
+            "INSERT INTO kudos (id, session_id, body, kind, author, created_at, updated_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
-        rusqlite::params![
+        )?
+        .execute(rusqlite::params![
             id,
             session.id,
             body,
             kind.map(Kind::as_str),
             tx.me(),
             tx.now_text()
-        ],
-    )?;
+        ])?;
     get(tx, &id)
 }
 
@@ -244,10 +245,9 @@ pub fn recent(tx: &Tx<'_>, member_id: Option<&str>, limit: usize) -> Result<Vec<
 
 /// Deletes a kudos, leaving a tombstone.
 pub fn remove(tx: &Tx<'_>, kudos: &Kudos) -> Result<()> {
-    tx.conn().execute(
-        "UPDATE kudos SET deleted_at = ?2, updated_at = ?2 WHERE id = ?1",
-        rusqlite::params![kudos.id, tx.now_text()],
-    )?;
+    tx.conn()
+        .prepare_cached("UPDATE kudos SET deleted_at = ?2, updated_at = ?2 WHERE id = ?1")?
+        .execute(rusqlite::params![kudos.id, tx.now_text()])?;
     Ok(())
 }
 

@@ -43,11 +43,12 @@ pub fn add(tx: &Tx<'_>, fields: Fields) -> Result<Member> {
     ensure_unique(tx, None, &name, email.as_deref())?;
     let id = new_id();
     let now = tx.now_text();
-    tx.conn().execute(
-        "INSERT INTO members (id, name, email, team, author, created_at, updated_at)
+    tx.conn()
+        .prepare_cached(
+            "INSERT INTO members (id, name, email, team, author, created_at, updated_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
-        rusqlite::params![id, name, email, team, tx.me(), now],
-    )?;
+        )?
+        .execute(rusqlite::params![id, name, email, team, tx.me(), now])?;
     get(tx, &id)
 }
 
@@ -68,10 +69,17 @@ pub fn edit(tx: &Tx<'_>, member: &Member, fields: Fields) -> Result<Member> {
         None => member.team.clone(),
     };
     ensure_unique(tx, Some(&member.id), &name, email.as_deref())?;
-    tx.conn().execute(
-        "UPDATE members SET name = ?2, email = ?3, team = ?4, updated_at = ?5 WHERE id = ?1",
-        rusqlite::params![member.id, name, email, team, tx.now_text()],
-    )?;
+    tx.conn()
+        .prepare_cached(
+            "UPDATE members SET name = ?2, email = ?3, team = ?4, updated_at = ?5 WHERE id = ?1",
+        )?
+        .execute(rusqlite::params![
+            member.id,
+            name,
+            email,
+            team,
+            tx.now_text()
+        ])?;
     get(tx, &member.id)
 }
 
@@ -80,10 +88,9 @@ pub fn edit(tx: &Tx<'_>, member: &Member, fields: Fields) -> Result<Member> {
 pub fn set_archived(tx: &Tx<'_>, member: &Member, archived: bool) -> Result<Member> {
     let now = tx.now_text();
     let archived_at = archived.then_some(now.as_str());
-    tx.conn().execute(
-        "UPDATE members SET archived_at = ?2, updated_at = ?3 WHERE id = ?1",
-        rusqlite::params![member.id, archived_at, now],
-    )?;
+    tx.conn()
+        .prepare_cached("UPDATE members SET archived_at = ?2, updated_at = ?3 WHERE id = ?1")?
+        .execute(rusqlite::params![member.id, archived_at, now])?;
     get(tx, &member.id)
 }
 
@@ -99,15 +106,17 @@ pub fn get(tx: &Tx<'_>, id: &str) -> Result<Member> {
 
 /// Every member, by name; archived ones only with `include_archived`.
 pub fn list(tx: &Tx<'_>, include_archived: bool) -> Result<Vec<Member>> {
-    all(tx, include_archived)?
+    list_without_short_ids(tx, include_archived)?
         .into_iter()
         .map(|m| with_short_id(tx, m))
         .collect()
 }
 
-/// Every member, without their short ids (which cost two lookups each):
-/// for matching, where only the few members shown need one.
-fn all(tx: &Tx<'_>, include_archived: bool) -> Result<Vec<Member>> {
+/// [`list`] with `short_id` left empty. A short id costs two index
+/// lookups, so code that only matches or checks names (resolving what the
+/// user typed, uniqueness, completing names) computes it only for the
+/// members it shows.
+pub fn list_without_short_ids(tx: &Tx<'_>, include_archived: bool) -> Result<Vec<Member>> {
     let sql = format!(
         "SELECT {COLUMNS} FROM members WHERE deleted_at IS NULL AND (?1 OR archived_at IS NULL)
          ORDER BY name COLLATE NOCASE, created_at"
@@ -120,7 +129,7 @@ fn all(tx: &Tx<'_>, include_archived: bool) -> Result<Vec<Member>> {
 /// Members whose name, email or team contains `query`, ignoring case.
 pub fn search(tx: &Tx<'_>, query: &str, include_archived: bool) -> Result<Vec<Member>> {
     let needle = fold(query.trim());
-    all(tx, include_archived)?
+    list_without_short_ids(tx, include_archived)?
         .into_iter()
         .filter(|m| {
             [Some(&m.name), m.email.as_ref(), m.team.as_ref()]
@@ -155,7 +164,7 @@ pub fn resolve(tx: &Tx<'_>, query: &str) -> Result<Member> {
     if wanted.is_empty() {
         return Err(Error::input("no member given").with_hint("name a member, e.g. \"Alex Kim\""));
     }
-    let everyone = all(tx, true)?;
+    let everyone = list_without_short_ids(tx, true)?;
     let exact: Vec<&Member> = everyone
         .iter()
         .filter(|m| {
@@ -185,13 +194,13 @@ pub fn resolve(tx: &Tx<'_>, query: &str) -> Result<Member> {
         [one] => with_short_id(tx, (*one).clone()),
         [] => Err(not_found(query, &everyone)),
         many => {
-            let mut names = Vec::new();
+            let mut listed = Vec::with_capacity(many.len());
             for m in many {
-                names.push(format!("{} ({})", m.name, tx.short_id("members", &m.id)?));
+                listed.push(format!("{} ({})", m.name, tx.short_id("members", &m.id)?));
             }
             Err(Error::input(format!(
                 "\"{query}\" matches several members: {}",
-                names.join(", ")
+                listed.join(", ")
             ))
             .with_hint("type more of the name, the email, or the id"))
         }
@@ -222,7 +231,7 @@ fn not_found(query: &str, everyone: &[Member]) -> Error {
 }
 
 fn ensure_unique(tx: &Tx<'_>, except: Option<&str>, name: &str, email: Option<&str>) -> Result<()> {
-    for other in all(tx, true)? {
+    for other in list_without_short_ids(tx, true)? {
         if Some(other.id.as_str()) == except {
             continue;
         }

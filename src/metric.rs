@@ -410,28 +410,43 @@ fn scorecard_line(
     }))
 }
 
-/// The latest target of a member's metric: the index is walked from the
-/// newest value back to the first that has one.
+/// How many values back a target or unit is looked for when the recent
+/// values have none: more than a year of daily values. Without a bound, a
+/// metric that never had a unit (CSAT, say) made every scorecard read the
+/// metric's whole history, one table row per value, a cost that grew with
+/// every day recorded.
+const KNOWN_WITHIN: i64 = 400;
+
+/// The latest target of a member's metric among its last [`KNOWN_WITHIN`]
+/// values: the index is walked from the newest value back.
 fn latest_target(tx: &Tx<'_>, member_id: &str, name: &str) -> Result<Option<f64>> {
     let mut stmt = tx.conn().prepare_cached(
-        "SELECT target FROM metric_values
-         WHERE member_id = ?1 AND metric = ?2 AND deleted_at IS NULL AND target IS NOT NULL
-         ORDER BY measured_at DESC LIMIT 1",
+        "SELECT target FROM (
+           SELECT target, measured_at FROM metric_values
+           WHERE member_id = ?1 AND metric = ?2 AND deleted_at IS NULL
+           ORDER BY measured_at DESC LIMIT ?3)
+         WHERE target IS NOT NULL ORDER BY measured_at DESC LIMIT 1",
     )?;
     Ok(stmt
-        .query_row(rusqlite::params![member_id, name], |r| r.get(0))
+        .query_row(rusqlite::params![member_id, name, KNOWN_WITHIN], |r| {
+            r.get(0)
+        })
         .optional()?)
 }
 
 /// The latest unit of a member's metric, found as [`latest_target`].
 fn latest_unit(tx: &Tx<'_>, member_id: &str, name: &str) -> Result<Option<String>> {
     let mut stmt = tx.conn().prepare_cached(
-        "SELECT unit FROM metric_values
-         WHERE member_id = ?1 AND metric = ?2 AND deleted_at IS NULL AND unit IS NOT NULL
-         ORDER BY measured_at DESC LIMIT 1",
+        "SELECT unit FROM (
+           SELECT unit, measured_at FROM metric_values
+           WHERE member_id = ?1 AND metric = ?2 AND deleted_at IS NULL
+           ORDER BY measured_at DESC LIMIT ?3)
+         WHERE unit IS NOT NULL ORDER BY measured_at DESC LIMIT 1",
     )?;
     Ok(stmt
-        .query_row(rusqlite::params![member_id, name], |r| r.get(0))
+        .query_row(rusqlite::params![member_id, name, KNOWN_WITHIN], |r| {
+            r.get(0)
+        })
         .optional()?)
 }
 
@@ -550,10 +565,10 @@ fn put_in_session(tx: &Tx<'_>, session: &Session, copy: Copy) -> Result<Added> {
         .find(|(_, name, _)| name.to_lowercase() == copy.metric.to_lowercase());
     let (id, replaced) = match present {
         Some((id, _, old_value)) => {
-            tx.conn().execute(
+            tx.conn().prepare_cached(
                 "UPDATE session_metrics SET value = ?2, target = ?3, unit = ?4, measured_at = ?5,
                         author = ?6, updated_at = ?7
-                 WHERE id = ?1",
+                 WHERE id = ?1")?.execute(
                 rusqlite::params![
                     id,
                     copy.value,
@@ -568,10 +583,10 @@ fn put_in_session(tx: &Tx<'_>, session: &Session, copy: Copy) -> Result<Added> {
         }
         None => {
             let id = new_id();
-            tx.conn().execute(
+            tx.conn().prepare_cached(
                 "INSERT INTO session_metrics
                     (id, session_id, metric, value, target, unit, measured_at, author, created_at, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)",
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)")?.execute(
                 rusqlite::params![
                     id,
                     session.id,
@@ -671,10 +686,11 @@ pub fn resolve_in_session(tx: &Tx<'_>, session: &Session, query: &str) -> Result
 /// Takes a metric out of a session (a tombstone); its dedicated notes go
 /// with it.
 pub fn remove_from_session(tx: &Tx<'_>, metric: &SessionMetric) -> Result<()> {
-    tx.conn().execute(
-        "UPDATE session_metrics SET deleted_at = ?2, updated_at = ?2 WHERE id = ?1",
-        rusqlite::params![metric.id, tx.now_text()],
-    )?;
+    tx.conn()
+        .prepare_cached(
+            "UPDATE session_metrics SET deleted_at = ?2, updated_at = ?2 WHERE id = ?1",
+        )?
+        .execute(rusqlite::params![metric.id, tx.now_text()])?;
     Ok(())
 }
 

@@ -105,9 +105,9 @@ pub fn add(
         None => tx.me().to_string(),
     };
     let id = new_id();
-    tx.conn().execute(
+    tx.conn().prepare_cached(
         "INSERT INTO notes (id, session_id, body, visibility, author, created_at, updated_at, item_id)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, ?7)",
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, ?7)")?.execute(
         rusqlite::params![
             id,
             session.id,
@@ -196,19 +196,17 @@ pub fn resolve(tx: &Tx<'_>, query: &str) -> Result<Note> {
 /// Replaces a note's text.
 pub fn edit(tx: &Tx<'_>, note: &Note, body: &str) -> Result<Note> {
     let body = check_body(body)?;
-    tx.conn().execute(
-        "UPDATE notes SET body = ?2, updated_at = ?3 WHERE id = ?1",
-        rusqlite::params![note.id, body, tx.now_text()],
-    )?;
+    tx.conn()
+        .prepare_cached("UPDATE notes SET body = ?2, updated_at = ?3 WHERE id = ?1")?
+        .execute(rusqlite::params![note.id, body, tx.now_text()])?;
     get(tx, &note.id)
 }
 
 /// Deletes a note, leaving a tombstone.
 pub fn remove(tx: &Tx<'_>, note: &Note) -> Result<()> {
-    tx.conn().execute(
-        "UPDATE notes SET deleted_at = ?2, updated_at = ?2 WHERE id = ?1",
-        rusqlite::params![note.id, tx.now_text()],
-    )?;
+    tx.conn()
+        .prepare_cached("UPDATE notes SET deleted_at = ?2, updated_at = ?2 WHERE id = ?1")?
+        .execute(rusqlite::params![note.id, tx.now_text()])?;
     Ok(())
 }
 

@@ -103,6 +103,9 @@ impl Output {
             eprintln!("{empty}");
             return Ok(());
         }
+        if let Some(text) = plain_table(header, &rows) {
+            return self.line(text);
+        }
         let mut builder = Builder::default();
         builder.push_record(header.iter().map(|h| h.to_string()));
         for row in rows {
@@ -135,5 +138,102 @@ impl Output {
     /// what a script reads from standard output).
     pub fn note(&self, text: impl AsRef<str>) {
         let _ = writeln!(std::io::stderr().lock(), "{}", text.as_ref());
+    }
+}
+
+/// A table exactly as tabled draws it in its blank style, when every cell
+/// is one line without tabs (the common case): each cell between single
+/// spaces, padded to its column's display width, columns one space apart.
+/// tabled lays every cell out through its grid engine, which made printing
+/// the bulk of `action list --open` with thousands of rows; this is one
+/// pass to measure and one to write. `None` (tabled then draws it) for
+/// cells with line breaks or tabs, or rows of another length.
+fn plain_table(header: &[&str], rows: &[Vec<String>]) -> Option<String> {
+    use unicode_width::UnicodeWidthStr;
+    let plain = |cell: &str| !cell.bytes().any(|b| matches!(b, b'\n' | b'\r' | b'\t'));
+    // Printable ASCII is one column a byte; anything else is measured.
+    let width = |cell: &str| {
+        if cell.bytes().all(|b| (b' '..=b'~').contains(&b)) {
+            cell.len()
+        } else {
+            cell.width()
+        }
+    };
+    if !header.iter().all(|h| plain(h))
+        || !rows
+            .iter()
+            .all(|r| r.len() == header.len() && r.iter().all(|c| plain(c)))
+    {
+        return None;
+    }
+    let mut widths: Vec<usize> = header.iter().map(|h| width(h)).collect();
+    for row in rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(width(cell));
+        }
+    }
+    let line_width: usize = widths.iter().map(|w| w + 3).sum();
+    let mut text = String::with_capacity(line_width * (rows.len() + 1));
+    let mut push_row = |cells: &mut dyn Iterator<Item = &str>| {
+        if !text.is_empty() {
+            text.push('\n');
+        }
+        for (i, (cell, w)) in cells.zip(&widths).enumerate() {
+            if i > 0 {
+                text.push(' ');
+            }
+            text.push(' ');
+            text.push_str(cell);
+            text.extend(std::iter::repeat_n(' ', w - width(cell) + 1));
+        }
+    };
+    push_row(&mut header.iter().copied());
+    for row in rows {
+        push_row(&mut row.iter().map(String::as_str));
+    }
+    Some(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tabled(header: &[&str], rows: &[Vec<String>]) -> String {
+        let mut builder = Builder::default();
+        builder.push_record(header.iter().map(|h| h.to_string()));
+        for row in rows {
+            builder.push_record(row.clone());
+        }
+        let mut table = builder.build();
+        table.with(TableStyle::blank());
+        table.to_string()
+    }
+
+    #[test]
+    fn plain_tables_are_drawn_as_tabled_draws_them() {
+        let header = ["ID", "NAME", "NOTE"];
+        let rows: Vec<Vec<String>> = [
+            [
+                "3c4d",
+                "Tomás Müller",
+                "Celebrate the CSAT streak :tada: 🎉",
+            ],
+            ["a1b2c", "李小龙", ""],
+            ["ff00", "Alex", "A long note, longer than the header"],
+        ]
+        .iter()
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .collect();
+        assert_eq!(
+            plain_table(&header, &rows).as_deref(),
+            Some(tabled(&header, &rows).as_str())
+        );
+        let one = vec![vec!["x".to_string(), String::new(), "y".to_string()]];
+        assert_eq!(
+            plain_table(&header, &one).as_deref(),
+            Some(tabled(&header, &one).as_str())
+        );
+        let multiline = vec![vec!["x".to_string(), "a\nb".to_string(), "y".to_string()]];
+        assert_eq!(plain_table(&header, &multiline), None);
     }
 }

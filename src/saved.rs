@@ -428,7 +428,13 @@ struct Checker<'t, 'c> {
     now: DateTime<Utc>,
     local_now: DateTime<Local>,
     members: HashMap<String, Result<String, Invalid>>,
+    /// Each date text as read (bulk files repeat the same few dates; the
+    /// text means the same all through one command, whose clock is fixed).
+    dates: HashMap<String, Result<DateTime<Utc>, Invalid>>,
 }
+
+/// How many distinct date texts [`Checker`] keeps before starting over.
+const MAX_CACHED_DATES: usize = 10_000;
 
 impl<'t, 'c> Checker<'t, 'c> {
     fn new(tx: &'t Tx<'c>, kind: Kind) -> Result<Self> {
@@ -443,6 +449,7 @@ impl<'t, 'c> Checker<'t, 'c> {
             now: tx.now(),
             local_now: tx.now().with_timezone(&Local),
             members: HashMap::new(),
+            dates: HashMap::new(),
         })
     }
 
@@ -456,7 +463,7 @@ impl<'t, 'c> Checker<'t, 'c> {
         Ok(self.check_fields(member_id, fields))
     }
 
-    fn check_fields(&self, member_id: String, fields: &Fields<'_>) -> Result<NewItem, Invalid> {
+    fn check_fields(&mut self, member_id: String, fields: &Fields<'_>) -> Result<NewItem, Invalid> {
         let kind = self.kind;
         if let Some(foreign) = ALL_COLUMNS
             .into_iter()
@@ -565,10 +572,22 @@ impl<'t, 'c> Checker<'t, 'c> {
 
     /// The date given, or now; a date more than a day ahead is refused
     /// (feedback and reviews are about the past; it is most likely a typo).
-    fn date(&self, text: Option<&str>) -> Result<DateTime<Utc>, Invalid> {
+    fn date(&mut self, text: Option<&str>) -> Result<DateTime<Utc>, Invalid> {
         let Some(text) = text else {
             return Ok(self.now);
         };
+        if let Some(known) = self.dates.get(text) {
+            return known.clone();
+        }
+        if self.dates.len() >= MAX_CACHED_DATES {
+            self.dates.clear();
+        }
+        let read = self.read_date(text);
+        self.dates.insert(text.to_string(), read.clone());
+        read
+    }
+
+    fn read_date(&self, text: &str) -> Result<DateTime<Utc>, Invalid> {
         let at = when::parse_when(text, self.local_now)?;
         if at > self.now + TimeDelta::days(1) {
             return Err(Invalid::new(format!(
@@ -680,8 +699,7 @@ impl<'t> Inserter<'t> {
         })
     }
 
-    fn insert(&mut self, item: &NewItem) -> Result<String> {
-        let id = new_id();
+    fn insert(&mut self, id: &str, item: &NewItem) -> Result<String> {
         let date = when::to_storage(item.date);
         match self.kind {
             Kind::Feedback => self.stmt.execute(rusqlite::params![
@@ -710,7 +728,7 @@ impl<'t> Inserter<'t> {
                 self.now,
             ])?,
         };
-        Ok(id)
+        Ok(id.to_string())
     }
 }
 
@@ -719,7 +737,7 @@ impl<'t> Inserter<'t> {
 pub fn save(tx: &Tx<'_>, kind: Kind, fields: &Fields<'_>) -> Result<Item> {
     let mut checker = Checker::new(tx, kind)?;
     let item = checker.check(fields)?.map_err(Invalid::into_error)?;
-    let id = Inserter::new(tx, kind)?.insert(&item)?;
+    let id = Inserter::new(tx, kind)?.insert(&new_id(), &item)?;
     get(tx, kind, &id)
 }
 
@@ -781,8 +799,9 @@ pub struct BadRow {
 pub struct ImportReport {
     /// Rows read (blank lines aside).
     pub rows: u64,
-    /// The ids of the items saved, in input order.
-    pub saved: Vec<String>,
+    /// The ids of the items saved, in input order (as UUIDs: 16 bytes
+    /// each, a third of their text, for imports of a million rows).
+    pub saved: Vec<uuid::Uuid>,
     /// The bad rows, up to [`MAX_BAD_LISTED`] of them.
     pub bad: Vec<BadRow>,
     /// How many rows were bad in all.
@@ -799,8 +818,22 @@ pub const MAX_BAD_LISTED: usize = 100;
 const PROGRESS_EVERY: u64 = 4096;
 
 /// The page cache for a bulk import, in KiB as a negative number (SQLite's
-/// convention): 128 MiB, enough for a few hundred thousand rows.
-const IMPORT_CACHE_KIB: i64 = -131_072;
+/// convention). Items are written a chunk at a time, in the order of the
+/// waiting index and with ascending ids (see [`Importer::flush`]), so a
+/// small cache does; 128 MiB was set when every row went in at a random
+/// place of the id index, and a large import peaked at that much memory.
+const IMPORT_CACHE_KIB: i64 = -4096;
+
+/// How many checked items wait to be written together.
+const CHUNK: usize = if cfg!(test) { 3 } else { 8192 };
+
+/// What an import knows of its input's length: its size in bytes, and how
+/// many bytes were read so far. With it, the ids of the items are drawn in
+/// ascending order over the whole import (`store::AscendingIds`).
+pub struct InputSize<'a> {
+    pub total: u64,
+    pub read: &'a dyn Fn() -> u64,
+}
 
 /// The longest JSON line read, in bytes.
 const MAX_JSON_LINE: u64 = 1 << 20;
@@ -819,6 +852,7 @@ pub fn import(
     format: Format,
     input: impl BufRead,
     all_or_nothing: bool,
+    size: Option<InputSize<'_>>,
     progress: &mut dyn FnMut(u64),
 ) -> Result<ImportReport> {
     // A big import would otherwise spill pages to the WAL before the commit
@@ -832,12 +866,16 @@ pub fn import(
         inserter: Inserter::new(tx, kind)?,
         report: ImportReport::default(),
         all_or_nothing,
+        size,
+        ids: None,
+        pending: Vec::new(),
         progress,
     };
     let read = match format {
         Format::Csv => importer.read_csv(input),
         Format::JsonLines => importer.read_json_lines(input),
-    };
+    }
+    .and_then(|()| importer.flush());
     let mut report = importer.finish();
     if let Err(err) = read {
         tx.conn()
@@ -860,6 +898,12 @@ struct Importer<'t, 'c, 'p> {
     inserter: Inserter<'t>,
     report: ImportReport,
     all_or_nothing: bool,
+    size: Option<InputSize<'p>>,
+    /// Ascending ids, once the number of rows is estimated.
+    ids: Option<crate::store::AscendingIds>,
+    /// Checked items waiting to be written, with their place in
+    /// `report.saved`.
+    pending: Vec<(usize, NewItem)>,
     progress: &'p mut dyn FnMut(u64),
 }
 
@@ -877,8 +921,12 @@ impl Importer<'_, '_, '_> {
             // After a bad row, an all-or-nothing import only checks.
             Ok(_) if self.all_or_nothing && self.report.bad_count > 0 => {}
             Ok(item) => {
-                let id = self.inserter.insert(&item)?;
-                self.report.saved.push(id);
+                self.pending.push((self.report.saved.len(), item));
+                // Its id comes when it is written.
+                self.report.saved.push(uuid::Uuid::nil());
+                if self.pending.len() >= CHUNK {
+                    self.flush()?;
+                }
             }
             Err(invalid) => {
                 self.report.bad_count += 1;
@@ -889,6 +937,42 @@ impl Importer<'_, '_, '_> {
                     });
                 }
             }
+        }
+        Ok(())
+    }
+
+    /// Writes the waiting items: in the order of the index of waiting
+    /// items (member, date), with ids that ascend from one chunk to the
+    /// next when the input's size is known (else random ids, sorted within
+    /// the chunk). Every B-tree the rows go into is then written left to
+    /// right, page after page, instead of at a random place for every row.
+    fn flush(&mut self) -> Result<()> {
+        let mut pending = std::mem::take(&mut self.pending);
+        if self.all_or_nothing && self.report.bad_count > 0 {
+            // Nothing will be kept.
+            return Ok(());
+        }
+        pending.sort_by(|(_, a), (_, b)| (&a.member_id, a.date).cmp(&(&b.member_id, b.date)));
+        if self.ids.is_none() {
+            if let Some(size) = &self.size {
+                let read = (size.read)();
+                if read > 0 {
+                    // The reader runs ahead of the rows checked: a little
+                    // more than the estimate.
+                    let rows = self.report.rows as f64;
+                    let expected = (rows * size.total as f64 / read as f64 * 1.08) as u64;
+                    self.ids = Some(crate::store::AscendingIds::new(expected));
+                }
+            }
+        }
+        let mut ids: Vec<uuid::Uuid> = match self.ids.as_mut() {
+            Some(ascending) => pending.iter().map(|_| ascending.next_uuid()).collect(),
+            None => pending.iter().map(|_| crate::store::new_uuid()).collect(),
+        };
+        ids.sort_unstable();
+        for ((place, item), id) in pending.iter().zip(ids) {
+            self.inserter.insert(&id.simple().to_string(), item)?;
+            self.report.saved[*place] = id;
         }
         Ok(())
     }

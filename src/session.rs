@@ -66,6 +66,9 @@ pub struct Filter {
     pub limit: Option<usize>,
 }
 
+const SESSION_COLUMNS: &str = "s.id, s.title, s.held_at, s.status, s.created_at, s.updated_at,
+            m.id, m.name, m.email";
+
 const SELECT: &str = "SELECT s.id, s.title, s.held_at, s.status, s.created_at, s.updated_at,
             m.id, m.name, m.email
      FROM sessions s JOIN members m ON m.id = s.member_id";
@@ -95,11 +98,19 @@ pub fn create(
     let id = new_id();
     let now = tx.now_text();
     let held_at = when::to_storage(date.unwrap_or_else(|| tx.now()));
-    tx.conn().execute(
-        "INSERT INTO sessions (id, member_id, title, held_at, author, created_at, updated_at)
+    tx.conn()
+        .prepare_cached(
+            "INSERT INTO sessions (id, member_id, title, held_at, author, created_at, updated_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
-        rusqlite::params![id, member.id, title, held_at, tx.me(), now],
-    )?;
+        )?
+        .execute(rusqlite::params![
+            id,
+            member.id,
+            title,
+            held_at,
+            tx.me(),
+            now
+        ])?;
     tx.set_state(CURRENT, Some(&id))?;
     get(tx, &id)
 }
@@ -181,20 +192,36 @@ pub fn set_current(tx: &Tx<'_>, session: &Session) -> Result<()> {
 
 /// Sessions, newest first.
 pub fn list(tx: &Tx<'_>, filter: &Filter) -> Result<Vec<Session>> {
-    let since = filter.since.map(when::to_storage);
+    // Every stored time is after "" (text order is time order).
+    let since = filter.since.map(when::to_storage).unwrap_or_default();
     let limit = filter
         .limit
         .map_or(-1, |n| i64::try_from(n).unwrap_or(i64::MAX));
+    // One statement per filter, on the index that answers it (a member's
+    // sessions by date, or all sessions by date), walked newest first from
+    // `since` on, so LIMIT stops the walk: a condition like
+    // `?1 IS NULL OR s.member_id = ?1` would make SQLite read every session.
+    let (sessions, by_member) = match filter.member_id {
+        Some(_) => (
+            "sessions s INDEXED BY sessions_by_member",
+            "s.member_id = ?1",
+        ),
+        None => ("sessions s INDEXED BY sessions_by_date", "?1 IS NULL"),
+    };
     let sql = format!(
-        "{SELECT} WHERE s.deleted_at IS NULL
-           AND (?1 IS NULL OR s.member_id = ?1)
-           AND (?2 IS NULL OR s.held_at >= ?2)
+        "SELECT {SESSION_COLUMNS} FROM {sessions} JOIN members m ON m.id = s.member_id
+         WHERE {by_member} AND s.held_at >= ?2 AND s.deleted_at IS NULL
          ORDER BY s.held_at DESC, s.id LIMIT ?3"
     );
     let mut stmt = tx.conn().prepare_cached(&sql)?;
     let rows = stmt.query_map(rusqlite::params![filter.member_id, since, limit], from_row)?;
-    let sessions = rows.collect::<rusqlite::Result<Vec<_>>>()?;
-    sessions.into_iter().map(|s| with_short_id(tx, s)).collect()
+    let mut sessions = rows.collect::<rusqlite::Result<Vec<_>>>()?;
+    let ids: Vec<&str> = sessions.iter().map(|s| s.id.as_str()).collect();
+    let short = tx.short_ids("sessions", &ids)?;
+    for (session, short) in sessions.iter_mut().zip(short) {
+        session.short_id = short;
+    }
+    Ok(sessions)
 }
 
 /// The member's most recent session, if any.
@@ -219,20 +246,20 @@ pub fn edit(
         .transpose()?
         .unwrap_or_else(|| session.title.clone());
     let held_at = when::to_storage(date.unwrap_or(session.date));
-    tx.conn().execute(
-        "UPDATE sessions SET title = ?2, held_at = ?3, updated_at = ?4 WHERE id = ?1",
-        rusqlite::params![session.id, title, held_at, tx.now_text()],
-    )?;
+    tx.conn()
+        .prepare_cached(
+            "UPDATE sessions SET title = ?2, held_at = ?3, updated_at = ?4 WHERE id = ?1",
+        )?
+        .execute(rusqlite::params![session.id, title, held_at, tx.now_text()])?;
     get(tx, &session.id)
 }
 
 /// Deletes a session, leaving a tombstone; it stops being current.
 pub fn delete(tx: &Tx<'_>, session: &Session) -> Result<()> {
     let now = tx.now_text();
-    tx.conn().execute(
-        "UPDATE sessions SET deleted_at = ?2, updated_at = ?2 WHERE id = ?1",
-        rusqlite::params![session.id, now],
-    )?;
+    tx.conn()
+        .prepare_cached("UPDATE sessions SET deleted_at = ?2, updated_at = ?2 WHERE id = ?1")?
+        .execute(rusqlite::params![session.id, now])?;
     if tx.state(CURRENT)?.as_deref() == Some(session.id.as_str()) {
         tx.set_state(CURRENT, None)?;
     }

@@ -647,11 +647,13 @@ pub fn claim(
     let id = new_id();
     let now = tx.now_text();
     let recipients = serde_json::to_string(&prepared.recipients)?;
-    tx.conn().execute(
-        "INSERT INTO shares (id, session_id, kind, recipients, transport, message_id,
+    tx.conn()
+        .prepare_cached(
+            "INSERT INTO shares (id, session_id, kind, recipients, transport, message_id,
                              in_reply_to, outcome, author, created_at, updated_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'sending', ?8, ?9, ?9)",
-        rusqlite::params![
+        )?
+        .execute(rusqlite::params![
             id,
             session_id,
             kind.as_str(),
@@ -661,18 +663,17 @@ pub fn claim(
             prepared.in_reply_to,
             tx.me(),
             now
-        ],
-    )?;
+        ])?;
     let share = get(tx, &id)?;
     Ok(Claim::Claimed(Box::new(prepared), share))
 }
 
 /// Marks a stale claim failed, releasing it.
 fn abandon(tx: &Tx<'_>, claimed: &Share) -> Result<()> {
-    tx.conn().execute(
+    tx.conn().prepare_cached(
         "UPDATE shares SET outcome = 'failed', temporary = 1, detail = ?2,
                            finished_at = ?3, updated_at = ?3
-         WHERE id = ?1 AND outcome = 'sending'",
+         WHERE id = ?1 AND outcome = 'sending'")?.execute(
         rusqlite::params![
             claimed.id,
             format!(
@@ -697,12 +698,19 @@ pub fn record(tx: &Tx<'_>, share_id: &str, result: &Result<mail::Sent>) -> Resul
             err.message().to_string(),
         ),
     };
-    tx.conn().execute(
-        "UPDATE shares SET outcome = ?2, temporary = ?3, detail = ?4,
+    tx.conn()
+        .prepare_cached(
+            "UPDATE shares SET outcome = ?2, temporary = ?3, detail = ?4,
                            finished_at = ?5, updated_at = ?5
          WHERE id = ?1",
-        rusqlite::params![share_id, outcome.as_str(), temporary, detail, now],
-    )?;
+        )?
+        .execute(rusqlite::params![
+            share_id,
+            outcome.as_str(),
+            temporary,
+            detail,
+            now
+        ])?;
     let share = get(tx, share_id)?;
     if outcome == Outcome::Sent {
         let sql = match share.kind {
@@ -937,12 +945,13 @@ mod tests {
         let third = store.write(|tx| claim(tx, &session, Kind::Recap, true, "outbox", dir.path()));
         assert!(matches!(third, Ok(Claim::Claimed(..))));
         let forced = store.write(|tx| {
-            tx.conn().execute(
-                "INSERT INTO shares (id, session_id, kind, recipients, transport, message_id,
+            tx.conn()
+                .prepare_cached(
+                    "INSERT INTO shares (id, session_id, kind, recipients, transport, message_id,
                                      outcome, author, created_at, updated_at)
                  VALUES ('ffff', ?1, 'recap', '[]', 'outbox', 'a@b', 'sending', 'me', 'x', 'x')",
-                [&session],
-            )?;
+                )?
+                .execute([&session])?;
             Ok(())
         });
         assert!(forced.is_err());

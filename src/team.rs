@@ -138,7 +138,7 @@ fn session_ref(tx: &Tx<'_>, sql: &str, member_id: &str, now: &str) -> Result<Opt
 ///
 /// An action of a deleted session is gone with it. Rather than look up the
 /// session of every open action (a page read each), the open actions are
-/// counted in the partial index `actions_open_by_member` alone, and those
+/// counted in the partial index `actions_open_by_member_list` alone, and those
 /// of the member's deleted sessions (`sessions_deleted_by_member`, few)
 /// are taken away (CROSS JOIN: SQLite keeps that order, deleted sessions
 /// first, rather than walking all the member's actions).
@@ -155,7 +155,7 @@ fn open_actions(tx: &Tx<'_>, member_id: &str) -> Result<(u64, u64)> {
     };
     let (open, late) = count(
         "SELECT count(*), coalesce(sum(due_at < ?2), 0)
-         FROM actions INDEXED BY actions_open_by_member
+         FROM actions INDEXED BY actions_open_by_member_list
          WHERE member_id = ?1 AND done_at IS NULL AND deleted_at IS NULL",
     )?;
     let (gone, gone_late) = count(

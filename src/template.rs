@@ -52,11 +52,19 @@ pub fn add(tx: &Tx<'_>, name: &str, title: &str, agenda: Option<&str>) -> Result
         )));
     }
     let id = new_id();
-    tx.conn().execute(
-        "INSERT INTO templates (id, name, title, agenda, author, created_at, updated_at)
+    tx.conn()
+        .prepare_cached(
+            "INSERT INTO templates (id, name, title, agenda, author, created_at, updated_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
-        rusqlite::params![id, name, title, agenda, tx.me(), tx.now_text()],
-    )?;
+        )?
+        .execute(rusqlite::params![
+            id,
+            name,
+            title,
+            agenda,
+            tx.me(),
+            tx.now_text()
+        ])?;
     get(tx, &id)
 }
 
@@ -132,10 +140,9 @@ pub fn resolve(tx: &Tx<'_>, query: &str) -> Result<Template> {
 /// Deletes a template, leaving a tombstone; its name is free again.
 /// Sessions started from it keep their title and notes.
 pub fn remove(tx: &Tx<'_>, template: &Template) -> Result<()> {
-    tx.conn().execute(
-        "UPDATE templates SET deleted_at = ?2, updated_at = ?2 WHERE id = ?1",
-        rusqlite::params![template.id, tx.now_text()],
-    )?;
+    tx.conn()
+        .prepare_cached("UPDATE templates SET deleted_at = ?2, updated_at = ?2 WHERE id = ?1")?
+        .execute(rusqlite::params![template.id, tx.now_text()])?;
     Ok(())
 }
 
@@ -152,10 +159,9 @@ pub fn add_agenda(tx: &Tx<'_>, template: &Template, session: &Session) -> Result
         // command has one clock, so each part is written a millisecond
         // after the one before to keep the agenda's order.
         let at = tx.now() + chrono::Duration::milliseconds(index as i64);
-        tx.conn().execute(
-            "UPDATE notes SET created_at = ?2, updated_at = ?2 WHERE id = ?1",
-            rusqlite::params![note.id, when::to_storage(at)],
-        )?;
+        tx.conn()
+            .prepare_cached("UPDATE notes SET created_at = ?2, updated_at = ?2 WHERE id = ?1")?
+            .execute(rusqlite::params![note.id, when::to_storage(at)])?;
         notes.push(note::get(tx, &note.id)?);
     }
     Ok(notes)

@@ -90,6 +90,21 @@ pub fn display_local_date(at: DateTime<Utc>) -> String {
 /// width in this form, so text order is time order and SQLite can sort and
 /// compare the column as text. Anything finer than a millisecond is dropped.
 pub fn to_storage(at: DateTime<Utc>) -> String {
+    // Field by field for the years it is used with (every row of a bulk
+    // import is written with it); chrono's general writer otherwise.
+    let (date, time) = (at.date_naive(), at.time());
+    if (0..=9999).contains(&date.year()) && time.nanosecond() < 1_000_000_000 {
+        return format!(
+            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z",
+            date.year(),
+            date.month(),
+            date.day(),
+            time.hour(),
+            time.minute(),
+            time.second(),
+            time.nanosecond() / 1_000_000
+        );
+    }
     at.to_rfc3339_opts(SecondsFormat::Millis, true)
 }
 
@@ -99,6 +114,12 @@ pub fn to_storage(at: DateTime<Utc>) -> String {
 /// [`Error::internal`]: the database only ever holds the one form, so
 /// anything else there is a bug or a damaged file, not a user's typo.
 pub fn from_storage(text: &str) -> Result<DateTime<Utc>> {
+    // Lists read several times per row, thousands of rows: the fixed form
+    // is read field by field first; anything else goes the slow, general
+    // way below, which decides what is accepted.
+    if let Some(at) = read_storage_form(text) {
+        return Ok(at);
+    }
     DateTime::parse_from_rfc3339(text)
         .ok()
         .map(|at| at.with_timezone(&Utc))
@@ -112,13 +133,52 @@ pub fn from_storage(text: &str) -> Result<DateTime<Utc>> {
         })
 }
 
+/// Reads exactly `YYYY-MM-DDTHH:MM:SS.mmmZ` (what [`to_storage`] writes for
+/// a valid instant), without allocating; `None` for any other text.
+fn read_storage_form(text: &str) -> Option<DateTime<Utc>> {
+    let b = text.as_bytes();
+    if b.len() != 24
+        || [b[4], b[7], b[10], b[13], b[16], b[19], b[23]]
+            != [b'-', b'-', b'T', b':', b':', b'.', b'Z']
+    {
+        return None;
+    }
+    let number = |from: usize, to: usize| -> Option<u32> {
+        b[from..to].iter().try_fold(0u32, |n, &c| {
+            c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
+        })
+    };
+    let date = NaiveDate::from_ymd_opt(
+        i32::try_from(number(0, 4)?).ok()?,
+        number(5, 7)?,
+        number(8, 10)?,
+    )?;
+    // Seconds up to 59 only: a leap second is left to the general way.
+    let (hour, minute, second) = (number(11, 13)?, number(14, 16)?, number(17, 19)?);
+    if second > 59 || date.year() < 1 {
+        return None;
+    }
+    let time = NaiveTime::from_hms_milli_opt(hour, minute, second, number(20, 23)?)?;
+    Some(Utc.from_utc_datetime(&date.and_time(time)))
+}
+
 /// [`display_local`] in any zone, so that tests do not depend on the
 /// machine's time zone.
 fn display_in<Tz: TimeZone>(at: DateTime<Utc>, tz: &Tz) -> String
 where
     Tz::Offset: std::fmt::Display,
 {
-    at.with_timezone(tz).format("%Y-%m-%d %H:%M").to_string()
+    // Written field by field: `format` reads its pattern every time, and
+    // lists show thousands of dates. The same text for years 1 to 9999.
+    let local = at.with_timezone(tz).naive_local();
+    format!(
+        "{:04}-{:02}-{:02} {:02}:{:02}",
+        local.year(),
+        local.month(),
+        local.day(),
+        local.hour(),
+        local.minute()
+    )
 }
 
 /// [`display_local_date`] in any zone.
@@ -431,6 +491,36 @@ mod tests {
 
     fn utc(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
         Utc.with_ymd_and_hms(y, m, d, h, min, 0).unwrap()
+    }
+
+    #[test]
+    fn the_fast_storage_reader_agrees_with_the_general_one() {
+        let mut at = Utc.with_ymd_and_hms(1, 1, 1, 0, 0, 0).unwrap();
+        while at.year() < 9999 {
+            let text = to_storage(at);
+            assert_eq!(text, at.to_rfc3339_opts(SecondsFormat::Millis, true));
+            let odd = at + TimeDelta::nanoseconds(999_999);
+            assert_eq!(
+                to_storage(odd),
+                odd.to_rfc3339_opts(SecondsFormat::Millis, true)
+            );
+            assert_eq!(read_storage_form(&text), Some(at), "{text}");
+            assert_eq!(from_storage(&text).unwrap(), at);
+            at += TimeDelta::milliseconds(86_399_987 * 53 + 7);
+        }
+        for bad in [
+            "2026-12-01T09:00:00Z",
+            "2026-12-01T09:00:00.000+00:00",
+            "2026-12-01 09:00:00.000Z",
+            "2026-02-30T09:00:00.000Z",
+            "2026-12-01T24:00:00.000Z",
+            "2026-12-01T09:00:0x.000Z",
+            "+026-12-01T09:00:00.000Z",
+            "2026-12-01T09:00:00.000z",
+        ] {
+            assert_eq!(read_storage_form(bad), None, "{bad}");
+            assert!(from_storage(bad).is_err(), "{bad}");
+        }
     }
 
     /// Parses at the fixed +01:00 `now`, panicking with the input on error.

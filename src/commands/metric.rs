@@ -267,6 +267,7 @@ fn import(ctx: &Ctx, args: ImportArgs) -> Result<()> {
         skip_bad: args.skip_bad,
         dry_run: args.dry_run,
         source,
+        size,
     };
     let bar = progress_bar(ctx, size);
     let mut progress = |bytes: u64| {

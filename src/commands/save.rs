@@ -306,7 +306,9 @@ fn import(ctx: &Ctx, kind: Kind, path: &Path, skip_bad: bool) -> Result<()> {
     };
     let mut rejected = None;
     let result = ctx.store()?.write(|tx| {
-        let report = saved::import(tx, kind, format, input, !skip_bad, &mut progress)?;
+        let read = || bytes.get();
+        let size = size.map(|total| saved::InputSize { total, read: &read });
+        let report = saved::import(tx, kind, format, input, !skip_bad, size, &mut progress)?;
         if report.rejected {
             let err = rejected_error(&report, &source);
             rejected = Some(report);
@@ -333,7 +335,12 @@ fn import(ctx: &Ctx, kind: Kind, path: &Path, skip_bad: bool) -> Result<()> {
     }
     list_bad(ctx, &report);
     if ctx.out.quiet {
-        return ctx.out.print_ids(report.saved.iter().map(String::as_str));
+        let ids: Vec<String> = report
+            .saved
+            .iter()
+            .map(|id| id.simple().to_string())
+            .collect();
+        return ctx.out.print_ids(ids.iter().map(String::as_str));
     }
     let skipped = match report.bad_count {
         0 => String::new(),

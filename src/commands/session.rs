@@ -68,10 +68,14 @@ pub struct ListArgs {
     /// Only sessions on or after this date (e.g. -4w, 2026-01-01)
     #[arg(long, value_name = "WHEN", allow_hyphen_values = true)]
     since: Option<String>,
-    /// At most this many sessions
+    /// At most this many sessions [default: 50, or all of them with --since]
     #[arg(long, short = 'n', value_name = "N")]
     limit: Option<usize>,
 }
+
+/// How many sessions `session list` shows unless told: years of weekly
+/// 1:1s are thousands of sessions, and a list should cost what it shows.
+const DEFAULT_LIMIT: usize = 50;
 
 #[derive(Debug, Args)]
 pub struct ShowArgs {
@@ -399,7 +403,11 @@ fn list(ctx: &Ctx, args: ListArgs) -> Result<()> {
         let filter = Filter {
             member_id,
             since,
-            limit: args.limit,
+            limit: args.limit.or(if since.is_none() {
+                Some(DEFAULT_LIMIT)
+            } else {
+                None
+            }),
         };
         Ok((
             session::list(tx, &filter)?,

@@ -31,12 +31,18 @@ pub const MAX_LISTED: usize = 100;
 /// restarts.
 const MAX_CACHED_DATES: usize = 100_000;
 
-/// The page cache during an import, in KiB (negative: SQLite's unit).
-const IMPORT_CACHE_KIB: i64 = -256 * 1024;
+/// The page cache during an import, in KiB (negative: SQLite's unit): the
+/// pages a chunk writes in the member index (one place per member and
+/// metric) mostly stay cached from one chunk to the next. The ids ascend
+/// (`AscendingIds`), so the id index needs no more. With random ids it took
+/// a cache the size of that index to be fast (256 MiB was set, and a
+/// million-row import peaked at 330 MB of memory).
+const IMPORT_CACHE_KIB: i64 = -4 * 1024;
 
 /// How many good rows are written at a time (see [`Importer::flush`]);
-/// tiny in unit tests, so that they cross chunks.
-const CHUNK: usize = if cfg!(test) { 4 } else { 1 << 18 };
+/// tiny in unit tests, so that they cross chunks. A waiting row is 64
+/// bytes: 2 MiB.
+const CHUNK: usize = if cfg!(test) { 4 } else { 1 << 15 };
 
 /// How often (in rows) progress is reported.
 const PROGRESS_EVERY: u64 = 8192;
@@ -74,6 +80,10 @@ pub struct Options {
     pub dry_run: bool,
     /// The file's name in messages ("standard input" for `-`).
     pub source: String,
+    /// The input's size in bytes, when known (a file): the import then
+    /// estimates how many rows it holds, to draw their ids in ascending
+    /// order (see `store::AscendingIds`).
+    pub size: Option<u64>,
 }
 
 /// What an import did (or, in a dry run, would do).
@@ -121,9 +131,7 @@ pub fn import(
         None => sniff(input).map_err(read_error)?,
     };
     if !options.dry_run {
-        // Random ids land all over the primary key's index: with SQLite's
-        // default 2 MiB page cache, a large import would spill pages to the
-        // WAL again and again. The setting lasts for this connection only.
+        // See IMPORT_CACHE_KIB. The setting lasts for this connection only.
         tx.conn()
             .pragma_update(None, "cache_size", IMPORT_CACHE_KIB)?;
     }
@@ -278,7 +286,7 @@ fn read_csv(
                 } else if let Err(reason) = importer.take(header.fields(&record)) {
                     importer.bad(line, reason);
                 }
-                importer.flush_if_full()?;
+                importer.flush_if_full(reader.position().byte())?;
             }
             Err(e) => {
                 let line = e.position().map_or(line, |p| p.line());
@@ -372,7 +380,7 @@ fn read_jsonl(
         if let Err(reason) = outcome {
             importer.bad(line, reason);
         }
-        importer.flush_if_full()?;
+        importer.flush_if_full(bytes)?;
         if line % PROGRESS_EVERY == 0 {
             progress(bytes);
         }
@@ -412,6 +420,11 @@ struct Importer<'t, 'c> {
     units: Vec<String>,
     /// Good rows waiting to be written, at most [`CHUNK`].
     pending: Vec<Pending>,
+    /// The bytes of the input read so far.
+    bytes: u64,
+    /// Ascending ids for the rows, once their number is estimated (a file);
+    /// `None`: random ids, sorted within each chunk.
+    ids: Option<crate::store::AscendingIds>,
     summary: Summary,
 }
 
@@ -460,6 +473,8 @@ impl<'t, 'c> Importer<'t, 'c> {
             unit_of: HashMap::new(),
             units: Vec::new(),
             pending: Vec::new(),
+            bytes: 0,
+            ids: None,
             summary: Summary {
                 imported: 0,
                 replaced: 0,
@@ -502,7 +517,9 @@ impl<'t, 'c> Importer<'t, 'c> {
 
     /// Writes the waiting rows when there are enough of them, or when a
     /// cache they refer to is about to be emptied.
-    fn flush_if_full(&mut self) -> Result<()> {
+    /// `bytes`: how much of the input was read so far.
+    fn flush_if_full(&mut self, bytes: u64) -> Result<()> {
+        self.bytes = bytes;
         if self.pending.len() >= CHUNK
             || self.date_of.len() >= MAX_CACHED_DATES
             || self.unit_of.len() >= MAX_CACHED_DATES
@@ -541,8 +558,26 @@ impl<'t, 'c> Importer<'t, 'c> {
                     .then_with(|| ma.names[a.name].cmp(&mb.names[b.name]))
                     .then_with(|| dates[a.date].cmp(&dates[b.date]))
             });
-            let mut ids: Vec<uuid::Uuid> = rows.iter().map(|_| crate::store::new_uuid()).collect();
-            ids.sort_unstable();
+            // The rows of the whole input, estimated from the first chunk
+            // and the input's size: from then on, ids ascend from chunk to
+            // chunk too. Without a size (standard input), random ids sorted
+            // within the chunk.
+            if self.ids.is_none() {
+                let read = self.summary.imported + self.summary.bad_count;
+                if let (Some(size), true) = (self.options.size, self.bytes > 0 && read > 0) {
+                    let expected = (read as f64 * size as f64 / self.bytes as f64 * 1.01) as u64;
+                    self.ids = Some(crate::store::AscendingIds::new(expected.max(read)));
+                }
+            }
+            let ids: Vec<uuid::Uuid> = match self.ids.as_mut() {
+                Some(ascending) => rows.iter().map(|_| ascending.next_uuid()).collect(),
+                None => {
+                    let mut ids: Vec<uuid::Uuid> =
+                        rows.iter().map(|_| crate::store::new_uuid()).collect();
+                    ids.sort_unstable();
+                    ids
+                }
+            };
             let conn = self.tx.conn();
             let mut id_text = [0u8; 32];
             for (row, id) in rows.iter().zip(&ids) {
@@ -747,6 +782,7 @@ mod tests {
             skip_bad,
             dry_run: false,
             source: "test".into(),
+            size: None,
         }
     }
 
@@ -769,7 +805,6 @@ mod tests {
 
     #[test]
     fn a_later_row_for_the_same_date_wins_across_chunks() {
-        let (_dir, mut store) = store();
         let mut csv = String::from("member,metric,value,date\n");
         for (i, value) in [1, 2, 3, 4, 5, 6, 7, 8, 9, 10].iter().enumerate() {
             // Rows 1, 6, 9 and 10 are the same member, metric and date:
@@ -783,17 +818,38 @@ mod tests {
             let metric = if i == 0 { "CSAT" } else { "csat" };
             csv.push_str(&format!("{member},{metric},{value},{date}\n"));
         }
-        let summary = import_text(&mut store, &csv, &options(false)).unwrap();
-        assert_eq!(summary.imported, 10);
-        assert_eq!(summary.replaced, 3);
-        assert_eq!(summary.members, 1);
-        let rows = stored(&mut store);
-        assert_eq!(rows.len(), 7);
-        assert!(rows.iter().all(|(metric, _, _)| metric == "CSAT"));
-        assert_eq!(rows.last().unwrap().1, 10.0, "the last row for 2026-12-01");
-        for (_, _, id) in &rows {
-            assert_eq!(id.len(), 32);
-            assert_eq!(&id[12..13], "4", "a UUID v4: {id}");
+        // Without the size (random ids), and with it (ascending ids).
+        for size in [None, Some(csv.len() as u64)] {
+            let (_dir, mut store) = store();
+            let options = Options {
+                size,
+                ..options(false)
+            };
+            let summary = import_text(&mut store, &csv, &options).unwrap();
+            assert_eq!(summary.imported, 10);
+            assert_eq!(summary.replaced, 3);
+            assert_eq!(summary.members, 1);
+            let rows = stored(&mut store);
+            assert_eq!(rows.len(), 7);
+            assert!(rows.iter().all(|(metric, _, _)| metric == "CSAT"));
+            assert_eq!(rows.last().unwrap().1, 10.0, "the last row for 2026-12-01");
+            for (_, _, id) in &rows {
+                assert_eq!(id.len(), 32);
+                assert_eq!(&id[12..13], "4", "a UUID v4: {id}");
+            }
+            if size.is_some() {
+                // Each id after those written before it, across chunks.
+                let ids: Vec<String> = store
+                    .read(|tx| {
+                        let mut stmt = tx
+                            .conn()
+                            .prepare("SELECT id FROM metric_values ORDER BY rowid")?;
+                        let ids = stmt.query_map([], |r| r.get(0))?;
+                        Ok(ids.collect::<rusqlite::Result<Vec<_>>>()?)
+                    })
+                    .unwrap();
+                assert!(ids.windows(2).all(|w| w[0] < w[1]), "{ids:?}");
+            }
         }
     }
 

@@ -380,6 +380,35 @@ fn a_topic_by_someone_else_or_a_private_note_by_the_member_is_refused() {
 }
 
 #[test]
+fn session_list_shows_the_latest_50_unless_told() {
+    let env = Env::with_team();
+    for week in 1..=52 {
+        env.ok([
+            "session",
+            "new",
+            "alex",
+            "--date",
+            &format!("-{week}w"),
+            "--title",
+            &format!("Week {week}"),
+        ]);
+    }
+    let count = |args: &[&str]| {
+        let mut all = vec!["session", "list"];
+        all.extend_from_slice(args);
+        env.json(all).as_array().expect("list").len()
+    };
+    let newest = env.json(["session", "list"])[0]["title"].clone();
+    assert_eq!(newest, "Week 1");
+    assert_eq!(count(&[]), 50);
+    assert_eq!(count(&["--member", "alex"]), 50);
+    assert_eq!(count(&["--limit", "60"]), 52);
+    // A window given with --since is shown whole.
+    assert_eq!(count(&["--since", "-60w"]), 52);
+    assert_eq!(count(&["--since", "-60w", "--limit", "3"]), 3);
+}
+
+#[test]
 fn sessions_are_listed_filtered_used_edited_and_deleted() {
     let env = Env::with_team();
     let old = env
