@@ -943,7 +943,7 @@ impl Importer<'_, '_, '_> {
 
     /// Writes the waiting items: in the order of the index of waiting
     /// items (member, date), with ids that ascend from one chunk to the
-    /// next when the input's size is known (else random ids, sorted within
+    /// next when the input's size is known (else only within
     /// the chunk). Every B-tree the rows go into is then written left to
     /// right, page after page, instead of at a random place for every row.
     fn flush(&mut self) -> Result<()> {
@@ -965,11 +965,11 @@ impl Importer<'_, '_, '_> {
                 }
             }
         }
-        let mut ids: Vec<uuid::Uuid> = match self.ids.as_mut() {
-            Some(ascending) => pending.iter().map(|_| ascending.next_uuid()).collect(),
-            None => pending.iter().map(|_| crate::store::new_uuid()).collect(),
-        };
-        ids.sort_unstable();
+        // (Ascending ids for just this chunk are what sorted random ids
+        // would be, without a sort.)
+        let mut chunk_ids = crate::store::AscendingIds::new(pending.len() as u64);
+        let ascending = self.ids.as_mut().unwrap_or(&mut chunk_ids);
+        let ids: Vec<uuid::Uuid> = pending.iter().map(|_| ascending.next_uuid()).collect();
         for ((place, item), id) in pending.iter().zip(ids) {
             self.inserter.insert(&id.simple().to_string(), item)?;
             self.report.saved[*place] = id;

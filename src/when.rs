@@ -90,22 +90,31 @@ pub fn display_local_date(at: DateTime<Utc>) -> String {
 /// width in this form, so text order is time order and SQLite can sort and
 /// compare the column as text. Anything finer than a millisecond is dropped.
 pub fn to_storage(at: DateTime<Utc>) -> String {
-    // Field by field for the years it is used with (every row of a bulk
-    // import is written with it); chrono's general writer otherwise.
+    // Digit by digit for the years it is used with (every row of a bulk
+    // import is written with it; `format!` with padding costs several times
+    // more); chrono's general writer otherwise.
     let (date, time) = (at.date_naive(), at.time());
     if (0..=9999).contains(&date.year()) && time.nanosecond() < 1_000_000_000 {
-        return format!(
-            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z",
-            date.year(),
-            date.month(),
-            date.day(),
-            time.hour(),
-            time.minute(),
-            time.second(),
-            time.nanosecond() / 1_000_000
-        );
+        let mut text = *b"0000-00-00T00:00:00.000Z";
+        put_digits(&mut text[0..4], date.year().unsigned_abs());
+        put_digits(&mut text[5..7], date.month());
+        put_digits(&mut text[8..10], date.day());
+        put_digits(&mut text[11..13], time.hour());
+        put_digits(&mut text[14..16], time.minute());
+        put_digits(&mut text[17..19], time.second());
+        put_digits(&mut text[20..23], time.nanosecond() / 1_000_000);
+        return String::from_utf8_lossy(&text).into_owned();
     }
     at.to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+/// Writes `n` in decimal into `out`, zero-padded on the left (the lowest
+/// digits when `n` is too long).
+fn put_digits(out: &mut [u8], mut n: u32) {
+    for digit in out.iter_mut().rev() {
+        *digit = b'0' + (n % 10) as u8;
+        n /= 10;
+    }
 }
 
 /// Parses the storage form written by [`to_storage`] back into an instant.
@@ -168,17 +177,19 @@ fn display_in<Tz: TimeZone>(at: DateTime<Utc>, tz: &Tz) -> String
 where
     Tz::Offset: std::fmt::Display,
 {
-    // Written field by field: `format` reads its pattern every time, and
-    // lists show thousands of dates. The same text for years 1 to 9999.
+    // Digit by digit: `format` reads its pattern every time, and lists
+    // show thousands of dates. The same text for years 0 to 9999.
     let local = at.with_timezone(tz).naive_local();
-    format!(
-        "{:04}-{:02}-{:02} {:02}:{:02}",
-        local.year(),
-        local.month(),
-        local.day(),
-        local.hour(),
-        local.minute()
-    )
+    if !(0..=9999).contains(&local.year()) {
+        return local.format("%Y-%m-%d %H:%M").to_string();
+    }
+    let mut text = *b"0000-00-00 00:00";
+    put_digits(&mut text[0..4], local.year().unsigned_abs());
+    put_digits(&mut text[5..7], local.month());
+    put_digits(&mut text[8..10], local.day());
+    put_digits(&mut text[11..13], local.hour());
+    put_digits(&mut text[14..16], local.minute());
+    String::from_utf8_lossy(&text).into_owned()
 }
 
 /// [`display_local_date`] in any zone.
@@ -186,7 +197,16 @@ fn display_date_in<Tz: TimeZone>(at: DateTime<Utc>, tz: &Tz) -> String
 where
     Tz::Offset: std::fmt::Display,
 {
-    at.with_timezone(tz).format("%Y-%m-%d").to_string()
+    // As display_in: digit by digit.
+    let local = at.with_timezone(tz).date_naive();
+    if !(0..=9999).contains(&local.year()) {
+        return local.format("%Y-%m-%d").to_string();
+    }
+    let mut text = *b"0000-00-00";
+    put_digits(&mut text[0..4], local.year().unsigned_abs());
+    put_digits(&mut text[5..7], local.month());
+    put_digits(&mut text[8..10], local.day());
+    String::from_utf8_lossy(&text).into_owned()
 }
 
 /// The error for any WHEN that cannot be read.
@@ -499,6 +519,16 @@ mod tests {
         while at.year() < 9999 {
             let text = to_storage(at);
             assert_eq!(text, at.to_rfc3339_opts(SecondsFormat::Millis, true));
+            assert_eq!(
+                display_in(at, &plus_one()),
+                at.with_timezone(&plus_one())
+                    .format("%Y-%m-%d %H:%M")
+                    .to_string()
+            );
+            assert_eq!(
+                display_date_in(at, &plus_one()),
+                at.with_timezone(&plus_one()).format("%Y-%m-%d").to_string()
+            );
             let odd = at + TimeDelta::nanoseconds(999_999);
             assert_eq!(
                 to_storage(odd),

@@ -423,7 +423,7 @@ struct Importer<'t, 'c> {
     /// The bytes of the input read so far.
     bytes: u64,
     /// Ascending ids for the rows, once their number is estimated (a file);
-    /// `None`: random ids, sorted within each chunk.
+    /// `None`: ids ascending within each chunk only.
     ids: Option<crate::store::AscendingIds>,
     summary: Summary,
 }
@@ -539,8 +539,8 @@ impl<'t, 'c> Importer<'t, 'c> {
 
     /// Writes the waiting rows.
     ///
-    /// In the order of the index (member, metric, date), with fresh random
-    /// ids sorted the same way: every B-tree the rows go into (the table,
+    /// In the order of the index (member, metric, date), with fresh ids
+    /// ascending the same way: every B-tree the rows go into (the table,
     /// its id index, the member index) is then written left to right, page
     /// after page, instead of at a random place for every row, which makes
     /// a large import several times faster. The rows of a chunk keep their
@@ -560,8 +560,7 @@ impl<'t, 'c> Importer<'t, 'c> {
             });
             // The rows of the whole input, estimated from the first chunk
             // and the input's size: from then on, ids ascend from chunk to
-            // chunk too. Without a size (standard input), random ids sorted
-            // within the chunk.
+            // chunk too. Without a size (standard input), within the chunk.
             if self.ids.is_none() {
                 let read = self.summary.imported + self.summary.bad_count;
                 if let (Some(size), true) = (self.options.size, self.bytes > 0 && read > 0) {
@@ -569,15 +568,11 @@ impl<'t, 'c> Importer<'t, 'c> {
                     self.ids = Some(crate::store::AscendingIds::new(expected.max(read)));
                 }
             }
-            let ids: Vec<uuid::Uuid> = match self.ids.as_mut() {
-                Some(ascending) => rows.iter().map(|_| ascending.next_uuid()).collect(),
-                None => {
-                    let mut ids: Vec<uuid::Uuid> =
-                        rows.iter().map(|_| crate::store::new_uuid()).collect();
-                    ids.sort_unstable();
-                    ids
-                }
-            };
+            // (Ascending ids for just this chunk are what sorted random ids
+            // would be, without a sort.)
+            let mut chunk_ids = crate::store::AscendingIds::new(rows.len() as u64);
+            let ascending = self.ids.as_mut().unwrap_or(&mut chunk_ids);
+            let ids: Vec<uuid::Uuid> = rows.iter().map(|_| ascending.next_uuid()).collect();
             let conn = self.tx.conn();
             let mut id_text = [0u8; 32];
             for (row, id) in rows.iter().zip(&ids) {

@@ -53,19 +53,29 @@ pub struct AscendingIds {
     at: f64,
     /// How many draws are still expected.
     left: f64,
+    /// The random bits: SplitMix64 from a seed drawn once ([`new_uuid`]),
+    /// not a system call per id, which cost more than writing the row.
+    state: u64,
 }
 
 impl AscendingIds {
     pub fn new(expected: u64) -> AscendingIds {
+        let seed = new_uuid().as_u64_pair();
         AscendingIds {
             at: 0.0,
             left: expected.max(1) as f64,
+            state: seed.0 ^ seed.1.rotate_left(32),
         }
     }
 
     pub fn next_uuid(&mut self) -> uuid::Uuid {
         const TOP: f64 = (1u64 << 48) as f64;
-        let mut bytes = *new_uuid().as_bytes();
+        let (a, state) = splitmix64(self.state);
+        let (b, state) = splitmix64(state);
+        self.state = state;
+        let mut bytes = [0u8; 16];
+        bytes[..8].copy_from_slice(&a.to_le_bytes());
+        bytes[8..].copy_from_slice(&b.to_le_bytes());
         // A uniform draw in (0, 1] from 52 of the random bits.
         let tail = u64::from_be_bytes([
             bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15],
