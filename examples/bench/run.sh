@@ -546,7 +546,7 @@ version = sh(f"{coach} --version")
 commit = sh("git rev-parse --short HEAD") + (" (modified)" if sh("git status --porcelain --untracked-files=no") else "")
 def summary(d):
     try:
-        return open(f"{d}/summary.txt").read().strip()
+        return open(f"{d}/summary.txt").read().strip().replace(os.getcwd() + "/", "")
     except OSError:
         return "?"
 
