@@ -158,16 +158,24 @@ reads() { # TAG DATASET
       WHERE s.member_id = $me AND s.deleted_at IS NULL ORDER BY s.held_at DESC, s.id LIMIT $limit"
   case_row "slist-$tag" read "session list --member M ($limit sessions)" "$tag" "slist-$tag-sql" "sqlite3" "" "5"
 
-  # What a session's view reads: the session, the carried-over actions,
-  # notes (dedicated ones too), metrics, feedback, QA, attachments, kudos,
-  # actions.
+  # What a session's view reads: the session, the carried-over actions
+  # (open ones, and those done since the session was created), notes
+  # (dedicated ones too), metrics, feedback, QA, attachments, kudos,
+  # actions. Each reference query uses the index that answers it best.
   local view="SELECT s.id, s.title, s.held_at, s.status, s.created_at, m.name, m.email
       FROM sessions s JOIN members m ON m.id = s.member_id WHERE s.id = $sid;
-    SELECT a.id, a.body, a.owner, a.due_at, a.done_at, s.held_at FROM actions a JOIN sessions s ON s.id = a.session_id
-      WHERE a.member_id = (SELECT member_id FROM sessions WHERE id = $sid) AND a.deleted_at IS NULL
-        AND s.held_at < (SELECT held_at FROM sessions WHERE id = $sid)
-        AND (a.done_at IS NULL OR a.done_at >= (SELECT created_at FROM sessions WHERE id = $sid))
+    SELECT a.id, a.body, a.owner, a.due_at, a.done_at, s.held_at
+      FROM actions a INDEXED BY actions_open_by_member_list
+      JOIN sessions s INDEXED BY sessions_id_date ON s.id = a.session_id
+      WHERE a.member_id = (SELECT member_id FROM sessions WHERE id = $sid) AND a.done_at IS NULL
+        AND a.deleted_at IS NULL AND s.held_at < (SELECT held_at FROM sessions WHERE id = $sid)
       ORDER BY a.due_at IS NULL, a.due_at, a.created_at, a.id;
+    SELECT a.id, a.body, a.owner, a.due_at, a.done_at, s.held_at
+      FROM actions a INDEXED BY actions_done_by_member
+      JOIN sessions s INDEXED BY sessions_id_date ON s.id = a.session_id
+      WHERE a.member_id = (SELECT member_id FROM sessions WHERE id = $sid)
+        AND a.done_at >= (SELECT created_at FROM sessions WHERE id = $sid)
+        AND a.deleted_at IS NULL AND s.held_at < (SELECT held_at FROM sessions WHERE id = $sid);
     SELECT n.id, n.body, n.visibility, n.item_id, n.author, n.created_at FROM notes n
       WHERE n.session_id = $sid AND n.deleted_at IS NULL VISIBILITY ORDER BY n.created_at, n.id;
     SELECT id, metric, value, target, unit, measured_at FROM session_metrics WHERE session_id = $sid AND deleted_at IS NULL;
@@ -187,7 +195,8 @@ reads() { # TAG DATASET
   case_row "html-$tag" read "session show S --as-member --format html" "$tag" "html-$tag-sql" "sqlite3" "" "5"
 
   local actions="SELECT a.id, a.body, a.owner, a.due_at, a.done_at, s.held_at, m.name, m.email
-      FROM actions a JOIN sessions s ON s.id = a.session_id JOIN members m ON m.id = a.member_id
+      FROM actions a JOIN sessions s INDEXED BY sessions_id_date ON s.id = a.session_id
+      JOIN members m ON m.id = a.member_id
       WHERE a.done_at IS NULL AND a.deleted_at IS NULL AND s.deleted_at IS NULL"
   local order="ORDER BY a.due_at IS NULL, a.due_at, a.created_at, a.id"
   local open mopen
@@ -537,7 +546,7 @@ version = sh(f"{coach} --version")
 commit = sh("git rev-parse --short HEAD") + (" (modified)" if sh("git status --porcelain --untracked-files=no") else "")
 def summary(d):
     try:
-        return open(f"{d}/summary.txt").read().strip()
+        return open(f"{d}/summary.txt").read().strip().replace(os.getcwd() + "/", "")
     except OSError:
         return "?"
 
