@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use crate::member::check_line;
 use crate::session::{MemberRef, Session};
-use crate::store::{new_id, normalize_prefix, opt_time_at, time_at, Tx};
+use crate::store::{new_id, opt_time_at, time_at, Tx};
 use crate::{Error, Result};
 
 /// An action item.
@@ -179,19 +179,14 @@ pub fn get(tx: &Tx<'_>, id: &str) -> Result<Action> {
 
 /// The action whose id starts with `query`.
 pub fn resolve(tx: &Tx<'_>, query: &str) -> Result<Action> {
-    let hint = "`coach action list --all` shows the ids";
-    let prefix = normalize_prefix(query)
-        .ok_or_else(|| Error::input(format!("\"{query}\" is not an action id")).with_hint(hint))?;
-    match tx.ids_with_prefix("actions", &prefix, 10)?.as_slice() {
-        [id] => get(tx, id),
-        [] => Err(
-            Error::input(format!("no action has an id starting with \"{query}\"")).with_hint(hint),
-        ),
-        many => Err(
-            Error::input(format!("\"{query}\" matches {} actions", many.len()))
-                .with_hint("type more of the id"),
-        ),
-    }
+    let id = tx.resolve_id(
+        "actions",
+        "action",
+        "actions",
+        query,
+        "`coach action list --all` shows the ids",
+    )?;
+    get(tx, &id)
 }
 
 /// Actions, by due date (none last), then in the order they were agreed.

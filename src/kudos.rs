@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::member::Member;
 use crate::session::{self, MemberRef, Session, Status};
-use crate::store::{new_id, normalize_prefix, time_at, Tx};
+use crate::store::{new_id, time_at, Tx};
 use crate::{when, Error, Result};
 
 /// A kudos.
@@ -187,19 +187,14 @@ pub fn get(tx: &Tx<'_>, id: &str) -> Result<Kudos> {
 
 /// The kudos whose id starts with `query`.
 pub fn resolve(tx: &Tx<'_>, query: &str) -> Result<Kudos> {
-    let hint = "`coach kudos list` shows the ids";
-    let prefix = normalize_prefix(query)
-        .ok_or_else(|| Error::input(format!("\"{query}\" is not a kudos id")).with_hint(hint))?;
-    match tx.ids_with_prefix("kudos", &prefix, 10)?.as_slice() {
-        [id] => get(tx, id),
-        [] => Err(
-            Error::input(format!("no kudos has an id starting with \"{query}\"")).with_hint(hint),
-        ),
-        many => Err(
-            Error::input(format!("\"{query}\" matches {} kudos", many.len()))
-                .with_hint("type more of the id"),
-        ),
-    }
+    let id = tx.resolve_id(
+        "kudos",
+        "kudos",
+        "kudos",
+        query,
+        "`coach kudos list` shows the ids",
+    )?;
+    get(tx, &id)
 }
 
 /// The kudos of one session, oldest first.

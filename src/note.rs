@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use crate::member::Member;
 use crate::session::Session;
-use crate::store::{new_id, normalize_prefix, time_at, Tx};
+use crate::store::{new_id, time_at, Tx};
 use crate::view::Audience;
 use crate::{config, Error, Result};
 
@@ -178,19 +178,14 @@ pub fn get(tx: &Tx<'_>, id: &str) -> Result<Note> {
 
 /// The note whose id starts with `query`.
 pub fn resolve(tx: &Tx<'_>, query: &str) -> Result<Note> {
-    let hint = "`coach note list` shows the ids";
-    let prefix = normalize_prefix(query)
-        .ok_or_else(|| Error::input(format!("\"{query}\" is not a note id")).with_hint(hint))?;
-    match tx.ids_with_prefix("notes", &prefix, 10)?.as_slice() {
-        [id] => get(tx, id),
-        [] => Err(
-            Error::input(format!("no note has an id starting with \"{query}\"")).with_hint(hint),
-        ),
-        many => Err(
-            Error::input(format!("\"{query}\" matches {} notes", many.len()))
-                .with_hint("type more of the id"),
-        ),
-    }
+    let id = tx.resolve_id(
+        "notes",
+        "note",
+        "notes",
+        query,
+        "`coach note list` shows the ids",
+    )?;
+    get(tx, &id)
 }
 
 /// Replaces a note's text.

@@ -342,6 +342,37 @@ impl<'c> Tx<'c> {
         ids::with_prefix(&self.tx, table, prefix, limit)
     }
 
+    /// The one live id of `table` that starts with what the user typed.
+    /// `record` names the kind of record in messages ("action"), `plural`
+    /// its plural, `list_hint` says where the ids are shown. An unknown,
+    /// malformed or ambiguous prefix is an input error that says so.
+    pub fn resolve_id(
+        &self,
+        table: &'static str,
+        record: &str,
+        plural: &str,
+        query: &str,
+        list_hint: &str,
+    ) -> Result<String> {
+        let prefix = normalize_prefix(query).ok_or_else(|| {
+            Error::input(format!(
+                "\"{query}\" is not {} {record} id",
+                article(record)
+            ))
+            .with_hint(list_hint.to_string())
+        })?;
+        let mut ids = self.ids_with_prefix(table, &prefix, 10)?;
+        match ids.len() {
+            1 => Ok(ids.remove(0)),
+            0 => Err(
+                Error::input(format!("no {record} has an id starting with \"{query}\""))
+                    .with_hint(list_hint.to_string()),
+            ),
+            many => Err(Error::input(format!("\"{query}\" matches {many} {plural}"))
+                .with_hint("type more of the id")),
+        }
+    }
+
     /// A value from the local state table.
     pub fn state(&self, key: &str) -> Result<Option<String>> {
         let mut stmt = self
@@ -366,6 +397,14 @@ impl<'c> Tx<'c> {
                 .execute([key])?,
         };
         Ok(())
+    }
+}
+
+/// "a" or "an", for a record's name in a sentence.
+fn article(word: &str) -> &'static str {
+    match word.chars().next() {
+        Some('a' | 'e' | 'i' | 'o' | 'u') => "an",
+        _ => "a",
     }
 }
 
