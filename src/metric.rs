@@ -420,29 +420,45 @@ const KNOWN_WITHIN: i64 = 400;
 /// The latest target of a member's metric among its last [`KNOWN_WITHIN`]
 /// values: the index is walked from the newest value back.
 fn latest_target(tx: &Tx<'_>, member_id: &str, name: &str) -> Result<Option<f64>> {
-    let mut stmt = tx.conn().prepare_cached(
-        "SELECT target FROM (
-           SELECT target, measured_at FROM metric_values
-           WHERE member_id = ?1 AND metric = ?2 AND deleted_at IS NULL
-           ORDER BY measured_at DESC LIMIT ?3)
-         WHERE target IS NOT NULL ORDER BY measured_at DESC LIMIT 1",
-    )?;
-    Ok(stmt
-        .query_row(rusqlite::params![member_id, name, KNOWN_WITHIN], |r| {
-            r.get(0)
-        })
-        .optional()?)
+    latest_known(tx, Known::Target, member_id, name)
 }
 
 /// The latest unit of a member's metric, found as [`latest_target`].
 fn latest_unit(tx: &Tx<'_>, member_id: &str, name: &str) -> Result<Option<String>> {
-    let mut stmt = tx.conn().prepare_cached(
-        "SELECT unit FROM (
-           SELECT unit, measured_at FROM metric_values
-           WHERE member_id = ?1 AND metric = ?2 AND deleted_at IS NULL
-           ORDER BY measured_at DESC LIMIT ?3)
-         WHERE unit IS NOT NULL ORDER BY measured_at DESC LIMIT 1",
-    )?;
+    latest_known(tx, Known::Unit, member_id, name)
+}
+
+/// The optional columns a value may leave out, carried from older values.
+#[derive(Clone, Copy)]
+enum Known {
+    Target,
+    Unit,
+}
+
+fn latest_known<T: rusqlite::types::FromSql>(
+    tx: &Tx<'_>,
+    column: Known,
+    member_id: &str,
+    name: &str,
+) -> Result<Option<T>> {
+    // One fixed statement per column (never text from the user in SQL).
+    let sql = match column {
+        Known::Target => {
+            "SELECT target FROM (
+               SELECT target, measured_at FROM metric_values
+               WHERE member_id = ?1 AND metric = ?2 AND deleted_at IS NULL
+               ORDER BY measured_at DESC LIMIT ?3)
+             WHERE target IS NOT NULL ORDER BY measured_at DESC LIMIT 1"
+        }
+        Known::Unit => {
+            "SELECT unit FROM (
+               SELECT unit, measured_at FROM metric_values
+               WHERE member_id = ?1 AND metric = ?2 AND deleted_at IS NULL
+               ORDER BY measured_at DESC LIMIT ?3)
+             WHERE unit IS NOT NULL ORDER BY measured_at DESC LIMIT 1"
+        }
+    };
+    let mut stmt = tx.conn().prepare_cached(sql)?;
     Ok(stmt
         .query_row(rusqlite::params![member_id, name, KNOWN_WITHIN], |r| {
             r.get(0)
