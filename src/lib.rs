@@ -23,6 +23,7 @@ pub mod output;
 pub mod prompt;
 pub mod render;
 pub mod saved;
+pub mod search;
 pub mod session;
 pub mod share;
 pub mod store;
@@ -30,6 +31,7 @@ pub mod stream;
 pub mod team;
 pub mod template;
 pub mod trends;
+pub mod undo;
 pub mod view;
 pub mod when;
 
@@ -42,6 +44,39 @@ use prompt::Prompter;
 
 /// Runs a parsed command line. Errors are returned, not printed.
 pub fn run(cli: Cli, out: &Output) -> Result<()> {
-    let ctx = Ctx::new(out.clone(), Prompter::new(cli.no_input), cli.db);
+    let ctx = Ctx::new(out.clone(), Prompter::new(cli.no_input), cli.db).with_label(command_line());
     commands::run(&ctx, cli.command)
+}
+
+/// The command line as typed (without the program), for `coach undo
+/// --list`: words quoted for a shell where needed, on one line, at most
+/// 200 characters.
+fn command_line() -> String {
+    const MAX: usize = 200;
+    let words: Vec<String> = std::env::args_os()
+        .skip(1)
+        .map(|arg| shell_word(&arg.to_string_lossy()))
+        .collect();
+    let line = output::one_line(&words.join(" "));
+    if line.chars().count() > MAX {
+        let mut short: String = line.chars().take(MAX - 1).collect();
+        short.push('…');
+        short
+    } else {
+        line
+    }
+}
+
+/// A word as a shell would need it: bare when it is plain, else in single
+/// quotes.
+fn shell_word(word: &str) -> String {
+    let plain = !word.is_empty()
+        && word
+            .chars()
+            .all(|c| c.is_alphanumeric() || "-_./:=@%+,".contains(c));
+    if plain {
+        word.to_string()
+    } else {
+        format!("'{}'", word.replace('\'', "'\\''"))
+    }
 }

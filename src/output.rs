@@ -39,6 +39,8 @@ pub const HEADING: Style = Style::new().bold();
 pub const DIM: Style = Style::new().dimmed();
 /// The style of the private marker.
 pub const PRIVATE: Style = AnsiColor::Yellow.on_default().bold();
+/// The style of the words a search matched.
+pub const MATCH: Style = AnsiColor::Green.on_default().bold();
 
 impl Output {
     /// Decides colour from `--color`, `NO_COLOR` and whether each stream
@@ -141,6 +143,21 @@ impl Output {
     }
 }
 
+/// `text` on one line and safe for a terminal: line breaks and tabs become
+/// spaces, and other control characters (an escape sequence in a note) are
+/// shown as `\u{1b}` instead of being sent to the terminal.
+pub fn one_line(text: &str) -> String {
+    let mut line = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\n' | '\r' | '\t' => line.push(' '),
+            c if c.is_control() => line.extend(c.escape_unicode()),
+            c => line.push(c),
+        }
+    }
+    line
+}
+
 /// A table exactly as tabled draws it in its blank style, when every cell
 /// is one line without tabs (the common case): each cell between single
 /// spaces, padded to its column's display width, columns one space apart.
@@ -207,6 +224,14 @@ mod tests {
         let mut table = builder.build();
         table.with(TableStyle::blank());
         table.to_string()
+    }
+
+    #[test]
+    fn one_line_text_cannot_drive_the_terminal() {
+        assert_eq!(one_line("a\nb\tc"), "a b c");
+        assert_eq!(one_line("\u{1b}[31mred"), "\\u{1b}[31mred");
+        assert_eq!(one_line("\u{9b}x\u{7f}"), "\\u{9b}x\\u{7f}");
+        assert_eq!(one_line("Zoë 🎉"), "Zoë 🎉");
     }
 
     #[test]

@@ -16,12 +16,14 @@ mod metric;
 mod note;
 mod save;
 mod saved;
+mod search;
 mod session;
 mod share;
 mod stream;
 mod team;
 mod template;
 mod trends;
+mod undo;
 
 use std::path::PathBuf;
 
@@ -59,6 +61,8 @@ pub enum Command {
     Template(template::TemplateCommand),
     Share(share::ShareArgs),
     Team(team::TeamArgs),
+    Search(search::SearchArgs),
+    Undo(undo::UndoArgs),
     Export(export::ExportArgs),
     Import(import::ImportArgs),
     Backup(backup::BackupArgs),
@@ -71,16 +75,40 @@ pub struct Ctx {
     pub out: Output,
     pub prompt: Prompter,
     db: Option<PathBuf>,
+    /// The command line, as `coach undo --list` shows it.
+    label: String,
 }
 
 impl Ctx {
     /// A context for the given global options.
     pub fn new(out: Output, prompt: Prompter, db: Option<PathBuf>) -> Ctx {
-        Ctx { out, prompt, db }
+        Ctx {
+            out,
+            prompt,
+            db,
+            label: String::new(),
+        }
+    }
+
+    /// The same context, recording its writes for `coach undo` under
+    /// `label` (the command line).
+    pub fn with_label(mut self, label: String) -> Ctx {
+        self.label = label;
+        self
     }
 
     /// Opens the database: `--db`/`COACH_DB`, else the default location.
+    /// Its writes are recorded for `coach undo`.
     pub fn store(&self) -> Result<Store> {
+        let mut store = self.store_unrecorded()?;
+        if !self.label.is_empty() {
+            store.record_commands(self.label.clone());
+        }
+        Ok(store)
+    }
+
+    /// Opens the database without recording its writes (undo itself).
+    pub fn store_unrecorded(&self) -> Result<Store> {
         match &self.db {
             Some(path) => Store::open(path, false),
             None => Store::open(&Store::default_path()?, true),
@@ -110,5 +138,7 @@ pub fn run(ctx: &Ctx, command: Command) -> Result<()> {
         Command::Saved(args) => saved::run(ctx, args),
         Command::Metric(command) => metric::run(ctx, command),
         Command::Team(args) => team::run(ctx, args),
+        Command::Search(args) => search::run(ctx, args),
+        Command::Undo(args) => undo::run(ctx, args),
     }
 }

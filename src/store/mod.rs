@@ -8,6 +8,7 @@
 //! a read cannot change the file.
 
 mod ids;
+mod undo;
 
 use std::fs;
 use std::io::ErrorKind as IoKind;
@@ -20,6 +21,7 @@ use rusqlite::config::DbConfig;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior};
 
 pub use ids::{new_id, new_uuid, normalize_prefix, seed_ids, AscendingIds};
+pub use undo::{Change, Command as LoggedCommand, Conflict, Op, KEEP as UNDO_KEEP};
 
 use crate::{when, Error, Result};
 
@@ -31,6 +33,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0003_sharing.sql"),
     include_str!("migrations/0004_trends.sql"),
     include_str!("migrations/0005_history.sql"),
+    include_str!("migrations/0006_search_undo.sql"),
 ];
 
 /// How many prepared statements a connection keeps (`prepare_cached`).
@@ -51,6 +54,19 @@ pub struct Store {
     /// A fixed clock for the next transactions (dataset generation);
     /// `None`: the real time.
     clock: Option<DateTime<Utc>>,
+    /// Recording writes for `coach undo`; `None`: not recorded.
+    recorder: Option<Recorder>,
+}
+
+/// What [`Store::write`] needs to record a command for undo.
+#[derive(Debug, Clone)]
+struct Recorder {
+    /// The command line, as `undo --list` shows it.
+    label: String,
+    /// The command's entry in the log, once a write of it changed something.
+    command: Option<i64>,
+    /// Whether this connection has its recording triggers.
+    installed: bool,
 }
 
 /// One transaction: everything a command reads or writes goes through it.
@@ -92,6 +108,7 @@ impl Store {
             conn,
             path: path.to_path_buf(),
             clock: None,
+            recorder: None,
         };
         store.configure().map_err(|e| store.unavailable(e))?;
         store.migrate()?;
@@ -109,6 +126,7 @@ impl Store {
             conn,
             path: path.to_path_buf(),
             clock: None,
+            recorder: None,
         };
         store.configure().map_err(|e| store.unavailable(e))?;
         let version = store.schema_version().map_err(|e| store.unavailable(e))?;
@@ -126,6 +144,18 @@ impl Store {
     /// time). For building datasets with a history; commands never use it.
     pub fn set_clock(&mut self, at: Option<DateTime<Utc>>) {
         self.clock = at;
+    }
+
+    /// Records every write from now on for `coach undo`, as one command
+    /// called `label` (the command line): the rows each write changes go
+    /// into the undo log in the write's own transaction. Off by default
+    /// (dataset generation, tests of the library, undo itself).
+    pub fn record_commands(&mut self, label: impl Into<String>) {
+        self.recorder = Some(Recorder {
+            label: label.into(),
+            command: None,
+            installed: false,
+        });
     }
 
     /// Where the database file is.
@@ -151,10 +181,34 @@ impl Store {
 
     /// Runs `f` in a write transaction, begun IMMEDIATE, committed only if
     /// `f` succeeds: the command changes everything it says or nothing.
+    ///
+    /// When recording ([`Store::record_commands`]), the rows it changes are
+    /// logged for undo in the same transaction.
     pub fn write<T>(&mut self, f: impl FnOnce(&Tx<'_>) -> Result<T>) -> Result<T> {
-        let tx = self.begin(TransactionBehavior::Immediate)?;
-        let value = f(&tx)?;
-        tx.tx.commit()?;
+        if let Some(r) = &mut self.recorder {
+            if !r.installed {
+                undo::install(&self.conn)?;
+                r.installed = true;
+            }
+        }
+        let recorder = self.recorder.clone();
+        let (value, command) = {
+            let tx = self.begin(TransactionBehavior::Immediate)?;
+            let command = match &recorder {
+                Some(r) => Some(undo::start(&tx.tx, r.command, &r.label, &tx.now_text())?),
+                None => None,
+            };
+            let value = f(&tx)?;
+            let kept = match command {
+                Some(id) => undo::finish(&tx.tx, id)?.then_some(id),
+                None => None,
+            };
+            tx.tx.commit()?;
+            (value, kept)
+        };
+        if let (Some(id), Some(r)) = (command, &mut self.recorder) {
+            r.command = Some(id);
+        }
         Ok(value)
     }
 
@@ -371,6 +425,27 @@ impl<'c> Tx<'c> {
             many => Err(Error::input(format!("\"{query}\" matches {many} {plural}"))
                 .with_hint("type more of the id")),
         }
+    }
+
+    /// The latest `limit` commands of the undo log, newest first.
+    pub fn undo_commands(&self, limit: usize) -> Result<Vec<LoggedCommand>> {
+        undo::commands(&self.tx, limit)
+    }
+
+    /// The rows a logged command changed, in the order it changed them.
+    pub fn undo_changes(&self, command: i64) -> Result<Vec<Change>> {
+        undo::changes(&self.tx, command)
+    }
+
+    /// Puts back a logged change, if its row is still as the change left
+    /// it (otherwise changes nothing and says why).
+    pub fn revert(&self, change: &Change) -> Result<std::result::Result<(), Conflict>> {
+        undo::revert(&self.tx, change)
+    }
+
+    /// Takes an undone command out of the log.
+    pub fn forget_command(&self, command: i64) -> Result<()> {
+        undo::forget(&self.tx, command)
     }
 
     /// A value from the local state table.
