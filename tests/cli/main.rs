@@ -9,6 +9,7 @@ mod core;
 mod dedicated;
 mod examples;
 mod exchange;
+mod files;
 mod generated;
 mod kudos;
 mod mail;
