@@ -11,6 +11,7 @@ mod examples;
 mod exchange;
 mod files;
 mod generated;
+mod hostile;
 mod kudos;
 mod mail;
 mod metric;
