@@ -756,10 +756,12 @@ mod tests {
     fn texts_longer_than_the_limit_are_refused_while_read() {
         let read = |text: &str| {
             let mut out = Vec::new();
-            BoundedStrings::new(text.as_bytes(), 5).read_to_end(&mut out)
+            BoundedStrings::new(text.as_bytes(), 7).read_to_end(&mut out)
         };
-        assert!(read(r#"{"a": "12345", "b": "\"\\\"x"}"#).is_ok());
-        assert!(read(r#"{"a": "123456"}"#).is_err());
+        // Bytes as written, escapes included; an escaped quote does not end it.
+        assert!(read(r#"{"a": "1234567", "b": "\"\\\"x"}"#).is_ok());
+        assert!(read(r#"{"a": "12345678"}"#).is_err());
+        assert!(read(r#"{"a": "\"\"\"\""}"#).is_err());
         // Long runs outside strings (numbers, spaces) are the parser's business.
         assert!(read("[1111111111, 2]").is_ok());
     }
