@@ -258,7 +258,7 @@ fn remove_unused_contents(tx: &Tx<'_>, contents: &[String]) -> Result<()> {
         if used {
             continue;
         }
-        let path = attachment::content_path(tx.folder(), sha);
+        let path = attachment::content_path(tx.folder(), sha)?;
         match fs::remove_file(&path) {
             Ok(()) => {}
             Err(e) if e.kind() == IoKind::NotFound => {}

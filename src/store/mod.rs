@@ -195,13 +195,15 @@ impl Store {
         let (value, command) = {
             let tx = self.begin(TransactionBehavior::Immediate)?;
             let command = match &recorder {
-                Some(r) => Some(undo::start(&tx.tx, r.command, &r.label, &tx.now_text())?),
+                Some(r) => Some(undo::start(&tx.tx, r.command)?),
                 None => None,
             };
             let value = f(&tx)?;
-            let kept = match command {
-                Some(id) => undo::finish(&tx.tx, id)?.then_some(id),
-                None => None,
+            let kept = match (command, &recorder) {
+                (Some(id), Some(r)) => {
+                    undo::finish(&tx.tx, id, &r.label, &tx.now_text())?.then_some(id)
+                }
+                _ => None,
             };
             tx.tx.commit()?;
             (value, kept)

@@ -97,8 +97,9 @@ fn row_json<'a>(prefix: &str, columns: impl IntoIterator<Item = &'a String>) -> 
 /// Creates the recording triggers on this connection (TEMP: they vanish
 /// with it). Called outside any transaction, once per connection.
 pub(super) fn install(conn: &Connection) -> Result<()> {
-    let mut sql =
-        String::from("CREATE TEMP TABLE IF NOT EXISTS undo_now (command INTEGER NOT NULL);\n");
+    let mut sql = String::from(
+        "CREATE TEMP TABLE IF NOT EXISTS undo_now (command INTEGER PRIMARY KEY) WITHOUT ROWID;\n",
+    );
     for table in recorded_tables(conn)? {
         let t = ident(&table.name);
         let name = literal(&table.name);
@@ -128,35 +129,43 @@ pub(super) fn install(conn: &Connection) -> Result<()> {
     Ok(())
 }
 
-/// Starts recording into the command `command` (its first write: a new
-/// command with `label`).
-pub(super) fn start(conn: &Connection, command: Option<i64>, label: &str, at: &str) -> Result<i64> {
+/// Starts recording into the command `command`, or (its first write) a
+/// new one: the next id, whose row [`finish`] writes only if something
+/// was recorded, so a write that changes nothing leaves the file as it
+/// was. `temp.undo_now` is WITHOUT ROWID, so that setting it does not move
+/// `last_insert_rowid()`, which commands read.
+pub(super) fn start(conn: &Connection, command: Option<i64>) -> Result<i64> {
     let id = match command {
         Some(id) => id,
-        None => {
-            conn.prepare_cached("INSERT INTO undo_commands (label, at) VALUES (?1, ?2)")?
-                .execute([label, at])?;
-            conn.last_insert_rowid()
-        }
+        None => conn
+            .prepare_cached("SELECT coalesce(max(id), 0) + 1 FROM undo_commands")?
+            .query_row([], |r| r.get(0))?,
     };
     conn.prepare_cached("INSERT INTO temp.undo_now (command) VALUES (?1)")?
         .execute([id])?;
     Ok(id)
 }
 
-/// Stops recording; forgets a command that changed nothing, and the
-/// commands beyond the last [`KEEP`]. Whether the command is kept.
-pub(super) fn finish(conn: &Connection, command: i64) -> Result<bool> {
+/// Stops recording. A new command that changed something gets its row
+/// (`label`, `at`), and the commands beyond the last [`KEEP`] are
+/// forgotten. Whether the command is in the log.
+pub(super) fn finish(conn: &Connection, command: i64, label: &str, at: &str) -> Result<bool> {
     conn.prepare_cached("DELETE FROM temp.undo_now")?
         .execute([])?;
     let changed = conn
         .prepare_cached("SELECT 1 FROM undo_rows WHERE command = ?1 LIMIT 1")?
         .exists([command])?;
     if !changed {
-        conn.prepare_cached("DELETE FROM undo_commands WHERE id = ?1")?
-            .execute([command])?;
         return Ok(false);
     }
+    let known = conn
+        .prepare_cached("SELECT 1 FROM undo_commands WHERE id = ?1")?
+        .exists([command])?;
+    if known {
+        return Ok(true);
+    }
+    conn.prepare_cached("INSERT INTO undo_commands (id, label, at) VALUES (?1, ?2, ?3)")?
+        .execute(rusqlite::params![command, label, at])?;
     conn.prepare_cached(
         "DELETE FROM undo_commands WHERE id <= (
              SELECT id FROM undo_commands ORDER BY id DESC LIMIT 1 OFFSET ?1)",

@@ -325,7 +325,7 @@ fn the_index_stays_out_of_exports_and_private_notes_out_of_shared_ones() {
         "--output",
         dump.to_str().expect("path"),
     ]);
-    let other = Env::initialized();
+    let other = Env::new();
     other.ok(["import", dump.to_str().expect("path")]);
     assert_eq!(kinds(&other.json(["search", "workload"])).len(), 2);
 }

@@ -253,7 +253,10 @@ CREATE TABLE undo_commands (
 -- (NULL for an insert's `old` and a delete's `new`).
 CREATE TABLE undo_rows (
     seq     INTEGER PRIMARY KEY,
-    command INTEGER NOT NULL REFERENCES undo_commands (id) ON DELETE CASCADE,
+    -- Deferred: a command's row is written at its end, only if it changed
+    -- something, so a command that changes nothing leaves the file as it was.
+    command INTEGER NOT NULL REFERENCES undo_commands (id) ON DELETE CASCADE
+            DEFERRABLE INITIALLY DEFERRED,
     tbl     TEXT NOT NULL,
     op      TEXT NOT NULL CHECK (op IN ('insert', 'update', 'delete')),
     key     NOT NULL,
