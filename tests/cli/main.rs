@@ -10,6 +10,7 @@ mod database;
 mod dedicated;
 mod examples;
 mod exchange;
+mod files;
 mod generated;
 mod hostile;
 mod kudos;
