@@ -1480,10 +1480,7 @@ pub type InSession<N> = (Vec<Feedback<N>>, Vec<QaReview<N>>);
 
 /// The feedback and QA reviews of a session, oldest first, each with the
 /// dedicated notes the audience of `N` may see.
-pub fn for_session<N: Visible>(
-    tx: &Tx<'_>,
-    session_id: &str,
-) -> Result<InSession<N>> {
+pub fn for_session<N: Visible>(tx: &Tx<'_>, session_id: &str) -> Result<InSession<N>> {
     let mut feedback = Vec::new();
     let mut reviews = Vec::new();
     for kind in [Kind::Feedback, Kind::Qa] {
