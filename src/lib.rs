@@ -5,6 +5,7 @@
 
 pub mod action;
 pub mod attachment;
+pub mod audience;
 pub mod backup;
 pub mod cli;
 pub mod commands;
@@ -31,6 +32,7 @@ pub mod store;
 pub mod stream;
 pub mod team;
 pub mod template;
+pub mod text;
 pub mod trends;
 pub mod undo;
 pub mod view;

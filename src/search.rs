@@ -3,7 +3,7 @@
 //! reviews, kudos and action items.
 //!
 //! The index is SQLite's FTS5 (`search_text`), kept by triggers
-//! (migration 0006); `search_docs` maps each index row to its record with
+//! (migration 0008); `search_docs` maps each index row to its record with
 //! the columns the filters need, so filtering never reads the records.
 //! Ranking is FTS5's bm25. Nothing member-facing uses this module.
 //!
@@ -15,7 +15,7 @@ use rusqlite::types::Value;
 use serde::Serialize;
 
 use crate::store::{time_at, Tx};
-use crate::{session, when, Error, Result};
+use crate::{note, session, when, Error, Result};
 
 /// What a hit is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
@@ -197,7 +197,7 @@ fn hit(tx: &Tx<'_>, row: Row) -> Result<Hit> {
         },
         None => None,
     };
-    let private = kind == Kind::Note && is_private_note(tx, &row.id)?;
+    let private = kind == Kind::Note && note::is_private(tx, &row.id)?;
     Ok(Hit {
         kind,
         short_id: tx.short_id(kind.table(), &row.id)?,
@@ -213,14 +213,6 @@ fn hit(tx: &Tx<'_>, row: Row) -> Result<Hit> {
         marked: row.marked,
         rank: row.rank,
     })
-}
-
-fn is_private_note(tx: &Tx<'_>, id: &str) -> Result<bool> {
-    let visibility: String = tx
-        .conn()
-        .prepare_cached("SELECT visibility FROM notes WHERE id = ?1")?
-        .query_row([id], |r| r.get(0))?;
-    Ok(visibility == "private")
 }
 
 /// An error of FTS5 while matching is the query's fault, not ours (the

@@ -16,7 +16,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use crate::store::{Change, LoggedCommand, Op, Tx};
-use crate::{attachment, session, when, Error, Result};
+use crate::{attachment, note, session, when, Error, Result};
 
 /// A command in the undo log, as `undo --list` shows it.
 #[derive(Debug, Clone, Serialize)]
@@ -100,6 +100,13 @@ pub fn undo(tx: &Tx<'_>, count: usize, local_only: bool) -> Result<Vec<Entry>> {
             }
         }
         for change in changes.iter().rev() {
+            if brings_back_erased_text(change) {
+                return Err(Error::input(format!(
+                    "cannot undo `{}`: it deleted a note, and a deleted note's text is erased for good",
+                    entry.command
+                ))
+                .with_hint("nothing was undone; commands before it stay as they are"));
+            }
             if tx.revert(change)?.is_err() {
                 return Err(conflict(&entry, change));
             }
@@ -215,6 +222,24 @@ fn conflict(entry: &Entry, change: &Change) -> Error {
         record_name(&change.table)
     ))
     .with_hint("nothing was undone; a change made after it would be lost, so it stays as it is")
+}
+
+/// Whether putting `change` back would make a live note of a deleted
+/// one, whose text was erased (`note::DELETED_BODY`).
+fn brings_back_erased_text(change: &Change) -> bool {
+    if change.table != "notes" || change.op == Op::Insert {
+        return false;
+    }
+    let Some(old) = change
+        .old
+        .as_deref()
+        .and_then(|text| serde_json::from_str::<serde_json::Value>(text).ok())
+    else {
+        return false;
+    };
+    old.get("deleted_at")
+        .is_some_and(serde_json::Value::is_null)
+        && old.get("body").and_then(serde_json::Value::as_str) == Some(note::DELETED_BODY)
 }
 
 /// The record a table holds, for messages.

@@ -8,6 +8,7 @@
 //! a read cannot change the file.
 
 mod ids;
+mod stored;
 mod undo;
 
 use std::fs;
@@ -20,7 +21,12 @@ use chrono::{DateTime, Utc};
 use rusqlite::config::DbConfig;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior};
 
-pub use ids::{new_id, new_uuid, normalize_prefix, seed_ids, AscendingIds};
+pub use ids::{
+    ambiguous, check_long_enough, new_id, new_uuid, normalize_prefix, seed_ids, AscendingIds,
+    MAX_CANDIDATES,
+};
+pub(crate) use stored::stored_enum;
+pub use stored::UnknownStored;
 pub use undo::{Change, Command as LoggedCommand, Conflict, Op, KEEP as UNDO_KEEP};
 
 use crate::{when, Error, Result};
@@ -33,8 +39,18 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0003_sharing.sql"),
     include_str!("migrations/0004_trends.sql"),
     include_str!("migrations/0005_history.sql"),
-    include_str!("migrations/0006_search_undo.sql"),
+    include_str!("migrations/0006_application_id.sql"),
+    include_str!("migrations/0007_deleted_text.sql"),
+    include_str!("migrations/0008_search_undo.sql"),
 ];
+
+/// `PRAGMA application_id` of coach's files: "COCH" in ASCII. Set by the
+/// migration 0006 (for new files and files of an earlier coach).
+pub const APPLICATION_ID: i64 = 0x434F_4348;
+
+/// Tables every coach file has had since its first version: a file without
+/// them (and without coach's application id) is not coach's.
+const OWN_TABLES: &[&str] = &["config", "state", "members", "sessions", "notes"];
 
 /// How many prepared statements a connection keeps (`prepare_cached`).
 /// rusqlite's default, 16, is fewer than the distinct statements of one
@@ -54,6 +70,8 @@ pub struct Store {
     /// A fixed clock for the next transactions (dataset generation);
     /// `None`: the real time.
     clock: Option<DateTime<Utc>>,
+    /// Opened for reading only (its folder is read-only, or completion).
+    read_only: bool,
     /// Recording writes for `coach undo`; `None`: not recorded.
     recorder: Option<Recorder>,
 }
@@ -109,9 +127,38 @@ impl Store {
             path: path.to_path_buf(),
             clock: None,
             recorder: None,
+            read_only: false,
         };
+        // The first read: in WAL mode, it opens the `-shm` file beside the
+        // database, which fails when the folder is read-only.
+        if let Err(err) = first_read(&store.conn) {
+            store = Store::open_in_read_only_folder(path).map_err(|_| store.unavailable(err))?;
+        }
         store.configure().map_err(|e| store.unavailable(e))?;
         store.migrate()?;
+        Ok(store)
+    }
+
+    /// Opens a database whose folder is read-only, for reading. In WAL
+    /// mode a reader needs the `-shm` file beside the database, which
+    /// cannot be created there; nobody can write the file in that folder
+    /// either, so it is opened as immutable (no locks, no `-shm`). Writes
+    /// are refused with a clear error ([`Store::write`]).
+    fn open_in_read_only_folder(path: &Path) -> Result<Store> {
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY
+            | OpenFlags::SQLITE_OPEN_URI
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let uri = format!("file:{}?immutable=1", uri_path(path));
+        let conn =
+            Connection::open_with_flags(uri, flags).map_err(|e| Error::database_at(path, e))?;
+        let store = Store {
+            conn,
+            path: path.to_path_buf(),
+            clock: None,
+            read_only: true,
+            recorder: None,
+        };
+        first_read(&store.conn).map_err(|e| store.unavailable(e))?;
         Ok(store)
     }
 
@@ -127,8 +174,10 @@ impl Store {
             path: path.to_path_buf(),
             clock: None,
             recorder: None,
+            read_only: true,
         };
         store.configure().map_err(|e| store.unavailable(e))?;
+        store.refuse_foreign()?;
         let version = store.schema_version().map_err(|e| store.unavailable(e))?;
         if version != MIGRATIONS.len() {
             return Err(Error::database(format!(
@@ -185,6 +234,9 @@ impl Store {
     /// When recording ([`Store::record_commands`]), the rows it changes are
     /// logged for undo in the same transaction.
     pub fn write<T>(&mut self, f: impl FnOnce(&Tx<'_>) -> Result<T>) -> Result<T> {
+        if self.read_only {
+            return Err(self.cannot_write());
+        }
         if let Some(r) = &mut self.recorder {
             if !r.installed {
                 undo::install(&self.conn)?;
@@ -247,6 +299,10 @@ impl Store {
         self.conn
             .set_prepared_statement_cache_capacity(STATEMENT_CACHE);
         self.conn.pragma_update(None, "foreign_keys", true)?;
+        // Deleted content is overwritten with zeros, not left in free space
+        // in the file: a deleted private note's text must not linger for a
+        // backup or a copy of the file to carry.
+        self.conn.pragma_update(None, "secure_delete", true)?;
         // Durable once the command returns: in WAL mode, FULL syncs the WAL
         // at every commit (one fsync, well under a millisecond here).
         // NORMAL syncs only at checkpoints, so the last commits could be
@@ -259,6 +315,54 @@ impl Store {
         self.conn
             .set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)?;
         Ok(())
+    }
+
+    /// Refuses, before anything is written, a SQLite file that is not
+    /// coach's: another program's application id, or tables without
+    /// coach's own (a file coach has never touched is empty).
+    fn refuse_foreign(&self) -> Result<()> {
+        let id: i64 = self
+            .conn
+            .pragma_query_value(None, "application_id", |r| r.get(0))
+            .map_err(|e| self.unavailable(e))?;
+        if id == APPLICATION_ID {
+            return Ok(());
+        }
+        let foreign = if id != 0 {
+            true
+        } else {
+            let tables: Vec<String> = self
+                .conn
+                .prepare("SELECT name FROM sqlite_master WHERE type = 'table'")
+                .and_then(|mut stmt| {
+                    stmt.query_map([], |r| r.get(0))?
+                        .collect::<rusqlite::Result<_>>()
+                })
+                .map_err(|e| self.unavailable(e))?;
+            !tables.is_empty() && !OWN_TABLES.iter().all(|t| tables.iter().any(|n| n == t))
+        };
+        if foreign {
+            return Err(Error::database(format!(
+                "{} is not a coach database (it belongs to another program); it was not changed",
+                self.path.display()
+            ))
+            .with_hint("choose another file with --db PATH or COACH_DB"));
+        }
+        Ok(())
+    }
+
+    /// The error for a change to a database opened for reading only.
+    fn cannot_write(&self) -> Error {
+        let folder = match self.path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => Path::new("."),
+        };
+        Error::database(format!(
+            "the folder {} is read-only: coach can read {} but not change it; nothing was changed",
+            folder.display(),
+            self.path.display()
+        ))
+        .with_hint("make the folder writable to change the database")
     }
 
     fn unavailable(&self, err: rusqlite::Error) -> Error {
@@ -275,12 +379,16 @@ impl Store {
     /// transaction. Refuses, without writing, a file from a newer coach.
     /// On an up-to-date file this only reads one pragma.
     fn migrate(&mut self) -> Result<()> {
+        self.refuse_foreign()?;
         let version = self.schema_version().map_err(|e| self.unavailable(e))?;
         if version > MIGRATIONS.len() {
             return Err(too_new(&self.path, version));
         }
         if version == MIGRATIONS.len() {
             return Ok(());
+        }
+        if self.read_only {
+            return Err(self.cannot_write());
         }
         // WAL lets a cron job read while a coach writes. It is a property
         // of the file, set once, and cannot be set inside a transaction.
@@ -370,6 +478,22 @@ impl<'c> Tx<'c> {
         Ok(!any)
     }
 
+    /// Runs `sql` (not cached: for statements built at run time) and calls
+    /// `each` with every row.
+    pub fn each_row(
+        &self,
+        sql: &str,
+        params: &[&dyn rusqlite::ToSql],
+        mut each: impl FnMut(&rusqlite::Row<'_>) -> Result<()>,
+    ) -> Result<()> {
+        let mut stmt = self.tx.prepare(sql)?;
+        let mut rows = stmt.query(params)?;
+        while let Some(row) = rows.next()? {
+            each(row)?;
+        }
+        Ok(())
+    }
+
     /// The connection, for the queries of each area of the domain.
     pub fn conn(&self) -> &Connection {
         &self.tx
@@ -398,6 +522,11 @@ impl<'c> Tx<'c> {
         ids::with_prefix(&self.tx, table, prefix, limit)
     }
 
+    /// How many live ids of `table` start with `prefix` (already normalized).
+    pub fn count_with_prefix(&self, table: &'static str, prefix: &str) -> Result<u64> {
+        ids::count_with_prefix(&self.tx, table, prefix)
+    }
+
     /// The one live id of `table` that starts with what the user typed.
     /// `record` names the kind of record in messages ("action"), `plural`
     /// its plural, `list_hint` says where the ids are shown. An unknown,
@@ -417,15 +546,19 @@ impl<'c> Tx<'c> {
             ))
             .with_hint(list_hint.to_string())
         })?;
-        let mut ids = self.ids_with_prefix(table, &prefix, 10)?;
+        let mut ids = self.ids_with_prefix(table, &prefix, ids::MAX_CANDIDATES)?;
         match ids.len() {
             1 => Ok(ids.remove(0)),
             0 => Err(
                 Error::input(format!("no {record} has an id starting with \"{query}\""))
                     .with_hint(list_hint.to_string()),
             ),
-            many => Err(Error::input(format!("\"{query}\" matches {many} {plural}"))
-                .with_hint("type more of the id")),
+            _ => {
+                let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
+                let listed = self.short_ids(table, &refs)?;
+                let total = self.count_with_prefix(table, &prefix)?;
+                Err(ambiguous(query, plural, &listed, total))
+            }
         }
     }
 
@@ -541,6 +674,26 @@ fn create_file(path: &Path, create_folder: bool) -> Result<()> {
         }
         Err(e) => Err(cannot_create(path, e)),
     }
+}
+
+fn first_read(conn: &Connection) -> rusqlite::Result<i64> {
+    conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))
+}
+
+/// A path as the path of a `file:` URI: every byte other than letters,
+/// digits and `/-._~` percent-encoded (so `?`, `#` and `%` in a folder's
+/// name stay part of the path).
+fn uri_path(path: &Path) -> String {
+    use std::os::unix::ffi::OsStrExt;
+    let mut uri = String::new();
+    for &b in path.as_os_str().as_bytes() {
+        if b.is_ascii_alphanumeric() || b"/-._~".contains(&b) {
+            uri.push(char::from(b));
+        } else {
+            uri.push_str(&format!("%{b:02X}"));
+        }
+    }
+    uri
 }
 
 fn cannot_create(path: &Path, err: std::io::Error) -> Error {

@@ -158,6 +158,7 @@ pub(super) fn finish(conn: &Connection, command: i64, label: &str, at: &str) -> 
     if !changed {
         return Ok(false);
     }
+    erase_deleted_texts(conn, command)?;
     let known = conn
         .prepare_cached("SELECT 1 FROM undo_commands WHERE id = ?1")?
         .exists([command])?;
@@ -172,6 +173,49 @@ pub(super) fn finish(conn: &Connection, command: i64, label: &str, at: &str) -> 
     )?
     .execute([KEEP])?;
     Ok(true)
+}
+
+/// A deleted note keeps no text (`note::DELETED_BODY`): nothing may hold
+/// it afterwards, the undo log included. So the texts of the notes this
+/// command deleted are erased from every command of the log (their rows,
+/// and the command lines, which may hold the text as typed: only the
+/// command's first two words are kept); undo then refuses to bring such a
+/// note back (`undo.rs`).
+fn erase_deleted_texts(conn: &Connection, command: i64) -> Result<()> {
+    let erased: Vec<rusqlite::types::Value> = conn
+        .prepare_cached(
+            "SELECT key FROM undo_rows
+              WHERE command = ?1 AND tbl = 'notes' AND new IS NOT NULL
+                AND json_extract(new, '$.deleted_at') IS NOT NULL
+                AND json_extract(new, '$.body') = ?2",
+        )?
+        .query_map(rusqlite::params![command, crate::note::DELETED_BODY], |r| {
+            r.get(0)
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    for key in erased {
+        let commands: Vec<(i64, String)> = conn
+            .prepare_cached(
+                "SELECT DISTINCT c.id, c.label FROM undo_rows r JOIN undo_commands c ON c.id = r.command
+                  WHERE r.tbl = 'notes' AND r.key = ?1",
+            )?
+            .query_map([&key], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        for (id, label) in commands {
+            let words: Vec<&str> = label.split_whitespace().take(2).collect();
+            let redacted = format!("{} … (a deleted note's text, erased)", words.join(" "));
+            conn.prepare_cached("UPDATE undo_commands SET label = ?2 WHERE id = ?1")?
+                .execute(rusqlite::params![id, redacted])?;
+        }
+        conn.prepare_cached(
+            "UPDATE undo_rows
+                SET old = iif(old IS NULL, NULL, json_set(old, '$.body', ?2)),
+                    new = iif(new IS NULL, NULL, json_set(new, '$.body', ?2))
+              WHERE tbl = 'notes' AND key = ?1",
+        )?
+        .execute(rusqlite::params![key, crate::note::DELETED_BODY])?;
+    }
+    Ok(())
 }
 
 /// A command in the log.

@@ -265,3 +265,31 @@ fn the_last_hundred_commands_are_kept() {
     let err = env.fails(3, ["undo"]);
     assert!(err.contains("nothing to undo"), "{err}");
 }
+
+#[test]
+fn a_deleted_note_stays_deleted_and_its_text_leaves_the_log() {
+    let env = Env::with_team();
+    env.ok(["session", "new", "alex"]);
+    env.ok(["note", "add", "--private", "ERASE-ME-canary-41f0"]);
+    let note = env.ok(["note", "list", "-q"]).trim().to_string();
+    env.ok(["note", "rm", &note]);
+    let err = env.fails(3, ["undo"]);
+    assert!(err.contains("erased for good"), "{err}");
+    let conn = rusqlite::Connection::open(&env.db).expect("open");
+    let kept: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM undo_rows WHERE old LIKE '%ERASE-ME%' OR new LIKE '%ERASE-ME%'",
+            [],
+            |r| r.get(0),
+        )
+        .expect("count");
+    assert_eq!(kept, 0, "the undo log keeps no text of a deleted note");
+    let changes: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM undo_rows WHERE tbl = 'notes'",
+            [],
+            |r| r.get(0),
+        )
+        .expect("count");
+    assert!(changes >= 2, "the changes themselves are still there");
+}

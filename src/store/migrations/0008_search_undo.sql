@@ -13,7 +13,7 @@
 -- of a deleted session are taken out, and come back if the session does
 -- (an undo). A record's date (`at`) is its session's date for notes,
 -- kudos and actions; a feedback's date given, a QA review's date reviewed.
-CREATE TABLE search_docs (
+CREATE TABLE IF NOT EXISTS search_docs (
     rowid      INTEGER PRIMARY KEY,
     record_id  TEXT NOT NULL UNIQUE,
     kind       TEXT NOT NULL CHECK (kind IN ('note', 'feedback', 'qa', 'kudos', 'action')),
@@ -21,19 +21,19 @@ CREATE TABLE search_docs (
     session_id TEXT,
     at         TEXT NOT NULL
 );
-CREATE INDEX search_docs_by_session ON search_docs (session_id) WHERE session_id IS NOT NULL;
+CREATE INDEX IF NOT EXISTS search_docs_by_session ON search_docs (session_id) WHERE session_id IS NOT NULL;
 
 -- unicode61 with diacritics removed: "zoe" finds "Zoë". secure-delete:
 -- a deleted or edited record's words leave the index at once, not at the
 -- next merge, so a removed note's text is not kept in the index.
-CREATE VIRTUAL TABLE search_text USING fts5 (
+CREATE VIRTUAL TABLE IF NOT EXISTS search_text USING fts5 (
     body, about,
     tokenize = 'unicode61 remove_diacritics 2'
 );
 INSERT INTO search_text (search_text, rank) VALUES ('secure-delete', 1);
 
 -- Notes --------------------------------------------------------------------
-CREATE TRIGGER search_notes_insert AFTER INSERT ON notes
+CREATE TRIGGER IF NOT EXISTS search_notes_insert AFTER INSERT ON notes
 WHEN new.deleted_at IS NULL
 BEGIN
     INSERT INTO search_docs (record_id, kind, member_id, session_id, at)
@@ -42,12 +42,12 @@ BEGIN
     INSERT INTO search_text (rowid, body, about)
         SELECT rowid, new.body, '' FROM search_docs WHERE record_id = new.id;
 END;
-CREATE TRIGGER search_notes_delete AFTER DELETE ON notes
+CREATE TRIGGER IF NOT EXISTS search_notes_delete AFTER DELETE ON notes
 BEGIN
     DELETE FROM search_text WHERE rowid = (SELECT rowid FROM search_docs WHERE record_id = old.id);
     DELETE FROM search_docs WHERE record_id = old.id;
 END;
-CREATE TRIGGER search_notes_update AFTER UPDATE OF body, session_id, deleted_at ON notes
+CREATE TRIGGER IF NOT EXISTS search_notes_update AFTER UPDATE OF body, session_id, deleted_at ON notes
 BEGIN
     DELETE FROM search_text WHERE rowid = (SELECT rowid FROM search_docs WHERE record_id = old.id);
     DELETE FROM search_docs WHERE record_id = old.id;
@@ -60,7 +60,7 @@ BEGIN
 END;
 
 -- Kudos --------------------------------------------------------------------
-CREATE TRIGGER search_kudos_insert AFTER INSERT ON kudos
+CREATE TRIGGER IF NOT EXISTS search_kudos_insert AFTER INSERT ON kudos
 WHEN new.deleted_at IS NULL
 BEGIN
     INSERT INTO search_docs (record_id, kind, member_id, session_id, at)
@@ -69,12 +69,12 @@ BEGIN
     INSERT INTO search_text (rowid, body, about)
         SELECT rowid, new.body, '' FROM search_docs WHERE record_id = new.id;
 END;
-CREATE TRIGGER search_kudos_delete AFTER DELETE ON kudos
+CREATE TRIGGER IF NOT EXISTS search_kudos_delete AFTER DELETE ON kudos
 BEGIN
     DELETE FROM search_text WHERE rowid = (SELECT rowid FROM search_docs WHERE record_id = old.id);
     DELETE FROM search_docs WHERE record_id = old.id;
 END;
-CREATE TRIGGER search_kudos_update AFTER UPDATE OF body, session_id, deleted_at ON kudos
+CREATE TRIGGER IF NOT EXISTS search_kudos_update AFTER UPDATE OF body, session_id, deleted_at ON kudos
 BEGIN
     DELETE FROM search_text WHERE rowid = (SELECT rowid FROM search_docs WHERE record_id = old.id);
     DELETE FROM search_docs WHERE record_id = old.id;
@@ -87,7 +87,7 @@ BEGIN
 END;
 
 -- Actions ------------------------------------------------------------------
-CREATE TRIGGER search_actions_insert AFTER INSERT ON actions
+CREATE TRIGGER IF NOT EXISTS search_actions_insert AFTER INSERT ON actions
 WHEN new.deleted_at IS NULL
 BEGIN
     INSERT INTO search_docs (record_id, kind, member_id, session_id, at)
@@ -96,12 +96,12 @@ BEGIN
     INSERT INTO search_text (rowid, body, about)
         SELECT rowid, new.body, '' FROM search_docs WHERE record_id = new.id;
 END;
-CREATE TRIGGER search_actions_delete AFTER DELETE ON actions
+CREATE TRIGGER IF NOT EXISTS search_actions_delete AFTER DELETE ON actions
 BEGIN
     DELETE FROM search_text WHERE rowid = (SELECT rowid FROM search_docs WHERE record_id = old.id);
     DELETE FROM search_docs WHERE record_id = old.id;
 END;
-CREATE TRIGGER search_actions_update AFTER UPDATE OF body, session_id, member_id, deleted_at ON actions
+CREATE TRIGGER IF NOT EXISTS search_actions_update AFTER UPDATE OF body, session_id, member_id, deleted_at ON actions
 BEGIN
     DELETE FROM search_text WHERE rowid = (SELECT rowid FROM search_docs WHERE record_id = old.id);
     DELETE FROM search_docs WHERE record_id = old.id;
@@ -114,7 +114,7 @@ BEGIN
 END;
 
 -- Feedback -----------------------------------------------------------------
-CREATE TRIGGER search_feedback_insert AFTER INSERT ON feedback
+CREATE TRIGGER IF NOT EXISTS search_feedback_insert AFTER INSERT ON feedback
 WHEN new.deleted_at IS NULL
 BEGIN
     INSERT INTO search_docs (record_id, kind, member_id, session_id, at)
@@ -123,12 +123,12 @@ BEGIN
         SELECT rowid, new.comment, concat_ws(' ', new.customer, new.channel)
         FROM search_docs WHERE record_id = new.id;
 END;
-CREATE TRIGGER search_feedback_delete AFTER DELETE ON feedback
+CREATE TRIGGER IF NOT EXISTS search_feedback_delete AFTER DELETE ON feedback
 BEGIN
     DELETE FROM search_text WHERE rowid = (SELECT rowid FROM search_docs WHERE record_id = old.id);
     DELETE FROM search_docs WHERE record_id = old.id;
 END;
-CREATE TRIGGER search_feedback_update
+CREATE TRIGGER IF NOT EXISTS search_feedback_update
 AFTER UPDATE OF comment, customer, channel, member_id, session_id, given_at, deleted_at ON feedback
 BEGIN
     DELETE FROM search_text WHERE rowid = (SELECT rowid FROM search_docs WHERE record_id = old.id);
@@ -142,7 +142,7 @@ BEGIN
 END;
 
 -- QA reviews ---------------------------------------------------------------
-CREATE TRIGGER search_qa_insert AFTER INSERT ON qa_reviews
+CREATE TRIGGER IF NOT EXISTS search_qa_insert AFTER INSERT ON qa_reviews
 WHEN new.deleted_at IS NULL
 BEGIN
     INSERT INTO search_docs (record_id, kind, member_id, session_id, at)
@@ -151,12 +151,12 @@ BEGIN
         SELECT rowid, coalesce(new.comment, ''), coalesce(new.reviewer, '')
         FROM search_docs WHERE record_id = new.id;
 END;
-CREATE TRIGGER search_qa_delete AFTER DELETE ON qa_reviews
+CREATE TRIGGER IF NOT EXISTS search_qa_delete AFTER DELETE ON qa_reviews
 BEGIN
     DELETE FROM search_text WHERE rowid = (SELECT rowid FROM search_docs WHERE record_id = old.id);
     DELETE FROM search_docs WHERE record_id = old.id;
 END;
-CREATE TRIGGER search_qa_update
+CREATE TRIGGER IF NOT EXISTS search_qa_update
 AFTER UPDATE OF comment, reviewer, member_id, session_id, reviewed_at, deleted_at ON qa_reviews
 BEGIN
     DELETE FROM search_text WHERE rowid = (SELECT rowid FROM search_docs WHERE record_id = old.id);
@@ -172,7 +172,7 @@ END;
 -- Sessions: a new date moves the notes, kudos and actions with it; a
 -- deleted session takes them out of the index, and brings them back when
 -- it is restored.
-CREATE TRIGGER search_sessions_update AFTER UPDATE OF held_at, member_id, deleted_at ON sessions
+CREATE TRIGGER IF NOT EXISTS search_sessions_update AFTER UPDATE OF held_at, member_id, deleted_at ON sessions
 BEGIN
     DELETE FROM search_text WHERE rowid IN (
         SELECT rowid FROM search_docs
@@ -198,7 +198,11 @@ BEGIN
         WHERE d.session_id = new.id AND d.kind = 'action';
 END;
 
--- The index of what is already there.
+-- The index of what is already there, built from scratch (the statements
+-- above leave what exists alone, so the migration can run again on a file
+-- whose version number was set back).
+DELETE FROM search_text;
+DELETE FROM search_docs;
 INSERT INTO search_docs (record_id, kind, member_id, session_id, at)
     SELECT n.id, 'note', s.member_id, s.id, s.held_at
     FROM notes n JOIN sessions s ON s.id = n.session_id
@@ -242,7 +246,7 @@ INSERT INTO search_text (rowid, body, about)
 -- and these two are not recorded.
 
 -- One command: what was typed, and when.
-CREATE TABLE undo_commands (
+CREATE TABLE IF NOT EXISTS undo_commands (
     id    INTEGER PRIMARY KEY,
     label TEXT NOT NULL,
     at    TEXT NOT NULL
@@ -251,7 +255,7 @@ CREATE TABLE undo_commands (
 -- One changed row, in the order of the changes. `key` is the row's primary
 -- key; `old` and `new` are JSON objects of its columns before and after
 -- (NULL for an insert's `old` and a delete's `new`).
-CREATE TABLE undo_rows (
+CREATE TABLE IF NOT EXISTS undo_rows (
     seq     INTEGER PRIMARY KEY,
     -- Deferred: a command's row is written at its end, only if it changed
     -- something, so a command that changes nothing leaves the file as it was.
@@ -263,4 +267,19 @@ CREATE TABLE undo_rows (
     old     TEXT,
     new     TEXT
 );
-CREATE INDEX undo_rows_by_command ON undo_rows (command, seq);
+CREATE INDEX IF NOT EXISTS undo_rows_by_command ON undo_rows (command, seq);
+-- A record's changes (a deleted note's text is erased from all of them).
+CREATE INDEX IF NOT EXISTS undo_rows_by_key ON undo_rows (tbl, key);
+
+-- Deleted notes keep no text, in the log either (src/store/undo.rs erases
+-- it as notes are deleted): for a file whose version was set back, the
+-- log is brought in line with the tombstones that exist.
+UPDATE undo_commands
+   SET label = 'a command … (a deleted note''s text, erased)'
+ WHERE id IN (SELECT r.command FROM undo_rows r JOIN notes n ON n.id = r.key
+               WHERE r.tbl = 'notes' AND n.deleted_at IS NOT NULL AND n.body = '(deleted)');
+UPDATE undo_rows
+   SET old = iif(old IS NULL, NULL, json_set(old, '$.body', '(deleted)')),
+       new = iif(new IS NULL, NULL, json_set(new, '$.body', '(deleted)'))
+ WHERE tbl = 'notes'
+   AND key IN (SELECT id FROM notes WHERE deleted_at IS NOT NULL AND body = '(deleted)');
