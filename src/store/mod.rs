@@ -20,7 +20,10 @@ use chrono::{DateTime, Utc};
 use rusqlite::config::DbConfig;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior};
 
-pub use ids::{new_id, new_uuid, normalize_prefix, seed_ids, AscendingIds};
+pub use ids::{
+    ambiguous, check_long_enough, new_id, new_uuid, normalize_prefix, seed_ids, AscendingIds,
+    MAX_CANDIDATES,
+};
 pub(crate) use stored::stored_enum;
 pub use stored::UnknownStored;
 
@@ -457,6 +460,11 @@ impl<'c> Tx<'c> {
         ids::with_prefix(&self.tx, table, prefix, limit)
     }
 
+    /// How many live ids of `table` start with `prefix` (already normalized).
+    pub fn count_with_prefix(&self, table: &'static str, prefix: &str) -> Result<u64> {
+        ids::count_with_prefix(&self.tx, table, prefix)
+    }
+
     /// The one live id of `table` that starts with what the user typed.
     /// `record` names the kind of record in messages ("action"), `plural`
     /// its plural, `list_hint` says where the ids are shown. An unknown,
@@ -476,15 +484,19 @@ impl<'c> Tx<'c> {
             ))
             .with_hint(list_hint.to_string())
         })?;
-        let mut ids = self.ids_with_prefix(table, &prefix, 10)?;
+        let mut ids = self.ids_with_prefix(table, &prefix, ids::MAX_CANDIDATES)?;
         match ids.len() {
             1 => Ok(ids.remove(0)),
             0 => Err(
                 Error::input(format!("no {record} has an id starting with \"{query}\""))
                     .with_hint(list_hint.to_string()),
             ),
-            many => Err(Error::input(format!("\"{query}\" matches {many} {plural}"))
-                .with_hint("type more of the id")),
+            _ => {
+                let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
+                let listed = self.short_ids(table, &refs)?;
+                let total = self.count_with_prefix(table, &prefix)?;
+                Err(ambiguous(query, plural, &listed, total))
+            }
         }
     }
 
