@@ -87,7 +87,7 @@ pub(super) fn run(ctx: &Ctx, command: TemplateCommand) -> Result<()> {
 }
 
 /// An agenda file: regular, UTF-8, at most as large as a note.
-fn read_agenda(path: &PathBuf) -> Result<String> {
+fn read_agenda(path: &std::path::Path) -> Result<String> {
     input::read_file(path, "an agenda", crate::note::MAX_BODY)
 }
 
