@@ -251,12 +251,14 @@ pub fn edit(
     get(tx, &session.id)
 }
 
-/// Deletes a session, leaving a tombstone; it stops being current.
+/// Deletes a session, leaving a tombstone; it stops being current. Its
+/// notes are deleted with it (their text removed).
 pub fn delete(tx: &Tx<'_>, session: &Session) -> Result<()> {
     let now = tx.now_text();
     tx.conn()
         .prepare_cached("UPDATE sessions SET deleted_at = ?2, updated_at = ?2 WHERE id = ?1")?
         .execute(rusqlite::params![session.id, now])?;
+    crate::note::remove_all_of_session(tx, &session.id)?;
     if tx.state(CURRENT)?.as_deref() == Some(session.id.as_str()) {
         tx.set_state(CURRENT, None)?;
     }

@@ -38,6 +38,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0004_trends.sql"),
     include_str!("migrations/0005_history.sql"),
     include_str!("migrations/0006_application_id.sql"),
+    include_str!("migrations/0007_deleted_text.sql"),
 ];
 
 /// `PRAGMA application_id` of coach's files: "COCH" in ASCII. Set by the
@@ -241,6 +242,10 @@ impl Store {
         self.conn
             .set_prepared_statement_cache_capacity(STATEMENT_CACHE);
         self.conn.pragma_update(None, "foreign_keys", true)?;
+        // Deleted content is overwritten with zeros, not left in free space
+        // in the file: a deleted private note's text must not linger for a
+        // backup or a copy of the file to carry.
+        self.conn.pragma_update(None, "secure_delete", true)?;
         // Durable once the command returns: in WAL mode, FULL syncs the WAL
         // at every commit (one fsync, well under a millisecond here).
         // NORMAL syncs only at checkpoints, so the last commits could be
