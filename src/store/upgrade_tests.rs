@@ -138,7 +138,9 @@ fn populate(conn: &Connection, table: &str, written: &[Written], version: usize)
         .prepare("SELECT name, type, pk FROM pragma_table_info(?1) ORDER BY cid")
         .expect("prepare");
     let columns: Vec<(String, String, bool)> = stmt
-        .query_map([table], |r| Ok((r.get(0)?, r.get(1)?, r.get::<_, i64>(2)? > 0)))
+        .query_map([table], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get::<_, i64>(2)? > 0))
+        })
         .expect("query")
         .collect::<rusqlite::Result<_>>()
         .expect("columns");
@@ -195,9 +197,7 @@ fn value_for(table: &str, name: &str, kind: &str, create: &str) -> Value {
         "id" => Value::Text(format!("{:0>32x}", crc(table))),
         // Live rows, in the shared notes block.
         "deleted_at" | "item_id" => Value::Null,
-        "author" | "member_id" | "session_id" => {
-            Value::Text(format!("{:0>32x}", crc(name)))
-        }
+        "author" | "member_id" | "session_id" => Value::Text(format!("{:0>32x}", crc(name))),
         "recipients" => Value::Text("[\"alex@example.com\"]".into()),
         "sha256" => Value::Text("a".repeat(64)),
         "key" => Value::Text(format!("upgrade.{table}")),
