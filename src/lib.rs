@@ -23,6 +23,7 @@ pub mod output;
 pub mod prompt;
 pub mod render;
 pub mod saved;
+pub mod sent;
 pub mod session;
 pub mod share;
 pub mod store;

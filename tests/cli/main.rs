@@ -11,6 +11,7 @@ mod examples;
 mod exchange;
 mod generated;
 mod kudos;
+mod lifecycle;
 mod mail;
 mod metric;
 mod privacy;
