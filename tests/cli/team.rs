@@ -194,7 +194,11 @@ fn the_table_reads_as_the_overview() {
         .collect();
     // ... NEXT (date time), OPEN, OVERDUE, SAVED, UNSENT (two past
     // sessions, no recap sent), SKIPPED
-    assert_eq!(alex[alex.len() - 5..], ["3", "1", "0", "2", "0"], "{alex:?}");
+    assert_eq!(
+        alex[alex.len() - 5..],
+        ["3", "1", "0", "2", "0"],
+        "{alex:?}"
+    );
 
     let ids = env.ok(["team", "-q"]);
     let json = env.json(["team"]);
