@@ -528,7 +528,7 @@ fn default_name(source: &Path) -> Result<String> {
 
 /// An attachment's name: one line, not empty, no `/` (it becomes a file
 /// name when saved), at most 255 characters.
-fn check_name(name: &str) -> Result<String> {
+pub(crate) fn check_name(name: &str) -> Result<String> {
     let name = check_line("attachment name", name)?;
     if name.is_empty() {
         return Err(Error::input("an attachment name cannot be empty")
