@@ -23,13 +23,14 @@ CREATE INDEX sessions_skipped_by_member ON sessions (member_id)
     WHERE recap_skipped_at IS NOT NULL AND deleted_at IS NULL;
 
 -- `note add --follow-up`: a talking point to take up again in the member's
--- next session. `followed_up_in` is the session it was brought into (NULL
--- while it waits).
-ALTER TABLE notes ADD COLUMN follow_up INTEGER NOT NULL DEFAULT 0 CHECK (follow_up IN (0, 1));
+-- next session. `follow_up_at`: when it was marked (NULL: an ordinary
+-- note); `followed_up_in`: the session it was brought into (NULL while it
+-- waits).
+ALTER TABLE notes ADD COLUMN follow_up_at TEXT;
 ALTER TABLE notes ADD COLUMN followed_up_in TEXT REFERENCES sessions(id);
 -- The follow-ups still waiting: few, whatever the history.
 CREATE INDEX notes_follow_ups_waiting ON notes (session_id)
-    WHERE follow_up = 1 AND followed_up_in IS NULL AND deleted_at IS NULL;
+    WHERE follow_up_at IS NOT NULL AND followed_up_in IS NULL AND deleted_at IS NULL;
 
 -- Kudos outside any session: `coach kudos MEMBER` when the member has no
 -- open session within `session.kudos-window` days. A kudos now names its
