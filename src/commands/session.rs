@@ -2,6 +2,7 @@ use clap::{Args, Subcommand};
 
 use super::Ctx;
 use crate::member;
+use crate::note::{Note, SharedNote, Visible};
 use crate::prompt::Prompter;
 use crate::render::terminal;
 use crate::saved::{self, Balance, Item, Selection};
@@ -9,7 +10,7 @@ use crate::sent;
 use crate::session::{self, Filter, Session};
 use crate::share;
 use crate::template;
-use crate::view::{self, Audience};
+use crate::view::{self, SessionView};
 use crate::{when, Result};
 
 /// Start, list, show and change 1:1 sessions
@@ -572,33 +573,19 @@ fn show(ctx: &Ctx, args: ShowArgs) -> Result<()> {
     if email || args.recap {
         return show_email(ctx, args);
     }
-    let audience = if args.as_member {
-        Audience::Member
-    } else {
-        Audience::Owner
-    };
-    let (view, emails) = ctx.store()?.read(|tx| {
-        let session = session::explicit_or_current(tx, args.session.as_deref())?;
-        let emails = match audience {
-            Audience::Owner => Some((
+    if args.as_member {
+        return show_view::<SharedNote>(ctx, &args).map(drop);
+    }
+    let view = show_view::<Note>(ctx, &args)?;
+    if ctx.out.human() {
+        let (latest, skipped) = ctx.store()?.read(|tx| {
+            let session = session::get(tx, &view.session.id)?;
+            Ok((
                 sent::latest_sent_with_changes(tx, &session)?,
                 sent::recap_skipped(tx, &session.id)?,
-            )),
-            Audience::Member => None,
-        };
-        Ok((view::session_view(tx, session, audience)?, emails))
-    })?;
-    if ctx.out.json {
-        return ctx.out.print_json(&view);
-    }
-    if ctx.out.quiet {
-        return ctx.out.line(&view.session.id);
-    }
-    ctx.out.line(terminal::session(&view, &ctx.out))?;
-    if let Some((latest, skipped)) = emails {
+            ))
+        })?;
         print_emails_state(ctx, latest, skipped)?;
-    }
-    if view.audience == Audience::Owner {
         print_balance_hint(ctx, &view.balance);
     }
     Ok(())
@@ -632,6 +619,23 @@ fn print_emails_state(
         ))?;
     }
     Ok(())
+}
+
+/// Prints the session as the audience of `N` sees it (text, `--json` or
+/// `--quiet`) and returns the view.
+fn show_view<N: Visible>(ctx: &Ctx, args: &ShowArgs) -> Result<SessionView<N>> {
+    let view = ctx.store()?.read(|tx| {
+        let session = session::explicit_or_current(tx, args.session.as_deref())?;
+        view::session_view::<N>(tx, session)
+    })?;
+    if ctx.out.json {
+        ctx.out.print_json(&view)?;
+    } else if ctx.out.quiet {
+        ctx.out.line(&view.session.id)?;
+    } else {
+        ctx.out.line(terminal::session(&view, &ctx.out))?;
+    }
+    Ok(view)
 }
 
 /// `session show --as-member --format md|html [--recap]`: the agenda or
