@@ -125,11 +125,7 @@ pub fn changes_since(tx: &Tx<'_>, session: &Session, sent: &Share) -> Result<Cha
             .query_row(rusqlite::params![session.id, since], |r| r.get(0))?;
         Ok(u64::try_from(n).unwrap_or(0))
     };
-    let notes = count(
-        "SELECT count(*) FROM notes
-         WHERE session_id = ?1 AND visibility = 'shared' AND updated_at > ?2
-           AND (deleted_at IS NULL OR created_at <= ?2)",
-    )?;
+    let notes = crate::note::shared_changed_since(tx, &session.id, &since)?;
     let actions = count(
         "SELECT count(*) FROM actions
          WHERE session_id = ?1 AND updated_at > ?2
