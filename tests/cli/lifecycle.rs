@@ -727,7 +727,7 @@ fn saved_items_leave_a_session_or_go_and_a_deleted_sessions_items_wait_again() {
         out.contains("waiting for Alex Kim's next session again"),
         "{out}"
     );
-    assert_eq!(saved_ids(&env, "alex"), [kind.clone()]);
+    assert_eq!(saved_ids(&env, "alex"), [kind.as_str()]);
     let view = env.json(["session", "show"]);
     assert_eq!(view["feedback"].as_array().map(Vec::len), Some(0));
     assert!(view["notes"]
@@ -750,7 +750,7 @@ fn saved_items_leave_a_session_or_go_and_a_deleted_sessions_items_wait_again() {
         Some(0)
     );
     env.fails(3, ["saved", "rm", &typo[..8]]);
-    assert_eq!(saved_ids(&env, "alex"), [kind.clone()]);
+    assert_eq!(saved_ids(&env, "alex"), [kind.as_str()]);
     // `coach saved MEMBER` still lists.
     assert_eq!(
         env.json(["saved", "alex"]).as_array().map(Vec::len),
@@ -761,7 +761,7 @@ fn saved_items_leave_a_session_or_go_and_a_deleted_sessions_items_wait_again() {
     env.ok(["session", "add-saved", "--all"]);
     assert!(saved_ids(&env, "alex").is_empty());
     env.ok(["session", "delete", &session, "--yes"]);
-    assert_eq!(saved_ids(&env, "alex"), [kind.clone()]);
+    assert_eq!(saved_ids(&env, "alex"), [kind.as_str()]);
     let next = env
         .ok(["session", "new", "alex", "--with-saved", "-q"])
         .trim()
