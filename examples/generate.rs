@@ -569,8 +569,8 @@ impl Generator {
             source: "generated export".into(),
             size: None,
         };
-        let summary =
-            metric_import::import(tx, &mut Cursor::new(csv.as_bytes()), &options, &mut |_| {})?;
+        let mut input = coach::import::open(Cursor::new(csv.as_bytes()), "generated export")?;
+        let summary = metric_import::import(tx, &mut input, &options, &mut |_| {})?;
         self.counts.values += summary.imported;
         Ok(())
     }
@@ -700,6 +700,7 @@ impl Generator {
             SessionKind::Annual => "Annual review",
         };
         let session = session::create(tx, &member, Some(title), Some(held_at))?;
+        session::set_current(tx, &session)?;
         self.counts.sessions += 1;
         let mut items: u64 = 0;
         // Items a note can be dedicated to.

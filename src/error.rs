@@ -95,6 +95,12 @@ impl Error {
 
     /// An I/O failure while doing `what` (for example "cannot read notes.md").
     pub fn io(what: impl Into<String>, err: std::io::Error) -> Self {
+        if let Some(too_long) = err
+            .get_ref()
+            .and_then(|e| e.downcast_ref::<crate::import::LineTooLong>())
+        {
+            return Error::input(format!("{}: {too_long}", what.into()));
+        }
         Error::new(
             io_kind(&err),
             format!("{}: {}", what.into(), describe_io(&err)),
@@ -250,10 +256,15 @@ fn io_kind(err: &std::io::Error) -> ErrorKind {
 fn unreadable_value(err: &rusqlite::Error) -> Option<String> {
     match err {
         rusqlite::Error::FromSqlConversionFailure(_, _, inner) => {
-            Some(match inner.downcast_ref::<crate::store::UnknownStored>() {
-                Some(unknown) => unknown.to_string(),
-                None => format!("the database holds a value coach cannot read: {inner}"),
-            })
+            if let Some(unknown) = inner.downcast_ref::<crate::store::UnknownStored>() {
+                return Some(unknown.to_string());
+            }
+            if let Some(ours) = inner.downcast_ref::<Error>() {
+                return Some(ours.message().to_string());
+            }
+            Some(format!(
+                "the database holds a value coach cannot read: {inner}"
+            ))
         }
         _ => None,
     }

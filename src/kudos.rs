@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::member::Member;
 use crate::session::{self, MemberRef, Session, Status};
-use crate::store::{new_id, time_at, Tx};
+use crate::store::{new_id, stored_enum, time_at, Tx};
 use crate::{when, Error, Result};
 
 /// A kudos.
@@ -44,16 +44,6 @@ pub enum Kind {
 }
 
 impl Kind {
-    /// The stored (and typed) word.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Kind::Success => "success",
-            Kind::Expertise => "expertise",
-            Kind::Effort => "effort",
-            Kind::Values => "values",
-        }
-    }
-
     /// How people read it: "for success", "for expertise"...
     pub fn label(self) -> &'static str {
         match self {
@@ -63,17 +53,14 @@ impl Kind {
             Kind::Values => "our values",
         }
     }
-
-    fn from_db(text: &str) -> Option<Kind> {
-        match text {
-            "success" => Some(Kind::Success),
-            "expertise" => Some(Kind::Expertise),
-            "effort" => Some(Kind::Effort),
-            "values" => Some(Kind::Values),
-            _ => None,
-        }
-    }
 }
+
+stored_enum!(Kind, "kudos kind", {
+    Success => "success",
+    Expertise => "expertise",
+    Effort => "effort",
+    Values => "values",
+});
 
 /// The session a kudos for `member` goes to, and whether it was started
 /// for it.
@@ -99,12 +86,13 @@ pub fn add(tx: &Tx<'_>, session: &Session, body: &str, kind: Option<Kind>) -> Re
     let id = new_id();
     tx.conn()
         .prepare_cached(
-            "INSERT INTO kudos (id, session_id, body, kind, author, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
+            "INSERT INTO kudos (id, session_id, member_id, body, kind, author, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)",
         )?
         .execute(rusqlite::params![
             id,
             session.id,
+            session.member.id,
             body,
             kind.map(Kind::as_str),
             tx.me(),
@@ -147,8 +135,8 @@ pub fn target_for(tx: &Tx<'_>, member: &Member, start: bool) -> Result<Target> {
         )));
     }
     let started = session::create(tx, member, None, None)?;
-    if let Some(current) = &current {
-        session::set_current(tx, current)?;
+    if current.is_none() {
+        session::set_current(tx, &started)?;
     }
     Ok(Target {
         session: started,
@@ -294,10 +282,7 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<Kudos> {
             email: row.get(4)?,
         },
         body: row.get(5)?,
-        kind: row
-            .get::<_, Option<String>>(6)?
-            .as_deref()
-            .and_then(Kind::from_db),
+        kind: row.get(6)?,
         created_at: time_at(row, 7)?,
         updated_at: time_at(row, 8)?,
     })

@@ -70,7 +70,8 @@ pub enum Role {
 }
 
 /// The largest note accepted, in bytes.
-const MAX_BODY: usize = 1 << 20;
+/// The largest note, in bytes (1 MiB).
+pub const MAX_BODY: u64 = 1 << 20;
 
 /// A note the member may see: a [`Note`] whose visibility is shared.
 ///
@@ -330,6 +331,19 @@ pub fn remove_all_of_session(tx: &Tx<'_>, session_id: &str) -> Result<()> {
     Ok(())
 }
 
+/// The notes dedicated to an item that leaves its session (`session
+/// remove-saved`, `saved rm`) stay in the session as general notes: what
+/// was said is kept, under the shared notes block.
+pub fn detach_from_item(tx: &Tx<'_>, item_id: &str) -> Result<()> {
+    tx.conn()
+        .prepare_cached(
+            "UPDATE notes SET item_id = NULL, updated_at = ?2
+             WHERE item_id = ?1 AND deleted_at IS NULL",
+        )?
+        .execute(rusqlite::params![item_id, tx.now_text()])?;
+    Ok(())
+}
+
 /// Where a shared note sorts in a member's stream.
 #[derive(Debug, Clone)]
 pub struct StreamKey {
@@ -396,6 +410,21 @@ pub fn export_rows(
     Ok(())
 }
 
+/// How many of a session's shared notes were added, edited or removed
+/// after `since` (storage form): what an email sent then no longer shows.
+/// Private notes never count: they are in no email.
+pub fn shared_changed_since(tx: &Tx<'_>, session_id: &str, since: &str) -> Result<u64> {
+    let n: i64 = tx
+        .conn()
+        .prepare_cached(
+            "SELECT count(*) FROM notes
+             WHERE session_id = ?1 AND visibility = 'shared' AND updated_at > ?2
+               AND (deleted_at IS NULL OR created_at <= ?2)",
+        )?
+        .query_row(rusqlite::params![session_id, since], |r| r.get(0))?;
+    Ok(u64::try_from(n).unwrap_or(0))
+}
+
 /// A note's text as stored: line endings normalised, surrounding blank
 /// space trimmed; an empty note is refused.
 pub fn check_body(body: &str) -> Result<String> {
@@ -404,7 +433,7 @@ pub fn check_body(body: &str) -> Result<String> {
     if body.is_empty() {
         return Err(Error::input("the note is empty; nothing was added"));
     }
-    if body.len() > MAX_BODY {
+    if body.len() as u64 > MAX_BODY {
         return Err(Error::input("the note is larger than 1 MiB"));
     }
     if body.contains('\0') {

@@ -5,7 +5,7 @@ use rusqlite::{OptionalExtension, Row};
 use serde::Serialize;
 
 use crate::member::{self, check_line, Member};
-use crate::store::{new_id, normalize_prefix, time_at, Tx};
+use crate::store::{new_id, normalize_prefix, stored_enum, time_at, Tx};
 use crate::{config, when, Error, Result};
 
 /// A session, as lists and shows present it.
@@ -39,24 +39,11 @@ pub enum Status {
     RecapSent,
 }
 
-impl Status {
-    fn from_db(text: &str) -> Status {
-        match text {
-            "agenda-shared" => Status::AgendaShared,
-            "recap-sent" => Status::RecapSent,
-            _ => Status::Draft,
-        }
-    }
-
-    /// The stored (and printed) word.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Status::Draft => "draft",
-            Status::AgendaShared => "agenda-shared",
-            Status::RecapSent => "recap-sent",
-        }
-    }
-}
+stored_enum!(Status, "session status", {
+    Draft => "draft",
+    AgendaShared => "agenda-shared",
+    RecapSent => "recap-sent",
+});
 
 /// Which sessions `session list` shows.
 #[derive(Debug, Default, Clone)]
@@ -76,7 +63,9 @@ const SELECT: &str = "SELECT s.id, s.title, s.held_at, s.status, s.created_at, s
 /// The state key of the current session.
 const CURRENT: &str = "session.current";
 
-/// Creates a session with `member` and makes it the current session.
+/// Creates a session with `member`. It does not become the current
+/// session: the caller decides ([`set_current`]), so a script can start a
+/// session without moving the coach's (`session new --no-use`).
 pub fn create(
     tx: &Tx<'_>,
     member: &Member,
@@ -111,8 +100,26 @@ pub fn create(
             tx.me(),
             now
         ])?;
-    tx.set_state(CURRENT, Some(&id))?;
     get(tx, &id)
+}
+
+/// The member's sessions on the local calendar day of `date`, earliest
+/// first: what `session new --once` reuses, and what a second session on
+/// the same day is warned about.
+pub fn on_day(tx: &Tx<'_>, member: &Member, date: DateTime<Utc>) -> Result<Vec<Session>> {
+    let (start, end) = when::local_day(date);
+    let mut stmt = tx.conn().prepare_cached(
+        "SELECT id FROM sessions INDEXED BY sessions_by_member
+         WHERE member_id = ?1 AND held_at >= ?2 AND held_at < ?3 AND deleted_at IS NULL
+         ORDER BY held_at, id",
+    )?;
+    let ids = stmt
+        .query_map(
+            rusqlite::params![member.id, when::to_storage(start), when::to_storage(end)],
+            |r| r.get::<_, String>(0),
+        )?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    ids.iter().map(|id| get(tx, id)).collect()
 }
 
 /// The session with this full id.
@@ -164,7 +171,10 @@ pub fn current(tx: &Tx<'_>) -> Result<Option<Session>> {
     match tx.state(CURRENT)? {
         Some(id) => match get(tx, &id) {
             Ok(session) => Ok(Some(session)),
-            Err(_) => Ok(None),
+            // Deleted since: no current session. A record that cannot be
+            // read is an error like anywhere else.
+            Err(e) if e.kind() == crate::ErrorKind::Input => Ok(None),
+            Err(e) => Err(e),
         },
         None => Ok(None),
     }
@@ -243,15 +253,27 @@ pub fn edit(
         .transpose()?
         .unwrap_or_else(|| session.title.clone());
     let held_at = when::to_storage(date.unwrap_or(session.date));
+    // A new date is remembered: an agenda or recap sent before it names
+    // the old one (`coach share` then says so).
+    let date_changed = held_at != when::to_storage(session.date);
     tx.conn()
         .prepare_cached(
-            "UPDATE sessions SET title = ?2, held_at = ?3, updated_at = ?4 WHERE id = ?1",
+            "UPDATE sessions SET title = ?2, held_at = ?3, updated_at = ?4,
+                 date_changed_at = CASE WHEN ?5 THEN ?4 ELSE date_changed_at END
+             WHERE id = ?1",
         )?
-        .execute(rusqlite::params![session.id, title, held_at, tx.now_text()])?;
+        .execute(rusqlite::params![
+            session.id,
+            title,
+            held_at,
+            tx.now_text(),
+            date_changed
+        ])?;
     get(tx, &session.id)
 }
 
-/// Deletes a session, leaving a tombstone; it stops being current. Its
+/// Deletes a session, leaving a tombstone; it stops being current, and
+/// its saved items wait for the member's next session again. Its
 /// notes are deleted with it (their text removed).
 pub fn delete(tx: &Tx<'_>, session: &Session) -> Result<()> {
     let now = tx.now_text();
@@ -259,6 +281,7 @@ pub fn delete(tx: &Tx<'_>, session: &Session) -> Result<()> {
         .prepare_cached("UPDATE sessions SET deleted_at = ?2, updated_at = ?2 WHERE id = ?1")?
         .execute(rusqlite::params![session.id, now])?;
     crate::note::remove_all_of_session(tx, &session.id)?;
+    crate::saved::release_session(tx, &session.id)?;
     if tx.state(CURRENT)?.as_deref() == Some(session.id.as_str()) {
         tx.set_state(CURRENT, None)?;
     }
@@ -292,7 +315,7 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<Session> {
         short_id: String::new(),
         title: row.get(1)?,
         date: time_at(row, 2)?,
-        status: Status::from_db(&row.get::<_, String>(3)?),
+        status: row.get(3)?,
         created_at: time_at(row, 4)?,
         updated_at: time_at(row, 5)?,
         member: MemberRef {

@@ -40,7 +40,7 @@ use crate::note::SharedNote;
 use crate::render::html;
 use crate::render::markdown::{self, Flavour, NotAttached};
 use crate::session::{self, MemberRef, Session};
-use crate::store::{new_id, opt_time_at, time_at, Store, Tx};
+use crate::store::{new_id, opt_time_at, stored_enum, time_at, Store, Tx};
 use crate::view;
 use crate::{config, when, Error, ErrorKind, Result};
 
@@ -61,28 +61,18 @@ pub enum Kind {
 }
 
 impl Kind {
-    /// `agenda` or `recap`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Kind::Agenda => "agenda",
-            Kind::Recap => "recap",
-        }
-    }
-
     fn flavour(self) -> Flavour {
         match self {
             Kind::Agenda => Flavour::Agenda,
             Kind::Recap => Flavour::Recap,
         }
     }
-
-    fn from_db(text: &str) -> Kind {
-        match text {
-            "recap" => Kind::Recap,
-            _ => Kind::Agenda,
-        }
-    }
 }
+
+stored_enum!(Kind, "share kind", {
+    Agenda => "agenda",
+    Recap => "recap",
+});
 
 /// Where a send stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -96,24 +86,11 @@ pub enum Outcome {
     Failed,
 }
 
-impl Outcome {
-    /// The stored word.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Outcome::Sending => "sending",
-            Outcome::Sent => "sent",
-            Outcome::Failed => "failed",
-        }
-    }
-
-    fn from_db(text: &str) -> Outcome {
-        match text {
-            "sent" => Outcome::Sent,
-            "sending" => Outcome::Sending,
-            _ => Outcome::Failed,
-        }
-    }
-}
+stored_enum!(Outcome, "share outcome", {
+    Sending => "sending",
+    Sent => "sent",
+    Failed => "failed",
+});
 
 /// One send of an agenda or a recap, as `share log` shows it.
 #[derive(Debug, Clone, Serialize)]
@@ -574,12 +551,12 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<Share> {
     Ok(Share {
         id: row.get(0)?,
         short_id: String::new(),
-        kind: Kind::from_db(&row.get::<_, String>(1)?),
+        kind: row.get(1)?,
         recipients,
         transport: row.get(3)?,
         message_id: row.get(4)?,
         in_reply_to: row.get(5)?,
-        outcome: Outcome::from_db(&row.get::<_, String>(6)?),
+        outcome: row.get(6)?,
         temporary: row.get(7)?,
         detail: row.get(8)?,
         created_at: time_at(row, 9)?,
@@ -831,10 +808,10 @@ pub fn pending_recaps(tx: &Tx<'_>, filter: &PendingFilter) -> Result<Vec<Session
     // "Whose date has passed": a later --older-than does not reach the future.
     let before = when::to_storage(filter.older_than.map_or(tx.now(), |t| t.min(tx.now())));
     let since = filter.since.map(when::to_storage);
-    // The first two conditions are those of the index sessions_recap_pending.
+    // The first three conditions are those of the index sessions_recap_pending.
     let mut stmt = tx.conn().prepare_cached(
         "SELECT s.id FROM sessions s JOIN members m ON m.id = s.member_id
-         WHERE s.status <> 'recap-sent' AND s.deleted_at IS NULL
+         WHERE s.status <> 'recap-sent' AND s.recap_skipped_at IS NULL AND s.deleted_at IS NULL
            AND s.held_at < ?1 AND (?2 IS NULL OR s.held_at >= ?2)
            AND (?3 IS NULL OR s.member_id = ?3)
            AND m.archived_at IS NULL AND m.deleted_at IS NULL
@@ -842,6 +819,32 @@ pub fn pending_recaps(tx: &Tx<'_>, filter: &PendingFilter) -> Result<Vec<Session
     )?;
     let ids = stmt
         .query_map(rusqlite::params![before, since, filter.member_id], |r| {
+            r.get::<_, String>(0)
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    ids.iter().map(|id| session::get(tx, id)).collect()
+}
+
+/// Sessions whose agenda failed to send and whose date has not passed
+/// yet, soonest first: `share --pending` retries them (an agenda after the
+/// 1:1 is no use). Sessions whose recap was skipped, or whose agenda or
+/// recap went out since, are left out; so are archived members.
+pub fn pending_agendas(tx: &Tx<'_>, member_id: Option<&str>) -> Result<Vec<Session>> {
+    // Sessions to come are few: walked by date from now on (sessions_by_date).
+    let mut stmt = tx.conn().prepare_cached(
+        "SELECT s.id FROM sessions s INDEXED BY sessions_by_date
+         JOIN members m ON m.id = s.member_id
+         WHERE s.held_at > ?1 AND s.deleted_at IS NULL AND s.status = 'draft'
+           AND s.recap_skipped_at IS NULL
+           AND (?2 IS NULL OR s.member_id = ?2)
+           AND m.archived_at IS NULL AND m.deleted_at IS NULL
+           AND EXISTS (SELECT 1 FROM shares sh
+                       WHERE sh.session_id = s.id AND sh.kind = 'agenda'
+                         AND sh.outcome = 'failed' AND sh.deleted_at IS NULL)
+         ORDER BY s.held_at, s.id",
+    )?;
+    let ids = stmt
+        .query_map(rusqlite::params![tx.now_text(), member_id], |r| {
             r.get::<_, String>(0)
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;

@@ -83,6 +83,30 @@ pub fn display_local_date(at: DateTime<Utc>) -> String {
     display_date_in(at, &Local)
 }
 
+/// The local calendar day that holds `at`, as the instants it starts and
+/// ends (the start of the next day): a session "on the same day".
+pub fn local_day(at: DateTime<Utc>) -> (DateTime<Utc>, DateTime<Utc>) {
+    let day = at.with_timezone(&Local).date_naive();
+    // Midnight, or 01:00 where a daylight-saving change skips midnight.
+    let start_of = |date: chrono::NaiveDate| {
+        [0, 1]
+            .into_iter()
+            .find_map(|hour| {
+                date.and_hms_opt(hour, 0, 0)?
+                    .and_local_timezone(Local)
+                    .earliest()
+            })
+            .map(|start| start.with_timezone(&Utc))
+    };
+    let start = start_of(day).filter(|s| *s <= at).unwrap_or(at);
+    let end = day
+        .succ_opt()
+        .and_then(start_of)
+        .filter(|e| *e > at)
+        .unwrap_or(at + chrono::TimeDelta::days(1));
+    (start, end)
+}
+
 /// The storage form: RFC 3339 in UTC with milliseconds and a `Z`, such as
 /// `2026-12-01T09:00:00.000Z`.
 ///
@@ -136,8 +160,9 @@ pub fn from_storage(text: &str) -> Result<DateTime<Utc>> {
         // separators, which would break the text order of the column.
         .filter(|at| to_storage(*at) == text)
         .ok_or_else(|| {
-            Error::internal(format!(
-                "the stored time \"{text}\" is not in the form 2026-12-01T09:00:00.000Z"
+            Error::database(format!(
+                "the database holds the time \"{}\", not in the form 2026-12-01T09:00:00.000Z",
+                text.escape_debug()
             ))
         })
 }
@@ -946,7 +971,7 @@ mod tests {
             "2026-13-01T09:00:00.000Z",
         ] {
             let err = from_storage(text).expect_err(text);
-            assert_eq!(err.kind(), ErrorKind::Internal, "{text:?}");
+            assert_eq!(err.kind(), ErrorKind::Database, "{text:?}");
             assert!(err.message().contains(text), "{text:?}");
         }
     }

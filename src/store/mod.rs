@@ -10,6 +10,8 @@
 mod ids;
 mod stored;
 mod undo;
+#[cfg(test)]
+mod upgrade_tests;
 
 use std::fs;
 use std::io::ErrorKind as IoKind;
@@ -41,7 +43,8 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0005_history.sql"),
     include_str!("migrations/0006_application_id.sql"),
     include_str!("migrations/0007_deleted_text.sql"),
-    include_str!("migrations/0008_search_undo.sql"),
+    include_str!("migrations/0008_session_life.sql"),
+    include_str!("migrations/0009_search_undo.sql"),
 ];
 
 /// `PRAGMA application_id` of coach's files: "COCH" in ASCII. Set by the
@@ -410,18 +413,24 @@ impl Store {
             if applied > index {
                 continue;
             }
-            tx.execute_batch(sql)?;
-            if index == 0 {
-                tx.execute(
-                    "INSERT INTO state (key, value) VALUES ('user.id', ?1)",
-                    [new_id()],
-                )?;
-            }
-            tx.pragma_update(None, "user_version", (index + 1) as i64)?;
+            apply_migration(&tx, index, sql)?;
             tx.commit()?;
         }
         Ok(())
     }
+}
+
+/// Applies migration number `index` (0-based, its text `sql`) and records
+/// it in `user_version`; the first also creates the owner's id.
+fn apply_migration(conn: &Connection, index: usize, sql: &str) -> rusqlite::Result<()> {
+    conn.execute_batch(sql)?;
+    if index == 0 {
+        conn.execute(
+            "INSERT INTO state (key, value) VALUES ('user.id', ?1)",
+            [new_id()],
+        )?;
+    }
+    conn.pragma_update(None, "user_version", (index + 1) as i64)
 }
 
 impl<'c> Tx<'c> {
@@ -618,10 +627,13 @@ fn article(word: &str) -> &'static str {
     }
 }
 
-/// Reads the timestamp in column `i` of a row.
+/// Reads the timestamp in column `i` of a row. A time that is not in the
+/// stored form is an error (exit 4) naming the column, never a panic.
 pub fn time_at(row: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<DateTime<Utc>> {
     let parse = |text: &str| {
         when::from_storage(text).map_err(|e| {
+            let column = row.as_ref().column_name(i).unwrap_or("a column");
+            let e = Error::database(format!("{} (in {column})", e.message()));
             rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e))
         })
     };

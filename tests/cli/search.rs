@@ -349,10 +349,10 @@ fn a_database_from_before_search_is_indexed_when_opened() {
             conn.execute_batch(&format!("DROP TRIGGER {name}"))
                 .expect("drop");
         }
-        // Schema 7 had neither the search index nor the undo log (8).
+        // Schema 8 had neither the search index nor the undo log (9).
         conn.execute_batch(
             "DROP TABLE search_text; DROP TABLE search_docs;
-             DROP TABLE undo_rows; DROP TABLE undo_commands; PRAGMA user_version = 7;",
+             DROP TABLE undo_rows; DROP TABLE undo_commands; PRAGMA user_version = 8;",
         )
         .expect("downgrade");
     }
