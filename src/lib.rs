@@ -32,6 +32,7 @@ pub mod template;
 pub mod trends;
 pub mod view;
 pub mod when;
+pub mod zone;
 
 pub use error::{Error, ErrorKind, Result};
 
