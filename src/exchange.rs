@@ -8,7 +8,7 @@
 //! { "format": "coach-export", "version": 1, "schema_version": 3,
 //!   "exported_at": "...", "owner": "<id>", "include_private": false,
 //!   "member": null,
-//!   "tables": { "config": [ {..row..} ], "members": [ .. ], ... },
+//!   "tables": { "members": [ {..row..} ], "templates": [ .. ], ... },
 //!   "files": { "<sha256>": "<base64>" } }
 //! ```
 //!
@@ -59,12 +59,9 @@ const IN_MEMBER_SESSIONS: &str = "session_id IN (SELECT id FROM sessions WHERE m
 
 /// Every table with user data, parents before children. A test checks that
 /// no table of the schema is missing here.
+/// Settings (`config`) are not among them: they stay on the machine they
+/// were set on, and a dump that holds any is refused ([`NoSettings`]).
 const TABLES: &[Table] = &[
-    Table {
-        name: "config",
-        key: "key",
-        member_scope: None,
-    },
     Table {
         name: "members",
         key: "id",
@@ -172,11 +169,16 @@ pub fn export(tx: &Tx<'_>, options: &ExportOptions<'_>, out: impl Write) -> Resu
     })?;
     if !options.without_files {
         doc.serialize_key("files")?;
-        doc.serialize_value(&FilesOut {
+        let files = FilesOut {
             tx,
             options,
             files: std::cell::Cell::new(0),
-        })?;
+            failure: std::cell::RefCell::new(None),
+        };
+        // A damaged attachment is the database's error (exit 4), not the
+        // serializer's.
+        doc.serialize_value(&files)
+            .map_err(|e| files.failure.take().unwrap_or_else(|| e.into()))?;
     }
     SerializeMap::end(doc)?;
     let mut out = ser.into_inner();
@@ -277,6 +279,8 @@ struct FilesOut<'a, 't> {
     tx: &'a Tx<'t>,
     options: &'a ExportOptions<'a>,
     files: std::cell::Cell<u64>,
+    /// The error that stopped the files, kept with its kind.
+    failure: std::cell::RefCell<Option<Error>>,
 }
 
 impl serde::Serialize for FilesOut<'_, '_> {
@@ -295,7 +299,11 @@ impl serde::Serialize for FilesOut<'_, '_> {
             let mut rows = stmt.query(params.as_slice()).map_err(ser_error)?;
             while let Some(row) = rows.next().map_err(ser_error)? {
                 let sha: String = row.get(0).map_err(ser_error)?;
-                let bytes = attachment::read_content(self.tx.folder(), &sha).map_err(ser_error)?;
+                let bytes = attachment::read_content(self.tx.folder(), &sha).map_err(|e| {
+                    let error = ser_error(&e);
+                    self.failure.replace(Some(e));
+                    error
+                })?;
                 map.serialize_entry(
                     &sha,
                     &base64::engine::general_purpose::STANDARD.encode(bytes),
@@ -528,6 +536,10 @@ impl<'de> Visitor<'de> for TablesSeed<'_, '_, '_> {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<(), A::Error> {
         while let Some(name) = map.next_key::<String>()? {
+            if name == "config" {
+                map.next_value_seed(NoSettings)?;
+                continue;
+            }
             let table = TABLES.iter().find(|t| t.name == name).ok_or_else(|| {
                 de::Error::custom(format!("the export has an unknown table \"{name}\""))
             })?;
@@ -543,6 +555,35 @@ impl<'de> Visitor<'de> for TablesSeed<'_, '_, '_> {
             })?;
         }
         Ok(())
+    }
+}
+
+/// The `config` table of a dump: settings are never imported, since a
+/// setting can name a command to run (`mail.smtp.password-command`), a
+/// program (`mail.sendmail.path`) or a mail server. Older dumps hold an
+/// empty list, or settings, which are refused.
+struct NoSettings;
+
+impl<'de> DeserializeSeed<'de> for NoSettings {
+    type Value = ();
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> std::result::Result<(), D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for NoSettings {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an empty list of settings")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<(), A::Error> {
+        match seq.next_element::<IgnoredAny>()? {
+            None => Ok(()),
+            Some(_) => Err(de::Error::custom(
+                "the export holds settings (config row 1); settings are never imported: remove them (jq 'del(.tables.config)') and set what you need with `coach config set`",
+            )),
+        }
     }
 }
 
@@ -602,7 +643,9 @@ impl<'de> Visitor<'de> for FilesSeed<'_, '_, '_> {
             let bytes = base64::engine::general_purpose::STANDARD
                 .decode(encoded.as_bytes())
                 .map_err(|_| de::Error::custom(format!("the file {sha} is not valid base64")))?;
-            let already = attachment::content_path(self.importer.tx.folder(), &sha).is_file();
+            let already = attachment::content_path(self.importer.tx.folder(), &sha)
+                .map_err(|e| de::Error::custom(e.message().to_string()))?
+                .is_file();
             let stored = attachment::store_bytes(self.importer.tx.folder(), &bytes)
                 .map_err(|e| de::Error::custom(e.message().to_string()))?;
             if stored != sha {
@@ -718,7 +761,7 @@ mod tests {
     use crate::store::Store;
 
     /// Tables that are local state, never exported.
-    const LOCAL_TABLES: &[&str] = &["state"];
+    const LOCAL_TABLES: &[&str] = &["state", "config"];
 
     #[test]
     fn every_table_of_the_schema_is_exported() {
