@@ -455,9 +455,13 @@ fn attachment_part(attachment: &MailAttachment) -> Result<SinglePart> {
         ))
         .with_hint("a content type looks like text/calendar or application/pdf")
     })?;
-    let essence = attachment.content_type.split(';').next().unwrap_or_default();
-    let content_type = with_name_parameter(essence.trim(), &attachment.filename)
-        .unwrap_or(content_type);
+    let essence = attachment
+        .content_type
+        .split(';')
+        .next()
+        .unwrap_or_default();
+    let content_type =
+        with_name_parameter(essence.trim(), &attachment.filename).unwrap_or(content_type);
     // Text may travel as text; anything else as base64, which every client
     // decodes and no relay rewraps.
     let body = if attachment.content_type.trim().starts_with("text/") {
@@ -1004,22 +1008,23 @@ mod tests {
             plain,
             ContentType::parse("application/pdf; name=\"scorecard.pdf\"").expect("type")
         );
-        let raw = raw(
-            &Message::builder()
-                .from("a@example.com".parse().expect("from"))
-                .to("b@example.com".parse().expect("to"))
-                .singlepart(
-                    attachment_part(&MailAttachment {
-                        filename: "Relevé café.pdf".into(),
-                        content_type: "application/pdf".into(),
-                        bytes: b"%PDF-1.4 mostly ascii".to_vec(),
-                    })
-                    .expect("part"),
-                )
-                .expect("message"),
-        );
+        let raw = raw(&Message::builder()
+            .from("a@example.com".parse().expect("from"))
+            .to("b@example.com".parse().expect("to"))
+            .singlepart(
+                attachment_part(&MailAttachment {
+                    filename: "Relevé café.pdf".into(),
+                    content_type: "application/pdf".into(),
+                    bytes: b"%PDF-1.4 mostly ascii".to_vec(),
+                })
+                .expect("part"),
+            )
+            .expect("message"));
         let raw = String::from_utf8_lossy(&raw);
-        assert!(raw.contains("name=\"=?utf-8?b?UmVsZXbDqSBjYWbDqS5wZGY=?=\""), "{raw}");
+        assert!(
+            raw.contains("name=\"=?utf-8?b?UmVsZXbDqSBjYWbDqS5wZGY=?=\""),
+            "{raw}"
+        );
         assert!(raw.contains("Content-Transfer-Encoding: base64"), "{raw}");
     }
 

@@ -55,7 +55,15 @@ pub fn add(tx: &Tx<'_>, fields: Fields) -> Result<Member> {
             "INSERT INTO members (id, name, email, team, author, created_at, updated_at, timezone)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, ?7)",
         )?
-        .execute(rusqlite::params![id, name, email, team, tx.me(), now, timezone])?;
+        .execute(rusqlite::params![
+            id,
+            name,
+            email,
+            team,
+            tx.me(),
+            now,
+            timezone
+        ])?;
     get(tx, &id)
 }
 

@@ -66,7 +66,10 @@ mod tests {
 
     #[test]
     fn iana_names_are_read_ignoring_case() {
-        assert_eq!(parse("America/Chicago").expect("zone"), Tz::America__Chicago);
+        assert_eq!(
+            parse("America/Chicago").expect("zone"),
+            Tz::America__Chicago
+        );
         assert_eq!(parse(" europe/paris ").expect("zone"), Tz::Europe__Paris);
         let err = parse("Mars/Olympus").expect_err("not a zone");
         assert_eq!(err.kind(), crate::ErrorKind::Input);

@@ -569,7 +569,10 @@ Talked about the *career ladder* and **next steps**; see
         assert!(html.contains("<meta charset=\"utf-8\">"));
         assert!(html.contains("<meta name=\"viewport\""));
         assert!(html.contains("<title>Recap &lt;b&gt;&amp; &quot;you&quot;</title>"));
-        assert!(html.contains("line-height:1px;color:#f3f4f6;\">Pre &lt;i&gt;</div>"), "{html}");
+        assert!(
+            html.contains("line-height:1px;color:#f3f4f6;\">Pre &lt;i&gt;</div>"),
+            "{html}"
+        );
         assert!(!html.contains("<b>"));
         assert!(html.contains("max-width:640px"));
         assert!(html.trim_end().ends_with("</html>"));

@@ -184,7 +184,10 @@ fn all_notes(view: &SessionView) -> impl Iterator<Item = &Note> {
 fn is_prompt(view: &SessionView, note: &Note) -> bool {
     note.author.role == Role::Coach
         && note.updated_at == note.created_at
-        && (note.created_at - view.session.created_at).num_seconds().abs() < 1
+        && (note.created_at - view.session.created_at)
+            .num_seconds()
+            .abs()
+            < 1
 }
 
 /// A person's first name, as a greeting or an author says it.
@@ -421,7 +424,8 @@ impl Email<'_> {
             }
             Flavour::Recap => {
                 let noted: Vec<&Note> = view.notes.iter().filter(|n| !is_prompt(view, n)).collect();
-                let prompts: Vec<&Note> = view.notes.iter().filter(|n| is_prompt(view, n)).collect();
+                let prompts: Vec<&Note> =
+                    view.notes.iter().filter(|n| is_prompt(view, n)).collect();
                 if !noted.is_empty() {
                     let _ = writeln!(md, "\n## Notes");
                     self.note_blocks(md, noted.into_iter());
@@ -443,7 +447,11 @@ impl Email<'_> {
             }
             md.push('\n');
             if note.author.role == Role::Member {
-                let _ = writeln!(md, "**{}:**\n", escape_inline(first_name(&note.author.name)));
+                let _ = writeln!(
+                    md,
+                    "**{}:**\n",
+                    escape_inline(first_name(&note.author.name))
+                );
             }
             let _ = writeln!(md, "{}", demote_headings(&closed_fences(&note.body)));
         }
@@ -534,7 +542,12 @@ impl Email<'_> {
         }
         let _ = writeln!(md, "\n## Attachments\n");
         for a in &attached {
-            let _ = writeln!(md, "- 📎 {} ({})", escape_inline(&a.name), human_size(a.size));
+            let _ = writeln!(
+                md,
+                "- 📎 {} ({})",
+                escape_inline(&a.name),
+                human_size(a.size)
+            );
             self.dedicated_notes(md, &a.notes, "  ");
         }
         if left_out.is_empty() {
@@ -844,7 +857,9 @@ mod tests {
         noted.updated_at = noted.created_at;
         let v = view(Audience::Member, vec![prompt, noted]);
         let md = md(&v, Flavour::Recap).expect("recap");
-        let notes = md.find("## Notes\n\nAlex led the retro").expect("notes first");
+        let notes = md
+            .find("## Notes\n\nAlex led the retro")
+            .expect("notes first");
         let agenda = md
             .find("## From the agenda\n\nWhat went well?")
             .expect("prompts after");

@@ -30,8 +30,8 @@ pub fn plain(markdown: &str) -> String {
 /// The lines of the block children of `node`, separated by blank lines
 /// (except the items of a tight list), at most `width` columns of prose.
 fn blocks<'a>(node: Node<'a>, width: usize) -> Vec<String> {
-    let tight = matches!(node.data().value, NodeValue::List(ref l) if l.tight)
-        || is_tight_item(node);
+    let tight =
+        matches!(node.data().value, NodeValue::List(ref l) if l.tight) || is_tight_item(node);
     let mut out: Vec<String> = Vec::new();
     for (index, child) in node.children().enumerate() {
         let lines = block(child, index, width);
@@ -63,10 +63,7 @@ fn block<'a>(node: Node<'a>, index: usize, width: usize) -> Vec<String> {
     let value = node.data().value.clone();
     match value {
         NodeValue::Paragraph => wrap(&inline(node), width),
-        NodeValue::Heading(_) => inline(node)
-            .lines()
-            .map(|l| l.trim().to_string())
-            .collect(),
+        NodeValue::Heading(_) => inline(node).lines().map(|l| l.trim().to_string()).collect(),
         NodeValue::List(_) => blocks(node, width),
         NodeValue::Item(_) | NodeValue::TaskItem(_) => list_item(node, index, width),
         NodeValue::BlockQuote | NodeValue::MultilineBlockQuote(_) | NodeValue::Alert(_) => {
@@ -316,9 +313,6 @@ mod tests {
 
     #[test]
     fn code_blocks_are_indented_and_kept() {
-        assert_eq!(
-            plain("```\nlet x = *y*;\n```"),
-            "    let x = *y*;\n"
-        );
+        assert_eq!(plain("```\nlet x = *y*;\n```"), "    let x = *y*;\n");
     }
 }

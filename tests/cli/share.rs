@@ -661,7 +661,10 @@ fn pending_is_narrowed_by_member_older_than_and_since() {
         "--since",
         "2025-06-03",
     ]);
-    assert_eq!(subjects(&server), ["1:1 with Jordan Park: Check-in 3, 4 Jun 2025"]);
+    assert_eq!(
+        subjects(&server),
+        ["1:1 with Jordan Park: Check-in 3, 4 Jun 2025"]
+    );
     env.ok([
         "share",
         "--recap",
@@ -1016,9 +1019,18 @@ fn attachments_go_along_up_to_the_size_cap_and_the_rest_are_listed() {
     let left_out = shown.find("\nNot attached:").expect("not attached");
     let sign_off = shown.find("See you there").expect("sign-off");
     assert!(section < left_out && left_out < sign_off, "{shown}");
-    assert!(shown[section..left_out].contains("scorecard.pdf (2.0 KiB)"), "{shown}");
-    assert!(!shown[section..left_out].contains("recording.mp3"), "{shown}");
-    assert!(shown[left_out..].contains("- recording.mp3 (4.9 KiB)"), "{shown}");
+    assert!(
+        shown[section..left_out].contains("scorecard.pdf (2.0 KiB)"),
+        "{shown}"
+    );
+    assert!(
+        !shown[section..left_out].contains("recording.mp3"),
+        "{shown}"
+    );
+    assert!(
+        shown[left_out..].contains("- recording.mp3 (4.9 KiB)"),
+        "{shown}"
+    );
     let output = env.coach(["share"]).write_stdin("").output().expect("run");
     assert!(output.status.success());
     let stderr = String::from_utf8_lossy(&output.stderr);
@@ -1097,7 +1109,14 @@ fn session_show_formats_are_for_the_members_email() {
     assert!(recap.starts_with("Recap: Weekly check-in\n"), "{recap}");
     assert_eq!(
         recap,
-        env.ok(["session", "show", "--as-member", "--format", "text", "--recap"])
+        env.ok([
+            "session",
+            "show",
+            "--as-member",
+            "--format",
+            "text",
+            "--recap"
+        ])
     );
     env.fails(
         2,
