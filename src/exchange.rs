@@ -21,24 +21,29 @@
 use std::collections::BTreeMap;
 use std::fmt;
 use std::fs;
-use std::io::{Read, Write};
-use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
+use std::io::Write;
+use std::os::unix::fs::DirBuilderExt;
 use std::path::Path;
 
 use base64::Engine as _;
-use rusqlite::types::{Value, ValueRef};
-use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use rusqlite::types::ValueRef;
 use serde::ser::{SerializeMap, SerializeSeq};
 use serde::Serializer;
 use serde_json::{Map, Number};
 
 use crate::member::Member;
 use crate::note::{self, Visibility};
+use crate::private_file::{self, Existing};
 use crate::render::markdown::{self, Flavour};
 use crate::session;
 use crate::store::Tx;
 use crate::view::{self, Audience};
 use crate::{attachment, when, Error, Result};
+
+mod check;
+mod import;
+
+pub use import::import;
 
 /// The name of the format, so a random JSON file is not taken for a dump.
 const FORMAT: &str = "coach-export";
@@ -335,8 +340,15 @@ fn ser_error<E: fmt::Display, S: serde::ser::Error>(err: E) -> S {
 
 /// Writes one Markdown file per session into `dir` (created if missing):
 /// the recap the member would read, and, only with `include_private`, my
-/// private notes after it. Returns the number of files written.
-pub fn export_markdown(tx: &Tx<'_>, options: &ExportOptions<'_>, dir: &Path) -> Result<usize> {
+/// private notes after it. Returns the number of files written. A file
+/// that exists is refused before any is written, unless `existing` is
+/// `Replace`; each file is written whole or not at all.
+pub fn export_markdown(
+    tx: &Tx<'_>,
+    options: &ExportOptions<'_>,
+    dir: &Path,
+    existing: Existing,
+) -> Result<usize> {
     fs::DirBuilder::new()
         .recursive(true)
         .mode(0o700)
@@ -346,14 +358,21 @@ pub fn export_markdown(tx: &Tx<'_>, options: &ExportOptions<'_>, dir: &Path) -> 
         member_id: options.member.map(|m| m.id.clone()),
         ..session::Filter::default()
     };
-    let mut written = 0;
-    for session in session::list(tx, &filter)? {
-        let name = format!(
+    let sessions = session::list(tx, &filter)?;
+    let file_name = |session: &session::Session| {
+        dir.join(format!(
             "{}-{}-{}.md",
             when::display_local_date(session.date),
             slug(&session.member.name),
             session.short_id
-        );
+        ))
+    };
+    for session in &sessions {
+        private_file::check_target(&file_name(session), existing)?;
+    }
+    let mut written = 0;
+    for session in sessions {
+        let path = file_name(&session);
         let private = if options.include_private {
             note::list_all(tx, &session.id, Audience::Owner)?
                 .into_iter()
@@ -378,16 +397,7 @@ pub fn export_markdown(tx: &Tx<'_>, options: &ExportOptions<'_>, dir: &Path) -> 
                 md.push('\n');
             }
         }
-        let path = dir.join(name);
-        let mut file = fs::OpenOptions::new()
-            .write(true)
-            .create(true)
-            .truncate(true)
-            .mode(0o600)
-            .open(&path)
-            .map_err(|e| Error::io(format!("cannot write {}", path.display()), e))?;
-        file.write_all(md.as_bytes())
-            .map_err(|e| Error::io(format!("cannot write {}", path.display()), e))?;
+        private_file::write(&path, md.as_bytes(), existing)?;
         written += 1;
     }
     Ok(written)
@@ -404,355 +414,6 @@ fn slug(name: &str) -> String {
         }
     }
     slug.trim_end_matches('-').to_string()
-}
-
-/// Merges a dump read from `input` into the database.
-pub fn import(tx: &Tx<'_>, input: impl Read) -> Result<Counts> {
-    let mut de = serde_json::Deserializer::from_reader(std::io::BufReader::new(input));
-    let mut importer = Importer {
-        tx,
-        counts: Counts::default(),
-        header: Header::default(),
-    };
-    DocumentSeed {
-        importer: &mut importer,
-    }
-    .deserialize(&mut de)
-    .map_err(|e| import_error(&e))?;
-    de.end().map_err(|e| import_error(&e))?;
-    if importer.header.format.as_deref() != Some(FORMAT) {
-        return Err(Error::input("this file is not a coach export"));
-    }
-    Ok(importer.counts)
-}
-
-fn import_error(err: &serde_json::Error) -> Error {
-    let text = err.to_string();
-    // Errors of our own (a bad row, a newer version) are sentences already.
-    Error::input(format!("cannot import: {text}"))
-}
-
-#[derive(Default)]
-struct Header {
-    format: Option<String>,
-}
-
-struct Importer<'a, 't> {
-    tx: &'a Tx<'t>,
-    counts: Counts,
-    header: Header,
-}
-
-struct DocumentSeed<'i, 'a, 't> {
-    importer: &'i mut Importer<'a, 't>,
-}
-
-impl<'de> DeserializeSeed<'de> for DocumentSeed<'_, '_, '_> {
-    type Value = ();
-    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> std::result::Result<(), D::Error> {
-        d.deserialize_map(self)
-    }
-}
-
-impl<'de> Visitor<'de> for DocumentSeed<'_, '_, '_> {
-    type Value = ();
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a coach export (a JSON object)")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<(), A::Error> {
-        while let Some(key) = map.next_key::<String>()? {
-            match key.as_str() {
-                "format" => {
-                    let format: String = map.next_value()?;
-                    if format != FORMAT {
-                        return Err(de::Error::custom("this file is not a coach export"));
-                    }
-                    self.importer.header.format = Some(format);
-                }
-                "version" => {
-                    let version: u64 = map.next_value()?;
-                    if version > VERSION {
-                        return Err(de::Error::custom(format!(
-                            "the export is in version {version} of the format, newer than this coach reads ({VERSION}); upgrade coach"
-                        )));
-                    }
-                }
-                "schema_version" => {
-                    let version: usize = map.next_value()?;
-                    let ours = self
-                        .importer
-                        .tx
-                        .schema_version()
-                        .map_err(de::Error::custom)?;
-                    if version > ours {
-                        return Err(de::Error::custom(format!(
-                            "the export comes from a newer coach (schema version {version}, this coach knows {ours}); upgrade coach"
-                        )));
-                    }
-                }
-                "owner" => {
-                    let owner: String = map.next_value()?;
-                    self.importer
-                        .adopt_owner(&owner)
-                        .map_err(de::Error::custom)?;
-                }
-                "tables" => {
-                    if self.importer.header.format.is_none() {
-                        return Err(de::Error::custom("this file is not a coach export"));
-                    }
-                    map.next_value_seed(TablesSeed {
-                        importer: self.importer,
-                    })?;
-                }
-                "files" => map.next_value_seed(FilesSeed {
-                    importer: self.importer,
-                })?,
-                _ => {
-                    map.next_value::<IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(())
-    }
-}
-
-struct TablesSeed<'i, 'a, 't> {
-    importer: &'i mut Importer<'a, 't>,
-}
-
-impl<'de> DeserializeSeed<'de> for TablesSeed<'_, '_, '_> {
-    type Value = ();
-    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> std::result::Result<(), D::Error> {
-        d.deserialize_map(self)
-    }
-}
-
-impl<'de> Visitor<'de> for TablesSeed<'_, '_, '_> {
-    type Value = ();
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("an object of tables")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<(), A::Error> {
-        while let Some(name) = map.next_key::<String>()? {
-            if name == "config" {
-                map.next_value_seed(NoSettings)?;
-                continue;
-            }
-            let table = TABLES.iter().find(|t| t.name == name).ok_or_else(|| {
-                de::Error::custom(format!("the export has an unknown table \"{name}\""))
-            })?;
-            let columns = self
-                .importer
-                .tx
-                .columns(table.name)
-                .map_err(de::Error::custom)?;
-            map.next_value_seed(RowsSeed {
-                importer: self.importer,
-                table,
-                columns,
-            })?;
-        }
-        Ok(())
-    }
-}
-
-/// The `config` table of a dump: settings are never imported, since a
-/// setting can name a command to run (`mail.smtp.password-command`), a
-/// program (`mail.sendmail.path`) or a mail server. Older dumps hold an
-/// empty list, or settings, which are refused.
-struct NoSettings;
-
-impl<'de> DeserializeSeed<'de> for NoSettings {
-    type Value = ();
-    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> std::result::Result<(), D::Error> {
-        d.deserialize_seq(self)
-    }
-}
-
-impl<'de> Visitor<'de> for NoSettings {
-    type Value = ();
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("an empty list of settings")
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<(), A::Error> {
-        match seq.next_element::<IgnoredAny>()? {
-            None => Ok(()),
-            Some(_) => Err(de::Error::custom(
-                "the export holds settings (config row 1); settings are never imported: remove them (jq 'del(.tables.config)') and set what you need with `coach config set`",
-            )),
-        }
-    }
-}
-
-struct RowsSeed<'i, 'a, 't> {
-    importer: &'i mut Importer<'a, 't>,
-    table: &'static Table,
-    columns: Vec<String>,
-}
-
-impl<'de> DeserializeSeed<'de> for RowsSeed<'_, '_, '_> {
-    type Value = ();
-    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> std::result::Result<(), D::Error> {
-        d.deserialize_seq(self)
-    }
-}
-
-impl<'de> Visitor<'de> for RowsSeed<'_, '_, '_> {
-    type Value = ();
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a list of rows")
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<(), A::Error> {
-        let mut index = 0u64;
-        while let Some(row) = seq.next_element::<Map<String, serde_json::Value>>()? {
-            index += 1;
-            self.importer
-                .merge_row(self.table, &self.columns, &row)
-                .map_err(|e| {
-                    de::Error::custom(format!("{} row {index}: {}", self.table.name, e.message()))
-                })?;
-        }
-        Ok(())
-    }
-}
-
-struct FilesSeed<'i, 'a, 't> {
-    importer: &'i mut Importer<'a, 't>,
-}
-
-impl<'de> DeserializeSeed<'de> for FilesSeed<'_, '_, '_> {
-    type Value = ();
-    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> std::result::Result<(), D::Error> {
-        d.deserialize_map(self)
-    }
-}
-
-impl<'de> Visitor<'de> for FilesSeed<'_, '_, '_> {
-    type Value = ();
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("an object of files")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<(), A::Error> {
-        while let Some(sha) = map.next_key::<String>()? {
-            let encoded: String = map.next_value()?;
-            let bytes = base64::engine::general_purpose::STANDARD
-                .decode(encoded.as_bytes())
-                .map_err(|_| de::Error::custom(format!("the file {sha} is not valid base64")))?;
-            let already = attachment::content_path(self.importer.tx.folder(), &sha)
-                .map_err(|e| de::Error::custom(e.message().to_string()))?
-                .is_file();
-            let stored = attachment::store_bytes(self.importer.tx.folder(), &bytes)
-                .map_err(|e| de::Error::custom(e.message().to_string()))?;
-            if stored != sha {
-                return Err(de::Error::custom(format!(
-                    "the file {sha} does not match its content"
-                )));
-            }
-            if !already {
-                self.importer.counts.files += 1;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl Importer<'_, '_> {
-    /// Into a database that holds nothing yet (a restore), the export's
-    /// owner becomes this database's owner, so that "me" stays the author
-    /// of what I wrote. Into a database with data, the owner stays.
-    fn adopt_owner(&mut self, owner: &str) -> Result<()> {
-        if owner.len() != 32 || !owner.bytes().all(|b| b.is_ascii_hexdigit()) {
-            return Err(Error::input("the export's owner is not an id"));
-        }
-        if self.tx.is_empty()? {
-            self.tx.set_state("user.id", Some(owner))?;
-        }
-        Ok(())
-    }
-
-    fn merge_row(
-        &mut self,
-        table: &'static Table,
-        columns: &[String],
-        row: &Map<String, serde_json::Value>,
-    ) -> Result<()> {
-        let mut names = Vec::new();
-        let mut values = Vec::new();
-        for column in columns {
-            if let Some(value) = row.get(column) {
-                names.push(column.as_str());
-                values.push(to_sql(value)?);
-            }
-        }
-        if !names.contains(&table.key) {
-            return Err(Error::input(format!("a row has no {}", table.key)));
-        }
-        let placeholders = (1..=names.len())
-            .map(|i| format!("?{i}"))
-            .collect::<Vec<_>>()
-            .join(", ");
-        let updates = names
-            .iter()
-            .filter(|n| **n != table.key)
-            .map(|n| format!("{n} = excluded.{n}"))
-            .collect::<Vec<_>>()
-            .join(", ");
-        let exists_sql = format!(
-            "SELECT updated_at FROM {} WHERE {} = ?1",
-            table.name, table.key
-        );
-        let key_value = &values[names.iter().position(|n| *n == table.key).unwrap_or(0)];
-        let existing: Option<String> = {
-            let mut stmt = self.tx.conn().prepare_cached(&exists_sql)?;
-            let mut rows = stmt.query([key_value])?;
-            match rows.next()? {
-                Some(r) => Some(r.get(0)?),
-                None => None,
-            }
-        };
-        let sql = format!(
-            "INSERT INTO {} ({}) VALUES ({placeholders})
-             ON CONFLICT ({}) DO UPDATE SET {updates} WHERE excluded.updated_at > {}.updated_at
-             ON CONFLICT DO NOTHING",
-            table.name,
-            names.join(", "),
-            table.key,
-            table.name
-        );
-        let changed = self
-            .tx
-            .conn()
-            .prepare_cached(&sql)?
-            .execute(rusqlite::params_from_iter(values.iter()))
-            .map_err(|e| Error::input(format!("it does not fit this database ({e})")))?;
-        // A new record that another uniqueness rule already covers here (the
-        // same metric value, under another id) is left out: ours is kept.
-        match (existing, changed) {
-            (None, 0) => self.counts.unchanged += 1,
-            (None, _) => *self.counts.rows.entry(table.name).or_default() += 1,
-            (Some(_), 0) => self.counts.unchanged += 1,
-            (Some(_), _) => *self.counts.updated.entry(table.name).or_default() += 1,
-        }
-        Ok(())
-    }
-}
-
-fn to_sql(value: &serde_json::Value) -> Result<Value> {
-    Ok(match value {
-        serde_json::Value::Null => Value::Null,
-        serde_json::Value::Bool(b) => Value::Integer(i64::from(*b)),
-        serde_json::Value::Number(n) => match n.as_i64() {
-            Some(i) => Value::Integer(i),
-            None => Value::Real(n.as_f64().unwrap_or(f64::NAN)),
-        },
-        serde_json::Value::String(s) => Value::Text(s.clone()),
-        other => return Err(Error::input(format!("a column holds {other}, not a value"))),
-    })
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@ mod core;
 mod dedicated;
 mod examples;
 mod exchange;
+mod files;
 mod generated;
 mod hostile;
 mod kudos;
