@@ -68,7 +68,7 @@ pub fn add(tx: &Tx<'_>, fields: Fields) -> Result<Member> {
 }
 
 /// A time zone as stored: its IANA name, as the database spells it.
-fn check_zone(name: &str) -> Result<String> {
+pub fn check_zone(name: &str) -> Result<String> {
     crate::zone::parse(name).map(|tz| tz.name().to_string())
 }
 
