@@ -6,6 +6,7 @@ mod backup;
 mod common;
 mod completion;
 mod core;
+mod database;
 mod dedicated;
 mod examples;
 mod exchange;
