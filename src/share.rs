@@ -36,11 +36,12 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::mail::{self, Address, MailAttachment, OutgoingMail, SmtpSettings, TlsMode, Transport};
+use crate::note::SharedNote;
 use crate::render::markdown::{self, Flavour, NotAttached};
 use crate::render::{html, text};
 use crate::session::{self, MemberRef, Session};
 use crate::store::{new_id, opt_time_at, time_at, Store, Tx};
-use crate::view::{self, Audience};
+use crate::view;
 use crate::{config, when, Error, ErrorKind, Result};
 
 /// After this many minutes a claim still `sending` is taken to belong to a
@@ -229,7 +230,7 @@ pub fn compose(tx: &Tx<'_>, session: Session, kind: Kind) -> Result<Composed> {
     let cap = config::get_u64(tx, "mail.max-attachments-size")?.unwrap_or(0);
     let (attached, not_attached) = within_cap(files, cap);
     let zone = crate::member::zone_of(tx, &session.member.id)?;
-    let view = view::session_view(tx, session, Audience::Member)?;
+    let view = view::session_view::<SharedNote>(tx, session)?;
     let listed: Vec<NotAttached> = not_attached
         .iter()
         .map(|f| NotAttached {

@@ -2,13 +2,14 @@ use clap::{Args, Subcommand};
 
 use super::Ctx;
 use crate::member;
+use crate::note::{Note, SharedNote, Visible};
 use crate::prompt::Prompter;
 use crate::render::terminal;
 use crate::saved::{self, Balance, Item, Selection};
 use crate::session::{self, Filter, Session};
 use crate::share;
 use crate::template;
-use crate::view::{self, Audience};
+use crate::view::{self, SessionView};
 use crate::{when, Result};
 
 /// Start, list, show and change 1:1 sessions
@@ -456,26 +457,31 @@ fn show(ctx: &Ctx, args: ShowArgs) -> Result<()> {
     if email || args.recap {
         return show_email(ctx, args);
     }
-    let audience = if args.as_member {
-        Audience::Member
-    } else {
-        Audience::Owner
-    };
-    let view = ctx.store()?.read(|tx| {
-        let session = session::explicit_or_current(tx, args.session.as_deref())?;
-        view::session_view(tx, session, audience)
-    })?;
-    if ctx.out.json {
-        return ctx.out.print_json(&view);
+    if args.as_member {
+        return show_view::<SharedNote>(ctx, &args).map(drop);
     }
-    if ctx.out.quiet {
-        return ctx.out.line(&view.session.id);
-    }
-    ctx.out.line(terminal::session(&view, &ctx.out))?;
-    if view.audience == Audience::Owner {
+    let view = show_view::<Note>(ctx, &args)?;
+    if ctx.out.human() {
         print_balance_hint(ctx, &view.balance);
     }
     Ok(())
+}
+
+/// Prints the session as the audience of `N` sees it (text, `--json` or
+/// `--quiet`) and returns the view.
+fn show_view<N: Visible>(ctx: &Ctx, args: &ShowArgs) -> Result<SessionView<N>> {
+    let view = ctx.store()?.read(|tx| {
+        let session = session::explicit_or_current(tx, args.session.as_deref())?;
+        view::session_view::<N>(tx, session)
+    })?;
+    if ctx.out.json {
+        ctx.out.print_json(&view)?;
+    } else if ctx.out.quiet {
+        ctx.out.line(&view.session.id)?;
+    } else {
+        ctx.out.line(terminal::session(&view, &ctx.out))?;
+    }
+    Ok(view)
 }
 
 /// `session show --as-member --format plain|html|md [--recap]`: the agenda

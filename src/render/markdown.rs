@@ -7,10 +7,9 @@
 //! `coach session show --as-member --format md|html|plain` prints each, so
 //! what the member gets can always be read beforehand.
 //!
-//! Privacy by construction: [`render`] takes a [`SessionView`] and refuses
-//! (with an internal error, a bug) anything but a view built for
-//! [`Audience::Member`], which is built without reading a private record.
-//! It also refuses a private note that got into such a view anyway.
+//! Privacy by construction: [`render`] takes a [`MemberView`], whose notes
+//! are [`SharedNote`]s: only the notes module makes one, and only from a
+//! shared row, so no private note can reach this renderer.
 //!
 //! # Sections
 //!
@@ -28,10 +27,10 @@ use chrono_tz::Tz;
 use crate::action::{Action, Owner, State};
 use crate::attachment::human_size;
 use crate::kudos::Kind as KudosKind;
-use crate::note::{Note, Role, Visibility};
+use crate::note::{Role, SharedNote};
 use crate::saved::Tone;
-use crate::view::{Audience, SessionView};
-use crate::{when, Error, Result};
+use crate::view::MemberView;
+use crate::{when, Result};
 
 /// Which email a session is rendered as.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -123,11 +122,7 @@ pub struct Rendered {
 }
 
 /// The session as Markdown for its member, in the given flavour.
-///
-/// Errors (internal: a bug in the caller) when `view` is not a member's
-/// view or holds a private note.
-pub fn render(view: &SessionView, flavour: Flavour, setting: &Setting<'_>) -> Result<Rendered> {
-    ensure_members_view(view)?;
+pub fn render(view: &MemberView, flavour: Flavour, setting: &Setting<'_>) -> Result<Rendered> {
     let email = Email {
         view,
         flavour,
@@ -147,7 +142,7 @@ pub fn render(view: &SessionView, flavour: Flavour, setting: &Setting<'_>) -> Re
 
 /// What the section functions read.
 struct Email<'a> {
-    view: &'a SessionView,
+    view: &'a MemberView,
     flavour: Flavour,
     setting: &'a Setting<'a>,
 }
@@ -155,33 +150,9 @@ struct Email<'a> {
 const NO_TALKING_POINTS: &str =
     "Nothing on the agenda yet: reply with what you would like to talk about.";
 
-fn ensure_members_view(view: &SessionView) -> Result<()> {
-    if view.audience != Audience::Member {
-        return Err(Error::internal(
-            "refusing to render the coach's own view of a session for the team member",
-        ));
-    }
-    if all_notes(view).any(|n| n.visibility == Visibility::Private) {
-        return Err(Error::internal(
-            "refusing to render a private note for the team member",
-        ));
-    }
-    Ok(())
-}
-
-/// Every note of a view: the shared block and each item's dedicated notes.
-fn all_notes(view: &SessionView) -> impl Iterator<Item = &Note> {
-    view.notes
-        .iter()
-        .chain(view.metrics.iter().flat_map(|m| &m.notes))
-        .chain(view.feedback.iter().flat_map(|f| &f.notes))
-        .chain(view.qa_reviews.iter().flat_map(|q| &q.notes))
-        .chain(view.attachments.iter().flat_map(|a| &a.notes))
-}
-
 /// Whether a note is a talking point written with the session (a
 /// template's agenda) and never edited since: a prompt, not what was said.
-fn is_prompt(view: &SessionView, note: &Note) -> bool {
+fn is_prompt(view: &MemberView, note: &SharedNote) -> bool {
     note.author.role == Role::Coach
         && note.updated_at == note.created_at
         && (note.created_at - view.session.created_at)
@@ -423,8 +394,8 @@ impl Email<'_> {
                 self.note_blocks(md, view.notes.iter());
             }
             Flavour::Recap => {
-                let noted: Vec<&Note> = view.notes.iter().filter(|n| !is_prompt(view, n)).collect();
-                let prompts: Vec<&Note> =
+                let noted: Vec<&SharedNote> = view.notes.iter().filter(|n| !is_prompt(view, n)).collect();
+                let prompts: Vec<&SharedNote> =
                     view.notes.iter().filter(|n| is_prompt(view, n)).collect();
                 if !noted.is_empty() {
                     let _ = writeln!(md, "\n## Notes");
@@ -440,7 +411,7 @@ impl Email<'_> {
 
     /// Notes one after the other, a rule between two, each saying who wrote
     /// it when that is not the coach.
-    fn note_blocks<'n>(&self, md: &mut String, notes: impl Iterator<Item = &'n Note>) {
+    fn note_blocks<'n>(&self, md: &mut String, notes: impl Iterator<Item = &'n SharedNote>) {
         for (i, note) in notes.enumerate() {
             if i > 0 {
                 let _ = writeln!(md, "\n* * *");
@@ -574,7 +545,7 @@ impl Email<'_> {
 
     /// The notes dedicated to one item, under it, indented by `indent` so
     /// they stay inside the item's list entry; a member's says it is theirs.
-    fn dedicated_notes(&self, md: &mut String, notes: &[Note], indent: &str) {
+    fn dedicated_notes(&self, md: &mut String, notes: &[SharedNote], indent: &str) {
         for note in notes {
             let by = match note.author.role {
                 Role::Member => escape_inline(first_name(&note.author.name)),
@@ -722,23 +693,28 @@ fn escape_inline(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::note::Author;
+    use crate::audience::Audience;
+    use crate::note::{Author, Note, Visibility};
     use crate::session::{MemberRef, Session, Status};
     use crate::view::Coach;
     use chrono::{TimeZone, Utc};
 
-    fn note(body: &str, visibility: Visibility, role: Role) -> Note {
+    fn note(body: &str, role: Role) -> SharedNote {
+        note_at(body, role, (2026, 12, 1, 9))
+    }
+
+    fn note_at(body: &str, role: Role, (y, m, d, h): (i32, u32, u32, u32)) -> SharedNote {
         let at = Utc
-            .with_ymd_and_hms(2026, 12, 1, 9, 0, 0)
+            .with_ymd_and_hms(y, m, d, h, 30, 0)
             .single()
             .expect("time");
-        Note {
+        SharedNote::for_test(Note {
             id: "n".repeat(32),
             short_id: "nnnn".into(),
             session_id: "s".repeat(32),
             item_id: None,
             body: body.into(),
-            visibility,
+            visibility: Visibility::Shared,
             author: Author {
                 id: "a".repeat(32),
                 name: if role == Role::Member {
@@ -750,16 +726,16 @@ mod tests {
             },
             created_at: at,
             updated_at: at,
-        }
+        })
     }
 
-    fn view(audience: Audience, notes: Vec<Note>) -> SessionView {
+    fn view(notes: Vec<SharedNote>) -> MemberView {
         let at = Utc
             .with_ymd_and_hms(2026, 12, 1, 14, 30, 0)
             .single()
             .expect("time");
-        SessionView {
-            audience,
+        MemberView {
+            audience: Audience::Member,
             session: Session {
                 id: "s".repeat(32),
                 short_id: "ssss".into(),
@@ -790,7 +766,7 @@ mod tests {
         }
     }
 
-    fn md(view: &SessionView, flavour: Flavour) -> Result<String> {
+    fn md(view: &MemberView, flavour: Flavour) -> Result<String> {
         let setting = Setting {
             zone: chrono_tz::America::Chicago,
             now: view.session.date,
@@ -801,25 +777,12 @@ mod tests {
     }
 
     #[test]
-    fn an_owners_view_is_refused() {
-        let err = md(&view(Audience::Owner, vec![]), Flavour::Agenda).expect_err("owner");
-        assert_eq!(err.kind(), crate::ErrorKind::Internal);
-    }
-
-    #[test]
-    fn a_private_note_in_a_members_view_is_refused() {
-        let notes = vec![note("secret", Visibility::Private, Role::Coach)];
-        let err = md(&view(Audience::Member, notes), Flavour::Recap).expect_err("private");
-        assert_eq!(err.kind(), crate::ErrorKind::Internal);
-    }
-
-    #[test]
     fn the_agenda_names_the_member_as_author_and_separates_notes() {
         let notes = vec![
-            note("Celebrate the streak", Visibility::Shared, Role::Coach),
-            note("Team lead role", Visibility::Shared, Role::Member),
+            note("Celebrate the streak", Role::Coach),
+            note("Team lead role", Role::Member),
         ];
-        let md = md(&view(Audience::Member, notes), Flavour::Agenda).expect("renders");
+        let md = md(&view(notes), Flavour::Agenda).expect("renders");
         assert!(md.starts_with("# Agenda: Weekly \\*check-in\\*\n"), "{md}");
         assert!(
             md.contains("**When:** Tuesday 1 Dec 2026, 08:30 CST"),
@@ -837,9 +800,9 @@ mod tests {
 
     #[test]
     fn an_empty_agenda_invites_topics_and_an_empty_recap_has_no_empty_sections() {
-        let md_agenda = md(&view(Audience::Member, vec![]), Flavour::Agenda).expect("agenda");
+        let md_agenda = md(&view(vec![]), Flavour::Agenda).expect("agenda");
         assert!(md_agenda.contains(NO_TALKING_POINTS));
-        let recap = md(&view(Audience::Member, vec![]), Flavour::Recap).expect("recap");
+        let recap = md(&view(vec![]), Flavour::Recap).expect("recap");
         assert!(recap.starts_with("# Recap: "));
         assert!(!recap.contains("\n## "), "{recap}");
         assert!(!recap.contains("what we agreed"), "{recap}");
@@ -848,14 +811,10 @@ mod tests {
 
     #[test]
     fn the_recap_puts_what_was_noted_before_the_templates_prompts() {
-        let mut prompt = note("What went well?", Visibility::Shared, Role::Coach);
-        let mut noted = note("Alex led the retro", Visibility::Shared, Role::Coach);
-        let v = view(Audience::Member, vec![]);
-        prompt.created_at = v.session.created_at;
-        prompt.updated_at = v.session.created_at;
-        noted.created_at = v.session.created_at + chrono::Duration::hours(1);
-        noted.updated_at = noted.created_at;
-        let v = view(Audience::Member, vec![prompt, noted]);
+        // The session was created at 14:30; the prompt with it.
+        let prompt = note_at("What went well?", Role::Coach, (2026, 12, 1, 14));
+        let noted = note_at("Alex led the retro", Role::Coach, (2026, 12, 1, 15));
+        let v = view(vec![prompt, noted]);
         let md = md(&v, Flavour::Recap).expect("recap");
         let notes = md
             .find("## Notes\n\nAlex led the retro")
@@ -869,10 +828,10 @@ mod tests {
     #[test]
     fn an_open_code_fence_is_closed_within_its_note() {
         let notes = vec![
-            note("```\nlet x = 1;", Visibility::Shared, Role::Coach),
-            note("After the code", Visibility::Shared, Role::Coach),
+            note("```\nlet x = 1;", Role::Coach),
+            note("After the code", Role::Coach),
         ];
-        let md = md(&view(Audience::Member, notes), Flavour::Recap).expect("renders");
+        let md = md(&view(notes), Flavour::Recap).expect("renders");
         let html = crate::render::html::fragment(&md);
         assert!(html.contains("After the code</p>"), "{html}");
     }
