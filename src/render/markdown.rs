@@ -394,7 +394,8 @@ impl Email<'_> {
                 self.note_blocks(md, view.notes.iter());
             }
             Flavour::Recap => {
-                let noted: Vec<&SharedNote> = view.notes.iter().filter(|n| !is_prompt(view, n)).collect();
+                let noted: Vec<&SharedNote> =
+                    view.notes.iter().filter(|n| !is_prompt(view, n)).collect();
                 let prompts: Vec<&SharedNote> =
                     view.notes.iter().filter(|n| is_prompt(view, n)).collect();
                 if !noted.is_empty() {
