@@ -31,6 +31,7 @@ pub mod store;
 pub mod stream;
 pub mod team;
 pub mod template;
+pub mod text;
 pub mod trends;
 pub mod view;
 pub mod when;

@@ -6,6 +6,7 @@ use clap::{Args, Subcommand};
 use super::Ctx;
 use crate::note::{self, Note, Visibility};
 use crate::session;
+use crate::store::check_long_enough;
 use crate::{item, member};
 use crate::{when, Error, Result};
 
@@ -105,6 +106,7 @@ pub(super) fn run(ctx: &Ctx, command: NoteCommand) -> Result<()> {
             print_list(ctx, &notes, &items)
         }
         NoteCommand::Edit(args) => {
+            check_long_enough(&args.note)?;
             let mut store = ctx.store()?;
             let current = store.read(|tx| note::resolve(tx, &args.note))?;
             let body = read_body(ctx, &args.text, args.file.as_ref(), &current.body)?;
@@ -115,6 +117,7 @@ pub(super) fn run(ctx: &Ctx, command: NoteCommand) -> Result<()> {
             print_one(ctx, &note, "Updated", None)
         }
         NoteCommand::Rm(args) => {
+            check_long_enough(&args.note)?;
             let note = ctx.store()?.write(|tx| {
                 let note = note::resolve(tx, &args.note)?;
                 note::remove(tx, &note)?;
