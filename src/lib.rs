@@ -14,6 +14,7 @@ pub mod config;
 pub mod error;
 pub mod exchange;
 pub mod generate;
+pub mod import;
 pub mod input;
 pub mod item;
 pub mod kudos;
