@@ -16,6 +16,7 @@ mod hostile;
 mod ids;
 mod kudos;
 mod mail;
+mod mail_faults;
 mod metric;
 mod privacy;
 mod saved;
