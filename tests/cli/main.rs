@@ -19,6 +19,7 @@ mod mail;
 mod mail_faults;
 mod metric;
 mod privacy;
+mod records;
 mod saved;
 mod share;
 mod smtp_server;
