@@ -15,6 +15,7 @@ mod generated;
 mod hostile;
 mod ids;
 mod kudos;
+mod lifecycle;
 mod mail;
 mod mail_faults;
 mod metric;
