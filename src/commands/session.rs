@@ -38,6 +38,8 @@ pub enum SessionCommand {
     Delete(DeleteArgs),
     /// Bring saved feedback and QA reviews into the current session
     AddSaved(AddSavedArgs),
+    /// Take saved items out of the current session: they wait again
+    RemoveSaved(RemoveSavedArgs),
 }
 
 #[derive(Debug, Args)]
@@ -99,11 +101,13 @@ pub struct ShowArgs {
     #[arg(long)]
     as_member: bool,
     /// With --as-member: `text` (the default) the session as on your
-    /// terminal; `md` the email exactly as the member receives it: its
-    /// plain-text part, which is Markdown; `html` the email's HTML part
+    /// terminal (with --recap: the recap email's plain-text part); `plain`
+    /// the email's plain-text part, as the member reads it; `html` its HTML
+    /// part; `md` the Markdown both are rendered from
     #[arg(long, value_enum, value_name = "FORMAT")]
     format: Option<ShowFormat>,
-    /// With --format md or html: the recap email instead of the agenda
+    /// With --format plain, html, md or text: the recap email instead of
+    /// the agenda
     #[arg(long)]
     recap: bool,
 }
@@ -111,9 +115,11 @@ pub struct ShowArgs {
 /// How `session show` prints a session.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub(super) enum ShowFormat {
-    /// The session as on your terminal
+    /// The session as on your terminal; with --recap, the recap email's plain text
     Text,
-    /// The email's plain-text part: Markdown
+    /// The email's plain-text part
+    Plain,
+    /// The Markdown the email's parts are rendered from
     Md,
     /// The email's HTML part
     Html,
@@ -149,6 +155,23 @@ pub struct AddSavedArgs {
     /// Every item waiting for the session's member
     #[arg(long, conflicts_with = "items")]
     all: bool,
+    /// The session [default: the current session]
+    #[arg(long, short, value_name = "SESSION")]
+    session: Option<String>,
+}
+
+/// Take saved items out of a session: they wait for the member's next
+/// session again (brought in by mistake, or not discussed after all).
+/// Notes dedicated to them stay in the session as general notes.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  coach session remove-saved 3f2a\n  coach session remove-saved --session 7d0e 3f2a 9c41"
+)]
+pub struct RemoveSavedArgs {
+    /// The saved items: beginnings of their ids, as `coach session show`
+    /// shows them
+    #[arg(required = true)]
+    items: Vec<String>,
     /// The session [default: the current session]
     #[arg(long, short, value_name = "SESSION")]
     session: Option<String>,
@@ -197,6 +220,7 @@ pub(super) fn run(ctx: &Ctx, command: SessionCommand) -> Result<()> {
         }
         SessionCommand::Delete(args) => delete(ctx, args),
         SessionCommand::AddSaved(args) => add_saved(ctx, args),
+        SessionCommand::RemoveSaved(args) => remove_saved(ctx, args),
     }
 }
 
@@ -496,6 +520,27 @@ fn add_saved(ctx: &Ctx, args: AddSavedArgs) -> Result<()> {
     Ok(())
 }
 
+fn remove_saved(ctx: &Ctx, args: RemoveSavedArgs) -> Result<()> {
+    let (session, removed) = ctx.store()?.write(|tx| {
+        let session = session::explicit_or_current(tx, args.session.as_deref())?;
+        let removed = saved::remove_from_session(tx, &session, &args.items)?;
+        Ok((session, removed))
+    })?;
+    if ctx.out.json {
+        return ctx.out.print_json(&removed);
+    }
+    if ctx.out.quiet {
+        return ctx.out.print_ids(removed.iter().map(Item::id));
+    }
+    ctx.out.line(format!(
+        "Taken out of {} \"{}\"; waiting for {}'s next session again:",
+        ctx.out.paint(&session.short_id, crate::output::ID),
+        session.title,
+        session.member.name
+    ))?;
+    print_added(ctx, &removed)
+}
+
 /// One line per item brought into a session.
 fn print_added(ctx: &Ctx, added: &[Item]) -> Result<()> {
     let lines: Vec<String> = added
@@ -573,7 +618,10 @@ fn list(ctx: &Ctx, args: ListArgs) -> Result<()> {
 }
 
 fn show(ctx: &Ctx, args: ShowArgs) -> Result<()> {
-    let email = matches!(args.format, Some(ShowFormat::Md | ShowFormat::Html));
+    let email = matches!(
+        args.format,
+        Some(ShowFormat::Md | ShowFormat::Html | ShowFormat::Plain)
+    );
     if email || args.recap {
         return show_email(ctx, args);
     }
@@ -642,25 +690,23 @@ fn show_view<N: Visible>(ctx: &Ctx, args: &ShowArgs) -> Result<SessionView<N>> {
     Ok(view)
 }
 
-/// `session show --as-member --format md|html [--recap]`: the agenda or
-/// recap email as the member receives it, from the same code that sends it.
+/// `session show --as-member --format plain|html|md [--recap]`: the agenda
+/// or recap email as the member receives it, from the same code that sends
+/// it. `--recap` alone (or with `--format text`) is the recap's plain text.
 fn show_email(ctx: &Ctx, args: ShowArgs) -> Result<()> {
     let format = match args.format {
-        Some(format @ (ShowFormat::Md | ShowFormat::Html)) => format,
-        _ => {
-            return Err(crate::Error::usage("--recap shows the recap email")
-                .with_hint("add --format md or --format html"))
-        }
+        Some(ShowFormat::Text) | None => ShowFormat::Plain,
+        Some(format) => format,
     };
     if !args.as_member {
         return Err(crate::Error::usage(
-            "--format md and html show the email the team member receives",
+            "--format plain, html and md and --recap show the email the team member receives",
         )
         .with_hint("add --as-member"));
     }
     if ctx.out.json {
         return Err(
-            crate::Error::usage("--format md and html cannot be combined with --json").with_hint(
+            crate::Error::usage("the email's formats cannot be combined with --json").with_hint(
                 "`coach session show --as-member --json` prints the member's view as JSON",
             ),
         );
@@ -679,7 +725,8 @@ fn show_email(ctx: &Ctx, args: ShowArgs) -> Result<()> {
     }
     match format {
         ShowFormat::Html => ctx.out.line(composed.html.trim_end()),
-        _ => ctx.out.line(composed.markdown.trim_end()),
+        ShowFormat::Md => ctx.out.line(composed.markdown.trim_end()),
+        _ => ctx.out.line(composed.text.trim_end()),
     }
 }
 

@@ -14,6 +14,7 @@ mod files;
 mod generated;
 mod hostile;
 mod ids;
+mod imports;
 mod kudos;
 mod lifecycle;
 mod mail;
