@@ -14,6 +14,7 @@ pub mod config;
 pub mod error;
 pub mod exchange;
 pub mod generate;
+pub mod import;
 pub mod input;
 pub mod item;
 pub mod kudos;
@@ -37,6 +38,7 @@ pub mod text;
 pub mod trends;
 pub mod view;
 pub mod when;
+pub mod zone;
 
 pub use error::{Error, ErrorKind, Result};
 
