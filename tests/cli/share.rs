@@ -715,8 +715,10 @@ fn two_pending_runs_started_together_send_each_recap_exactly_once() {
     let mut lines = String::new();
     for child in [first, second] {
         let output = child.wait_with_output().expect("wait");
+        // 75 when it met a recap the other run was sending at that moment:
+        // not sent by this run, so not a success.
         assert!(
-            output.status.success(),
+            matches!(output.status.code(), Some(0 | 75)),
             "{}",
             String::from_utf8_lossy(&output.stderr)
         );
@@ -773,7 +775,7 @@ fn a_claim_in_flight_is_left_alone_and_a_stale_one_is_taken_over() {
         "{stderr}"
     );
     let (code, stdout, _) = run(&env, &["share", "--recap", "--pending"]);
-    assert_eq!(code, 0);
+    assert_eq!(code, 75, "not sent by this run: --pending does not succeed");
     assert!(
         stdout.contains("is being sent by another coach process"),
         "{stdout}"
