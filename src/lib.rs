@@ -40,6 +40,7 @@ pub mod trends;
 pub mod undo;
 pub mod view;
 pub mod when;
+pub mod zone;
 
 pub use error::{Error, ErrorKind, Result};
 

@@ -349,10 +349,10 @@ fn a_database_from_before_search_is_indexed_when_opened() {
             conn.execute_batch(&format!("DROP TRIGGER {name}"))
                 .expect("drop");
         }
-        // Schema 8 had neither the search index nor the undo log (9).
+        // Schema 9 had neither the search index nor the undo log (10).
         conn.execute_batch(
             "DROP TABLE search_text; DROP TABLE search_docs;
-             DROP TABLE undo_rows; DROP TABLE undo_commands; PRAGMA user_version = 8;",
+             DROP TABLE undo_rows; DROP TABLE undo_commands; PRAGMA user_version = 9;",
         )
         .expect("downgrade");
     }
