@@ -670,7 +670,7 @@ pub fn claim(
 }
 
 /// Marks a stale claim failed, releasing it.
-fn abandon(tx: &Tx<'_>, claimed: &Share) -> Result<()> {
+pub(crate) fn abandon(tx: &Tx<'_>, claimed: &Share) -> Result<()> {
     tx.conn().prepare_cached(
         "UPDATE shares SET outcome = 'failed', temporary = 1, detail = ?2,
                            finished_at = ?3, updated_at = ?3
