@@ -15,6 +15,7 @@ pub mod doctor;
 pub mod error;
 pub mod exchange;
 pub mod generate;
+pub mod input;
 pub mod item;
 pub mod kudos;
 pub mod mail;

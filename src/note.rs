@@ -70,7 +70,8 @@ pub enum Role {
 }
 
 /// The largest note accepted, in bytes.
-const MAX_BODY: usize = 1 << 20;
+/// The largest note, in bytes (1 MiB).
+pub const MAX_BODY: u64 = 1 << 20;
 
 /// A note the member may see: a [`Note`] whose visibility is shared.
 ///
@@ -394,7 +395,7 @@ pub fn check_body(body: &str) -> Result<String> {
     if body.is_empty() {
         return Err(Error::input("the note is empty; nothing was added"));
     }
-    if body.len() > MAX_BODY {
+    if body.len() as u64 > MAX_BODY {
         return Err(Error::input("the note is larger than 1 MiB"));
     }
     if body.contains('\0') {
