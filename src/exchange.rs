@@ -376,7 +376,7 @@ pub fn check_stored(tx: &Tx<'_>, limit: usize) -> Result<Vec<String>> {
         let mut stmt = tx
             .conn()
             .prepare(&format!("SELECT * FROM {} ORDER BY rowid", table.name))?;
-        let names: Vec<String> = stmt.column_names().into_iter().map(String::from).collect();
+        let names: Vec<String> = stmt.column_names().map(String::from).collect();
         let mut rows = stmt.query([])?;
         while let Some(row) = rows.next()? {
             let values: Vec<serde_json::Value> = (0..names.len())
