@@ -27,6 +27,7 @@ pub mod private_file;
 pub mod prompt;
 pub mod render;
 pub mod saved;
+pub mod sent;
 pub mod session;
 pub mod share;
 pub mod store;

@@ -39,6 +39,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0005_history.sql"),
     include_str!("migrations/0006_application_id.sql"),
     include_str!("migrations/0007_deleted_text.sql"),
+    include_str!("migrations/0008_session_life.sql"),
 ];
 
 /// The schema version of a database this coach has brought up to date.

@@ -16,6 +16,7 @@ mod generated;
 mod hostile;
 mod ids;
 mod kudos;
+mod lifecycle;
 mod mail;
 mod metric;
 mod privacy;
