@@ -321,6 +321,19 @@ pub fn remove_all_of_session(tx: &Tx<'_>, session_id: &str) -> Result<()> {
     Ok(())
 }
 
+/// The notes dedicated to an item that leaves its session (`session
+/// remove-saved`, `saved rm`) stay in the session as general notes: what
+/// was said is kept, under the shared notes block.
+pub fn detach_from_item(tx: &Tx<'_>, item_id: &str) -> Result<()> {
+    tx.conn()
+        .prepare_cached(
+            "UPDATE notes SET item_id = NULL, updated_at = ?2
+             WHERE item_id = ?1 AND deleted_at IS NULL",
+        )?
+        .execute(rusqlite::params![item_id, tx.now_text()])?;
+    Ok(())
+}
+
 /// Where a shared note sorts in a member's stream.
 #[derive(Debug, Clone)]
 pub struct StreamKey {

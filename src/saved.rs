@@ -1572,6 +1572,77 @@ pub fn add_to_session(
     Ok(added)
 }
 
+/// Takes saved items out of `session`: they wait for the member's next
+/// session again. Their dedicated notes stay in the session as general
+/// notes. Returns them as they are now.
+pub fn remove_from_session(
+    tx: &Tx<'_>,
+    session: &Session,
+    queries: &[String],
+) -> Result<Vec<Item>> {
+    let mut removed: Vec<Item> = Vec::with_capacity(queries.len());
+    for query in queries {
+        let item = resolve(tx, query)?;
+        if item.session_id() != Some(session.id.as_str()) {
+            return Err(Error::input(format!(
+                "the {} {} is not in the session {}",
+                item.kind().noun(),
+                item.short_id(),
+                session.short_id
+            ))
+            .with_hint("`coach session show` lists the session's items"));
+        }
+        if removed.iter().any(|i| i.id() == item.id()) {
+            continue;
+        }
+        set_waiting(tx, &item)?;
+        removed.push(get(tx, item.kind(), item.id())?);
+    }
+    Ok(removed)
+}
+
+/// Deletes a saved item, leaving a tombstone; out of its session too.
+pub fn remove(tx: &Tx<'_>, item: &Item) -> Result<()> {
+    crate::note::detach_from_item(tx, item.id())?;
+    let sql = format!(
+        "UPDATE {} SET deleted_at = ?2, updated_at = ?2 WHERE id = ?1",
+        item.kind().table()
+    );
+    tx.conn()
+        .prepare_cached(&sql)?
+        .execute(rusqlite::params![item.id(), tx.now_text()])?;
+    Ok(())
+}
+
+/// The items of a session being deleted wait for the member's next
+/// session again (the session's notes, their dedicated ones included, go
+/// with the session).
+pub fn release_session(tx: &Tx<'_>, session_id: &str) -> Result<()> {
+    for kind in [Kind::Feedback, Kind::Qa] {
+        let sql = format!(
+            "UPDATE {} SET session_id = NULL, updated_at = ?2
+             WHERE session_id = ?1 AND deleted_at IS NULL",
+            kind.table()
+        );
+        tx.conn()
+            .prepare_cached(&sql)?
+            .execute(rusqlite::params![session_id, tx.now_text()])?;
+    }
+    Ok(())
+}
+
+fn set_waiting(tx: &Tx<'_>, item: &Item) -> Result<()> {
+    crate::note::detach_from_item(tx, item.id())?;
+    let sql = format!(
+        "UPDATE {} SET session_id = NULL, updated_at = ?2 WHERE id = ?1",
+        item.kind().table()
+    );
+    tx.conn()
+        .prepare_cached(&sql)?
+        .execute(rusqlite::params![item.id(), tx.now_text()])?;
+    Ok(())
+}
+
 fn check_can_add(tx: &Tx<'_>, session: &Session, item: &Item) -> Result<()> {
     let what = format!("the {} {}", item.kind().noun(), item.short_id());
     if item.member().id != session.member.id {

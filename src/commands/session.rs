@@ -38,6 +38,8 @@ pub enum SessionCommand {
     Delete(DeleteArgs),
     /// Bring saved feedback and QA reviews into the current session
     AddSaved(AddSavedArgs),
+    /// Take saved items out of the current session: they wait again
+    RemoveSaved(RemoveSavedArgs),
 }
 
 #[derive(Debug, Args)]
@@ -154,6 +156,23 @@ pub struct AddSavedArgs {
     session: Option<String>,
 }
 
+/// Take saved items out of a session: they wait for the member's next
+/// session again (brought in by mistake, or not discussed after all).
+/// Notes dedicated to them stay in the session as general notes.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  coach session remove-saved 3f2a\n  coach session remove-saved --session 7d0e 3f2a 9c41"
+)]
+pub struct RemoveSavedArgs {
+    /// The saved items: beginnings of their ids, as `coach session show`
+    /// shows them
+    #[arg(required = true)]
+    items: Vec<String>,
+    /// The session [default: the current session]
+    #[arg(long, short, value_name = "SESSION")]
+    session: Option<String>,
+}
+
 /// `session add-saved --json`: what was added, and the session's balance.
 #[derive(serde::Serialize)]
 struct Added<'a> {
@@ -197,6 +216,7 @@ pub(super) fn run(ctx: &Ctx, command: SessionCommand) -> Result<()> {
         }
         SessionCommand::Delete(args) => delete(ctx, args),
         SessionCommand::AddSaved(args) => add_saved(ctx, args),
+        SessionCommand::RemoveSaved(args) => remove_saved(ctx, args),
     }
 }
 
@@ -494,6 +514,27 @@ fn add_saved(ctx: &Ctx, args: AddSavedArgs) -> Result<()> {
     }
     print_balance_hint(ctx, &balance);
     Ok(())
+}
+
+fn remove_saved(ctx: &Ctx, args: RemoveSavedArgs) -> Result<()> {
+    let (session, removed) = ctx.store()?.write(|tx| {
+        let session = session::explicit_or_current(tx, args.session.as_deref())?;
+        let removed = saved::remove_from_session(tx, &session, &args.items)?;
+        Ok((session, removed))
+    })?;
+    if ctx.out.json {
+        return ctx.out.print_json(&removed);
+    }
+    if ctx.out.quiet {
+        return ctx.out.print_ids(removed.iter().map(Item::id));
+    }
+    ctx.out.line(format!(
+        "Taken out of {} \"{}\"; waiting for {}'s next session again:",
+        ctx.out.paint(&session.short_id, crate::output::ID),
+        session.title,
+        session.member.name
+    ))?;
+    print_added(ctx, &removed)
 }
 
 /// One line per item brought into a session.

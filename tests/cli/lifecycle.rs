@@ -686,3 +686,86 @@ fn the_cron_wrapper_stops_failing_once_a_recap_is_skipped() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+fn saved_ids(env: &Env, member: &str) -> Vec<String> {
+    env.ok(["saved", member, "-q"])
+        .lines()
+        .map(String::from)
+        .collect()
+}
+
+#[test]
+fn saved_items_leave_a_session_or_go_and_a_deleted_sessions_items_wait_again() {
+    let env = Env::with_team();
+    let kind = env
+        .ok([
+            "save",
+            "feedback",
+            "alex",
+            "--comment",
+            "Kind and quick",
+            "--rating",
+            "5",
+            "-q",
+        ])
+        .trim()
+        .to_string();
+    let typo = env
+        .ok(["save", "qa", "alex", "--score", "17", "-q"])
+        .trim()
+        .to_string();
+    let session = env
+        .ok(["session", "new", "alex", "--with-saved", "-q"])
+        .trim()
+        .to_string();
+    assert!(saved_ids(&env, "alex").is_empty());
+    env.ok(["note", "add", "--on", &kind[..8], "Read it out loud"]);
+
+    // Back to waiting; its note stays in the session as a general note.
+    let out = env.ok(["session", "remove-saved", &kind[..8]]);
+    assert!(
+        out.contains("waiting for Alex Kim's next session again"),
+        "{out}"
+    );
+    assert_eq!(saved_ids(&env, "alex"), [kind.as_str()]);
+    let view = env.json(["session", "show"]);
+    assert_eq!(view["feedback"].as_array().map(Vec::len), Some(0));
+    assert!(view["notes"]
+        .as_array()
+        .expect("notes")
+        .iter()
+        .any(|n| n["body"] == "Read it out loud" && n["item_id"].is_null()));
+    // Only an item of that session can leave it; nothing changes otherwise.
+    let stderr = env.fails(3, ["session", "remove-saved", &kind[..8]]);
+    assert!(stderr.contains("is not in the session"), "{stderr}");
+    env.fails(2, ["session", "remove-saved"]);
+
+    // A typo: deleted, gone from the session and from every list.
+    let out = env.ok(["saved", "rm", &typo[..8]]);
+    assert!(out.starts_with("Deleted the QA review"), "{out}");
+    assert_eq!(
+        env.json(["session", "show"])["qa_reviews"]
+            .as_array()
+            .map(Vec::len),
+        Some(0)
+    );
+    env.fails(3, ["saved", "rm", &typo[..8]]);
+    assert_eq!(saved_ids(&env, "alex"), [kind.as_str()]);
+    // `coach saved MEMBER` still lists.
+    assert_eq!(
+        env.json(["saved", "alex"]).as_array().map(Vec::len),
+        Some(1)
+    );
+
+    // A deleted session's items wait again.
+    env.ok(["session", "add-saved", "--all"]);
+    assert!(saved_ids(&env, "alex").is_empty());
+    env.ok(["session", "delete", &session, "--yes"]);
+    assert_eq!(saved_ids(&env, "alex"), [kind.as_str()]);
+    let next = env
+        .ok(["session", "new", "alex", "--with-saved", "-q"])
+        .trim()
+        .to_string();
+    let view = env.json(["session", "show", &next]);
+    assert_eq!(view["feedback"][0]["id"], kind.as_str());
+}
