@@ -12,7 +12,6 @@ use std::fs;
 use std::io;
 use std::path::Path;
 
-use chrono::TimeDelta;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
@@ -58,7 +57,7 @@ enum Target {
     #[default]
     None,
     Orphan(std::path::PathBuf),
-    Claim(String),
+    Claim(String, bool),
 }
 
 impl Report {
@@ -136,8 +135,8 @@ pub fn repair(tx: &Tx<'_>) -> Result<Report> {
     for problem in before.problems.into_iter().filter(|p| p.repairable) {
         let done = match &problem.target {
             Target::Orphan(path) => fs::remove_file(path).is_ok(),
-            Target::Claim(id) => {
-                share::abandon(tx, &share::get(tx, id)?)?;
+            Target::Claim(id, gone) => {
+                share::abandon(tx, &share::get(tx, id)?, *gone)?;
                 true
             }
             Target::None => false,
@@ -270,22 +269,24 @@ fn orphans(tx: &Tx<'_>, report: &mut Report) -> Result<()> {
     Ok(())
 }
 
-/// Share claims left by a process that died.
+/// Share claims left by a process that died or that is past
+/// `mail.claim-timeout` (the rule `share` itself applies).
 fn claims(tx: &Tx<'_>, report: &mut Report) -> Result<()> {
-    let stale_before =
-        crate::when::to_storage(tx.now() - TimeDelta::minutes(share::STALE_CLAIM_MINUTES));
     let mut stmt = tx.conn().prepare(
-        "SELECT id, created_at FROM shares WHERE outcome = 'sending' AND created_at < ?1 ORDER BY created_at",
+        "SELECT id, created_at FROM shares WHERE outcome = 'sending' ORDER BY created_at",
     )?;
     let rows: Vec<(String, String)> = stmt
-        .query_map([stale_before], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<rusqlite::Result<_>>()?;
     for (id, since) in rows {
-        report.push(
-            "claims",
-            format!("the share {id} has been claimed since {since} by a process that is gone"),
-            Target::Claim(id),
-        );
+        let claimed = share::get(tx, &id)?;
+        if let Some(gone) = share::stale(tx, &claimed)? {
+            report.push(
+                "claims",
+                format!("the share {id} has been claimed since {since} by a process that is gone"),
+                Target::Claim(id, gone),
+            );
+        }
     }
     Ok(())
 }

@@ -15,6 +15,7 @@ pub mod doctor;
 pub mod error;
 pub mod exchange;
 pub mod generate;
+pub mod import;
 pub mod input;
 pub mod item;
 pub mod kudos;
@@ -38,6 +39,7 @@ pub mod text;
 pub mod trends;
 pub mod view;
 pub mod when;
+pub mod zone;
 
 pub use error::{Error, ErrorKind, Result};
 

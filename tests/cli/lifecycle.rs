@@ -414,13 +414,16 @@ fn run(env: &Env, args: &[&str]) -> (i32, String, String) {
 }
 
 fn subjects(server: &crate::smtp_server::TestSmtp) -> Vec<String> {
+    // The agenda and the recap share a subject (so they thread): which one
+    // a message is, and its title, are in the first line of its text part.
     server
         .messages_now()
         .iter()
         .filter_map(|m| {
-            m.header_section()
+            m.text()
                 .lines()
-                .find_map(|l| l.strip_prefix("Subject: ").map(String::from))
+                .find(|l| l.starts_with("Agenda: ") || l.starts_with("Recap: "))
+                .map(String::from)
         })
         .collect()
 }
@@ -458,11 +461,11 @@ fn pending_retries_a_failed_agenda_until_the_session_date_has_passed() {
     assert_eq!(code, 0, "{stdout}{stderr}");
     let sent = subjects(&server);
     assert!(
-        sent.iter().any(|s| s.starts_with("1:1 agenda: Soon")),
+        sent.iter().any(|s| s.starts_with("Agenda: Soon")),
         "{sent:?}"
     );
     assert!(
-        sent.iter().any(|s| s.starts_with("1:1 recap: Past")),
+        sent.iter().any(|s| s.starts_with("Recap: Past")),
         "the past one's recap: {sent:?}"
     );
     assert_eq!(sent.len(), 2, "{sent:?}");
@@ -768,4 +771,89 @@ fn saved_items_leave_a_session_or_go_and_a_deleted_sessions_items_wait_again() {
         .to_string();
     let view = env.json(["session", "show", &next]);
     assert_eq!(view["feedback"][0]["id"], kind.as_str());
+}
+
+#[test]
+fn follow_ups_are_offered_in_the_next_session_and_brought_in_once() {
+    let env = Env::with_team();
+    env.ok(["session", "new", "alex", "--date", "-7d"]);
+    env.ok(["note", "add", "--follow-up", "Career path: revisit"]);
+    env.ok([
+        "note",
+        "add",
+        "--follow-up",
+        "--private",
+        "Check on workload",
+    ]);
+    env.ok(["note", "add", "Said once, done"]);
+    // Jordan's sessions never see Alex's follow-ups.
+    let out = env
+        .coach(["session", "new", "jordan"])
+        .output()
+        .expect("run");
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("follow-up"));
+
+    // Listed when the next session starts without them.
+    let out = env
+        .coach(["session", "new", "alex", "--date", "-1d"])
+        .output()
+        .expect("run");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("2 follow-ups wait"), "{stderr}");
+    assert!(stderr.contains("Career path: revisit"), "{stderr}");
+    assert!(stderr.contains("--with-follow-ups"), "{stderr}");
+    assert!(!stderr.contains("Said once"), "{stderr}");
+
+    // Brought in: copies in the new session, visibility kept.
+    let out = env.ok([
+        "session",
+        "new",
+        "alex",
+        "--date",
+        "+1d",
+        "--with-follow-ups",
+    ]);
+    assert!(out.contains("Brought in 2 follow-ups"), "{out}");
+    let view = env.json(["session", "show"]);
+    let bodies: Vec<(&str, &str)> = view["notes"]
+        .as_array()
+        .expect("notes")
+        .iter()
+        .map(|n| {
+            (
+                n["body"].as_str().unwrap_or(""),
+                n["visibility"].as_str().unwrap_or(""),
+            )
+        })
+        .collect();
+    assert!(
+        bodies.contains(&("Career path: revisit", "shared")),
+        "{bodies:?}"
+    );
+    let member = env.json(["session", "show", "--as-member"]);
+    assert!(
+        !member.to_string().contains("Check on workload"),
+        "private stays private"
+    );
+    assert!(env.ok(["session", "show"]).contains("Check on workload"));
+
+    // Taken up once: the next session has nothing waiting.
+    let out = env
+        .coach([
+            "session",
+            "new",
+            "alex",
+            "--date",
+            "+8d",
+            "--with-follow-ups",
+        ])
+        .output()
+        .expect("run");
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("follow-up"));
+    assert_eq!(
+        env.json(["session", "show"])["notes"]
+            .as_array()
+            .map(Vec::len),
+        Some(0)
+    );
 }
