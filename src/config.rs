@@ -69,6 +69,12 @@ pub const KEYS: &[Key] = &[
         "The title of a new session when --title is not given",
     ),
     key(
+        "session.kudos-window",
+        ValueKind::Number { min: 0, max: 365 },
+        Some("7"),
+        "`coach kudos MEMBER` goes into the member's open session only when it is dated within this many days of now",
+    ),
+    key(
         "session.duration",
         ValueKind::Number { min: 5, max: 480 },
         Some("30"),
