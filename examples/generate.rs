@@ -480,6 +480,7 @@ impl Generator {
                     name: Some(name),
                     email: Some(email),
                     team: Some(self.rng.pick(TEAMS).to_string()),
+                    ..member::Fields::default()
                 },
             )?;
             let mut level = [0.0; METRICS.len()];

@@ -38,6 +38,7 @@ pub mod text;
 pub mod trends;
 pub mod view;
 pub mod when;
+pub mod zone;
 
 pub use error::{Error, ErrorKind, Result};
 

@@ -456,8 +456,44 @@ fn attachment_part(attachment: &MailAttachment) -> Result<SinglePart> {
         ))
         .with_hint("a content type looks like text/calendar or application/pdf")
     })?;
-    Ok(Attachment::new(attachment.filename.clone())
-        .body(Body::new(attachment.bytes.clone()), content_type))
+    let essence = attachment
+        .content_type
+        .split(';')
+        .next()
+        .unwrap_or_default();
+    let content_type =
+        with_name_parameter(essence.trim(), &attachment.filename).unwrap_or(content_type);
+    // Text may travel as text; anything else as base64, which every client
+    // decodes and no relay rewraps.
+    let body = if attachment.content_type.trim().starts_with("text/") {
+        Body::new(attachment.bytes.clone())
+    } else {
+        Body::new_with_encoding(
+            attachment.bytes.clone(),
+            header::ContentTransferEncoding::Base64,
+        )
+        .map_err(|_| Error::internal("base64 refused an attachment"))?
+    };
+    Ok(Attachment::new(attachment.filename.clone()).body(body, content_type))
+}
+
+/// `content_type` with a `name=` parameter: the file name for clients that
+/// read it there rather than in Content-Disposition (older Outlook), as an
+/// RFC 2047 encoded word when it is not plain ASCII.
+fn with_name_parameter(essence: &str, filename: &str) -> Option<ContentType> {
+    use base64::Engine as _;
+    let plain = filename
+        .chars()
+        .all(|c| c.is_ascii() && !c.is_ascii_control() && c != '"' && c != '\\');
+    let name = if plain {
+        filename.to_string()
+    } else {
+        format!(
+            "=?utf-8?b?{}?=",
+            base64::engine::general_purpose::STANDARD.encode(filename)
+        )
+    };
+    ContentType::parse(&format!("{essence}; name=\"{name}\"")).ok()
 }
 
 // ---------------------------------------------------------------------------
@@ -944,6 +980,33 @@ mod tests {
         for bad in ["", "ab", "a@", "@b", "a b@c", "a@b\r\nBcc: x@y", "a@b@c"] {
             assert!(normalize_message_id("id", bad).is_err(), "{bad:?}");
         }
+    }
+
+    #[test]
+    fn attachment_names_are_also_in_content_type() {
+        let plain = with_name_parameter("application/pdf", "scorecard.pdf").expect("type");
+        assert_eq!(
+            plain,
+            ContentType::parse("application/pdf; name=\"scorecard.pdf\"").expect("type")
+        );
+        let raw = raw(&Message::builder()
+            .from("a@example.com".parse().expect("from"))
+            .to("b@example.com".parse().expect("to"))
+            .singlepart(
+                attachment_part(&MailAttachment {
+                    filename: "Relevé café.pdf".into(),
+                    content_type: "application/pdf".into(),
+                    bytes: b"%PDF-1.4 mostly ascii".to_vec(),
+                })
+                .expect("part"),
+            )
+            .expect("message"));
+        let raw = String::from_utf8_lossy(&raw);
+        assert!(
+            raw.contains("name=\"=?utf-8?b?UmVsZXbDqSBjYWbDqS5wZGY=?=\""),
+            "{raw}"
+        );
+        assert!(raw.contains("Content-Transfer-Encoding: base64"), "{raw}");
     }
 
     #[test]

@@ -37,8 +37,8 @@ use sha2::{Digest, Sha256};
 
 use crate::mail::{self, Address, MailAttachment, OutgoingMail, SmtpSettings, TlsMode, Transport};
 use crate::note::SharedNote;
-use crate::render::html;
 use crate::render::markdown::{self, Flavour, NotAttached};
+use crate::render::{html, text};
 use crate::session::{self, MemberRef, Session};
 use crate::store::{new_id, opt_time_at, stored_enum, time_at, Store, Tx};
 use crate::view;
@@ -61,7 +61,8 @@ pub enum Kind {
 }
 
 impl Kind {
-    fn flavour(self) -> Flavour {
+    /// The flavour of email it is rendered as.
+    pub fn flavour(self) -> Flavour {
         match self {
             Kind::Agenda => Flavour::Agenda,
             Kind::Recap => Flavour::Recap,
@@ -145,6 +146,8 @@ impl SessionRef {
 /// A file of the session, stored as `attachments/<sha256>` beside the database.
 #[derive(Debug, Clone)]
 pub struct StoredFile {
+    /// The attachment's id.
+    pub id: String,
     pub name: String,
     pub sha256: String,
     pub size: u64,
@@ -158,10 +161,17 @@ pub struct Composed {
     pub kind: Kind,
     pub session: Session,
     pub subject: String,
-    /// The plain-text part.
+    /// The one document both parts are rendered from.
     pub markdown: String,
-    /// The HTML part.
+    /// The summary line mail clients show after the subject (hidden at the
+    /// top of the HTML part).
+    pub preheader: String,
+    /// The plain-text part, rendered from `markdown`.
+    pub text: String,
+    /// The HTML part, rendered from `markdown`.
     pub html: String,
+    /// The zone the email shows its times in: the member's.
+    pub zone: chrono_tz::Tz,
     /// Files attached, within `mail.max-attachments-size` together.
     pub attached: Vec<StoredFile>,
     /// Files over the cap, listed by name in the message instead.
@@ -178,40 +188,52 @@ pub struct Prepared {
     pub recipients: Vec<String>,
 }
 
-/// The subject line: `1:1 agenda: Weekly check-in (2026-12-01)`.
-pub fn subject(kind: Kind, session: &Session) -> String {
+/// The subject line, one for the agenda and the recap of a session so
+/// that mail clients thread them: `1:1 with Alex Kim: Weekly check-in, 3 Dec 2026`.
+pub fn subject(session: &Session, zone: &chrono_tz::Tz) -> String {
     format!(
-        "1:1 {}: {} ({})",
-        kind.as_str(),
+        "1:1 with {}: {}, {}",
+        session.member.name,
         session.title,
-        when::display_local_date(session.date)
+        when::display_day(session.date, zone)
     )
 }
 
 /// What the member receives of `session` as the `kind` email, built from
-/// the member's view (never the coach's) by the one Markdown renderer.
+/// the member's view (never the coach's) by the one Markdown renderer, in
+/// the member's time zone.
 pub fn compose(tx: &Tx<'_>, session: Session, kind: Kind) -> Result<Composed> {
     let files = attachments_of(tx, &session.id)?;
     let cap = config::get_u64(tx, "mail.max-attachments-size")?.unwrap_or(0);
     let (attached, not_attached) = within_cap(files, cap);
+    let zone = crate::member::zone_of(tx, &session.member.id)?;
     let view = view::session_view::<SharedNote>(tx, session)?;
-    let mut md = markdown::session(&view, kind.flavour())?;
     let listed: Vec<NotAttached> = not_attached
         .iter()
         .map(|f| NotAttached {
+            id: f.id.clone(),
             name: f.name.clone(),
             size: f.size,
         })
         .collect();
-    markdown::not_attached(&mut md, &listed, cap);
-    let subject = subject(kind, &view.session);
-    let html = html::email_document(&subject, &md);
+    let setting = markdown::Setting {
+        zone,
+        now: tx.now(),
+        not_attached: &listed,
+        cap,
+    };
+    let rendered = markdown::render(&view, kind.flavour(), &setting)?;
+    let subject = subject(&view.session, &zone);
+    let html = html::email_document(&subject, &rendered.preheader, &rendered.markdown);
     Ok(Composed {
         kind,
         session: view.session,
         subject,
-        markdown: md,
+        text: text::plain(&rendered.markdown),
+        markdown: rendered.markdown,
+        preheader: rendered.preheader,
         html,
+        zone,
         attached,
         not_attached,
     })
@@ -220,16 +242,17 @@ pub fn compose(tx: &Tx<'_>, session: Session, kind: Kind) -> Result<Composed> {
 /// The session's files, in the order they were added.
 fn attachments_of(tx: &Tx<'_>, session_id: &str) -> Result<Vec<StoredFile>> {
     let mut stmt = tx.conn().prepare_cached(
-        "SELECT name, sha256, size, media_type FROM attachments
+        "SELECT id, name, sha256, size, media_type FROM attachments
          WHERE session_id = ?1 AND deleted_at IS NULL
          ORDER BY created_at, id",
     )?;
     let rows = stmt.query_map([session_id], |r| {
         Ok(StoredFile {
-            name: r.get(0)?,
-            sha256: r.get(1)?,
-            size: u64::try_from(r.get::<_, i64>(2)?).unwrap_or(u64::MAX),
-            media_type: r.get(3)?,
+            id: r.get(0)?,
+            name: r.get(1)?,
+            sha256: r.get(2)?,
+            size: u64::try_from(r.get::<_, i64>(3)?).unwrap_or(u64::MAX),
+            media_type: r.get(4)?,
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -301,7 +324,7 @@ pub fn prepare(tx: &Tx<'_>, session: Session, kind: Kind, folder: &Path) -> Resu
         cc,
         reply_to: Some(coach),
         subject: composed.subject.clone(),
-        text: composed.markdown.clone(),
+        text: composed.text.clone(),
         html: composed.html.clone(),
         attachments,
         message_id: message_id.clone(),
@@ -857,6 +880,7 @@ mod tests {
 
     fn file(name: &str, size: u64) -> StoredFile {
         StoredFile {
+            id: name.into(),
             name: name.into(),
             sha256: "0".repeat(64),
             size,
@@ -893,7 +917,7 @@ mod tests {
                     crate::member::Fields {
                         name: Some("Alex Kim".into()),
                         email: Some("alex@example.com".into()),
-                        team: None,
+                        ..crate::member::Fields::default()
                     },
                 )?;
                 Ok(session::create(tx, &member, Some("Weekly"), None)?.id)

@@ -101,11 +101,13 @@ pub struct ShowArgs {
     #[arg(long)]
     as_member: bool,
     /// With --as-member: `text` (the default) the session as on your
-    /// terminal; `md` the email exactly as the member receives it: its
-    /// plain-text part, which is Markdown; `html` the email's HTML part
+    /// terminal (with --recap: the recap email's plain-text part); `plain`
+    /// the email's plain-text part, as the member reads it; `html` its HTML
+    /// part; `md` the Markdown both are rendered from
     #[arg(long, value_enum, value_name = "FORMAT")]
     format: Option<ShowFormat>,
-    /// With --format md or html: the recap email instead of the agenda
+    /// With --format plain, html, md or text: the recap email instead of
+    /// the agenda
     #[arg(long)]
     recap: bool,
 }
@@ -113,9 +115,11 @@ pub struct ShowArgs {
 /// How `session show` prints a session.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub(super) enum ShowFormat {
-    /// The session as on your terminal
+    /// The session as on your terminal; with --recap, the recap email's plain text
     Text,
-    /// The email's plain-text part: Markdown
+    /// The email's plain-text part
+    Plain,
+    /// The Markdown the email's parts are rendered from
     Md,
     /// The email's HTML part
     Html,
@@ -614,7 +618,10 @@ fn list(ctx: &Ctx, args: ListArgs) -> Result<()> {
 }
 
 fn show(ctx: &Ctx, args: ShowArgs) -> Result<()> {
-    let email = matches!(args.format, Some(ShowFormat::Md | ShowFormat::Html));
+    let email = matches!(
+        args.format,
+        Some(ShowFormat::Md | ShowFormat::Html | ShowFormat::Plain)
+    );
     if email || args.recap {
         return show_email(ctx, args);
     }
@@ -683,25 +690,23 @@ fn show_view<N: Visible>(ctx: &Ctx, args: &ShowArgs) -> Result<SessionView<N>> {
     Ok(view)
 }
 
-/// `session show --as-member --format md|html [--recap]`: the agenda or
-/// recap email as the member receives it, from the same code that sends it.
+/// `session show --as-member --format plain|html|md [--recap]`: the agenda
+/// or recap email as the member receives it, from the same code that sends
+/// it. `--recap` alone (or with `--format text`) is the recap's plain text.
 fn show_email(ctx: &Ctx, args: ShowArgs) -> Result<()> {
     let format = match args.format {
-        Some(format @ (ShowFormat::Md | ShowFormat::Html)) => format,
-        _ => {
-            return Err(crate::Error::usage("--recap shows the recap email")
-                .with_hint("add --format md or --format html"))
-        }
+        Some(ShowFormat::Text) | None => ShowFormat::Plain,
+        Some(format) => format,
     };
     if !args.as_member {
         return Err(crate::Error::usage(
-            "--format md and html show the email the team member receives",
+            "--format plain, html and md and --recap show the email the team member receives",
         )
         .with_hint("add --as-member"));
     }
     if ctx.out.json {
         return Err(
-            crate::Error::usage("--format md and html cannot be combined with --json").with_hint(
+            crate::Error::usage("the email's formats cannot be combined with --json").with_hint(
                 "`coach session show --as-member --json` prints the member's view as JSON",
             ),
         );
@@ -720,7 +725,8 @@ fn show_email(ctx: &Ctx, args: ShowArgs) -> Result<()> {
     }
     match format {
         ShowFormat::Html => ctx.out.line(composed.html.trim_end()),
-        _ => ctx.out.line(composed.markdown.trim_end()),
+        ShowFormat::Md => ctx.out.line(composed.markdown.trim_end()),
+        _ => ctx.out.line(composed.text.trim_end()),
     }
 }
 

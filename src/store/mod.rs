@@ -42,6 +42,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0006_application_id.sql"),
     include_str!("migrations/0007_deleted_text.sql"),
     include_str!("migrations/0008_session_life.sql"),
+    include_str!("migrations/0009_email.sql"),
 ];
 
 /// `PRAGMA application_id` of coach's files: "COCH" in ASCII. Set by the
