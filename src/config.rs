@@ -142,6 +142,18 @@ pub const KEYS: &[Key] = &[
         "A PEM certificate to trust in addition to the system's, for a relay with its own CA",
     ),
     key(
+        "mail.max-attempts",
+        ValueKind::Number { min: 1, max: 100 },
+        Some("5"),
+        "How many times `share --recap --pending` tries a recap that fails temporarily before it stops and reports it (until `--retry`)",
+    ),
+    key(
+        "mail.claim-timeout",
+        ValueKind::Number { min: 1, max: 1440 },
+        Some("5"),
+        "Minutes after which a send still in progress is taken to belong to a process that died (at once when its process is gone from this host)",
+    ),
+    key(
         "mail.smtp.timeout",
         ValueKind::Number { min: 1, max: 600 },
         Some("30"),

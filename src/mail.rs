@@ -306,12 +306,42 @@ pub struct Sent {
 ///   outbox that cannot be written for lack of permission. Retrying the same
 ///   command will fail the same way.
 /// - [`crate::ErrorKind::Internal`]: other I/O failures writing the outbox.
+///
+/// Over SMTP, `mail.smtp.timeout` is also the deadline of the whole
+/// message (connect, greeting, MAIL, RCPT, DATA and the final answer), not
+/// only of each answer: a server that trickles answers or hangs after
+/// DATA cannot hold a cron run for minutes per session. At the deadline the
+/// send is a temporary failure; the message may or may not have been
+/// stored by the server (the README's at-least-once semantics).
 pub fn send(transport: &Transport, message: &Message) -> Result<Sent> {
     match transport {
         Transport::Outbox { dir } => write_outbox(dir, message),
-        Transport::Smtp(settings) => send_smtp(settings, message),
+        Transport::Smtp(settings) => send_smtp_within(settings, message),
         Transport::Sendmail { path } => send_sendmail(path, message),
     }
+}
+
+/// [`send_smtp`] on its own thread, waited for at most `settings.timeout`.
+/// A thread still blocked at the deadline is left to the end of the
+/// process (the command goes on, and exits).
+fn send_smtp_within(settings: &SmtpSettings, message: &Message) -> Result<Sent> {
+    let (done, result) = std::sync::mpsc::channel();
+    let (own_settings, own_message) = (settings.clone(), message.clone());
+    std::thread::spawn(move || {
+        let _ = done.send(send_smtp(&own_settings, &own_message));
+    });
+    // A moment of grace, so that one answer that times out is reported as
+    // such (by lettre's per-command timeout) rather than as the deadline.
+    let deadline = settings.timeout + Duration::from_millis(500);
+    result.recv_timeout(deadline).unwrap_or_else(|_| {
+        Err(Error::temporary(format!(
+            "the SMTP server {}:{} did not take the whole message within {} (mail.smtp.timeout)",
+            settings.host,
+            settings.port,
+            format_duration(settings.timeout)
+        ))
+        .with_hint("it may have been stored: the next run sends it again, at most once more"))
+    })
 }
 
 /// Runs a password command like msmtp's `passwordeval`: `sh -c COMMAND`,

@@ -20,11 +20,12 @@
 //!
 //! Nothing half-written is ever visible as sent: until step 3 commits, the
 //! send shows as `sending`, never `sent`. A process that dies between 1 and
-//! 3 leaves a `sending` row; after [`STALE_CLAIM_MINUTES`] the next run marks
-//! it `failed` and claims the work again. (If the process died after the
-//! server accepted the message but before step 3, that recap goes out
-//! twice: the window is milliseconds, and a duplicate beats a recap never
-//! sent.)
+//! 3 leaves a `sending` row, which names its process ([`claimant`]: pid and
+//! host). The next run marks it `failed` and claims the work again: at once
+//! when that process is gone from this host, else after the setting
+//! `mail.claim-timeout` (minutes). (If the process died after the server
+//! accepted the message but before step 3, that recap goes out twice: one
+//! duplicate per fault, and a duplicate beats a recap never sent.)
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -44,10 +45,9 @@ use crate::store::{new_id, opt_time_at, stored_enum, time_at, Store, Tx};
 use crate::view;
 use crate::{config, when, Error, ErrorKind, Result};
 
-/// After this many minutes a claim still `sending` is taken to belong to a
-/// process that died, and may be claimed again. Longer than any send can
-/// take: `mail.smtp.timeout` is at most 10 minutes per SMTP command.
-pub const STALE_CLAIM_MINUTES: i64 = 30;
+/// The setting: minutes after which a claim still `sending` is taken to
+/// belong to a process that died, and may be claimed again.
+pub const CLAIM_TIMEOUT: &str = "mail.claim-timeout";
 
 /// The environment variable that holds the SMTP password.
 pub const PASSWORD_ENV: &str = "COACH_SMTP_PASSWORD";
@@ -79,7 +79,7 @@ stored_enum!(Kind, "share kind", {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Outcome {
-    /// Claimed, being sent (or its process died: see [`STALE_CLAIM_MINUTES`]).
+    /// Claimed, being sent (or its process died: see [`claim`]).
     Sending,
     /// Accepted by the transport.
     Sent,
@@ -638,11 +638,13 @@ pub fn claim(
         }
     }
     if let Some(claimed) = in_flight(tx, &session.id, kind)? {
-        let stale_before = tx.now() - TimeDelta::minutes(STALE_CLAIM_MINUTES);
-        if claimed.created_at > stale_before {
+        let minutes = config::get_u64(tx, CLAIM_TIMEOUT)?.unwrap_or(5);
+        let stale_before = tx.now() - TimeDelta::minutes(i64::try_from(minutes).unwrap_or(5));
+        let gone = claimant_is_gone(claimed.detail.as_deref());
+        if claimed.created_at > stale_before && !gone {
             return Ok(Claim::Busy(claimed));
         }
-        abandon(tx, &claimed)?;
+        abandon(tx, &claimed, gone)?;
     }
     let prepared = prepare(tx, session, kind, folder)?;
     let id = new_id();
@@ -651,8 +653,8 @@ pub fn claim(
     tx.conn()
         .prepare_cached(
             "INSERT INTO shares (id, session_id, kind, recipients, transport, message_id,
-                             in_reply_to, outcome, author, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'sending', ?8, ?9, ?9)",
+                             in_reply_to, outcome, detail, author, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'sending', ?8, ?9, ?10, ?10)",
         )?
         .execute(rusqlite::params![
             id,
@@ -662,6 +664,7 @@ pub fn claim(
             transport,
             prepared.message_id,
             prepared.in_reply_to,
+            claimant(),
             tx.me(),
             now
         ])?;
@@ -670,20 +673,56 @@ pub fn claim(
 }
 
 /// Marks a stale claim failed, releasing it.
-fn abandon(tx: &Tx<'_>, claimed: &Share) -> Result<()> {
-    tx.conn().prepare_cached(
-        "UPDATE shares SET outcome = 'failed', temporary = 1, detail = ?2,
+fn abandon(tx: &Tx<'_>, claimed: &Share, gone: bool) -> Result<()> {
+    let who = claimed
+        .detail
+        .as_deref()
+        .unwrap_or("the process sending it");
+    let why = if gone {
+        format!("abandoned: {who} ended without recording the outcome")
+    } else {
+        format!("abandoned: {who} did not record the outcome within {CLAIM_TIMEOUT}")
+    };
+    tx.conn()
+        .prepare_cached(
+            "UPDATE shares SET outcome = 'failed', temporary = 1, detail = ?2,
                            finished_at = ?3, updated_at = ?3
-         WHERE id = ?1 AND outcome = 'sending'")?.execute(
-        rusqlite::params![
-            claimed.id,
-            format!(
-                "abandoned: the process sending it stopped for more than {STALE_CLAIM_MINUTES} minutes without recording the outcome"
-            ),
-            tx.now_text()
-        ],
-    )?;
+         WHERE id = ?1 AND outcome = 'sending'",
+        )?
+        .execute(rusqlite::params![claimed.id, why, tx.now_text()])?;
     Ok(())
+}
+
+/// What a claim records of the process making it, while it is `sending`:
+/// `pid 1234 on HOST`.
+pub fn claimant() -> String {
+    format!("pid {} on {}", std::process::id(), this_host())
+}
+
+/// This machine's name (Linux), or "" when it cannot be told.
+fn this_host() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .map(|h| h.trim().to_string())
+        .unwrap_or_default()
+}
+
+/// Whether the process named by a claim's `detail` ([`claimant`]) is known
+/// to be gone: it ran on this host and no process has its pid now.
+fn claimant_is_gone(detail: Option<&str>) -> bool {
+    let Some((pid, host)) = detail
+        .and_then(|d| d.strip_prefix("pid "))
+        .and_then(|d| d.split_once(" on "))
+    else {
+        return false;
+    };
+    let Ok(pid) = pid.parse::<u32>() else {
+        return false;
+    };
+    let here = this_host();
+    !here.is_empty()
+        && host == here
+        && Path::new("/proc/self").exists()
+        && !Path::new(&format!("/proc/{pid}")).exists()
 }
 
 /// Step 3 of a send: records the outcome of the claimed send `share_id`
@@ -813,6 +852,55 @@ pub fn send(
 
 // ---------------------------------------------------------------------------
 // Pending recaps
+
+/// The setting: temporary failures in a row after which `--pending` stops
+/// retrying a recap.
+pub const MAX_ATTEMPTS: &str = "mail.max-attempts";
+
+/// Why `--pending` holds a recap back instead of trying it again (until
+/// `share --recap --pending --retry`).
+#[derive(Debug)]
+pub enum HeldBack {
+    /// Its last send was refused for good (SMTP 5xx, sendmail's permanent
+    /// exit codes, a bad address): the same message would be refused again.
+    Refused(Share),
+    /// Its last `attempts` sends failed temporarily, `mail.max-attempts` or
+    /// more.
+    GaveUp { last: Share, attempts: u64 },
+}
+
+/// Whether `--pending` should hold back the `kind` email of `session_id`:
+/// the history of its sends, newest first, ends in a permanent failure, or
+/// in `mail.max-attempts` temporary ones.
+pub fn held_back(tx: &Tx<'_>, session_id: &str, kind: Kind) -> Result<Option<HeldBack>> {
+    let max = config::get_u64(tx, MAX_ATTEMPTS)?.unwrap_or(5);
+    let sql = format!(
+        "{SELECT} WHERE sh.session_id = ?1 AND sh.kind = ?2 AND sh.outcome <> 'sending'
+         ORDER BY sh.created_at DESC, sh.id DESC LIMIT ?3"
+    );
+    let mut stmt = tx.conn().prepare_cached(&sql)?;
+    let recent = stmt
+        .query_map(
+            rusqlite::params![session_id, kind.as_str(), i64::try_from(max).unwrap_or(100)],
+            from_row,
+        )?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let Some(last) = recent.first() else {
+        return Ok(None);
+    };
+    if last.outcome == Outcome::Failed && !last.temporary {
+        return Ok(Some(HeldBack::Refused(with_short_ids(tx, last.clone())?)));
+    }
+    let attempts = recent
+        .iter()
+        .take_while(|s| s.outcome == Outcome::Failed && s.temporary)
+        .count() as u64;
+    if attempts >= max {
+        let last = with_short_ids(tx, last.clone())?;
+        return Ok(Some(HeldBack::GaveUp { last, attempts }));
+    }
+    Ok(None)
+}
 
 /// Which sessions `share --recap --pending` considers.
 #[derive(Debug, Clone, Default)]

@@ -2,6 +2,7 @@ use clap::{Args, Subcommand};
 
 use super::Ctx;
 use crate::member;
+use crate::note;
 use crate::note::{Note, SharedNote, Visible};
 use crate::prompt::Prompter;
 use crate::render::terminal;
@@ -68,6 +69,11 @@ pub struct NewArgs {
     /// new session's id (only the id with -q)
     #[arg(long)]
     no_use: bool,
+    /// Bring in the member's follow-ups: notes marked `note add
+    /// --follow-up` in earlier sessions, not yet taken up (without it,
+    /// they are listed)
+    #[arg(long)]
+    with_follow_ups: bool,
     /// If the member already has a session on that day (--date, default
     /// today), print it instead of starting a second one (exit 0, same
     /// id), so a weekly script can safely run again. Nothing is added to
@@ -297,7 +303,12 @@ fn new(ctx: &Ctx, args: NewArgs) -> Result<()> {
             Some(selection) => saved::add_to_session(tx, &session, selection)?,
             None => Vec::new(),
         };
+        let follow_ups = match args.with_follow_ups {
+            true => FollowUps::BroughtIn(note::bring_in_follow_ups(tx, &session)?),
+            false => FollowUps::Waiting(note::waiting_follow_ups(tx, &member.id, &session)?),
+        };
         Ok(NewOutcome::Started(Box::new(Started {
+            follow_ups,
             balance: saved::balance(tx, &session.id)?,
             still_waiting: saved::waiting_count(tx, &member.id)?,
             session,
@@ -314,6 +325,7 @@ fn new(ctx: &Ctx, args: NewArgs) -> Result<()> {
     };
     let Started {
         session,
+        follow_ups,
         agenda,
         added,
         balance,
@@ -345,6 +357,7 @@ fn new(ctx: &Ctx, args: NewArgs) -> Result<()> {
             print_added(ctx, &added)?;
             print_balance_hint(ctx, &balance);
         }
+        print_follow_ups(ctx, &follow_ups, &member.name)?;
         if still_waiting > 0 && !args.with_saved {
             let items = if still_waiting == 1 {
                 "1 saved item waits".to_string()
@@ -361,6 +374,60 @@ fn new(ctx: &Ctx, args: NewArgs) -> Result<()> {
     Ok(())
 }
 
+/// The member's follow-ups when a session starts.
+enum FollowUps {
+    /// Brought in (--with-follow-ups): the new notes.
+    BroughtIn(Vec<note::Note>),
+    /// Still waiting: listed, so they are not forgotten.
+    Waiting(Vec<note::Note>),
+}
+
+/// Follow-ups brought into a new session, or the ones waiting, one line each.
+fn print_follow_ups(ctx: &Ctx, follow_ups: &FollowUps, member: &str) -> Result<()> {
+    let line = |n: &note::Note| {
+        let first = n.body.lines().next().unwrap_or_default();
+        let private = match n.visibility {
+            note::Visibility::Private => " (private)",
+            note::Visibility::Shared => "",
+        };
+        format!(
+            "  {}{private} {}",
+            ctx.out.paint(&n.short_id, crate::output::ID),
+            first
+        )
+    };
+    match follow_ups {
+        FollowUps::BroughtIn(notes) if !notes.is_empty() => {
+            let lines: Vec<String> = notes.iter().map(line).collect();
+            ctx.out.line(format!(
+                "Brought in {} from earlier sessions:\n{}",
+                count_of(notes.len(), "follow-up", "follow-ups"),
+                lines.join("\n")
+            ))
+        }
+        FollowUps::Waiting(notes) if !notes.is_empty() => {
+            let lines: Vec<String> = notes.iter().map(line).collect();
+            ctx.out.note(format!(
+                "{} from earlier sessions with {member} ({}):\n{}",
+                count_of(notes.len(), "follow-up waits", "follow-ups wait"),
+                "`coach session new --with-follow-ups` brings them in",
+                lines.join("\n")
+            ));
+            Ok(())
+        }
+        _ => Ok(()),
+    }
+}
+
+/// `1 follow-up`, `3 follow-ups`.
+fn count_of(n: usize, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {many}")
+    }
+}
+
 /// What `session new` did.
 enum NewOutcome {
     /// `--once` found the member's session of that day.
@@ -371,6 +438,7 @@ enum NewOutcome {
 /// A session `session new` started, and what came with it.
 struct Started {
     session: Session,
+    follow_ups: FollowUps,
     /// The template's name and how many agenda notes it added.
     agenda: Option<(String, usize)>,
     added: Vec<Item>,

@@ -772,3 +772,88 @@ fn saved_items_leave_a_session_or_go_and_a_deleted_sessions_items_wait_again() {
     let view = env.json(["session", "show", &next]);
     assert_eq!(view["feedback"][0]["id"], kind.as_str());
 }
+
+#[test]
+fn follow_ups_are_offered_in_the_next_session_and_brought_in_once() {
+    let env = Env::with_team();
+    env.ok(["session", "new", "alex", "--date", "-7d"]);
+    env.ok(["note", "add", "--follow-up", "Career path: revisit"]);
+    env.ok([
+        "note",
+        "add",
+        "--follow-up",
+        "--private",
+        "Check on workload",
+    ]);
+    env.ok(["note", "add", "Said once, done"]);
+    // Jordan's sessions never see Alex's follow-ups.
+    let out = env
+        .coach(["session", "new", "jordan"])
+        .output()
+        .expect("run");
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("follow-up"));
+
+    // Listed when the next session starts without them.
+    let out = env
+        .coach(["session", "new", "alex", "--date", "-1d"])
+        .output()
+        .expect("run");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("2 follow-ups wait"), "{stderr}");
+    assert!(stderr.contains("Career path: revisit"), "{stderr}");
+    assert!(stderr.contains("--with-follow-ups"), "{stderr}");
+    assert!(!stderr.contains("Said once"), "{stderr}");
+
+    // Brought in: copies in the new session, visibility kept.
+    let out = env.ok([
+        "session",
+        "new",
+        "alex",
+        "--date",
+        "+1d",
+        "--with-follow-ups",
+    ]);
+    assert!(out.contains("Brought in 2 follow-ups"), "{out}");
+    let view = env.json(["session", "show"]);
+    let bodies: Vec<(&str, &str)> = view["notes"]
+        .as_array()
+        .expect("notes")
+        .iter()
+        .map(|n| {
+            (
+                n["body"].as_str().unwrap_or(""),
+                n["visibility"].as_str().unwrap_or(""),
+            )
+        })
+        .collect();
+    assert!(
+        bodies.contains(&("Career path: revisit", "shared")),
+        "{bodies:?}"
+    );
+    let member = env.json(["session", "show", "--as-member"]);
+    assert!(
+        !member.to_string().contains("Check on workload"),
+        "private stays private"
+    );
+    assert!(env.ok(["session", "show"]).contains("Check on workload"));
+
+    // Taken up once: the next session has nothing waiting.
+    let out = env
+        .coach([
+            "session",
+            "new",
+            "alex",
+            "--date",
+            "+8d",
+            "--with-follow-ups",
+        ])
+        .output()
+        .expect("run");
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("follow-up"));
+    assert_eq!(
+        env.json(["session", "show"])["notes"]
+            .as_array()
+            .map(Vec::len),
+        Some(0)
+    );
+}

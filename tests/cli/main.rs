@@ -18,6 +18,7 @@ mod imports;
 mod kudos;
 mod lifecycle;
 mod mail;
+mod mail_faults;
 mod metric;
 mod privacy;
 mod records;
