@@ -218,6 +218,12 @@ pub fn get(tx: &Tx<'_>, name: &str) -> Result<Option<String>> {
     Ok(stored(tx, key.name)?.or_else(|| key.default.map(String::from)))
 }
 
+/// The value of a setting that has a declared default: set in the
+/// database, else that default (declared once, in [`KEYS`]).
+pub fn get_or_default(tx: &Tx<'_>, name: &str) -> Result<String> {
+    get(tx, name)?.ok_or_else(|| Error::internal(format!("the setting {name} has no default")))
+}
+
 /// The value of a numeric setting (numbers and sizes), or its default.
 pub fn get_u64(tx: &Tx<'_>, name: &str) -> Result<Option<u64>> {
     let key = find(name)?;
