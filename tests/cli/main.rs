@@ -21,6 +21,7 @@ mod lifecycle;
 mod mail;
 mod mail_faults;
 mod metric;
+mod phone;
 mod privacy;
 mod records;
 mod saved;
