@@ -172,6 +172,10 @@ pub(super) fn finish(conn: &Connection, command: i64, label: &str, at: &str) -> 
              SELECT id FROM undo_commands ORDER BY id DESC LIMIT 1 OFFSET ?1)",
     )?
     .execute([KEEP])?;
+    conn.prepare_cached(
+        "DELETE FROM undo_rows WHERE command < (SELECT min(id) FROM undo_commands)",
+    )?
+    .execute([])?;
     Ok(true)
 }
 
@@ -297,6 +301,8 @@ pub(super) fn changes(conn: &Connection, command: i64) -> Result<Vec<Change>> {
 /// Forgets a command (undone).
 pub(super) fn forget(conn: &Connection, command: i64) -> Result<()> {
     conn.prepare_cached("DELETE FROM undo_commands WHERE id = ?1")?
+        .execute([command])?;
+    conn.prepare_cached("DELETE FROM undo_rows WHERE command = ?1")?
         .execute([command])?;
     Ok(())
 }

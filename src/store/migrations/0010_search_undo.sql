@@ -257,10 +257,10 @@ CREATE TABLE IF NOT EXISTS undo_commands (
 -- (NULL for an insert's `old` and a delete's `new`).
 CREATE TABLE IF NOT EXISTS undo_rows (
     seq     INTEGER PRIMARY KEY,
-    -- Deferred: a command's row is written at its end, only if it changed
-    -- something, so a command that changes nothing leaves the file as it was.
-    command INTEGER NOT NULL REFERENCES undo_commands (id) ON DELETE CASCADE
-            DEFERRABLE INITIALLY DEFERRED,
+    -- The command (undo_commands.id), whose row is written at its end,
+    -- only if it changed something; src/store/undo.rs deletes a command's
+    -- rows with it (no foreign key: the rows come first).
+    command INTEGER NOT NULL,
     tbl     TEXT NOT NULL,
     op      TEXT NOT NULL CHECK (op IN ('insert', 'update', 'delete')),
     key     NOT NULL,
