@@ -863,7 +863,7 @@ fn send_sendmail(path: &Path, message: &Message) -> Result<Sent> {
     let mut command = std::process::Command::new(path);
     command.arg("-i");
     if let Some(from) = envelope.from() {
-        command.arg("-f").arg(from.to_string());
+        command.arg("-f").arg(from);
     }
     command
         .arg("--")
