@@ -1,7 +1,10 @@
 use clap::{Args, Subcommand};
+use serde::Serialize;
 
 use super::Ctx;
+use crate::inbox;
 use crate::member;
+use crate::output::{HEADING, ID};
 use crate::prompt::Prompter;
 use crate::render::terminal;
 use crate::saved::{self, Balance, Item, Selection};
@@ -454,19 +457,71 @@ fn show(ctx: &Ctx, args: ShowArgs) -> Result<()> {
     } else {
         Audience::Owner
     };
-    let view = ctx.store()?.read(|tx| {
+    let (view, replies) = ctx.store()?.read(|tx| {
         let session = session::explicit_or_current(tx, args.session.as_deref())?;
-        view::session_view(tx, session, audience)
+        let replies = inbox::replies_of(tx, &session.id)?;
+        Ok((view::session_view(tx, session, audience)?, replies))
     })?;
     if ctx.out.json {
-        return ctx.out.print_json(&view);
+        return ctx.out.print_json(&Shown {
+            view: &view,
+            replies: &replies,
+        });
     }
     if ctx.out.quiet {
         return ctx.out.line(&view.session.id);
     }
     ctx.out.line(terminal::session(&view, &ctx.out))?;
+    print_replies(ctx, &replies)?;
     if view.audience == Audience::Owner {
         print_balance_hint(ctx, &view.balance);
+    }
+    Ok(())
+}
+
+/// `session show --json`: the session view and the replies taken in.
+#[derive(Serialize)]
+struct Shown<'a> {
+    #[serde(flatten)]
+    view: &'a view::SessionView,
+    replies: &'a [inbox::ReplyRecord],
+}
+
+/// Which notes and check-offs came from the member's replies, and whether
+/// the recap was acknowledged.
+fn print_replies(ctx: &Ctx, replies: &[inbox::ReplyRecord]) -> Result<()> {
+    if replies.is_empty() {
+        return Ok(());
+    }
+    ctx.out
+        .line(format!("\n{}", ctx.out.paint("Replies", HEADING)))?;
+    for reply in replies {
+        let mut what: Vec<String> = Vec::new();
+        if reply.answers == share::Kind::Recap {
+            what.push("recap acknowledged".into());
+        }
+        what.extend(
+            reply
+                .notes
+                .iter()
+                .map(|n| format!("note {}", ctx.out.paint(n, ID))),
+        );
+        what.extend(
+            reply
+                .done
+                .iter()
+                .map(|a| format!("done {}", ctx.out.paint(a, ID))),
+        );
+        if what.is_empty() {
+            what.push("nothing new".into());
+        }
+        ctx.out.line(format!(
+            "  {}  from {}'s reply to the {}: {}",
+            when::display_local(reply.sent_at),
+            reply.author,
+            reply.answers.as_str(),
+            what.join(", ")
+        ))?;
     }
     Ok(())
 }

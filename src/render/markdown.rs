@@ -273,12 +273,26 @@ fn action_line(md: &mut String, view: &SessionView, action: &Action) {
     if let Some(done) = action.done_at {
         details.push(format!("done {}", when::display_local_date(done)));
     }
+    // The member's own actions carry their short id, so that a reply line
+    // `[x] 3f2a` checks one off (see src/reply.rs).
+    let id = match action.owner {
+        Owner::Member => format!("{} ", action.short_id),
+        Owner::Coach => String::new(),
+    };
     let _ = writeln!(
         md,
-        "- [{check}] {} _({})_",
+        "- [{check}] {id}{} _({})_",
         escape_inline(&action.body),
         details.join(", ")
     );
+}
+
+/// The first of the member's open actions, shown in the footer's example.
+fn first_open_action(view: &SessionView) -> Option<&Action> {
+    view.carried_over
+        .iter()
+        .chain(&view.actions)
+        .find(|a| a.owner == Owner::Member && a.state != State::Done)
 }
 
 /// The metrics discussed, as a table; their dedicated notes follow it.
@@ -450,9 +464,16 @@ fn footer(md: &mut String, view: &SessionView) {
     let coach = view.coach.name.as_deref().unwrap_or("your coach");
     let _ = writeln!(
         md,
-        "\n---\n\n_Reply to this email to reach {}._",
+        "\n---\n\n_Reply to this email to reach {}; what you write above the quote is added to this 1:1 as yours._",
         escape_inline(coach)
     );
+    if let Some(action) = first_open_action(view) {
+        let _ = writeln!(
+            md,
+            "_Done with an action? Reply with a line `[x] {id}` (or `done {id}`); `reopen {id}` undoes it._",
+            id = action.short_id
+        );
+    }
 }
 
 /// A note's body with any code fence it leaves open closed, so that one

@@ -31,6 +31,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0003_sharing.sql"),
     include_str!("migrations/0004_trends.sql"),
     include_str!("migrations/0005_history.sql"),
+    include_str!("migrations/0006_replies.sql"),
 ];
 
 /// How many prepared statements a connection keeps (`prepare_cached`).
