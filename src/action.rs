@@ -361,7 +361,7 @@ pub fn remove(tx: &Tx<'_>, action: &Action) -> Result<()> {
 }
 
 /// An action's text as stored: one line, trimmed, not empty, succinct.
-fn check_body(body: &str) -> Result<String> {
+pub(crate) fn check_body(body: &str) -> Result<String> {
     let body = check_line("action", body)?;
     if body.is_empty() {
         return Err(Error::input("the action is empty; nothing was saved")

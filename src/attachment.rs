@@ -243,9 +243,23 @@ pub fn human_size(bytes: u64) -> String {
     format!("{value:.1} {}", UNITS[unit])
 }
 
-/// The path of a content file in the store.
-pub fn content_path(folder: &Path, sha256: &str) -> PathBuf {
-    folder.join(FOLDER).join(sha256)
+/// Whether `text` is a SHA-256 as the store names its files: exactly 64
+/// lowercase hex digits (so never a path: no `/`, no `..`).
+pub fn is_sha256(text: &str) -> bool {
+    text.len() == 64 && text.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+}
+
+/// The path of a content file in the store. A hash that is not 64 hex
+/// digits (a damaged or crafted database) is refused: nothing outside the
+/// store is ever opened.
+pub fn content_path(folder: &Path, sha256: &str) -> Result<PathBuf> {
+    if !is_sha256(sha256) {
+        return Err(Error::database(format!(
+            "the stored hash \"{}\" is not a SHA-256; the database is damaged",
+            sha256.escape_debug()
+        )));
+    }
+    Ok(folder.join(FOLDER).join(sha256))
 }
 
 /// What [`store_file`] stored.
@@ -309,7 +323,7 @@ pub fn store_bytes(folder: &Path, bytes: &[u8]) -> Result<String> {
 
 /// The content stored under `sha256`, checked against it (an export).
 pub fn read_content(folder: &Path, sha256: &str) -> Result<Vec<u8>> {
-    let path = content_path(folder, sha256);
+    let path = content_path(folder, sha256)?;
     let bytes =
         fs::read(&path).map_err(|e| Error::io(format!("cannot read {}", path.display()), e))?;
     let actual = format!("{:x}", Sha256::digest(&bytes));
@@ -396,7 +410,7 @@ fn copy_out(
     out: &mut impl Write,
     write_error: impl Fn(io::Error) -> Error,
 ) -> Result<()> {
-    let path = content_path(folder, &attachment.sha256);
+    let path = content_path(folder, &attachment.sha256)?;
     let mut file = File::open(&path).map_err(|e| match e.kind() {
         io::ErrorKind::NotFound => damaged(attachment, &path, "is missing"),
         _ => damaged(attachment, &path, "cannot be read"),
@@ -514,7 +528,7 @@ fn default_name(source: &Path) -> Result<String> {
 
 /// An attachment's name: one line, not empty, no `/` (it becomes a file
 /// name when saved), at most 255 characters.
-fn check_name(name: &str) -> Result<String> {
+pub(crate) fn check_name(name: &str) -> Result<String> {
     let name = check_line("attachment name", name)?;
     if name.is_empty() {
         return Err(Error::input("an attachment name cannot be empty")

@@ -8,7 +8,7 @@
 //! { "format": "coach-export", "version": 1, "schema_version": 3,
 //!   "exported_at": "...", "owner": "<id>", "include_private": false,
 //!   "member": null,
-//!   "tables": { "config": [ {..row..} ], "members": [ .. ], ... },
+//!   "tables": { "members": [ {..row..} ], "templates": [ .. ], ... },
 //!   "files": { "<sha256>": "<base64>" } }
 //! ```
 //!
@@ -21,13 +21,12 @@
 use std::collections::BTreeMap;
 use std::fmt;
 use std::fs;
-use std::io::{Read, Write};
+use std::io::Write;
 use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
 use std::path::Path;
 
 use base64::Engine as _;
-use rusqlite::types::{Value, ValueRef};
-use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use rusqlite::types::ValueRef;
 use serde::ser::{SerializeMap, SerializeSeq};
 use serde::Serializer;
 use serde_json::{Map, Number};
@@ -39,6 +38,11 @@ use crate::session;
 use crate::store::Tx;
 use crate::view::{self, Audience};
 use crate::{attachment, when, Error, Result};
+
+mod check;
+mod import;
+
+pub use import::import;
 
 /// The name of the format, so a random JSON file is not taken for a dump.
 const FORMAT: &str = "coach-export";
@@ -59,12 +63,9 @@ const IN_MEMBER_SESSIONS: &str = "session_id IN (SELECT id FROM sessions WHERE m
 
 /// Every table with user data, parents before children. A test checks that
 /// no table of the schema is missing here.
+/// Settings (`config`) are not among them: they stay on the machine they
+/// were set on, and a dump that holds any is refused ([`NoSettings`]).
 const TABLES: &[Table] = &[
-    Table {
-        name: "config",
-        key: "key",
-        member_scope: None,
-    },
     Table {
         name: "members",
         key: "id",
@@ -177,11 +178,16 @@ pub fn export(tx: &Tx<'_>, options: &ExportOptions<'_>, out: impl Write) -> Resu
     })?;
     if !options.without_files {
         doc.serialize_key("files")?;
-        doc.serialize_value(&FilesOut {
+        let files = FilesOut {
             tx,
             options,
             files: std::cell::Cell::new(0),
-        })?;
+            failure: std::cell::RefCell::new(None),
+        };
+        // A damaged attachment is the database's error (exit 4), not the
+        // serializer's.
+        doc.serialize_value(&files)
+            .map_err(|e| files.failure.take().unwrap_or_else(|| e.into()))?;
     }
     SerializeMap::end(doc)?;
     let mut out = ser.into_inner();
@@ -282,6 +288,8 @@ struct FilesOut<'a, 't> {
     tx: &'a Tx<'t>,
     options: &'a ExportOptions<'a>,
     files: std::cell::Cell<u64>,
+    /// The error that stopped the files, kept with its kind.
+    failure: std::cell::RefCell<Option<Error>>,
 }
 
 impl serde::Serialize for FilesOut<'_, '_> {
@@ -300,7 +308,11 @@ impl serde::Serialize for FilesOut<'_, '_> {
             let mut rows = stmt.query(params.as_slice()).map_err(ser_error)?;
             while let Some(row) = rows.next().map_err(ser_error)? {
                 let sha: String = row.get(0).map_err(ser_error)?;
-                let bytes = attachment::read_content(self.tx.folder(), &sha).map_err(ser_error)?;
+                let bytes = attachment::read_content(self.tx.folder(), &sha).map_err(|e| {
+                    let error = ser_error(&e);
+                    self.failure.replace(Some(e));
+                    error
+                })?;
                 map.serialize_entry(
                     &sha,
                     &base64::engine::general_purpose::STANDARD.encode(bytes),
@@ -397,327 +409,13 @@ fn slug(name: &str) -> String {
     slug.trim_end_matches('-').to_string()
 }
 
-/// Merges a dump read from `input` into the database.
-pub fn import(tx: &Tx<'_>, input: impl Read) -> Result<Counts> {
-    let mut de = serde_json::Deserializer::from_reader(std::io::BufReader::new(input));
-    let mut importer = Importer {
-        tx,
-        counts: Counts::default(),
-        header: Header::default(),
-    };
-    DocumentSeed {
-        importer: &mut importer,
-    }
-    .deserialize(&mut de)
-    .map_err(|e| import_error(&e))?;
-    de.end().map_err(|e| import_error(&e))?;
-    if importer.header.format.as_deref() != Some(FORMAT) {
-        return Err(Error::input("this file is not a coach export"));
-    }
-    Ok(importer.counts)
-}
-
-fn import_error(err: &serde_json::Error) -> Error {
-    let text = err.to_string();
-    // Errors of our own (a bad row, a newer version) are sentences already.
-    Error::input(format!("cannot import: {text}"))
-}
-
-#[derive(Default)]
-struct Header {
-    format: Option<String>,
-}
-
-struct Importer<'a, 't> {
-    tx: &'a Tx<'t>,
-    counts: Counts,
-    header: Header,
-}
-
-struct DocumentSeed<'i, 'a, 't> {
-    importer: &'i mut Importer<'a, 't>,
-}
-
-impl<'de> DeserializeSeed<'de> for DocumentSeed<'_, '_, '_> {
-    type Value = ();
-    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> std::result::Result<(), D::Error> {
-        d.deserialize_map(self)
-    }
-}
-
-impl<'de> Visitor<'de> for DocumentSeed<'_, '_, '_> {
-    type Value = ();
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a coach export (a JSON object)")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<(), A::Error> {
-        while let Some(key) = map.next_key::<String>()? {
-            match key.as_str() {
-                "format" => {
-                    let format: String = map.next_value()?;
-                    if format != FORMAT {
-                        return Err(de::Error::custom("this file is not a coach export"));
-                    }
-                    self.importer.header.format = Some(format);
-                }
-                "version" => {
-                    let version: u64 = map.next_value()?;
-                    if version > VERSION {
-                        return Err(de::Error::custom(format!(
-                            "the export is in version {version} of the format, newer than this coach reads ({VERSION}); upgrade coach"
-                        )));
-                    }
-                }
-                "schema_version" => {
-                    let version: usize = map.next_value()?;
-                    let ours = self
-                        .importer
-                        .tx
-                        .schema_version()
-                        .map_err(de::Error::custom)?;
-                    if version > ours {
-                        return Err(de::Error::custom(format!(
-                            "the export comes from a newer coach (schema version {version}, this coach knows {ours}); upgrade coach"
-                        )));
-                    }
-                }
-                "owner" => {
-                    let owner: String = map.next_value()?;
-                    self.importer
-                        .adopt_owner(&owner)
-                        .map_err(de::Error::custom)?;
-                }
-                "tables" => {
-                    if self.importer.header.format.is_none() {
-                        return Err(de::Error::custom("this file is not a coach export"));
-                    }
-                    map.next_value_seed(TablesSeed {
-                        importer: self.importer,
-                    })?;
-                }
-                "files" => map.next_value_seed(FilesSeed {
-                    importer: self.importer,
-                })?,
-                _ => {
-                    map.next_value::<IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(())
-    }
-}
-
-struct TablesSeed<'i, 'a, 't> {
-    importer: &'i mut Importer<'a, 't>,
-}
-
-impl<'de> DeserializeSeed<'de> for TablesSeed<'_, '_, '_> {
-    type Value = ();
-    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> std::result::Result<(), D::Error> {
-        d.deserialize_map(self)
-    }
-}
-
-impl<'de> Visitor<'de> for TablesSeed<'_, '_, '_> {
-    type Value = ();
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("an object of tables")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<(), A::Error> {
-        while let Some(name) = map.next_key::<String>()? {
-            let table = TABLES.iter().find(|t| t.name == name).ok_or_else(|| {
-                de::Error::custom(format!("the export has an unknown table \"{name}\""))
-            })?;
-            let columns = self
-                .importer
-                .tx
-                .columns(table.name)
-                .map_err(de::Error::custom)?;
-            map.next_value_seed(RowsSeed {
-                importer: self.importer,
-                table,
-                columns,
-            })?;
-        }
-        Ok(())
-    }
-}
-
-struct RowsSeed<'i, 'a, 't> {
-    importer: &'i mut Importer<'a, 't>,
-    table: &'static Table,
-    columns: Vec<String>,
-}
-
-impl<'de> DeserializeSeed<'de> for RowsSeed<'_, '_, '_> {
-    type Value = ();
-    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> std::result::Result<(), D::Error> {
-        d.deserialize_seq(self)
-    }
-}
-
-impl<'de> Visitor<'de> for RowsSeed<'_, '_, '_> {
-    type Value = ();
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a list of rows")
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<(), A::Error> {
-        let mut index = 0u64;
-        while let Some(row) = seq.next_element::<Map<String, serde_json::Value>>()? {
-            index += 1;
-            self.importer
-                .merge_row(self.table, &self.columns, &row)
-                .map_err(|e| {
-                    de::Error::custom(format!("{} row {index}: {}", self.table.name, e.message()))
-                })?;
-        }
-        Ok(())
-    }
-}
-
-struct FilesSeed<'i, 'a, 't> {
-    importer: &'i mut Importer<'a, 't>,
-}
-
-impl<'de> DeserializeSeed<'de> for FilesSeed<'_, '_, '_> {
-    type Value = ();
-    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> std::result::Result<(), D::Error> {
-        d.deserialize_map(self)
-    }
-}
-
-impl<'de> Visitor<'de> for FilesSeed<'_, '_, '_> {
-    type Value = ();
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("an object of files")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<(), A::Error> {
-        while let Some(sha) = map.next_key::<String>()? {
-            let encoded: String = map.next_value()?;
-            let bytes = base64::engine::general_purpose::STANDARD
-                .decode(encoded.as_bytes())
-                .map_err(|_| de::Error::custom(format!("the file {sha} is not valid base64")))?;
-            let already = attachment::content_path(self.importer.tx.folder(), &sha).is_file();
-            let stored = attachment::store_bytes(self.importer.tx.folder(), &bytes)
-                .map_err(|e| de::Error::custom(e.message().to_string()))?;
-            if stored != sha {
-                return Err(de::Error::custom(format!(
-                    "the file {sha} does not match its content"
-                )));
-            }
-            if !already {
-                self.importer.counts.files += 1;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl Importer<'_, '_> {
-    /// Into a database that holds nothing yet (a restore), the export's
-    /// owner becomes this database's owner, so that "me" stays the author
-    /// of what I wrote. Into a database with data, the owner stays.
-    fn adopt_owner(&mut self, owner: &str) -> Result<()> {
-        if owner.len() != 32 || !owner.bytes().all(|b| b.is_ascii_hexdigit()) {
-            return Err(Error::input("the export's owner is not an id"));
-        }
-        if self.tx.is_empty()? {
-            self.tx.set_state("user.id", Some(owner))?;
-        }
-        Ok(())
-    }
-
-    fn merge_row(
-        &mut self,
-        table: &'static Table,
-        columns: &[String],
-        row: &Map<String, serde_json::Value>,
-    ) -> Result<()> {
-        let mut names = Vec::new();
-        let mut values = Vec::new();
-        for column in columns {
-            if let Some(value) = row.get(column) {
-                names.push(column.as_str());
-                values.push(to_sql(value)?);
-            }
-        }
-        if !names.contains(&table.key) {
-            return Err(Error::input(format!("a row has no {}", table.key)));
-        }
-        let placeholders = (1..=names.len())
-            .map(|i| format!("?{i}"))
-            .collect::<Vec<_>>()
-            .join(", ");
-        let updates = names
-            .iter()
-            .filter(|n| **n != table.key)
-            .map(|n| format!("{n} = excluded.{n}"))
-            .collect::<Vec<_>>()
-            .join(", ");
-        let exists_sql = format!(
-            "SELECT updated_at FROM {} WHERE {} = ?1",
-            table.name, table.key
-        );
-        let key_value = &values[names.iter().position(|n| *n == table.key).unwrap_or(0)];
-        let existing: Option<String> = {
-            let mut stmt = self.tx.conn().prepare_cached(&exists_sql)?;
-            let mut rows = stmt.query([key_value])?;
-            match rows.next()? {
-                Some(r) => Some(r.get(0)?),
-                None => None,
-            }
-        };
-        let sql = format!(
-            "INSERT INTO {} ({}) VALUES ({placeholders})
-             ON CONFLICT ({}) DO UPDATE SET {updates} WHERE excluded.updated_at > {}.updated_at
-             ON CONFLICT DO NOTHING",
-            table.name,
-            names.join(", "),
-            table.key,
-            table.name
-        );
-        let changed = self
-            .tx
-            .conn()
-            .prepare_cached(&sql)?
-            .execute(rusqlite::params_from_iter(values.iter()))
-            .map_err(|e| Error::input(format!("it does not fit this database ({e})")))?;
-        // A new record that another uniqueness rule already covers here (the
-        // same metric value, under another id) is left out: ours is kept.
-        match (existing, changed) {
-            (None, 0) => self.counts.unchanged += 1,
-            (None, _) => *self.counts.rows.entry(table.name).or_default() += 1,
-            (Some(_), 0) => self.counts.unchanged += 1,
-            (Some(_), _) => *self.counts.updated.entry(table.name).or_default() += 1,
-        }
-        Ok(())
-    }
-}
-
-fn to_sql(value: &serde_json::Value) -> Result<Value> {
-    Ok(match value {
-        serde_json::Value::Null => Value::Null,
-        serde_json::Value::Bool(b) => Value::Integer(i64::from(*b)),
-        serde_json::Value::Number(n) => match n.as_i64() {
-            Some(i) => Value::Integer(i),
-            None => Value::Real(n.as_f64().unwrap_or(f64::NAN)),
-        },
-        serde_json::Value::String(s) => Value::Text(s.clone()),
-        other => return Err(Error::input(format!("a column holds {other}, not a value"))),
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::store::Store;
 
     /// Tables that are local state, never exported.
-    const LOCAL_TABLES: &[&str] = &["state"];
+    const LOCAL_TABLES: &[&str] = &["state", "config"];
 
     #[test]
     fn every_table_of_the_schema_is_exported() {

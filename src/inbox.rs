@@ -618,6 +618,47 @@ pub fn recap_acknowledged(tx: &Tx<'_>, session_id: &str) -> Result<Option<DateTi
     at.map(|at| when::from_storage(&at)).transpose()
 }
 
+/// Where the recap of a session stands, for `coach team`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RecapState {
+    /// Not sent (yet).
+    NotSent,
+    /// Sent, not answered.
+    Sent,
+    /// The member replied to it.
+    Acknowledged,
+}
+
+impl RecapState {
+    /// `not-sent`, `sent` or `acknowledged`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RecapState::NotSent => "not-sent",
+            RecapState::Sent => "sent",
+            RecapState::Acknowledged => "acknowledged",
+        }
+    }
+}
+
+/// Where the recap of `session_id` stands: two index seeks.
+pub fn recap_state(tx: &Tx<'_>, session_id: &str) -> Result<RecapState> {
+    let (acknowledged, sent): (Option<i64>, Option<i64>) = tx
+        .conn()
+        .prepare_cached(
+            "SELECT (SELECT 1 FROM replies WHERE session_id = ?1 AND kind = 'recap'
+                       AND deleted_at IS NULL LIMIT 1),
+                    (SELECT 1 FROM shares WHERE session_id = ?1 AND kind = 'recap'
+                       AND outcome = 'sent' AND deleted_at IS NULL LIMIT 1)",
+        )?
+        .query_row([session_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(match (acknowledged, sent) {
+        (Some(_), _) => RecapState::Acknowledged,
+        (None, Some(_)) => RecapState::Sent,
+        (None, None) => RecapState::NotSent,
+    })
+}
+
 // ---------------------------------------------------------------------------
 // Where messages come from
 

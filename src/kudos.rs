@@ -258,7 +258,7 @@ pub fn describe_session(session: &Session) -> String {
 }
 
 /// A kudos's text as stored: trimmed, line endings normalised, not empty.
-fn check_body(body: &str) -> Result<String> {
+pub(crate) fn check_body(body: &str) -> Result<String> {
     let body = body.replace("\r\n", "\n");
     let body = body.trim();
     if body.is_empty() {

@@ -288,7 +288,7 @@ fn optional(value: Option<String>) -> Option<String> {
         .filter(|v| !v.is_empty())
 }
 
-fn check_name(name: &str) -> Result<String> {
+pub(crate) fn check_name(name: &str) -> Result<String> {
     let name = check_line("name", name)?;
     if name.is_empty() {
         return Err(Error::input("a member needs a name"));

@@ -644,6 +644,21 @@ fn check_comment(text: &str) -> Result<String, Invalid> {
     Ok(text)
 }
 
+/// [`check_line`] for `coach import`.
+pub(crate) fn check_imported_line(what: &str, text: &str) -> Result<String> {
+    check_line(what, text).map_err(Invalid::into_error)
+}
+
+/// [`check_comment`] for `coach import`.
+pub(crate) fn check_imported_comment(text: &str) -> Result<String> {
+    check_comment(text).map_err(Invalid::into_error)
+}
+
+/// [`check_url`] for `coach import`.
+pub(crate) fn check_imported_url(text: &str) -> Result<String> {
+    check_url(text).map_err(Invalid::into_error)
+}
+
 /// A web address: `http://` or `https://`, a host, no spaces.
 fn check_url(text: &str) -> Result<String, Invalid> {
     let lower = text.to_ascii_lowercase();

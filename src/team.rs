@@ -9,6 +9,7 @@ use chrono::{DateTime, Local, Utc};
 use rusqlite::OptionalExtension;
 use serde::Serialize;
 
+use crate::inbox::{self, RecapState};
 use crate::member::{self, Member};
 use crate::store::Tx;
 use crate::{config, saved, when, Result};
@@ -47,6 +48,9 @@ pub struct TeamRow {
     pub overdue_actions: u64,
     /// Saved feedback and QA reviews waiting for a session.
     pub saved_waiting: u64,
+    /// The recap of the last 1:1: `not-sent`, `sent` or `acknowledged`
+    /// (the member replied to it); `None` when never coached.
+    pub last_recap: Option<RecapState>,
 }
 
 /// The cadence the coach aims for, in days (`team.cadence-days`).
@@ -81,7 +85,12 @@ fn row(tx: &Tx<'_>, member: Member, cadence: i64, now: DateTime<Utc>) -> Result<
     let (last, next) = last_and_next(tx, &member.id)?;
     let days_since = last.as_ref().map(|s| days_between(s.date, now));
     let (open_actions, overdue_actions) = open_actions(tx, &member.id)?;
+    let last_recap = last
+        .as_ref()
+        .map(|s| inbox::recap_state(tx, &s.id))
+        .transpose()?;
     Ok(TeamRow {
+        last_recap,
         last_session: last,
         days_since,
         overdue_days: days_since.map(|d| d.saturating_sub(cadence)),

@@ -206,7 +206,7 @@ fn by_name(tx: &Tx<'_>, name: &str) -> Result<Option<Template>> {
 }
 
 /// A template name: one line, a word or a short phrase.
-fn check_name(name: &str) -> Result<String> {
+pub(crate) fn check_name(name: &str) -> Result<String> {
     let name = check_line("template name", name)?;
     if name.is_empty() {
         return Err(Error::input("a template needs a name")

@@ -412,20 +412,35 @@ fn list(ctx: &Ctx, args: ListArgs) -> Result<()> {
                 None
             }),
         };
-        Ok((
-            session::list(tx, &filter)?,
-            session::current(tx)?.map(|s| s.id),
-        ))
+        let sessions = session::list(tx, &filter)?
+            .into_iter()
+            .map(|session| {
+                let recap_acknowledged_at = inbox::recap_acknowledged(tx, &session.id)?;
+                Ok(Listed {
+                    session,
+                    recap_acknowledged_at,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok((sessions, session::current(tx)?.map(|s| s.id)))
     })?;
     if ctx.out.json {
         return ctx.out.print_json(&sessions);
     }
     if ctx.out.quiet {
-        return ctx.out.print_ids(sessions.iter().map(|s| s.id.as_str()));
+        return ctx
+            .out
+            .print_ids(sessions.iter().map(|s| s.session.id.as_str()));
     }
     let rows = sessions
         .iter()
-        .map(|s| {
+        .map(|listed| {
+            let s = &listed.session;
+            let acknowledged = if listed.recap_acknowledged_at.is_some() {
+                " (acknowledged)"
+            } else {
+                ""
+            };
             let marker = if current.as_deref() == Some(s.id.as_str()) {
                 "*"
             } else {
@@ -436,7 +451,7 @@ fn list(ctx: &Ctx, args: ListArgs) -> Result<()> {
                 when::display_local(s.date),
                 s.member.name.clone(),
                 s.title.clone(),
-                s.status.as_str().to_string(),
+                format!("{}{acknowledged}", s.status.as_str()),
             ]
         })
         .collect();
@@ -477,6 +492,15 @@ fn show(ctx: &Ctx, args: ShowArgs) -> Result<()> {
         print_balance_hint(ctx, &view.balance);
     }
     Ok(())
+}
+
+/// A session of `session list`, with when its recap was acknowledged.
+#[derive(Serialize)]
+struct Listed {
+    #[serde(flatten)]
+    session: Session,
+    /// When the member first replied to the recap.
+    recap_acknowledged_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 /// `session show --json`: the session view and the replies taken in.

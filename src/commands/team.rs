@@ -45,12 +45,13 @@ pub(super) fn run(ctx: &Ctx, _args: TeamArgs) -> Result<()> {
                 r.open_actions.to_string(),
                 r.overdue_actions.to_string(),
                 r.saved_waiting.to_string(),
+                r.last_recap.map_or("-", |s| s.as_str()).to_string(),
             ]
         })
         .collect();
     ctx.out.print_table(
         &[
-            "MEMBER", "LAST 1:1", "DAYS", "DUE", "NEXT", "OPEN", "OVERDUE", "SAVED",
+            "MEMBER", "LAST 1:1", "DAYS", "DUE", "NEXT", "OPEN", "OVERDUE", "SAVED", "RECAP",
         ],
         table,
         "no active members; add one with: coach member add \"NAME\" --email EMAIL",

@@ -244,9 +244,11 @@ fn shortest(stmt: &mut rusqlite::CachedStatement<'_>, id: &str) -> Result<String
 
 /// The short id of `id`, which shares `shared` characters with its
 /// closest neighbour.
+/// An id that is not 32 hex characters (a damaged or crafted file) is
+/// shown whole rather than cut.
 fn prefix(id: &str, shared: usize) -> String {
-    let len = (shared + 1).clamp(MIN_SHORT, id.len());
-    id[..len].to_string()
+    let len = (shared + 1).max(MIN_SHORT);
+    id.get(..len).unwrap_or(id).to_string()
 }
 
 /// The live ids of `table` starting with `prefix`, at most `limit`.
@@ -308,6 +310,14 @@ mod tests {
             with_prefix(&conn, "t", "f", 10).expect("ids"),
             Vec::<String>::new()
         );
+    }
+
+    #[test]
+    fn a_short_or_odd_id_is_shown_whole_not_cut() {
+        assert_eq!(prefix("ab", 0), "ab");
+        assert_eq!(prefix("", 3), "");
+        assert_eq!(prefix("aéééé", 0), "aéééé");
+        assert_eq!(prefix("abcdef", 1), "abcd");
     }
 
     #[test]

@@ -202,7 +202,7 @@ fn a_bad_file_is_refused_and_changes_nothing() {
     // A good start and a broken row: nothing of it is kept.
     let broken = write(
         "broken.json",
-        r#"{"format":"coach-export","version":1,"schema_version":1,"owner":"00000000000000000000000000000001","tables":{"members":[{"id":"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa","name":"New Person","author":"x","created_at":"2026-01-01T00:00:00.000Z","updated_at":"2026-01-01T00:00:00.000Z"},{"name":"no id"}]}}"#,
+        r#"{"format":"coach-export","version":1,"schema_version":1,"owner":"00000000000000000000000000000001","tables":{"members":[{"id":"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa","name":"New Person","author":"00000000000000000000000000000001","created_at":"2026-01-01T00:00:00.000Z","updated_at":"2026-01-01T00:00:00.000Z"},{"name":"no id"}]}}"#,
     );
     let err = env.fails(3, ["import", &broken]);
     assert!(err.contains("members row 2"), "{err}");
@@ -256,4 +256,36 @@ fn a_markdown_export_is_one_readable_file_per_session() {
 
     let err = env.fails(2, ["export", "--format", "markdown"]);
     assert!(err.contains("--output DIR"), "{err}");
+}
+
+#[test]
+fn a_huge_text_in_an_import_is_refused_as_it_is_read_in_bounded_memory() {
+    let env = Env::with_team();
+    // The longest text a dump may hold follows attachments.max-size (its
+    // content in base64), and is never below 8 MiB.
+    env.ok(["config", "set", "attachments.max-size", "1MiB"]);
+    let huge = env.dir.path().join("huge.json");
+    let mut text =
+        String::from(r#"{"format":"coach-export","version":1,"tables":{"notes":[{"body":""#);
+    text.push_str(&"a".repeat(100 << 20));
+    text.push_str(r#""}]}}"#);
+    std::fs::write(&huge, text).expect("write");
+    let before = crate::common::snapshot(&env.db);
+    let output = std::process::Command::new("/usr/bin/time")
+        .args(["-f", "peak-rss-kb %M"])
+        .arg(assert_cmd::cargo::cargo_bin("coach"))
+        .args(["import", huge.to_str().expect("path")])
+        .env("COACH_DB", &env.db)
+        .output()
+        .expect("run coach under /usr/bin/time");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(3), "{stderr}");
+    assert!(stderr.contains("longer than 8 MiB"), "{stderr}");
+    let peak: u64 = stderr
+        .lines()
+        .find_map(|l| l.strip_prefix("peak-rss-kb "))
+        .and_then(|kb| kb.trim().parse().ok())
+        .expect("the peak RSS");
+    assert!(peak < 40_000, "peak RSS {peak} kB for a 100 MiB text");
+    assert_eq!(crate::common::snapshot(&env.db), before);
 }

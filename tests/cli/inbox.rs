@@ -491,3 +491,77 @@ fn the_whole_loop_agenda_through_smtp_and_the_reply_back_through_a_maildir() {
     );
     assert_eq!(names(&root.join("cur")), ["1764583500.M1P1.host:2,S"]);
 }
+
+#[test]
+fn a_reply_to_the_recap_acknowledges_it_in_session_list_show_and_team() {
+    let env = Env::with_team();
+    let (_agenda, action) = agenda_sent(&env);
+    let team = env.json(["team"]);
+    let alex = |team: &Value| {
+        team.as_array()
+            .expect("rows")
+            .iter()
+            .find(|r| r["member"]["name"] == "Alex Kim")
+            .expect("Alex")["last_recap"]
+            .clone()
+    };
+    assert_eq!(alex(&team), "not-sent");
+    env.ok(["share", "--recap"]);
+    assert_eq!(alex(&env.json(["team"])), "sent");
+    assert!(env.json(["session", "list"])[0]["recap_acknowledged_at"].is_null());
+
+    let recap = last_message_id(&env);
+    let path = write(
+        &env,
+        "ack.eml",
+        &reply_to("gmail-wrapped-attribution.eml", &recap, &action),
+    );
+    let taken = inbox(&env, &[path.to_str().expect("path")]);
+    assert_eq!(taken[0]["answers"], "recap");
+    let kinds: Vec<&str> = taken[0]["changes"]
+        .as_array()
+        .expect("changes")
+        .iter()
+        .map(|c| c["change"].as_str().expect("kind"))
+        .collect();
+    assert_eq!(kinds, ["note", "acknowledged", "done"]);
+
+    assert!(!env.json(["session", "list"])[0]["recap_acknowledged_at"].is_null());
+    assert!(env
+        .ok(["session", "list"])
+        .contains("recap-sent (acknowledged)"));
+    assert_eq!(alex(&env.json(["team"])), "acknowledged");
+    assert!(env.ok(["team"]).contains("acknowledged"));
+    let shown = env.ok(["session", "show"]);
+    assert!(
+        shown.contains("from Alex Kim's reply to the recap: recap acknowledged, note"),
+        "{shown}"
+    );
+    let replies = env.json(["session", "show"])["replies"].clone();
+    assert_eq!(replies[0]["answers"], "recap");
+    assert_eq!(replies[0]["done"][0], action.as_str());
+}
+
+#[test]
+fn a_check_off_of_someone_elses_action_is_skipped() {
+    let env = Env::with_team();
+    let (agenda, _action) = agenda_sent(&env);
+    env.ok(["session", "new", "jordan", "--title", "Weekly"]);
+    let theirs = env.json(["action", "add", "Jordan's own action"])["short_id"]
+        .as_str()
+        .expect("id")
+        .to_string();
+    let path = write(
+        &env,
+        "other.eml",
+        &reply_to("gmail-wrapped-attribution.eml", &agenda, &theirs),
+    );
+    let taken = inbox(&env, &[path.to_str().expect("path")]);
+    assert_eq!(taken[0]["verdict"], "accepted");
+    let skipped = &taken[0]["changes"][1];
+    assert_eq!(skipped["change"], "skipped", "{taken:?}");
+    assert_eq!(
+        env.json(["action", "list", "--member", "jordan"])[0]["state"],
+        "open"
+    );
+}

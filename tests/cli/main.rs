@@ -10,6 +10,7 @@ mod dedicated;
 mod examples;
 mod exchange;
 mod generated;
+mod hostile;
 mod inbox;
 mod kudos;
 mod mail;

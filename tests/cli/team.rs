@@ -136,6 +136,7 @@ fn whoever_is_most_overdue_comes_first() {
         "open_actions",
         "overdue_actions",
         "saved_waiting",
+        "last_recap",
     ] {
         assert!(casey.get(key).is_some(), "a row has {key}");
     }
@@ -161,7 +162,7 @@ fn the_table_reads_as_the_overview() {
     let header: Vec<&str> = lines[0].split_whitespace().collect();
     assert_eq!(
         header,
-        ["MEMBER", "LAST", "1:1", "DAYS", "DUE", "NEXT", "OPEN", "OVERDUE", "SAVED"]
+        ["MEMBER", "LAST", "1:1", "DAYS", "DUE", "NEXT", "OPEN", "OVERDUE", "SAVED", "RECAP"]
     );
     let order: Vec<usize> = [
         "Avery Diaz",
@@ -189,8 +190,12 @@ fn the_table_reads_as_the_overview() {
         .expect("Alex")
         .split_whitespace()
         .collect();
-    // ... NEXT (date time), OPEN, OVERDUE, SAVED
-    assert_eq!(alex[alex.len() - 3..], ["3", "1", "0"], "{alex:?}");
+    // ... NEXT (date time), OPEN, OVERDUE, SAVED, RECAP
+    assert_eq!(
+        alex[alex.len() - 4..],
+        ["3", "1", "0", "not-sent"],
+        "{alex:?}"
+    );
 
     let ids = env.ok(["team", "-q"]);
     let json = env.json(["team"]);

@@ -1,0 +1,1 @@
+UPDATE attachments SET sha256 = '../../../../../../etc/passwd';
