@@ -13,7 +13,7 @@
 
 use std::fs::{self, File};
 use std::io::{self, Read, Write};
-use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
+use std::os::unix::fs::DirBuilderExt;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
@@ -23,6 +23,7 @@ use sha2::{Digest, Sha256};
 
 use crate::member::check_line;
 use crate::note::{self, Note};
+use crate::private_file::{Existing, PrivateFile};
 use crate::session::Session;
 use crate::store::{new_id, normalize_prefix, time_at, Tx};
 use crate::view::Audience;
@@ -291,8 +292,8 @@ fn store_file(folder: &Path, source: &Path, max: u64) -> Result<Stored> {
     let mut file = File::open(source).map_err(|e| read_error(source, e))?;
 
     let store = ensure_store(folder)?;
-    let temp = TempFile::create(&store)?;
-    let mut writer = io::BufWriter::new(&temp.file);
+    let mut temp = PrivateFile::create_in(&store)?;
+    let mut writer = io::BufWriter::new(&mut temp);
     let (sha256, size) = match copy_hashed(&mut file, &mut writer, Some(max)) {
         Ok(done) => done,
         Err(CopyError::Read(e)) => return Err(read_error(source, e)),
@@ -309,8 +310,8 @@ fn store_file(folder: &Path, source: &Path, max: u64) -> Result<Stored> {
 /// SHA-256. Storing content that is already there changes nothing.
 pub fn store_bytes(folder: &Path, bytes: &[u8]) -> Result<String> {
     let store = ensure_store(folder)?;
-    let temp = TempFile::create(&store)?;
-    let mut writer = io::BufWriter::new(&temp.file);
+    let mut temp = PrivateFile::create_in(&store)?;
+    let mut writer = io::BufWriter::new(&mut temp);
     let (sha256, _) = copy_hashed(&mut &bytes[..], &mut writer, None).map_err(|e| match e {
         CopyError::Read(e) | CopyError::Write(e) => store_error(&store, e),
         CopyError::TooLarge => Error::internal("no limit was set"),
@@ -354,43 +355,18 @@ fn ensure_store(folder: &Path) -> Result<PathBuf> {
 
 /// Makes a fully written temp file the content file of `sha256`. Renaming
 /// over an existing copy is harmless (same bytes), and repairs a damaged one.
-fn persist(temp: TempFile, store: &Path, sha256: &str) -> Result<()> {
-    temp.file.sync_all().map_err(|e| store_error(store, e))?;
-    temp.persist(&store.join(sha256))
-        .map_err(|e| store_error(store, e))
+fn persist(temp: PrivateFile, store: &Path, sha256: &str) -> Result<()> {
+    temp.commit_as(&store.join(sha256), Existing::Replace)
 }
 
 fn save_to_file(folder: &Path, attachment: &Attachment, path: &Path, force: bool) -> Result<()> {
-    let shown = path.display();
-    if !force && fs::symlink_metadata(path).is_ok() {
-        return Err(
-            Error::input(format!("{shown} already exists; nothing was written"))
-                .with_hint("pass --force to replace it, or give another PATH"),
-        );
-    }
-    let parent = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    if fs::symlink_metadata(path).is_ok_and(|m| m.is_dir()) {
-        return Err(Error::input(format!("{shown} is a folder")));
-    }
-    let temp = TempFile::create(&parent).map_err(|_| {
-        Error::input(format!(
-            "cannot write {shown}: its folder {} does not exist or is not writable",
-            parent.display()
-        ))
-    })?;
-    let mut writer = io::BufWriter::new(&temp.file);
-    copy_out(folder, attachment, &mut writer, |e| {
-        Error::io(format!("cannot write {shown}"), e)
-    })?;
-    writer
-        .flush()
-        .map_err(|e| Error::io(format!("cannot write {shown}"), e))?;
+    let cannot = |e| Error::io(format!("cannot write {}", path.display()), e);
+    let mut file = PrivateFile::create(path, Existing::from_force(force))?;
+    let mut writer = io::BufWriter::new(&mut file);
+    copy_out(folder, attachment, &mut writer, cannot)?;
+    writer.flush().map_err(cannot)?;
     drop(writer);
-    temp.persist(path)
-        .map_err(|e| Error::io(format!("cannot write {shown}"), e))
+    file.commit()
 }
 
 /// Checks the stored content of `attachment` against its hash and size.
@@ -460,45 +436,6 @@ fn copy_hashed(
         writer.write_all(&buffer[..n]).map_err(CopyError::Write)?;
     }
     Ok((format!("{:x}", hasher.finalize()), size))
-}
-
-/// A temporary file (0600) that is removed unless it is persisted.
-struct TempFile {
-    path: PathBuf,
-    file: File,
-    keep: bool,
-}
-
-impl TempFile {
-    fn create(folder: &Path) -> Result<TempFile> {
-        let path = folder.join(format!(".tmp-{}", new_id()));
-        let file = fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .mode(0o600)
-            .open(&path)
-            .map_err(|e| store_error(folder, e))?;
-        Ok(TempFile {
-            path,
-            file,
-            keep: false,
-        })
-    }
-
-    /// Renames the file to `path`, atomically.
-    fn persist(mut self, path: &Path) -> io::Result<()> {
-        fs::rename(&self.path, path)?;
-        self.keep = true;
-        Ok(())
-    }
-}
-
-impl Drop for TempFile {
-    fn drop(&mut self) {
-        if !self.keep {
-            let _ = fs::remove_file(&self.path);
-        }
-    }
 }
 
 /// The media type of an attachment: from its name's extension, else from

@@ -1,38 +1,31 @@
 //! Backups: a consistent copy of the database while it may be in use.
 
-use std::fs;
-use std::os::unix::fs::OpenOptionsExt;
 use std::path::Path;
 use std::time::Duration;
 
 use rusqlite::backup::Backup;
 use rusqlite::Connection;
 
+use crate::private_file::{Existing, PrivateFile};
 use crate::store::Store;
 use crate::{Error, Result};
 
 /// Copies the database to `target` with SQLite's online backup API, a few
 /// hundred pages at a time so that writers are not held up. Returns the
-/// number of pages copied. `target` must not exist; it is created 0600.
+/// number of pages copied. `target` must not exist; the copy is written to
+/// a private temporary file beside it and renamed only when complete.
 pub fn write(store: &Store, target: &Path) -> Result<i32> {
-    fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(target)
-        .map_err(|e| match e.kind() {
-            std::io::ErrorKind::AlreadyExists => Error::input(format!(
-                "{} already exists; a backup never overwrites a file",
-                target.display()
-            ))
-            .with_hint("choose a new file name, e.g. with the date in it"),
-            _ => Error::io(format!("cannot create {}", target.display()), e),
-        })?;
-    let copied = copy(store.connection(), target);
-    if copied.is_err() {
-        let _ = fs::remove_file(target);
+    if std::fs::symlink_metadata(target).is_ok() {
+        return Err(Error::input(format!(
+            "{} already exists; a backup never overwrites a file",
+            target.display()
+        ))
+        .with_hint("choose a new file name, e.g. with the date in it"));
     }
-    copied
+    let file = PrivateFile::create(target, Existing::Refuse)?;
+    let pages = copy(store.connection(), file.temp_path())?;
+    file.commit()?;
+    Ok(pages)
 }
 
 fn copy(source: &Connection, target: &Path) -> Result<i32> {
@@ -43,5 +36,6 @@ fn copy(source: &Connection, target: &Path) -> Result<i32> {
     drop(backup);
     // The copy is a standalone file: no WAL beside it.
     destination.pragma_update(None, "journal_mode", "delete")?;
+    drop(destination);
     Ok(pages)
 }

@@ -22,7 +22,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::fs;
 use std::io::Write;
-use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
+use std::os::unix::fs::DirBuilderExt;
 use std::path::Path;
 
 use base64::Engine as _;
@@ -33,6 +33,7 @@ use serde_json::{Map, Number};
 
 use crate::member::Member;
 use crate::note::{self, Visibility};
+use crate::private_file::{self, Existing};
 use crate::render::markdown::{self, Flavour};
 use crate::session;
 use crate::store::Tx;
@@ -344,8 +345,15 @@ fn ser_error<E: fmt::Display, S: serde::ser::Error>(err: E) -> S {
 
 /// Writes one Markdown file per session into `dir` (created if missing):
 /// the recap the member would read, and, only with `include_private`, my
-/// private notes after it. Returns the number of files written.
-pub fn export_markdown(tx: &Tx<'_>, options: &ExportOptions<'_>, dir: &Path) -> Result<usize> {
+/// private notes after it. Returns the number of files written. A file
+/// that exists is refused before any is written, unless `existing` is
+/// `Replace`; each file is written whole or not at all.
+pub fn export_markdown(
+    tx: &Tx<'_>,
+    options: &ExportOptions<'_>,
+    dir: &Path,
+    existing: Existing,
+) -> Result<usize> {
     fs::DirBuilder::new()
         .recursive(true)
         .mode(0o700)
@@ -355,14 +363,21 @@ pub fn export_markdown(tx: &Tx<'_>, options: &ExportOptions<'_>, dir: &Path) -> 
         member_id: options.member.map(|m| m.id.clone()),
         ..session::Filter::default()
     };
-    let mut written = 0;
-    for session in session::list(tx, &filter)? {
-        let name = format!(
+    let sessions = session::list(tx, &filter)?;
+    let file_name = |session: &session::Session| {
+        dir.join(format!(
             "{}-{}-{}.md",
             when::display_local_date(session.date),
             slug(&session.member.name),
             session.short_id
-        );
+        ))
+    };
+    for session in &sessions {
+        private_file::check_target(&file_name(session), existing)?;
+    }
+    let mut written = 0;
+    for session in sessions {
+        let path = file_name(&session);
         let private = if options.include_private {
             note::list_all(tx, &session.id, Audience::Owner)?
                 .into_iter()
@@ -381,16 +396,7 @@ pub fn export_markdown(tx: &Tx<'_>, options: &ExportOptions<'_>, dir: &Path) -> 
                 md.push('\n');
             }
         }
-        let path = dir.join(name);
-        let mut file = fs::OpenOptions::new()
-            .write(true)
-            .create(true)
-            .truncate(true)
-            .mode(0o600)
-            .open(&path)
-            .map_err(|e| Error::io(format!("cannot write {}", path.display()), e))?;
-        file.write_all(md.as_bytes())
-            .map_err(|e| Error::io(format!("cannot write {}", path.display()), e))?;
+        private_file::write(&path, md.as_bytes(), existing)?;
         written += 1;
     }
     Ok(written)

@@ -21,6 +21,7 @@ pub mod member;
 pub mod metric;
 pub mod note;
 pub mod output;
+pub mod private_file;
 pub mod prompt;
 pub mod render;
 pub mod reply;

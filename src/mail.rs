@@ -14,9 +14,9 @@
 
 use std::fmt;
 use std::fs;
-use std::io::{self, Write};
+use std::io;
 use std::net::IpAddr;
-use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
+use std::os::unix::fs::DirBuilderExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::str::FromStr;
@@ -28,6 +28,7 @@ use lettre::transport::smtp::authentication::Credentials;
 use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
 use lettre::{Message, SendmailTransport, SmtpTransport, Transport as _};
 
+use crate::private_file::{self, Existing};
 use crate::{Error, Result};
 
 /// The domain used in Message-IDs when the From address gives none usable.
@@ -496,27 +497,7 @@ fn write_outbox(dir: &Path, message: &Message) -> Result<Sent> {
     }
     let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%SZ");
     let path = dir.join(format!("{stamp}-{safe}.eml"));
-    let temp = dir.join(format!(".{}.eml.part", uuid::Uuid::new_v4().simple()));
-
-    let written = (|| -> io::Result<()> {
-        let mut file = fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .mode(0o600)
-            .open(&temp)?;
-        file.write_all(&raw(message))?;
-        file.sync_all()?;
-        drop(file);
-        fs::rename(&temp, &path)
-    })();
-    if let Err(err) = written {
-        let _ = fs::remove_file(&temp);
-        return Err(Error::io(format!("cannot write {}", path.display()), err));
-    }
-    // Make the rename durable; failing to is not worth an error.
-    if let Ok(d) = fs::File::open(dir) {
-        let _ = d.sync_all();
-    }
+    private_file::write(&path, &raw(message), Existing::Refuse)?;
     Ok(Sent {
         transport: "outbox",
         detail: path.display().to_string(),

@@ -1,12 +1,11 @@
-use std::fs;
 use std::io::Write;
-use std::os::unix::fs::OpenOptionsExt;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 
 use super::Ctx;
 use crate::exchange::{self, ExportOptions};
+use crate::private_file::{Existing, PrivateFile};
 use crate::{member, Error, Result};
 
 /// Export your data: a complete JSON dump, or Markdown to read
@@ -38,6 +37,10 @@ pub struct ExportArgs {
     /// Leave out the content of attachments (their records stay)
     #[arg(long)]
     no_files: bool,
+    /// Replace files that exist (without it, an existing file is an error
+    /// and nothing is written)
+    #[arg(long, requires = "output")]
+    force: bool,
 }
 
 /// The export formats.
@@ -67,12 +70,10 @@ pub(super) fn run(ctx: &Ctx, args: ExportArgs) -> Result<()> {
         };
         match &args.output {
             Some(path) => {
-                let file = create_private(path)?;
-                let counts = exchange::export(tx, &options, std::io::BufWriter::new(file));
-                if counts.is_err() {
-                    let _ = fs::remove_file(path);
-                }
-                counts
+                let mut file = PrivateFile::create(path, Existing::from_force(args.force))?;
+                let counts = exchange::export(tx, &options, std::io::BufWriter::new(&mut file))?;
+                file.commit()?;
+                Ok(counts)
             }
             None => exchange::export(tx, &options, std::io::stdout().lock()),
         }
@@ -106,7 +107,7 @@ fn markdown(ctx: &Ctx, args: ExportArgs) -> Result<()> {
             include_private: args.include_private,
             without_files: true,
         };
-        exchange::export_markdown(tx, &options, &dir)
+        exchange::export_markdown(tx, &options, &dir, Existing::from_force(args.force))
     })?;
     if ctx.out.json {
         return ctx
@@ -120,21 +121,4 @@ fn markdown(ctx: &Ctx, args: ExportArgs) -> Result<()> {
         ))?;
     }
     Ok(())
-}
-
-/// Creates the export file, owner-only (it holds personal data), refusing
-/// to overwrite an existing one.
-fn create_private(path: &Path) -> Result<fs::File> {
-    fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(path)
-        .map_err(|e| match e.kind() {
-            std::io::ErrorKind::AlreadyExists => Error::input(format!(
-                "{} already exists; an export never overwrites a file",
-                path.display()
-            )),
-            _ => Error::io(format!("cannot create {}", path.display()), e),
-        })
 }

@@ -2,10 +2,7 @@
 //! terminal or as an HTML file with charts.
 
 use std::fmt::Write as _;
-use std::fs;
-use std::io::Write as _;
-use std::os::unix::fs::OpenOptionsExt;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use anstyle::{AnsiColor, Style};
 use clap::Args;
@@ -14,11 +11,11 @@ use super::session::parse_when;
 use super::Ctx;
 use crate::metric::{format_target, format_value};
 use crate::output::{Output, DIM, HEADING};
+use crate::private_file::{self, Existing};
 use crate::render::trends_html;
-use crate::store::new_id;
 use crate::team;
 use crate::trends::{self, MetricTrend, Trends};
-use crate::{member, when, Error, Result};
+use crate::{member, when, Result};
 
 /// A member's trends: 1:1 cadence, kudos, actions, feedback balance, metrics
 ///
@@ -55,7 +52,7 @@ pub struct TrendsArgs {
 pub(super) fn run(ctx: &Ctx, store: &mut crate::store::Store, args: TrendsArgs) -> Result<()> {
     let since = args.since.as_deref().map(parse_when).transpose()?;
     if let Some(path) = &args.html {
-        check_destination(path, args.force)?;
+        private_file::check_target(path, Existing::from_force(args.force))?;
     }
     let (trends, coach) = store.read(|tx| {
         let member = member::resolve(tx, &args.member)?;
@@ -66,7 +63,7 @@ pub(super) fn run(ctx: &Ctx, store: &mut crate::store::Store, args: TrendsArgs) 
     })?;
     if let Some(path) = &args.html {
         let page = trends_html::page(&trends, &coach)?;
-        write_file(path, page.as_bytes(), args.force)?;
+        private_file::write(path, page.as_bytes(), Existing::from_force(args.force))?;
         if ctx.out.json {
             return ctx.out.print_json(&trends);
         }
@@ -96,64 +93,6 @@ fn window(t: &Trends) -> String {
         when::display_local_date(t.since),
         when::display_local_date(t.until)
     )
-}
-
-/// Refuses, before any work, a FILE that exists (without --force) or is a
-/// folder.
-fn check_destination(path: &Path, force: bool) -> Result<()> {
-    match fs::symlink_metadata(path) {
-        Ok(meta) if meta.is_dir() => Err(Error::input(format!("{} is a folder", path.display()))
-            .with_hint("give a file name, e.g. --html trends.html")),
-        Ok(_) if !force => Err(Error::input(format!(
-            "{} already exists; nothing was written",
-            path.display()
-        ))
-        .with_hint("pass --force to replace it, or give another FILE")),
-        _ => Ok(()),
-    }
-}
-
-/// Writes the page owner-only (it holds a member's data): a new file as
-/// is, or, with `force`, a temporary file renamed over the old one, so the
-/// old page stays whole until the new one is.
-fn write_file(path: &Path, bytes: &[u8], force: bool) -> Result<()> {
-    let shown = path.display();
-    let cannot = |e: std::io::Error| Error::io(format!("cannot write {shown}"), e);
-    let create = |target: &Path| {
-        fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .mode(0o600)
-            .open(target)
-    };
-    if !force {
-        let mut file = create(path).map_err(|e| match e.kind() {
-            std::io::ErrorKind::AlreadyExists => {
-                Error::input(format!("{shown} already exists; nothing was written"))
-                    .with_hint("pass --force to replace it, or give another FILE")
-            }
-            _ => cannot(e),
-        })?;
-        if let Err(e) = file.write_all(bytes) {
-            drop(file);
-            let _ = fs::remove_file(path);
-            return Err(cannot(e));
-        }
-        return Ok(());
-    }
-    let folder = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    let temp = folder.join(format!(".coach-trends-{}.tmp", new_id()));
-    let written = create(&temp)
-        .and_then(|mut file| file.write_all(bytes))
-        .and_then(|()| fs::rename(&temp, path));
-    if let Err(e) = written {
-        let _ = fs::remove_file(&temp);
-        return Err(cannot(e));
-    }
-    Ok(())
 }
 
 const GOOD: Style = AnsiColor::Green.on_default();

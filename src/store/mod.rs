@@ -31,8 +31,17 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0003_sharing.sql"),
     include_str!("migrations/0004_trends.sql"),
     include_str!("migrations/0005_history.sql"),
-    include_str!("migrations/0006_replies.sql"),
+    include_str!("migrations/0006_application_id.sql"),
+    include_str!("migrations/0007_replies.sql"),
 ];
+
+/// `PRAGMA application_id` of coach's files: "COCH" in ASCII. Set by the
+/// migration 0006 (for new files and files of an earlier coach).
+pub const APPLICATION_ID: i64 = 0x434F_4348;
+
+/// Tables every coach file has had since its first version: a file without
+/// them (and without coach's application id) is not coach's.
+const OWN_TABLES: &[&str] = &["config", "state", "members", "sessions", "notes"];
 
 /// How many prepared statements a connection keeps (`prepare_cached`).
 /// rusqlite's default, 16, is fewer than the distinct statements of one
@@ -52,6 +61,8 @@ pub struct Store {
     /// A fixed clock for the next transactions (dataset generation);
     /// `None`: the real time.
     clock: Option<DateTime<Utc>>,
+    /// Opened for reading only (its folder is read-only, or completion).
+    read_only: bool,
 }
 
 /// One transaction: everything a command reads or writes goes through it.
@@ -93,9 +104,37 @@ impl Store {
             conn,
             path: path.to_path_buf(),
             clock: None,
+            read_only: false,
         };
+        // The first read: in WAL mode, it opens the `-shm` file beside the
+        // database, which fails when the folder is read-only.
+        if let Err(err) = first_read(&store.conn) {
+            store = Store::open_in_read_only_folder(path).map_err(|_| store.unavailable(err))?;
+        }
         store.configure().map_err(|e| store.unavailable(e))?;
         store.migrate()?;
+        Ok(store)
+    }
+
+    /// Opens a database whose folder is read-only, for reading. In WAL
+    /// mode a reader needs the `-shm` file beside the database, which
+    /// cannot be created there; nobody can write the file in that folder
+    /// either, so it is opened as immutable (no locks, no `-shm`). Writes
+    /// are refused with a clear error ([`Store::write`]).
+    fn open_in_read_only_folder(path: &Path) -> Result<Store> {
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY
+            | OpenFlags::SQLITE_OPEN_URI
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let uri = format!("file:{}?immutable=1", uri_path(path));
+        let conn =
+            Connection::open_with_flags(uri, flags).map_err(|e| Error::database_at(path, e))?;
+        let store = Store {
+            conn,
+            path: path.to_path_buf(),
+            clock: None,
+            read_only: true,
+        };
+        first_read(&store.conn).map_err(|e| store.unavailable(e))?;
         Ok(store)
     }
 
@@ -110,8 +149,10 @@ impl Store {
             conn,
             path: path.to_path_buf(),
             clock: None,
+            read_only: true,
         };
         store.configure().map_err(|e| store.unavailable(e))?;
+        store.refuse_foreign()?;
         let version = store.schema_version().map_err(|e| store.unavailable(e))?;
         if version != MIGRATIONS.len() {
             return Err(Error::database(format!(
@@ -153,6 +194,9 @@ impl Store {
     /// Runs `f` in a write transaction, begun IMMEDIATE, committed only if
     /// `f` succeeds: the command changes everything it says or nothing.
     pub fn write<T>(&mut self, f: impl FnOnce(&Tx<'_>) -> Result<T>) -> Result<T> {
+        if self.read_only {
+            return Err(self.cannot_write());
+        }
         let tx = self.begin(TransactionBehavior::Immediate)?;
         let value = f(&tx)?;
         tx.tx.commit()?;
@@ -206,6 +250,54 @@ impl Store {
         Ok(())
     }
 
+    /// Refuses, before anything is written, a SQLite file that is not
+    /// coach's: another program's application id, or tables without
+    /// coach's own (a file coach has never touched is empty).
+    fn refuse_foreign(&self) -> Result<()> {
+        let id: i64 = self
+            .conn
+            .pragma_query_value(None, "application_id", |r| r.get(0))
+            .map_err(|e| self.unavailable(e))?;
+        if id == APPLICATION_ID {
+            return Ok(());
+        }
+        let foreign = if id != 0 {
+            true
+        } else {
+            let tables: Vec<String> = self
+                .conn
+                .prepare("SELECT name FROM sqlite_master WHERE type = 'table'")
+                .and_then(|mut stmt| {
+                    stmt.query_map([], |r| r.get(0))?
+                        .collect::<rusqlite::Result<_>>()
+                })
+                .map_err(|e| self.unavailable(e))?;
+            !tables.is_empty() && !OWN_TABLES.iter().all(|t| tables.iter().any(|n| n == t))
+        };
+        if foreign {
+            return Err(Error::database(format!(
+                "{} is not a coach database (it belongs to another program); it was not changed",
+                self.path.display()
+            ))
+            .with_hint("choose another file with --db PATH or COACH_DB"));
+        }
+        Ok(())
+    }
+
+    /// The error for a change to a database opened for reading only.
+    fn cannot_write(&self) -> Error {
+        let folder = match self.path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => Path::new("."),
+        };
+        Error::database(format!(
+            "the folder {} is read-only: coach can read {} but not change it; nothing was changed",
+            folder.display(),
+            self.path.display()
+        ))
+        .with_hint("make the folder writable to change the database")
+    }
+
     fn unavailable(&self, err: rusqlite::Error) -> Error {
         Error::database_at(&self.path, err)
     }
@@ -220,12 +312,16 @@ impl Store {
     /// transaction. Refuses, without writing, a file from a newer coach.
     /// On an up-to-date file this only reads one pragma.
     fn migrate(&mut self) -> Result<()> {
+        self.refuse_foreign()?;
         let version = self.schema_version().map_err(|e| self.unavailable(e))?;
         if version > MIGRATIONS.len() {
             return Err(too_new(&self.path, version));
         }
         if version == MIGRATIONS.len() {
             return Ok(());
+        }
+        if self.read_only {
+            return Err(self.cannot_write());
         }
         // WAL lets a cron job read while a coach writes. It is a property
         // of the file, set once, and cannot be set inside a transaction.
@@ -465,6 +561,26 @@ fn create_file(path: &Path, create_folder: bool) -> Result<()> {
         }
         Err(e) => Err(cannot_create(path, e)),
     }
+}
+
+fn first_read(conn: &Connection) -> rusqlite::Result<i64> {
+    conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))
+}
+
+/// A path as the path of a `file:` URI: every byte other than letters,
+/// digits and `/-._~` percent-encoded (so `?`, `#` and `%` in a folder's
+/// name stay part of the path).
+fn uri_path(path: &Path) -> String {
+    use std::os::unix::ffi::OsStrExt;
+    let mut uri = String::new();
+    for &b in path.as_os_str().as_bytes() {
+        if b.is_ascii_alphanumeric() || b"/-._~".contains(&b) {
+            uri.push(char::from(b));
+        } else {
+            uri.push_str(&format!("%{b:02X}"));
+        }
+    }
+    uri
 }
 
 fn cannot_create(path: &Path, err: std::io::Error) -> Error {

@@ -1,0 +1,187 @@
+//! The database file itself as hostile input: another program's SQLite
+//! file, a read-only folder, coach's mark (PRAGMA application_id).
+
+use std::os::unix::fs::PermissionsExt;
+use std::path::Path;
+
+use crate::common::{assert_failed, Env};
+
+/// "COCH" in ASCII: coach's application id.
+const APPLICATION_ID: i64 = 0x434F_4348;
+
+fn application_id(db: &Path) -> i64 {
+    let conn = rusqlite::Connection::open(db).expect("open");
+    conn.pragma_query_value(None, "application_id", |r| r.get(0))
+        .expect("application_id")
+}
+
+#[test]
+fn a_new_database_carries_coachs_application_id() {
+    let env = Env::initialized();
+    assert_eq!(application_id(&env.db), APPLICATION_ID);
+}
+
+#[test]
+fn a_database_of_an_earlier_coach_is_marked_when_next_opened() {
+    let env = Env::with_team();
+    {
+        // As an earlier coach left it: no mark, schema version 5.
+        let conn = rusqlite::Connection::open(&env.db).expect("open");
+        conn.execute_batch("PRAGMA application_id = 0; PRAGMA user_version = 5;")
+            .expect("unmark");
+    }
+    assert_eq!(application_id(&env.db), 0);
+    let members = env.ok(["member", "list"]);
+    assert!(members.contains("Alex Kim"), "{members}");
+    assert_eq!(application_id(&env.db), APPLICATION_ID);
+}
+
+/// Runs `coach member list` and `coach init` on another program's file:
+/// both refused with exit 4, and the file left byte for byte as it was,
+/// with no file created beside it.
+fn refused_untouched(env: &Env, file: &Path) {
+    let before = std::fs::read(file).expect("read");
+    for args in [
+        vec!["member", "list"],
+        vec!["init", "--name", "Sam", "--email", "sam@example.com"],
+    ] {
+        let output = env
+            .coach(&args)
+            .env("COACH_DB", file)
+            .output()
+            .expect("run");
+        assert_failed(&output, 4);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains("not a coach database"), "{stderr}");
+        assert_eq!(std::fs::read(file).expect("read"), before, "{args:?}");
+    }
+    let beside: Vec<_> = std::fs::read_dir(file.parent().expect("folder"))
+        .expect("list")
+        .map(|e| e.expect("entry").file_name())
+        .collect();
+    assert_eq!(beside.len(), 1, "nothing created beside it: {beside:?}");
+}
+
+#[test]
+fn another_programs_sqlite_file_is_refused_and_left_byte_for_byte() {
+    let env = Env::new();
+    let folder = env.dir.path().join("firefox");
+    std::fs::create_dir(&folder).expect("mkdir");
+
+    // A browser's history: tables of its own, no application id.
+    let places = folder.join("places.sqlite");
+    let conn = rusqlite::Connection::open(&places).expect("create");
+    conn.execute_batch(
+        "CREATE TABLE moz_places (id INTEGER PRIMARY KEY, url TEXT);
+         INSERT INTO moz_places (url) VALUES ('https://example.com');",
+    )
+    .expect("tables");
+    drop(conn);
+    refused_untouched(&env, &places);
+
+    // A program that also counts its schema in user_version, in WAL mode.
+    std::fs::remove_file(&places).expect("rm");
+    let conn = rusqlite::Connection::open(&places).expect("create");
+    conn.execute_batch(
+        "PRAGMA journal_mode = WAL; PRAGMA user_version = 3;
+         CREATE TABLE members (id TEXT, name TEXT);",
+    )
+    .expect("tables");
+    drop(conn);
+    refused_untouched(&env, &places);
+
+    // Another program's application id, even with no table yet (Fossil's).
+    std::fs::remove_file(&places).expect("rm");
+    let conn = rusqlite::Connection::open(&places).expect("create");
+    conn.execute_batch("PRAGMA application_id = 252006673; CREATE TABLE t (x);")
+        .expect("id");
+    drop(conn);
+    refused_untouched(&env, &places);
+}
+
+#[test]
+fn a_file_that_is_not_sqlite_at_all_is_refused_untouched() {
+    let env = Env::new();
+    let folder = env.dir.path().join("notes");
+    std::fs::create_dir(&folder).expect("mkdir");
+    let text = folder.join("todo.txt");
+    std::fs::write(&text, "buy milk\n".repeat(200)).expect("write");
+    let before = std::fs::read(&text).expect("read");
+    let output = env
+        .coach(["member", "list"])
+        .env("COACH_DB", &text)
+        .output()
+        .expect("run");
+    assert_failed(&output, 4);
+    assert_eq!(std::fs::read(&text).expect("read"), before);
+}
+
+/// Runs coach as a user that cannot write the folder: as root (who may
+/// write anywhere), as `nobody` through setpriv, owning the files.
+fn as_reader(env: &Env, folder: &Path, args: &[&str]) -> std::process::Output {
+    let root = std::process::Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| o.stdout.starts_with(b"0\n"));
+    let coach = assert_cmd::cargo::cargo_bin("coach");
+    let mut cmd = if root {
+        let mut cmd = std::process::Command::new("setpriv");
+        cmd.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+            .arg(coach);
+        cmd
+    } else {
+        std::process::Command::new(coach)
+    };
+    cmd.args(args)
+        .env("COACH_DB", &env.db)
+        .env("TZ", "UTC")
+        .env("NO_COLOR", "1")
+        .current_dir(folder)
+        .output()
+        .expect("run coach")
+}
+
+#[test]
+fn reads_work_when_the_databases_folder_is_read_only() {
+    let env = Env::with_team();
+    env.ok(["session", "new", "alex", "--title", "Weekly check-in"]);
+    env.ok(["note", "add", "Shared talking point"]);
+    let folder = env.dir.path();
+    // Owned by nobody (for the root case), then read-only for everyone.
+    for entry in std::fs::read_dir(folder).expect("list") {
+        let path = entry.expect("entry").path();
+        let _ = std::os::unix::fs::chown(&path, Some(65534), Some(65534));
+    }
+    let _ = std::os::unix::fs::chown(folder, Some(65534), Some(65534));
+    std::fs::set_permissions(folder, std::fs::Permissions::from_mode(0o555)).expect("chmod");
+    let before = crate::common::snapshot(&env.db);
+
+    for args in [
+        vec!["session", "show"],
+        vec!["member", "list", "--json"],
+        vec!["export"],
+        vec!["session", "list"],
+    ] {
+        let output = as_reader(&env, folder, &args);
+        assert!(
+            output.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    let shown = as_reader(&env, folder, &["session", "show"]);
+    assert!(String::from_utf8_lossy(&shown.stdout).contains("Shared talking point"));
+
+    // A change is a clear error, and nothing changes.
+    let output = as_reader(&env, folder, &["note", "add", "Another point"]);
+    assert_failed(&output, 4);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("is read-only"), "{stderr}");
+    assert_eq!(crate::common::snapshot(&env.db), before);
+    let beside: Vec<_> = std::fs::read_dir(folder)
+        .expect("list")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(beside, vec!["coach.db".to_string()], "no -wal or -shm");
+    std::fs::set_permissions(folder, std::fs::Permissions::from_mode(0o700)).expect("chmod");
+}
