@@ -23,12 +23,35 @@ fn a_new_database_carries_coachs_application_id() {
 
 #[test]
 fn a_database_of_an_earlier_coach_is_marked_when_next_opened() {
-    let env = Env::with_team();
+    let env = Env::new();
     {
-        // As an earlier coach left it: no mark, schema version 5.
+        // As an earlier coach left it: no mark, schema version 5 (built by
+        // its migrations, so that the later ones apply to it as they would).
         let conn = rusqlite::Connection::open(&env.db).expect("open");
-        conn.execute_batch("PRAGMA application_id = 0; PRAGMA user_version = 5;")
-            .expect("unmark");
+        for sql in [
+            include_str!("../../src/store/migrations/0001_core.sql"),
+            include_str!("../../src/store/migrations/0002_content.sql"),
+            include_str!("../../src/store/migrations/0003_sharing.sql"),
+            include_str!("../../src/store/migrations/0004_trends.sql"),
+            include_str!("../../src/store/migrations/0005_history.sql"),
+        ] {
+            conn.execute_batch(sql).expect("an earlier schema");
+        }
+        let me = "0123456789abcdef0123456789abcdef";
+        let at = "2026-01-05T09:00:00.000Z";
+        conn.execute(
+            "INSERT INTO state (key, value) VALUES ('user.id', ?1)",
+            [me],
+        )
+        .expect("owner");
+        conn.execute(
+            "INSERT INTO members (id, name, author, created_at, updated_at)
+             VALUES ('fedcba9876543210fedcba9876543210', 'Alex Kim', ?1, ?2, ?2)",
+            [me, at],
+        )
+        .expect("a member");
+        conn.execute_batch("PRAGMA user_version = 5;")
+            .expect("version 5");
     }
     assert_eq!(application_id(&env.db), 0);
     let members = env.ok(["member", "list"]);
