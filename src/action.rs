@@ -330,6 +330,17 @@ pub fn check_off(
     Ok(())
 }
 
+/// The ids of the actions checked off by the reply `reply_id`, still done.
+pub fn ids_from_reply(tx: &Tx<'_>, reply_id: &str) -> Result<Vec<String>> {
+    let mut stmt = tx.conn().prepare_cached(
+        "SELECT id FROM actions WHERE done_reply_id = ?1 AND deleted_at IS NULL ORDER BY id",
+    )?;
+    let ids = stmt
+        .query_map([reply_id], |r| r.get::<_, String>(0))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(ids)
+}
+
 /// Changes an action's text, due date or owner.
 pub fn edit(tx: &Tx<'_>, action: &Action, change: Change) -> Result<Action> {
     let body = match change.body {

@@ -22,11 +22,10 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::member::check_line;
-use crate::note::{self, Note};
+use crate::note::{self, Note, Visible};
 use crate::private_file::{Existing, PrivateFile};
 use crate::session::Session;
 use crate::store::{new_id, normalize_prefix, time_at, Tx};
-use crate::view::Audience;
 use crate::{config, Error, ErrorKind, Result};
 
 /// The store's folder, inside the database's folder.
@@ -37,7 +36,7 @@ const MAX_NAME: usize = 255;
 
 /// An attachment of a session.
 #[derive(Debug, Clone, Serialize)]
-pub struct Attachment {
+pub struct Attachment<N = Note> {
     pub id: String,
     pub short_id: String,
     pub session_id: String,
@@ -53,7 +52,7 @@ pub struct Attachment {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     /// The notes dedicated to this attachment that the audience may see.
-    pub notes: Vec<Note>,
+    pub notes: Vec<N>,
 }
 
 const SELECT: &str = "SELECT a.id, a.session_id, a.name, a.size, a.media_type, a.sha256,
@@ -93,19 +92,19 @@ pub fn add(
             tx.now_text()
         ],
     )?;
-    get(tx, &id, Audience::Owner)
+    get(tx, &id)
 }
 
-/// The attachment with this full id, with the dedicated notes `audience`
-/// may see.
-pub fn get(tx: &Tx<'_>, id: &str, audience: Audience) -> Result<Attachment> {
+/// The attachment with this full id, with its dedicated notes (the
+/// coach's view).
+pub fn get(tx: &Tx<'_>, id: &str) -> Result<Attachment> {
     let sql = format!("{SELECT} WHERE a.id = ?1 AND a.deleted_at IS NULL AND s.deleted_at IS NULL");
     let mut stmt = tx.conn().prepare_cached(&sql)?;
     let attachment = stmt
         .query_row([id], from_row)
         .optional()?
         .ok_or_else(|| Error::input(format!("no attachment has the id {id}")))?;
-    finish(tx, attachment, audience)
+    finish(tx, attachment)
 }
 
 /// The attachment whose id starts with `query` (the coach's view).
@@ -116,7 +115,7 @@ pub fn resolve(tx: &Tx<'_>, query: &str) -> Result<Attachment> {
     })?;
     let ids = tx.ids_with_prefix("attachments", &prefix, 10)?;
     match ids.as_slice() {
-        [id] => get(tx, id, Audience::Owner),
+        [id] => get(tx, id),
         [] => Err(
             Error::input(format!("no attachment has an id starting with \"{query}\""))
                 .with_hint(hint),
@@ -124,9 +123,7 @@ pub fn resolve(tx: &Tx<'_>, query: &str) -> Result<Attachment> {
         many => {
             let names = many
                 .iter()
-                .map(|id| {
-                    get(tx, id, Audience::Owner).map(|a| format!("{} ({})", a.short_id, a.name))
-                })
+                .map(|id| get(tx, id).map(|a| format!("{} ({})", a.short_id, a.name)))
                 .collect::<Result<Vec<_>>>()?;
             Err(Error::input(format!(
                 "\"{query}\" matches several attachments: {}",
@@ -137,8 +134,9 @@ pub fn resolve(tx: &Tx<'_>, query: &str) -> Result<Attachment> {
     }
 }
 
-/// The attachments of a session, in the order they were added.
-pub fn for_session(tx: &Tx<'_>, session_id: &str, audience: Audience) -> Result<Vec<Attachment>> {
+/// The attachments of a session, in the order they were added, each with
+/// the dedicated notes the audience of `N` may see.
+pub fn for_session<N: Visible>(tx: &Tx<'_>, session_id: &str) -> Result<Vec<Attachment<N>>> {
     let sql = format!(
         "{SELECT} WHERE a.session_id = ?1 AND a.deleted_at IS NULL AND s.deleted_at IS NULL
          ORDER BY a.created_at, a.id"
@@ -146,10 +144,7 @@ pub fn for_session(tx: &Tx<'_>, session_id: &str, audience: Audience) -> Result<
     let mut stmt = tx.conn().prepare_cached(&sql)?;
     let rows = stmt.query_map([session_id], from_row)?;
     let attachments = rows.collect::<rusqlite::Result<Vec<_>>>()?;
-    attachments
-        .into_iter()
-        .map(|a| finish(tx, a, audience))
-        .collect()
+    attachments.into_iter().map(|a| finish(tx, a)).collect()
 }
 
 /// The attachments of every session with a member, newest session first
@@ -162,10 +157,7 @@ pub fn for_member(tx: &Tx<'_>, member_id: &str) -> Result<Vec<Attachment>> {
     let mut stmt = tx.conn().prepare_cached(&sql)?;
     let rows = stmt.query_map([member_id], from_row)?;
     let attachments = rows.collect::<rusqlite::Result<Vec<_>>>()?;
-    attachments
-        .into_iter()
-        .map(|a| finish(tx, a, Audience::Owner))
-        .collect()
+    attachments.into_iter().map(|a| finish(tx, a)).collect()
 }
 
 /// Where an attachment is written out.
@@ -545,7 +537,7 @@ fn damaged(attachment: &Attachment, path: &Path, what: &str) -> Error {
     .with_hint("restore the attachments folder beside the database from a backup")
 }
 
-fn from_row(row: &Row<'_>) -> rusqlite::Result<Attachment> {
+fn from_row<N>(row: &Row<'_>) -> rusqlite::Result<Attachment<N>> {
     Ok(Attachment {
         id: row.get(0)?,
         short_id: String::new(),
@@ -560,9 +552,9 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<Attachment> {
     })
 }
 
-fn finish(tx: &Tx<'_>, mut attachment: Attachment, audience: Audience) -> Result<Attachment> {
+fn finish<N: Visible>(tx: &Tx<'_>, mut attachment: Attachment<N>) -> Result<Attachment<N>> {
     attachment.short_id = tx.short_id("attachments", &attachment.id)?;
-    attachment.notes = note::for_item(tx, &attachment.id, audience)?;
+    attachment.notes = note::for_item(tx, &attachment.id)?;
     Ok(attachment)
 }
 

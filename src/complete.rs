@@ -6,8 +6,8 @@
 
 use clap_complete::{ArgValueCandidates, CompletionCandidate};
 
+use crate::note::Note;
 use crate::store::{Store, Tx};
-use crate::view::Audience;
 use crate::{action, attachment, config, member, saved, session, template, when, Result};
 
 /// The command tree with database values attached to the arguments that
@@ -98,7 +98,7 @@ pub fn notes() -> Vec<CompletionCandidate> {
         let Some(current) = session::current(tx)? else {
             return Ok(Vec::new());
         };
-        Ok(crate::note::list(tx, &current.id, Audience::Owner)?
+        Ok(crate::note::list::<Note>(tx, &current.id)?
             .into_iter()
             .map(|n| {
                 let first: String = n
@@ -172,7 +172,7 @@ pub fn attachments() -> Vec<CompletionCandidate> {
         let Some(current) = session::current(tx)? else {
             return Ok(Vec::new());
         };
-        Ok(attachment::for_session(tx, &current.id, Audience::Owner)?
+        Ok(attachment::for_session::<Note>(tx, &current.id)?
             .into_iter()
             .map(|a| CompletionCandidate::new(a.short_id).help(Some(a.name.into())))
             .collect())

@@ -168,6 +168,11 @@ impl std::error::Error for Error {
 impl From<rusqlite::Error> for Error {
     fn from(err: rusqlite::Error) -> Self {
         use rusqlite::ErrorCode::*;
+        if let Some(unreadable) = unreadable_value(&err) {
+            return Error::database(unreadable)
+                .with_hint("was the file changed outside coach, or by a newer version?")
+                .with_source(err);
+        }
         let kind = match err.sqlite_error_code() {
             Some(
                 DatabaseBusy | DatabaseLocked | CannotOpen | ReadOnly | NotADatabase
@@ -192,6 +197,21 @@ impl From<rusqlite::Error> for Error {
 impl From<serde_json::Error> for Error {
     fn from(err: serde_json::Error) -> Self {
         Error::internal(format!("cannot write JSON: {err}")).with_source(err)
+    }
+}
+
+/// The message for a stored value that cannot be read as what it should
+/// be (an unknown word of a stored enum, a malformed time); `None` for
+/// other errors.
+fn unreadable_value(err: &rusqlite::Error) -> Option<String> {
+    match err {
+        rusqlite::Error::FromSqlConversionFailure(_, _, inner) => {
+            Some(match inner.downcast_ref::<crate::store::UnknownStored>() {
+                Some(unknown) => unknown.to_string(),
+                None => format!("the database holds a value coach cannot read: {inner}"),
+            })
+        }
+        _ => None,
     }
 }
 

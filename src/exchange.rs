@@ -32,12 +32,12 @@ use serde::Serializer;
 use serde_json::{Map, Number};
 
 use crate::member::Member;
-use crate::note::{self, Visibility};
+use crate::note::{self, Note, SharedNote, Visibility};
 use crate::private_file::{self, Existing};
 use crate::render::markdown::{self, Flavour};
 use crate::session;
 use crate::store::Tx;
-use crate::view::{self, Audience};
+use crate::view;
 use crate::{attachment, when, Error, Result};
 
 mod check;
@@ -216,6 +216,8 @@ impl serde::Serialize for TablesOut<'_, '_, '_> {
             let rows = RowsOut {
                 tx: self.tx,
                 sql,
+                notes: table.name == "notes",
+                include_private: self.options.include_private,
                 member: self.options.member.map(|m| m.id.as_str()),
                 count: std::cell::Cell::new(0),
             };
@@ -241,9 +243,6 @@ fn select_sql(tx: &Tx<'_>, table: &Table, options: &ExportOptions<'_>) -> Result
         (Some(_), None) => return Ok(None),
         (None, _) => {}
     }
-    if table.name == "notes" && !options.include_private {
-        conditions.push("visibility = 'shared'".into());
-    }
     let filter = if conditions.is_empty() {
         String::new()
     } else {
@@ -257,30 +256,54 @@ fn select_sql(tx: &Tx<'_>, table: &Table, options: &ExportOptions<'_>) -> Result
 
 struct RowsOut<'a, 't> {
     tx: &'a Tx<'t>,
+    /// The table's SELECT; the notes table is read by the notes module
+    /// instead, which leaves out private notes unless `include_private`.
     sql: String,
+    notes: bool,
+    include_private: bool,
     member: Option<&'a str>,
     count: std::cell::Cell<u64>,
 }
 
-impl serde::Serialize for RowsOut<'_, '_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
-        let mut stmt = self.tx.conn().prepare(&self.sql).map_err(ser_error)?;
-        let names: Vec<String> = stmt.column_names().map(String::from).collect();
+impl RowsOut<'_, '_> {
+    /// Calls `each` with every row of the table, in key order.
+    fn for_each(&self, each: impl FnMut(&rusqlite::Row<'_>) -> Result<()>) -> Result<()> {
+        if self.notes {
+            return note::export_rows(self.tx, self.member, self.include_private, each);
+        }
         let params: Vec<&dyn rusqlite::ToSql> = match &self.member {
             Some(id) if self.sql.contains("?1") => vec![id],
             _ => Vec::new(),
         };
-        let mut rows = stmt.query(params.as_slice()).map_err(ser_error)?;
+        self.tx.each_row(&self.sql, params.as_slice(), each)
+    }
+}
+
+impl serde::Serialize for RowsOut<'_, '_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
         let mut seq = serializer.serialize_seq(None)?;
-        while let Some(row) = rows.next().map_err(ser_error)? {
+        let mut failed = None;
+        let mut names: Vec<String> = Vec::new();
+        let result = self.for_each(|row| {
+            let statement = row.as_ref();
+            if names.is_empty() {
+                names = statement.column_names().map(String::from).collect();
+            }
             let mut object = Map::new();
             for (i, name) in names.iter().enumerate() {
-                let value = row.get_ref(i).map_err(ser_error)?;
-                object.insert(name.clone(), to_json(value));
+                object.insert(name.clone(), to_json(row.get_ref(i)?));
             }
-            seq.serialize_element(&object)?;
+            if let Err(err) = seq.serialize_element(&object) {
+                failed = Some(err);
+                return Err(Error::internal("cannot write the export"));
+            }
             self.count.set(self.count.get() + 1);
+            Ok(())
+        });
+        if let Some(err) = failed {
+            return Err(err);
         }
+        result.map_err(ser_error)?;
         seq.end()
     }
 }
@@ -379,14 +402,14 @@ pub fn export_markdown(
     for session in sessions {
         let path = file_name(&session);
         let private = if options.include_private {
-            note::list_all(tx, &session.id, Audience::Owner)?
+            note::list_all::<Note>(tx, &session.id)?
                 .into_iter()
                 .filter(|n| n.visibility == Visibility::Private)
                 .collect()
         } else {
             Vec::new()
         };
-        let view = view::session_view(tx, session, Audience::Member)?;
+        let view = view::session_view::<SharedNote>(tx, session)?;
         let mut md = markdown::session(&view, Flavour::Recap)?;
         if !private.is_empty() {
             md.push_str("\n## Private notes (only you)\n");

@@ -438,9 +438,7 @@ fn apply_said(
                 Some(&answered.member),
                 None,
             )?;
-            tx.conn()
-                .prepare_cached("UPDATE notes SET reply_id = ?2 WHERE id = ?1")?
-                .execute([&note.id, &reply_id])?;
+            note::set_reply(tx, &note.id, &reply_id)?;
             Some(note.short_id)
         } else {
             None
@@ -572,33 +570,13 @@ pub fn replies_of(tx: &Tx<'_>, session_id: &str) -> Result<Vec<ReplyRecord>> {
         .collect::<rusqlite::Result<Vec<_>>>()?;
     rows.into_iter()
         .map(|mut reply| {
-            let notes = ids_where(
-                tx,
-                "SELECT id FROM notes WHERE session_id = ?1 AND reply_id = ?2 AND deleted_at IS NULL
-                 ORDER BY created_at, id",
-                session_id,
-                &reply.id,
-            )?;
-            let done = ids_where(
-                tx,
-                "SELECT id FROM actions WHERE ?1 IS NOT NULL AND done_reply_id = ?2
-                   AND deleted_at IS NULL ORDER BY id",
-                session_id,
-                &reply.id,
-            )?;
+            let notes = note::ids_from_reply(tx, session_id, &reply.id)?;
+            let done = action::ids_from_reply(tx, &reply.id)?;
             reply.notes = short_ids(tx, "notes", &notes)?;
             reply.done = short_ids(tx, "actions", &done)?;
             Ok(reply)
         })
         .collect()
-}
-
-fn ids_where(tx: &Tx<'_>, sql: &str, session_id: &str, reply_id: &str) -> Result<Vec<String>> {
-    let mut stmt = tx.conn().prepare_cached(sql)?;
-    let ids = stmt
-        .query_map([session_id, reply_id], |r| r.get::<_, String>(0))?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(ids)
 }
 
 fn short_ids(tx: &Tx<'_>, table: &'static str, ids: &[String]) -> Result<Vec<String>> {

@@ -5,6 +5,7 @@
 
 pub mod action;
 pub mod attachment;
+pub mod audience;
 pub mod backup;
 pub mod cli;
 pub mod commands;

@@ -20,10 +20,9 @@ use rusqlite::{OptionalExtension, Row};
 use serde::Serialize;
 
 use crate::member::Member;
-use crate::note::{self, Note};
+use crate::note::{self, Note, Visible};
 use crate::session::{MemberRef, Session};
 use crate::store::{new_id, normalize_prefix, time_at, Tx};
-use crate::view::Audience;
 use crate::{config, when, Error, Result};
 
 /// How many recent values a scorecard keeps for its sparkline.
@@ -55,7 +54,7 @@ pub struct MetricValue {
 
 /// A metric brought into a session: a copy of the value discussed.
 #[derive(Debug, Clone, Serialize)]
-pub struct SessionMetric {
+pub struct SessionMetric<N = Note> {
     pub id: String,
     pub short_id: String,
     pub session_id: String,
@@ -70,7 +69,7 @@ pub struct SessionMetric {
     /// Whether the value meets the target; `None` without a target.
     pub on_target: Option<bool>,
     /// The notes dedicated to this metric that the audience may see.
-    pub notes: Vec<Note>,
+    pub notes: Vec<N>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -619,7 +618,7 @@ fn put_in_session(tx: &Tx<'_>, session: &Session, copy: Copy) -> Result<Added> {
         }
     };
     Ok(Added {
-        metric: get_session_metric(tx, &id, Audience::Owner)?,
+        metric: get_session_metric(tx, &id)?,
         replaced,
     })
 }
@@ -639,12 +638,8 @@ const SELECT_SESSION_METRIC: &str = "SELECT id, session_id, metric, value, targe
      FROM session_metrics";
 
 /// The metrics of a session in the order they were added, each with the
-/// dedicated notes `audience` may see.
-pub fn for_session(
-    tx: &Tx<'_>,
-    session_id: &str,
-    audience: Audience,
-) -> Result<Vec<SessionMetric>> {
+/// dedicated notes the audience of `N` may see.
+pub fn for_session<N: Visible>(tx: &Tx<'_>, session_id: &str) -> Result<Vec<SessionMetric<N>>> {
     let sql = format!(
         "{SELECT_SESSION_METRIC} WHERE session_id = ?1 AND deleted_at IS NULL ORDER BY rowid"
     );
@@ -654,11 +649,11 @@ pub fn for_session(
     let directions = Directions::load(tx)?;
     metrics
         .into_iter()
-        .map(|m| finish_session_metric(tx, m, &directions, audience))
+        .map(|m| finish_session_metric(tx, m, &directions))
         .collect()
 }
 
-fn get_session_metric(tx: &Tx<'_>, id: &str, audience: Audience) -> Result<SessionMetric> {
+fn get_session_metric(tx: &Tx<'_>, id: &str) -> Result<SessionMetric> {
     let sql = format!("{SELECT_SESSION_METRIC} WHERE id = ?1 AND deleted_at IS NULL");
     let metric = tx
         .conn()
@@ -666,7 +661,7 @@ fn get_session_metric(tx: &Tx<'_>, id: &str, audience: Audience) -> Result<Sessi
         .query_row([id], session_metric_from_row)
         .optional()?
         .ok_or_else(|| Error::input(format!("no session metric has the id {id}")))?;
-    finish_session_metric(tx, metric, &Directions::load(tx)?, audience)
+    finish_session_metric(tx, metric, &Directions::load(tx)?)
 }
 
 /// The metric of `session` that `query` names: its name (ignoring case) or
@@ -678,7 +673,7 @@ pub fn resolve_in_session(tx: &Tx<'_>, session: &Session, query: &str) -> Result
         .iter()
         .find(|(_, name, _)| name.to_lowercase() == wanted)
     {
-        return get_session_metric(tx, id, Audience::Owner);
+        return get_session_metric(tx, id);
     }
     if let Some(prefix) = normalize_prefix(query) {
         let ids: Vec<&String> = present
@@ -687,7 +682,7 @@ pub fn resolve_in_session(tx: &Tx<'_>, session: &Session, query: &str) -> Result
             .filter(|id| id.starts_with(&prefix))
             .collect();
         if let [id] = ids.as_slice() {
-            return get_session_metric(tx, id, Audience::Owner);
+            return get_session_metric(tx, id);
         }
     }
     let names: Vec<&str> = present.iter().map(|(_, name, _)| name.as_str()).collect();
@@ -710,20 +705,19 @@ pub fn remove_from_session(tx: &Tx<'_>, metric: &SessionMetric) -> Result<()> {
     Ok(())
 }
 
-fn finish_session_metric(
+fn finish_session_metric<N: Visible>(
     tx: &Tx<'_>,
-    mut metric: SessionMetric,
+    mut metric: SessionMetric<N>,
     directions: &Directions,
-    audience: Audience,
-) -> Result<SessionMetric> {
+) -> Result<SessionMetric<N>> {
     metric.short_id = tx.short_id("session_metrics", &metric.id)?;
     metric.lower_is_better = directions.lower_is_better(&metric.metric);
     metric.on_target = on_target(metric.value, metric.target, metric.lower_is_better);
-    metric.notes = note::for_item(tx, &metric.id, audience)?;
+    metric.notes = note::for_item(tx, &metric.id)?;
     Ok(metric)
 }
 
-fn session_metric_from_row(row: &Row<'_>) -> rusqlite::Result<SessionMetric> {
+fn session_metric_from_row<N>(row: &Row<'_>) -> rusqlite::Result<SessionMetric<N>> {
     Ok(SessionMetric {
         id: row.get(0)?,
         short_id: String::new(),

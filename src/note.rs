@@ -2,16 +2,21 @@
 //!
 //! Visibility is a field of every note, not a convention: a private note is
 //! visible to its author only, and only the coach (the database's owner)
-//! may write one. What an audience sees is decided in [`crate::view`].
+//! may write one. This module is the only one that reads the `notes`
+//! table (a test checks it), and privacy is a type: what the member is
+//! shown holds its notes as [`SharedNote`]s, which only this module can
+//! make, and only from a row whose visibility is `shared`.
+
+use std::ops::Deref;
 
 use chrono::{DateTime, Utc};
-use rusqlite::{OptionalExtension, Row};
+use rusqlite::Row;
 use serde::Serialize;
 
+use crate::audience::Audience;
 use crate::member::Member;
 use crate::session::Session;
-use crate::store::{new_id, time_at, Tx};
-use crate::view::Audience;
+use crate::store::{new_id, stored_enum, time_at, Tx};
 use crate::{config, Error, Result};
 
 /// Who may see a note.
@@ -24,14 +29,10 @@ pub enum Visibility {
     Private,
 }
 
-impl Visibility {
-    fn as_str(self) -> &'static str {
-        match self {
-            Visibility::Shared => "shared",
-            Visibility::Private => "private",
-        }
-    }
-}
+stored_enum!(Visibility, "note visibility", {
+    Shared => "shared",
+    Private => "private",
+});
 
 /// A note.
 #[derive(Debug, Clone, Serialize)]
@@ -71,9 +72,100 @@ pub enum Role {
 /// The largest note accepted, in bytes.
 const MAX_BODY: usize = 1 << 20;
 
+/// A note the member may see: a [`Note`] whose visibility is shared.
+///
+/// Only this module makes one, and only from a row read with the member's
+/// filter and checked again to be shared, so a view, an email or a stream
+/// that holds `SharedNote`s cannot hold a private note. It reads (and
+/// serialises) as the note it wraps.
+#[derive(Debug, Clone, Serialize)]
+#[serde(transparent)]
+pub struct SharedNote(Note);
+
+impl Deref for SharedNote {
+    type Target = Note;
+
+    fn deref(&self) -> &Note {
+        &self.0
+    }
+}
+
+#[cfg(test)]
+impl SharedNote {
+    /// A shared note made in a renderer's unit test.
+    pub(crate) fn for_test(note: Note) -> SharedNote {
+        assert_eq!(
+            note.visibility,
+            Visibility::Shared,
+            "a test made a private SharedNote"
+        );
+        SharedNote(note)
+    }
+}
+
+/// A note as one audience holds it: [`Note`] for the owner (every note),
+/// [`SharedNote`] for the member (shared notes only). Sealed: no other type
+/// can be one.
+pub trait Visible: sealed::FromNote + Clone + std::fmt::Debug + Serialize {
+    /// Who holds notes of this type.
+    const AUDIENCE: Audience;
+
+    /// The note.
+    fn note(&self) -> &Note;
+}
+
+impl Visible for Note {
+    const AUDIENCE: Audience = Audience::Owner;
+
+    fn note(&self) -> &Note {
+        self
+    }
+}
+
+impl Visible for SharedNote {
+    const AUDIENCE: Audience = Audience::Member;
+
+    fn note(&self) -> &Note {
+        &self.0
+    }
+}
+
+mod sealed {
+    use super::{Note, SharedNote, Visibility};
+    use crate::{Error, Result};
+
+    /// How a note read for an audience becomes what that audience holds;
+    /// private to the notes module, so only it can make a [`SharedNote`].
+    pub trait FromNote: Sized {
+        fn from_note(note: Note) -> Result<Self>;
+    }
+
+    impl FromNote for Note {
+        fn from_note(note: Note) -> Result<Self> {
+            Ok(note)
+        }
+    }
+
+    impl FromNote for SharedNote {
+        fn from_note(note: Note) -> Result<Self> {
+            match note.visibility {
+                Visibility::Shared => Ok(SharedNote(note)),
+                Visibility::Private => Err(Error::internal(format!(
+                    "the private note {} was read for the member",
+                    note.short_id
+                ))),
+            }
+        }
+    }
+}
+
 const SELECT: &str = "SELECT n.id, n.session_id, n.body, n.visibility, n.author, m.name,
             n.created_at, n.updated_at, n.item_id
      FROM notes n LEFT JOIN members m ON m.id = n.author";
+
+/// The one place where an audience's filter is written: `?2` is true for
+/// the owner; for the member, only shared notes are read at all.
+const VISIBLE_TO: &str = "(?2 OR n.visibility = 'shared')";
 
 /// Adds a note to `session`, written by the coach or, with `by`, by the
 /// session's member (a topic they brought). With `item_id`, the note is
@@ -112,7 +204,7 @@ pub fn add(
             id,
             session.id,
             body,
-            visibility.as_str(),
+            visibility,
             author,
             tx.now_text(),
             item_id
@@ -122,58 +214,54 @@ pub fn add(
 }
 
 /// The notes of a session's shared notes block (not dedicated to an item)
-/// that `audience` may see, oldest first.
+/// that the audience of `N` may see, oldest first.
 ///
 /// For the member, private notes are excluded by the query itself: they are
 /// never even read into memory on that path.
-pub fn list(tx: &Tx<'_>, session_id: &str, audience: Audience) -> Result<Vec<Note>> {
-    let sql = format!(
-        "{SELECT} WHERE n.session_id = ?1 AND n.item_id IS NULL AND n.deleted_at IS NULL
-           AND (?2 OR n.visibility = 'shared')
-         ORDER BY n.created_at, n.id"
-    );
-    query(tx, &sql, session_id, audience)
+pub fn list<N: Visible>(tx: &Tx<'_>, session_id: &str) -> Result<Vec<N>> {
+    load(
+        tx,
+        "n.session_id = ?1 AND n.item_id IS NULL AND n.deleted_at IS NULL",
+        session_id,
+    )
 }
 
-/// Every note of a session that `audience` may see, oldest first: the
-/// shared notes block and the notes dedicated to its items (`note list`).
-pub fn list_all(tx: &Tx<'_>, session_id: &str, audience: Audience) -> Result<Vec<Note>> {
-    let sql = format!(
-        "{SELECT} WHERE n.session_id = ?1 AND n.deleted_at IS NULL
-           AND (?2 OR n.visibility = 'shared')
-         ORDER BY n.created_at, n.id"
-    );
-    query(tx, &sql, session_id, audience)
+/// Every note of a session that the audience of `N` may see, oldest
+/// first: the shared notes block and the notes dedicated to its items.
+pub fn list_all<N: Visible>(tx: &Tx<'_>, session_id: &str) -> Result<Vec<N>> {
+    load(tx, "n.session_id = ?1 AND n.deleted_at IS NULL", session_id)
 }
 
-/// The notes dedicated to one item that `audience` may see, oldest first.
-/// Private ones are excluded by the query for the member, as in [`list`].
-pub fn for_item(tx: &Tx<'_>, item_id: &str, audience: Audience) -> Result<Vec<Note>> {
-    let sql = format!(
-        "{SELECT} WHERE n.item_id = ?1 AND n.deleted_at IS NULL
-           AND (?2 OR n.visibility = 'shared')
-         ORDER BY n.created_at, n.id"
-    );
-    query(tx, &sql, item_id, audience)
+/// The notes dedicated to one item that the audience of `N` may see,
+/// oldest first. Private ones are not read for the member, as in [`list`].
+pub fn for_item<N: Visible>(tx: &Tx<'_>, item_id: &str) -> Result<Vec<N>> {
+    load(tx, "n.item_id = ?1 AND n.deleted_at IS NULL", item_id)
 }
 
-fn query(tx: &Tx<'_>, sql: &str, key: &str, audience: Audience) -> Result<Vec<Note>> {
-    let mut stmt = tx.conn().prepare_cached(sql)?;
-    let owner = audience == Audience::Owner;
+/// The notes matching `filter` (with `?1` bound to `key`) that the
+/// audience of `N` may see, oldest first.
+fn load<N: Visible>(tx: &Tx<'_>, filter: &str, key: &str) -> Result<Vec<N>> {
+    let sql = format!("{SELECT} WHERE {filter} AND {VISIBLE_TO} ORDER BY n.created_at, n.id");
+    let mut stmt = tx.conn().prepare_cached(&sql)?;
+    let owner = N::AUDIENCE == Audience::Owner;
     let rows = stmt.query_map(rusqlite::params![key, owner], from_row)?;
     let notes = rows.collect::<rusqlite::Result<Vec<_>>>()?;
-    notes.into_iter().map(|n| finish(tx, n)).collect()
+    notes
+        .into_iter()
+        .map(|n| N::from_note(finish(tx, n)?))
+        .collect()
 }
 
 /// The note with this full id.
 pub fn get(tx: &Tx<'_>, id: &str) -> Result<Note> {
-    let sql = format!("{SELECT} WHERE n.id = ?1 AND n.deleted_at IS NULL");
-    let mut stmt = tx.conn().prepare_cached(&sql)?;
-    let note = stmt
-        .query_row([id], from_row)
-        .optional()?
-        .ok_or_else(|| Error::input(format!("no note has the id {id}")))?;
-    finish(tx, note)
+    get_for(tx, id)
+}
+
+/// The note with this full id, if the audience of `N` may see it.
+pub fn get_for<N: Visible>(tx: &Tx<'_>, id: &str) -> Result<N> {
+    load(tx, "n.id = ?1 AND n.deleted_at IS NULL", id)?
+        .pop()
+        .ok_or_else(|| Error::input(format!("no note has the id {id}")))
 }
 
 /// The note whose id starts with `query`.
@@ -197,11 +285,108 @@ pub fn edit(tx: &Tx<'_>, note: &Note, body: &str) -> Result<Note> {
     get(tx, &note.id)
 }
 
+/// Sets when a note was written (the order notes are shown in).
+pub fn set_written_at(tx: &Tx<'_>, note: &Note, at: DateTime<Utc>) -> Result<Note> {
+    tx.conn()
+        .prepare_cached("UPDATE notes SET created_at = ?2, updated_at = ?2 WHERE id = ?1")?
+        .execute(rusqlite::params![note.id, crate::when::to_storage(at)])?;
+    get(tx, &note.id)
+}
+
 /// Deletes a note, leaving a tombstone.
 pub fn remove(tx: &Tx<'_>, note: &Note) -> Result<()> {
     tx.conn()
         .prepare_cached("UPDATE notes SET deleted_at = ?2, updated_at = ?2 WHERE id = ?1")?
         .execute(rusqlite::params![note.id, tx.now_text()])?;
+    Ok(())
+}
+
+/// Where a shared note sorts in a member's stream.
+#[derive(Debug, Clone)]
+pub struct StreamKey {
+    /// When its session was held.
+    pub held_at: DateTime<Utc>,
+    pub created_at: DateTime<Utc>,
+    pub id: String,
+    pub session_id: String,
+}
+
+/// The newest shared notes of a member's sessions (held on or after
+/// `since`, a storage time), newest session first: at most `limit`. Walks
+/// the member's sessions through `sessions_by_member` and stops after
+/// `limit` rows; load the ones shown with [`get_for`].
+pub fn stream_keys(
+    tx: &Tx<'_>,
+    member_id: &str,
+    since: Option<&str>,
+    limit: i64,
+) -> Result<Vec<StreamKey>> {
+    let mut stmt = tx.conn().prepare_cached(&format!(
+        "SELECT s.held_at, n.created_at, n.id, s.id FROM sessions s
+         JOIN notes n ON n.session_id = s.id AND n.deleted_at IS NULL
+         WHERE s.member_id = ?1 AND s.deleted_at IS NULL AND (?3 IS NULL OR s.held_at >= ?3)
+           AND {VISIBLE_TO}
+         ORDER BY s.held_at DESC, n.created_at DESC, n.id DESC LIMIT ?4"
+    ))?;
+    let rows = stmt.query_map(rusqlite::params![member_id, false, since, limit], |r| {
+        Ok(StreamKey {
+            held_at: time_at(r, 0)?,
+            created_at: time_at(r, 1)?,
+            id: r.get(2)?,
+            session_id: r.get(3)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+/// Records that `note_id` was written in the member's reply `reply_id`
+/// (`coach inbox`).
+pub fn set_reply(tx: &Tx<'_>, note_id: &str, reply_id: &str) -> Result<()> {
+    tx.conn()
+        .prepare_cached("UPDATE notes SET reply_id = ?2 WHERE id = ?1")?
+        .execute([note_id, reply_id])?;
+    Ok(())
+}
+
+/// The ids of the notes of `session_id` written in the reply `reply_id`,
+/// oldest first. (Only notes a member wrote, which are shared, carry one.)
+pub fn ids_from_reply(tx: &Tx<'_>, session_id: &str, reply_id: &str) -> Result<Vec<String>> {
+    let mut stmt = tx.conn().prepare_cached(
+        "SELECT id FROM notes
+         WHERE session_id = ?1 AND reply_id = ?2 AND deleted_at IS NULL
+         ORDER BY created_at, id",
+    )?;
+    let ids = stmt
+        .query_map([session_id, reply_id], |r| r.get::<_, String>(0))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(ids)
+}
+
+/// The rows of the notes table as stored, for an export, in id order: of
+/// one member's sessions or all, and private ones only with
+/// `include_private`. Each row's visibility is checked before `each` sees
+/// it.
+pub fn export_rows(
+    tx: &Tx<'_>,
+    member_id: Option<&str>,
+    include_private: bool,
+    mut each: impl FnMut(&Row<'_>) -> Result<()>,
+) -> Result<()> {
+    let scope = match member_id {
+        Some(_) => "n.session_id IN (SELECT id FROM sessions WHERE member_id = ?1)",
+        None => "?1 IS NULL",
+    };
+    let mut stmt = tx.conn().prepare(&format!(
+        "SELECT * FROM notes n WHERE {scope} AND {VISIBLE_TO} ORDER BY n.id"
+    ))?;
+    let mut rows = stmt.query(rusqlite::params![member_id, include_private])?;
+    while let Some(row) = rows.next()? {
+        let visibility: Visibility = row.get("visibility")?;
+        if visibility == Visibility::Private && !include_private {
+            return Err(Error::internal("a private note was read for an export"));
+        }
+        each(row)?;
+    }
     Ok(())
 }
 
@@ -225,10 +410,6 @@ pub fn check_body(body: &str) -> Result<String> {
 }
 
 fn from_row(row: &Row<'_>) -> rusqlite::Result<Note> {
-    let visibility = match row.get::<_, String>(3)?.as_str() {
-        "private" => Visibility::Private,
-        _ => Visibility::Shared,
-    };
     let member_name: Option<String> = row.get(5)?;
     Ok(Note {
         id: row.get(0)?,
@@ -236,7 +417,7 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<Note> {
         session_id: row.get(1)?,
         item_id: row.get(8)?,
         body: row.get(2)?,
-        visibility,
+        visibility: row.get(3)?,
         author: Author {
             id: row.get(4)?,
             role: if member_name.is_some() {
@@ -262,4 +443,81 @@ fn finish(tx: &Tx<'_>, mut note: Note) -> Result<Note> {
 /// The coach's name as authors show it.
 pub fn coach_name(tx: &Tx<'_>) -> Result<String> {
     Ok(config::get(tx, "user.name")?.unwrap_or_else(|| "Coach".into()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sealed::FromNote;
+    use super::*;
+
+    fn a_note(visibility: Visibility) -> Note {
+        let at = chrono::DateTime::UNIX_EPOCH;
+        Note {
+            id: "n".repeat(32),
+            short_id: "nnnn".into(),
+            session_id: "s".repeat(32),
+            item_id: None,
+            body: "text".into(),
+            visibility,
+            author: Author {
+                id: "a".repeat(32),
+                name: "Sam".into(),
+                role: Role::Coach,
+            },
+            created_at: at,
+            updated_at: at,
+        }
+    }
+
+    #[test]
+    fn only_a_shared_note_becomes_a_shared_note() {
+        let shared = SharedNote::from_note(a_note(Visibility::Shared)).expect("shared");
+        assert_eq!(shared.body, "text");
+        let err = SharedNote::from_note(a_note(Visibility::Private)).expect_err("private");
+        assert_eq!(err.kind(), crate::ErrorKind::Internal);
+    }
+
+    /// The notes table is read and written here only, so every path to a
+    /// note goes through the audience's filter above.
+    #[test]
+    fn no_other_module_reads_the_notes_table() {
+        let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        assert!(names_the_notes_table("SELECT 1 FROM\n     notes n"));
+        assert!(!names_the_notes_table("JOIN notes_fts f"));
+        assert!(!names_the_notes_table("the agenda split into notes"));
+        let mut offenders = Vec::new();
+        let mut folders = vec![src.clone()];
+        while let Some(folder) = folders.pop() {
+            for entry in std::fs::read_dir(&folder).expect("src") {
+                let path = entry.expect("entry").path();
+                if path.is_dir() {
+                    folders.push(path);
+                } else if path.extension().is_some_and(|e| e == "rs") && path != src.join("note.rs")
+                {
+                    let text = std::fs::read_to_string(&path).expect("read");
+                    if names_the_notes_table(&text) {
+                        offenders.push(path.display().to_string());
+                    }
+                }
+            }
+        }
+        assert!(
+            offenders.is_empty(),
+            "only src/note.rs may read the notes table; also in: {offenders:?}"
+        );
+    }
+
+    /// Whether SQL in `text` (keywords in capitals, as all SQL here is
+    /// written; prose says "into notes" too) reads or writes the notes
+    /// table.
+    fn names_the_notes_table(text: &str) -> bool {
+        let words: Vec<&str> = text
+            .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .filter(|w| !w.is_empty())
+            .collect();
+        words.windows(2).any(|pair| {
+            matches!(pair[0], "FROM" | "JOIN" | "INTO" | "UPDATE")
+                && pair[1].eq_ignore_ascii_case("notes")
+        })
+    }
 }

@@ -24,10 +24,9 @@ use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
 
 use crate::member;
-use crate::note::{self, Note};
+use crate::note::{self, Note, Visible};
 use crate::session::{MemberRef, Session};
 use crate::store::{new_id, normalize_prefix, time_at, Tx};
-use crate::view::Audience;
 use crate::{config, when, Error, ErrorKind, Result};
 
 /// Recognition, or an opportunity to improve.
@@ -143,7 +142,7 @@ impl Kind {
 
 /// A piece of customer feedback.
 #[derive(Debug, Clone, Serialize)]
-pub struct Feedback {
+pub struct Feedback<N = Note> {
     pub id: String,
     pub short_id: String,
     pub member: MemberRef,
@@ -162,12 +161,12 @@ pub struct Feedback {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     /// Notes dedicated to this item (in a session), as the audience may see them.
-    pub notes: Vec<Note>,
+    pub notes: Vec<N>,
 }
 
 /// A QA review of the member's work.
 #[derive(Debug, Clone, Serialize)]
-pub struct QaReview {
+pub struct QaReview<N = Note> {
     pub id: String,
     pub short_id: String,
     pub member: MemberRef,
@@ -184,7 +183,81 @@ pub struct QaReview {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     /// Notes dedicated to this item (in a session), as the audience may see them.
-    pub notes: Vec<Note>,
+    pub notes: Vec<N>,
+}
+
+impl Feedback {
+    /// The same item holding `notes` as its dedicated notes.
+    fn with_notes<N>(self, notes: Vec<N>) -> Feedback<N> {
+        let Feedback {
+            id,
+            short_id,
+            member,
+            session_id,
+            comment,
+            rating,
+            customer,
+            channel,
+            url,
+            date,
+            tone,
+            created_at,
+            updated_at,
+            notes: _,
+        } = self;
+        Feedback {
+            id,
+            short_id,
+            member,
+            session_id,
+            comment,
+            rating,
+            customer,
+            channel,
+            url,
+            date,
+            tone,
+            created_at,
+            updated_at,
+            notes,
+        }
+    }
+}
+
+impl QaReview {
+    /// The same review holding `notes` as its dedicated notes.
+    fn with_notes<N>(self, notes: Vec<N>) -> QaReview<N> {
+        let QaReview {
+            id,
+            short_id,
+            member,
+            session_id,
+            score,
+            reviewer,
+            comment,
+            url,
+            date,
+            tone,
+            created_at,
+            updated_at,
+            notes: _,
+        } = self;
+        QaReview {
+            id,
+            short_id,
+            member,
+            session_id,
+            score,
+            reviewer,
+            comment,
+            url,
+            date,
+            tone,
+            created_at,
+            updated_at,
+            notes,
+        }
+    }
 }
 
 /// A saved item of either kind; in JSON, its fields plus `kind`.
@@ -1417,13 +1490,12 @@ pub fn waiting_count(tx: &Tx<'_>, member_id: &str) -> Result<u64> {
     Ok(u64::try_from(count).unwrap_or(0))
 }
 
+/// A session's feedback and QA reviews.
+pub type InSession<N> = (Vec<Feedback<N>>, Vec<QaReview<N>>);
+
 /// The feedback and QA reviews of a session, oldest first, each with the
-/// dedicated notes `audience` may see.
-pub fn for_session(
-    tx: &Tx<'_>,
-    session_id: &str,
-    audience: Audience,
-) -> Result<(Vec<Feedback>, Vec<QaReview>)> {
+/// dedicated notes the audience of `N` may see.
+pub fn for_session<N: Visible>(tx: &Tx<'_>, session_id: &str) -> Result<InSession<N>> {
     let mut feedback = Vec::new();
     let mut reviews = Vec::new();
     for kind in [Kind::Feedback, Kind::Qa] {
@@ -1436,13 +1508,13 @@ pub fn for_session(
         );
         for item in query(tx, kind, &tail, [session_id])? {
             match item {
-                Item::Feedback(mut f) => {
-                    f.notes = note::for_item(tx, &f.id, audience)?;
-                    feedback.push(f);
+                Item::Feedback(f) => {
+                    let notes = note::for_item(tx, &f.id)?;
+                    feedback.push(f.with_notes(notes));
                 }
-                Item::Qa(mut q) => {
-                    q.notes = note::for_item(tx, &q.id, audience)?;
-                    reviews.push(q);
+                Item::Qa(q) => {
+                    let notes = note::for_item(tx, &q.id)?;
+                    reviews.push(q.with_notes(notes));
                 }
             }
         }

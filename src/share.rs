@@ -36,11 +36,12 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::mail::{self, Address, MailAttachment, OutgoingMail, SmtpSettings, TlsMode, Transport};
+use crate::note::SharedNote;
 use crate::render::html;
 use crate::render::markdown::{self, Flavour, NotAttached};
 use crate::session::{self, MemberRef, Session};
 use crate::store::{new_id, opt_time_at, time_at, Store, Tx};
-use crate::view::{self, Audience};
+use crate::view;
 use crate::{config, when, Error, ErrorKind, Result};
 
 /// After this many minutes a claim still `sending` is taken to belong to a
@@ -216,7 +217,7 @@ pub fn compose(tx: &Tx<'_>, session: Session, kind: Kind) -> Result<Composed> {
     let files = attachments_of(tx, &session.id)?;
     let cap = config::get_u64(tx, "mail.max-attachments-size")?.unwrap_or(0);
     let (attached, not_attached) = within_cap(files, cap);
-    let view = view::session_view(tx, session, Audience::Member)?;
+    let view = view::session_view::<SharedNote>(tx, session)?;
     let mut md = markdown::session(&view, kind.flavour())?;
     let listed: Vec<NotAttached> = not_attached
         .iter()

@@ -1,8 +1,8 @@
 //! A member's stream: what the team member sees of their own history
 //! (kudos, shared notes and action items), newest first, across sessions.
 //!
-//! It is the member's view, so it is built for [`Audience::Member`]: private
-//! notes are excluded by the query itself and never read.
+//! It is the member's view, so its notes are [`SharedNote`]s: private notes
+//! are excluded by the query itself and never read.
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -10,10 +10,9 @@ use serde::Serialize;
 use crate::action::{self, Action};
 use crate::kudos::{self, Kudos};
 use crate::member::Member;
-use crate::note::{self, Note};
+use crate::note::{self, SharedNote};
 use crate::session;
 use crate::store::{time_at, Tx};
-use crate::view::Audience;
 use crate::Result;
 
 /// How many entries `member stream` shows unless told otherwise.
@@ -33,7 +32,7 @@ pub struct Entry {
 #[serde(tag = "kind", rename_all = "lowercase")]
 pub enum Item {
     Kudos(Kudos),
-    Note(Note),
+    Note(SharedNote),
     Action(Action),
 }
 
@@ -62,10 +61,9 @@ enum Kind {
     Action,
 }
 
-/// The member's stream as `audience` sees it (the member's own view is
-/// [`Audience::Member`]: no private notes), newest session first and, within
-/// a session, newest first: at most `limit` entries, from sessions held on
-/// or after `since`.
+/// The member's stream as they see it (no private notes), newest session
+/// first and, within a session, newest first: at most `limit` entries, from
+/// sessions held on or after `since`.
 ///
 /// Each kind is one query that walks the member's sessions newest first
 /// through `sessions_by_member` and stops after `limit` rows; the three
@@ -73,11 +71,9 @@ enum Kind {
 pub fn of_member(
     tx: &Tx<'_>,
     member: &Member,
-    audience: Audience,
     since: Option<DateTime<Utc>>,
     limit: usize,
 ) -> Result<Vec<Entry>> {
-    let owner = audience == Audience::Owner;
     let since = since.map(crate::when::to_storage);
     let limit_sql = i64::try_from(limit).unwrap_or(i64::MAX);
     let mut keys = Vec::new();
@@ -90,16 +86,14 @@ pub fn of_member(
          ORDER BY s.held_at DESC, k.created_at DESC, k.id DESC LIMIT ?3",
         rusqlite::params![member.id, since, limit_sql],
     )?);
-    keys.extend(keys_of(
-        tx,
-        Kind::Note,
-        "SELECT s.held_at, n.created_at, n.id, s.id FROM sessions s
-         JOIN notes n ON n.session_id = s.id AND n.deleted_at IS NULL
-         WHERE s.member_id = ?1 AND s.deleted_at IS NULL AND (?2 IS NULL OR s.held_at >= ?2)
-           AND (?4 OR n.visibility = 'shared')
-         ORDER BY s.held_at DESC, n.created_at DESC, n.id DESC LIMIT ?3",
-        rusqlite::params![member.id, since, limit_sql, owner],
-    )?);
+    let notes = note::stream_keys(tx, &member.id, since.as_deref(), limit_sql)?;
+    keys.extend(notes.into_iter().map(|n| Key {
+        held_at: n.held_at,
+        created_at: n.created_at,
+        id: n.id,
+        kind: Kind::Note,
+        session_id: n.session_id,
+    }));
     keys.extend(keys_of(
         tx,
         Kind::Action,
@@ -138,8 +132,7 @@ fn load(tx: &Tx<'_>, key: Key) -> Result<Entry> {
     let session = session::get(tx, &key.session_id)?;
     let item = match key.kind {
         Kind::Kudos => Item::Kudos(kudos::get(tx, &key.id)?),
-        // The id came from a query that only returns shared notes.
-        Kind::Note => Item::Note(note::get(tx, &key.id)?),
+        Kind::Note => Item::Note(note::get_for(tx, &key.id)?),
         Kind::Action => Item::Action(action::get(tx, &key.id)?),
     };
     Ok(Entry {

@@ -14,7 +14,7 @@ use crate::member::check_line;
 use crate::note::{self, Note, Visibility};
 use crate::session::{self, Session};
 use crate::store::{new_id, normalize_prefix, time_at, Tx};
-use crate::{when, Error, Result};
+use crate::{Error, Result};
 
 /// The longest template name, in characters: a word or a short phrase.
 const MAX_NAME: usize = 40;
@@ -159,10 +159,7 @@ pub fn add_agenda(tx: &Tx<'_>, template: &Template, session: &Session) -> Result
         // command has one clock, so each part is written a millisecond
         // after the one before to keep the agenda's order.
         let at = tx.now() + chrono::Duration::milliseconds(index as i64);
-        tx.conn()
-            .prepare_cached("UPDATE notes SET created_at = ?2, updated_at = ?2 WHERE id = ?1")?
-            .execute(rusqlite::params![note.id, when::to_storage(at)])?;
-        notes.push(note::get(tx, &note.id)?);
+        notes.push(note::set_written_at(tx, &note, at)?);
     }
     Ok(notes)
 }

@@ -1,34 +1,29 @@
-//! What an audience sees of a session: the one place that decides it.
+//! What an audience sees of a session: the one place that assembles it.
 //!
 //! Every output of a session (`session show`, its `--json`, the member's
-//! view, the emails) is built from a [`SessionView`], and a view for
-//! [`Audience::Member`] is built without ever reading a private record.
+//! view, the emails) is built from a [`SessionView`]. The view is generic
+//! over how it holds notes: the owner's holds [`Note`]s, the member's
+//! ([`MemberView`]) holds [`SharedNote`]s, which only the notes module can
+//! make and only from a shared row, so a member-facing output cannot hold a
+//! private note whatever it forgets.
 
 use serde::Serialize;
 
 use crate::action::{self, Action};
 use crate::attachment::{self, Attachment};
+use crate::audience::Audience;
 use crate::kudos::{self, Kudos};
 use crate::metric::{self, SessionMetric};
-use crate::note::{self, Note};
+use crate::note::{self, Note, SharedNote, Visible};
 use crate::saved::{self, Balance, Feedback, QaReview};
 use crate::session::Session;
 use crate::store::Tx;
 use crate::{config, Result};
 
-/// Who a view is for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Audience {
-    /// The coach, the database's owner: sees everything, private notes too.
-    Owner,
-    /// The team member: sees what is shared with them, nothing private.
-    Member,
-}
-
-/// A session as one audience sees it.
+/// A session as one audience sees it: [`Note`]s for the owner,
+/// [`SharedNote`]s for the member.
 #[derive(Debug, Clone, Serialize)]
-pub struct SessionView {
+pub struct SessionView<N = Note> {
     pub audience: Audience,
     #[serde(flatten)]
     pub session: Session,
@@ -38,19 +33,19 @@ pub struct SessionView {
     /// state: one checked off since shows as done here too.
     pub carried_over: Vec<Action>,
     /// Notes, oldest first. For the member, shared notes only.
-    pub notes: Vec<Note>,
+    pub notes: Vec<N>,
     /// Metrics brought into the session, in the order they were added,
     /// each with its dedicated notes (for the member, shared ones only).
-    pub metrics: Vec<SessionMetric>,
+    pub metrics: Vec<SessionMetric<N>>,
     /// Customer feedback brought into the session, oldest first, each with
     /// its dedicated notes.
-    pub feedback: Vec<Feedback>,
+    pub feedback: Vec<Feedback<N>>,
     /// QA reviews brought into the session, oldest first, each with its
     /// dedicated notes.
-    pub qa_reviews: Vec<QaReview>,
+    pub qa_reviews: Vec<QaReview<N>>,
     /// Section 7: attachments, in the order they were added, each with its
     /// dedicated notes (for the member, shared ones only).
-    pub attachments: Vec<Attachment>,
+    pub attachments: Vec<Attachment<N>>,
     /// Kudos given in this session, oldest first.
     pub kudos: Vec<Kudos>,
     /// Action items agreed in this session, by due date.
@@ -59,6 +54,10 @@ pub struct SessionView {
     pub balance: Balance,
 }
 
+/// What the team member sees of a session: the only view member-facing
+/// outputs take.
+pub type MemberView = SessionView<SharedNote>;
+
 /// The coach, as a session names them.
 #[derive(Debug, Clone, Serialize)]
 pub struct Coach {
@@ -66,22 +65,23 @@ pub struct Coach {
     pub email: Option<String>,
 }
 
-/// Builds the view of `session` for `audience`.
-pub fn session_view(tx: &Tx<'_>, session: Session, audience: Audience) -> Result<SessionView> {
+/// Builds the view of `session` for the audience of `N`: the owner's
+/// (`session_view::<Note>`) or the member's (`session_view::<SharedNote>`).
+pub fn session_view<N: Visible>(tx: &Tx<'_>, session: Session) -> Result<SessionView<N>> {
     let id = session.id.as_str();
-    let (feedback, qa_reviews) = saved::for_session(tx, id, audience)?;
+    let (feedback, qa_reviews) = saved::for_session(tx, id)?;
     Ok(SessionView {
-        audience,
+        audience: N::AUDIENCE,
         coach: Coach {
             name: config::get(tx, "user.name")?,
             email: config::get(tx, "user.email")?,
         },
         carried_over: action::carried_over(tx, &session)?,
-        notes: note::list(tx, id, audience)?,
-        metrics: metric::for_session(tx, id, audience)?,
+        notes: note::list(tx, id)?,
+        metrics: metric::for_session(tx, id)?,
         feedback,
         qa_reviews,
-        attachments: attachment::for_session(tx, id, audience)?,
+        attachments: attachment::for_session(tx, id)?,
         kudos: kudos::for_session(tx, id)?,
         actions: action::for_session(tx, id)?,
         balance: saved::balance(tx, id)?,

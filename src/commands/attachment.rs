@@ -100,7 +100,7 @@ fn list(ctx: &Ctx, args: ListArgs) -> Result<()> {
             }
             None => {
                 let session = session::explicit_or_current(tx, args.session.as_deref())?;
-                attachment::for_session(tx, &session.id, crate::view::Audience::Owner)?
+                attachment::for_session::<crate::note::Note>(tx, &session.id)?
             }
         };
         let mut sessions: HashMap<String, Session> = HashMap::new();

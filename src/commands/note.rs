@@ -6,7 +6,6 @@ use clap::{Args, Subcommand};
 use super::Ctx;
 use crate::note::{self, Note, Visibility};
 use crate::session;
-use crate::view::Audience;
 use crate::{item, member};
 use crate::{when, Error, Result};
 
@@ -86,7 +85,7 @@ pub(super) fn run(ctx: &Ctx, command: NoteCommand) -> Result<()> {
         NoteCommand::List(args) => {
             let (notes, items) = ctx.store()?.read(|tx| {
                 let session = session::explicit_or_current(tx, args.session.as_deref())?;
-                let notes = note::list_all(tx, &session.id, Audience::Owner)?;
+                let notes = note::list_all::<Note>(tx, &session.id)?;
                 let items = notes
                     .iter()
                     .map(|n| match &n.item_id {

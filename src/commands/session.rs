@@ -4,6 +4,7 @@ use serde::Serialize;
 use super::Ctx;
 use crate::inbox;
 use crate::member;
+use crate::note::{Note, SharedNote, Visible};
 use crate::output::{HEADING, ID};
 use crate::prompt::Prompter;
 use crate::render::terminal;
@@ -11,7 +12,7 @@ use crate::saved::{self, Balance, Item, Selection};
 use crate::session::{self, Filter, Session};
 use crate::share;
 use crate::template;
-use crate::view::{self, Audience};
+use crate::view::{self, SessionView};
 use crate::{when, Result};
 
 /// Start, list, show and change 1:1 sessions
@@ -467,28 +468,11 @@ fn show(ctx: &Ctx, args: ShowArgs) -> Result<()> {
     if email || args.recap {
         return show_email(ctx, args);
     }
-    let audience = if args.as_member {
-        Audience::Member
-    } else {
-        Audience::Owner
-    };
-    let (view, replies) = ctx.store()?.read(|tx| {
-        let session = session::explicit_or_current(tx, args.session.as_deref())?;
-        let replies = inbox::replies_of(tx, &session.id)?;
-        Ok((view::session_view(tx, session, audience)?, replies))
-    })?;
-    if ctx.out.json {
-        return ctx.out.print_json(&Shown {
-            view: &view,
-            replies: &replies,
-        });
+    if args.as_member {
+        return show_view::<SharedNote>(ctx, &args).map(drop);
     }
-    if ctx.out.quiet {
-        return ctx.out.line(&view.session.id);
-    }
-    ctx.out.line(terminal::session(&view, &ctx.out))?;
-    print_replies(ctx, &replies)?;
-    if view.audience == Audience::Owner {
+    let view = show_view::<Note>(ctx, &args)?;
+    if ctx.out.human() {
         print_balance_hint(ctx, &view.balance);
     }
     Ok(())
@@ -505,9 +489,9 @@ struct Listed {
 
 /// `session show --json`: the session view and the replies taken in.
 #[derive(Serialize)]
-struct Shown<'a> {
+struct Shown<'a, N: Visible> {
     #[serde(flatten)]
-    view: &'a view::SessionView,
+    view: &'a SessionView<N>,
     replies: &'a [inbox::ReplyRecord],
 }
 
@@ -548,6 +532,28 @@ fn print_replies(ctx: &Ctx, replies: &[inbox::ReplyRecord]) -> Result<()> {
         ))?;
     }
     Ok(())
+}
+
+/// Prints the session as the audience of `N` sees it (text, `--json` or
+/// `--quiet`) and returns the view.
+fn show_view<N: Visible>(ctx: &Ctx, args: &ShowArgs) -> Result<SessionView<N>> {
+    let (view, replies) = ctx.store()?.read(|tx| {
+        let session = session::explicit_or_current(tx, args.session.as_deref())?;
+        let replies = inbox::replies_of(tx, &session.id)?;
+        Ok((view::session_view::<N>(tx, session)?, replies))
+    })?;
+    if ctx.out.json {
+        ctx.out.print_json(&Shown {
+            view: &view,
+            replies: &replies,
+        })?;
+    } else if ctx.out.quiet {
+        ctx.out.line(&view.session.id)?;
+    } else {
+        ctx.out.line(terminal::session(&view, &ctx.out))?;
+        print_replies(ctx, &replies)?;
+    }
+    Ok(view)
 }
 
 /// `session show --as-member --format md|html [--recap]`: the agenda or

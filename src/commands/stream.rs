@@ -11,7 +11,6 @@ use crate::output::{Output, DIM, HEADING, ID};
 use crate::render::terminal;
 use crate::store::Store;
 use crate::stream::{self, Entry, Item};
-use crate::view::Audience;
 use crate::{member, note, when, Result};
 
 /// What a member sees of their history: kudos, shared notes, actions
@@ -39,7 +38,7 @@ pub(super) fn run(ctx: &Ctx, store: &mut Store, args: StreamArgs) -> Result<()> 
     let since = args.since.as_deref().map(parse_when).transpose()?;
     let (member, coach, entries) = store.read(|tx| {
         let member = member::resolve(tx, &args.member)?;
-        let entries = stream::of_member(tx, &member, Audience::Member, since, args.limit)?;
+        let entries = stream::of_member(tx, &member, since, args.limit)?;
         Ok((member, note::coach_name(tx)?, entries))
     })?;
     if ctx.out.json {

@@ -5,10 +5,9 @@
 //! into the HTML part, and `coach session show --as-member --format md|html`
 //! prints either, so what the member gets can always be read beforehand.
 //!
-//! Privacy by construction: [`session`] takes a [`SessionView`] and refuses
-//! (with an internal error, a bug) anything but a view built for
-//! [`Audience::Member`], which is built without reading a private record.
-//! It also refuses a private note that got into such a view anyway.
+//! Privacy by construction: [`session`] takes a [`MemberView`], whose notes
+//! are [`SharedNote`]s: only the notes module makes one, and only from a
+//! shared row, so no private note can reach this renderer.
 //!
 //! One function per section, called in the order of each flavour: the agenda
 //! leads with the talking points, the recap with what was agreed. The
@@ -20,10 +19,10 @@ use std::fmt::Write;
 
 use crate::action::{Action, Owner, State};
 use crate::kudos::Kind as KudosKind;
-use crate::note::{Note, Role, Visibility};
+use crate::note::{Note, Role, SharedNote};
 use crate::saved::Tone;
-use crate::view::{Audience, SessionView};
-use crate::{when, Error, Result};
+use crate::view::MemberView;
+use crate::{when, Result};
 
 /// Which email a session is rendered as.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,11 +52,7 @@ pub struct NotAttached {
 }
 
 /// The session as Markdown for its member, in the given flavour.
-///
-/// Errors (internal: a bug in the caller) when `view` is not a member's
-/// view or holds a private note.
-pub fn session(view: &SessionView, flavour: Flavour) -> Result<String> {
-    ensure_members_view(view)?;
+pub fn session(view: &MemberView, flavour: Flavour) -> Result<String> {
     let mut md = String::new();
     header(&mut md, view, flavour);
     match flavour {
@@ -82,7 +77,7 @@ pub fn session(view: &SessionView, flavour: Flavour) -> Result<String> {
 }
 
 /// The item sections, in the order of `session show`.
-fn items(md: &mut String, view: &SessionView) {
+fn items(md: &mut String, view: &MemberView) {
     metrics(md, view);
     feedback(md, view);
     qa_reviews(md, view);
@@ -114,32 +109,8 @@ pub fn not_attached(md: &mut String, files: &[NotAttached], cap: u64) {
 const NO_TALKING_POINTS: &str =
     "_Nothing on the agenda yet: reply with what you would like to talk about._";
 
-fn ensure_members_view(view: &SessionView) -> Result<()> {
-    if view.audience != Audience::Member {
-        return Err(Error::internal(
-            "refusing to render the coach's own view of a session for the team member",
-        ));
-    }
-    if all_notes(view).any(|n| n.visibility == Visibility::Private) {
-        return Err(Error::internal(
-            "refusing to render a private note for the team member",
-        ));
-    }
-    Ok(())
-}
-
-/// Every note of a view: the shared block and each item's dedicated notes.
-fn all_notes(view: &SessionView) -> impl Iterator<Item = &Note> {
-    view.notes
-        .iter()
-        .chain(view.metrics.iter().flat_map(|m| &m.notes))
-        .chain(view.feedback.iter().flat_map(|f| &f.notes))
-        .chain(view.qa_reviews.iter().flat_map(|q| &q.notes))
-        .chain(view.attachments.iter().flat_map(|a| &a.notes))
-}
-
 /// Title, date, coach and member, and one line saying what this email is.
-fn header(md: &mut String, view: &SessionView, flavour: Flavour) {
+fn header(md: &mut String, view: &MemberView, flavour: Flavour) {
     let s = &view.session;
     let coach = view.coach.name.as_deref().unwrap_or("your coach");
     let _ = writeln!(
@@ -172,7 +143,7 @@ fn header(md: &mut String, view: &SessionView, flavour: Flavour) {
 /// The shared notes block: the coach's notes and the member's own topics,
 /// oldest first. `empty` is shown when there are none; `None` leaves the
 /// section out.
-fn notes(md: &mut String, view: &SessionView, heading: &str, empty: Option<&str>) {
+fn notes(md: &mut String, view: &MemberView, heading: &str, empty: Option<&str>) {
     if view.notes.is_empty() {
         if let Some(empty) = empty {
             let _ = writeln!(md, "\n## {heading}\n\n{empty}");
@@ -230,7 +201,7 @@ fn demote_headings(body: &str) -> String {
 }
 
 /// Open actions from earlier sessions, in their current state.
-fn carried_over(md: &mut String, view: &SessionView) {
+fn carried_over(md: &mut String, view: &MemberView) {
     if view.carried_over.is_empty() {
         return;
     }
@@ -241,7 +212,7 @@ fn carried_over(md: &mut String, view: &SessionView) {
 }
 
 /// The actions agreed in this session, as a task list.
-fn actions(md: &mut String, view: &SessionView, heading: &str) {
+fn actions(md: &mut String, view: &MemberView, heading: &str) {
     if view.actions.is_empty() {
         return;
     }
@@ -251,7 +222,7 @@ fn actions(md: &mut String, view: &SessionView, heading: &str) {
     }
 }
 
-fn action_line(md: &mut String, view: &SessionView, action: &Action) {
+fn action_line(md: &mut String, view: &MemberView, action: &Action) {
     let check = if action.state == State::Done {
         "x"
     } else {
@@ -288,7 +259,7 @@ fn action_line(md: &mut String, view: &SessionView, action: &Action) {
 }
 
 /// The first of the member's open actions, shown in the footer's example.
-fn first_open_action(view: &SessionView) -> Option<&Action> {
+fn first_open_action(view: &MemberView) -> Option<&Action> {
     view.carried_over
         .iter()
         .chain(&view.actions)
@@ -296,7 +267,7 @@ fn first_open_action(view: &SessionView) -> Option<&Action> {
 }
 
 /// The metrics discussed, as a table; their dedicated notes follow it.
-fn metrics(md: &mut String, view: &SessionView) {
+fn metrics(md: &mut String, view: &MemberView) {
     if view.metrics.is_empty() {
         return;
     }
@@ -333,7 +304,7 @@ fn metrics(md: &mut String, view: &SessionView) {
 }
 
 /// Customer feedback, with its rating, source and dedicated notes.
-fn feedback(md: &mut String, view: &SessionView) {
+fn feedback(md: &mut String, view: &MemberView) {
     if view.feedback.is_empty() {
         return;
     }
@@ -364,7 +335,7 @@ fn feedback(md: &mut String, view: &SessionView) {
 }
 
 /// QA reviews, with their score, reviewer and dedicated notes.
-fn qa_reviews(md: &mut String, view: &SessionView) {
+fn qa_reviews(md: &mut String, view: &MemberView) {
     if view.qa_reviews.is_empty() {
         return;
     }
@@ -388,7 +359,7 @@ fn qa_reviews(md: &mut String, view: &SessionView) {
 }
 
 /// The session's files, by name (the email carries them as attachments).
-fn attachments(md: &mut String, view: &SessionView) {
+fn attachments(md: &mut String, view: &MemberView) {
     if view.attachments.is_empty() {
         return;
     }
@@ -400,7 +371,7 @@ fn attachments(md: &mut String, view: &SessionView) {
 }
 
 /// Kudos: what is celebrated, and why.
-fn kudos(md: &mut String, view: &SessionView) {
+fn kudos(md: &mut String, view: &MemberView) {
     if view.kudos.is_empty() {
         return;
     }
@@ -419,7 +390,7 @@ fn kudos(md: &mut String, view: &SessionView) {
 
 /// The notes dedicated to one item, under it, indented by `indent` so they
 /// stay inside the item's list entry.
-fn dedicated_notes(md: &mut String, notes: &[Note], indent: &str) {
+fn dedicated_notes(md: &mut String, notes: &[SharedNote], indent: &str) {
     for note in notes {
         let by = match note.author.role {
             Role::Member => format!("{}'s note", escape_inline(&note.author.name)),
@@ -460,7 +431,7 @@ fn number(value: f64) -> String {
     }
 }
 
-fn footer(md: &mut String, view: &SessionView) {
+fn footer(md: &mut String, view: &MemberView) {
     let coach = view.coach.name.as_deref().unwrap_or("your coach");
     let _ = writeln!(
         md,
@@ -529,23 +500,24 @@ pub fn human_size(bytes: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::note::Author;
+    use crate::audience::Audience;
+    use crate::note::{Author, Visibility};
     use crate::session::{MemberRef, Session, Status};
     use crate::view::Coach;
     use chrono::{TimeZone, Utc};
 
-    fn note(body: &str, visibility: Visibility, role: Role) -> Note {
+    fn note(body: &str, role: Role) -> SharedNote {
         let at = Utc
             .with_ymd_and_hms(2026, 12, 1, 9, 0, 0)
             .single()
             .expect("time");
-        Note {
+        SharedNote::for_test(Note {
             id: "n".repeat(32),
             short_id: "nnnn".into(),
             session_id: "s".repeat(32),
             item_id: None,
             body: body.into(),
-            visibility,
+            visibility: Visibility::Shared,
             author: Author {
                 id: "a".repeat(32),
                 name: if role == Role::Member {
@@ -557,16 +529,16 @@ mod tests {
             },
             created_at: at,
             updated_at: at,
-        }
+        })
     }
 
-    fn view(audience: Audience, notes: Vec<Note>) -> SessionView {
+    fn view(notes: Vec<SharedNote>) -> MemberView {
         let at = Utc
             .with_ymd_and_hms(2026, 12, 1, 14, 30, 0)
             .single()
             .expect("time");
-        SessionView {
-            audience,
+        MemberView {
+            audience: Audience::Member,
             session: Session {
                 id: "s".repeat(32),
                 short_id: "ssss".into(),
@@ -598,25 +570,12 @@ mod tests {
     }
 
     #[test]
-    fn an_owners_view_is_refused() {
-        let err = session(&view(Audience::Owner, vec![]), Flavour::Agenda).expect_err("owner");
-        assert_eq!(err.kind(), crate::ErrorKind::Internal);
-    }
-
-    #[test]
-    fn a_private_note_in_a_members_view_is_refused() {
-        let notes = vec![note("secret", Visibility::Private, Role::Coach)];
-        let err = session(&view(Audience::Member, notes), Flavour::Recap).expect_err("private");
-        assert_eq!(err.kind(), crate::ErrorKind::Internal);
-    }
-
-    #[test]
     fn the_agenda_leads_with_talking_points_and_names_member_topics() {
         let notes = vec![
-            note("Celebrate the streak", Visibility::Shared, Role::Coach),
-            note("Team lead role", Visibility::Shared, Role::Member),
+            note("Celebrate the streak", Role::Coach),
+            note("Team lead role", Role::Member),
         ];
-        let md = session(&view(Audience::Member, notes), Flavour::Agenda).expect("renders");
+        let md = session(&view(notes), Flavour::Agenda).expect("renders");
         assert!(
             md.starts_with("# 1:1 agenda: Weekly \\*check-in\\*\n"),
             "{md}"
@@ -631,9 +590,9 @@ mod tests {
 
     #[test]
     fn an_empty_agenda_invites_topics_and_an_empty_recap_has_no_notes_section() {
-        let md = session(&view(Audience::Member, vec![]), Flavour::Agenda).expect("agenda");
+        let md = session(&view(vec![]), Flavour::Agenda).expect("agenda");
         assert!(md.contains(NO_TALKING_POINTS));
-        let md = session(&view(Audience::Member, vec![]), Flavour::Recap).expect("recap");
+        let md = session(&view(vec![]), Flavour::Recap).expect("recap");
         assert!(md.starts_with("# 1:1 recap: "));
         assert!(!md.contains("## Notes"));
     }
@@ -641,10 +600,10 @@ mod tests {
     #[test]
     fn an_open_code_fence_is_closed_within_its_note() {
         let notes = vec![
-            note("```\nlet x = 1;", Visibility::Shared, Role::Coach),
-            note("After the code", Visibility::Shared, Role::Coach),
+            note("```\nlet x = 1;", Role::Coach),
+            note("After the code", Role::Coach),
         ];
-        let md = session(&view(Audience::Member, notes), Flavour::Recap).expect("renders");
+        let md = session(&view(notes), Flavour::Recap).expect("renders");
         let html = crate::render::html::fragment(&md);
         assert!(
             html.contains("<p style=\"") && html.contains("After the code</p>"),

@@ -6,16 +6,18 @@ use crate::attachment::human_size;
 use anstyle::{AnsiColor, Style};
 
 use crate::action::{Action, Owner, State};
+use crate::audience::Audience;
 use crate::kudos::Kudos;
 use crate::metric;
-use crate::note::{Note, Role, Visibility};
+use crate::note::{Note, Role, Visibility, Visible};
 use crate::output::{Output, DIM, HEADING, ID, PRIVATE};
 use crate::saved::{Feedback, QaReview, Tone};
-use crate::view::{Audience, SessionView};
+use crate::view::SessionView;
 use crate::when;
 
-/// The whole session as text, private notes marked as such.
-pub fn session(view: &SessionView, out: &Output) -> String {
+/// The whole session as text, private notes marked as such (there are
+/// none in the member's view).
+pub fn session<N: Visible>(view: &SessionView<N>, out: &Output) -> String {
     let s = &view.session;
     let mut text = String::new();
     let _ = writeln!(
@@ -36,6 +38,7 @@ pub fn session(view: &SessionView, out: &Output) -> String {
     let (shared, private): (Vec<&Note>, Vec<&Note>) = view
         .notes
         .iter()
+        .map(Visible::note)
         .partition(|n| n.visibility == Visibility::Shared);
     section(&mut text, out, "Notes", &shared, "no shared notes yet");
     metrics_section(&mut text, out, view);
@@ -79,7 +82,7 @@ fn section(text: &mut String, out: &Output, heading: &str, notes: &[&Note], empt
 
 /// Section 7, attachments: name, size, media type and short id, each with
 /// its dedicated notes. Nothing when the session has none.
-fn attachments(text: &mut String, out: &Output, view: &SessionView) {
+fn attachments<N: Visible>(text: &mut String, out: &Output, view: &SessionView<N>) {
     if view.attachments.is_empty() {
         return;
     }
@@ -101,7 +104,7 @@ fn attachments(text: &mut String, out: &Output, view: &SessionView) {
 /// private notes are (they are only in the owner's view).
 /// Section 5: customer feedback, each with its rating, tone, source and
 /// dedicated notes. Left out when the session has none.
-fn feedback_section(text: &mut String, out: &Output, feedback: &[Feedback]) {
+fn feedback_section<N: Visible>(text: &mut String, out: &Output, feedback: &[Feedback<N>]) {
     if feedback.is_empty() {
         return;
     }
@@ -132,7 +135,7 @@ fn feedback_section(text: &mut String, out: &Output, feedback: &[Feedback]) {
 
 /// Section 6: QA reviews, each with its score, tone, reviewer and
 /// dedicated notes. Left out when the session has none.
-fn qa_section(text: &mut String, out: &Output, reviews: &[QaReview]) {
+fn qa_section<N: Visible>(text: &mut String, out: &Output, reviews: &[QaReview<N>]) {
     if reviews.is_empty() {
         return;
     }
@@ -158,8 +161,8 @@ fn item_heading(text: &mut String, out: &Output, short_id: &str, head: &str) {
 
 /// The notes dedicated to one item, indented under it; private ones (only
 /// in the owner's view) are marked.
-fn dedicated_notes(text: &mut String, out: &Output, notes: &[Note]) {
-    for note in notes {
+fn dedicated_notes<N: Visible>(text: &mut String, out: &Output, notes: &[N]) {
+    for note in notes.iter().map(Visible::note) {
         let by = match note.author.role {
             Role::Member => format!("{}'s note", note.author.name),
             Role::Coach => note.author.name.clone(),
@@ -187,7 +190,7 @@ fn dedicated_notes(text: &mut String, out: &Output, notes: &[Note]) {
 const OVERDUE: Style = AnsiColor::Red.on_default().bold();
 
 /// The member's open actions from earlier sessions (position 2).
-fn carried_over_section(text: &mut String, out: &Output, view: &SessionView) {
+fn carried_over_section<N: Visible>(text: &mut String, out: &Output, view: &SessionView<N>) {
     if view.carried_over.is_empty() {
         return;
     }
@@ -200,7 +203,7 @@ fn carried_over_section(text: &mut String, out: &Output, view: &SessionView) {
 }
 
 /// The kudos given in this session (position 8).
-fn kudos_section(text: &mut String, out: &Output, view: &SessionView) {
+fn kudos_section<N: Visible>(text: &mut String, out: &Output, view: &SessionView<N>) {
     if view.kudos.is_empty() {
         return;
     }
@@ -211,7 +214,7 @@ fn kudos_section(text: &mut String, out: &Output, view: &SessionView) {
 }
 
 /// The action items agreed in this session (position 9).
-fn actions_section(text: &mut String, out: &Output, view: &SessionView) {
+fn actions_section<N: Visible>(text: &mut String, out: &Output, view: &SessionView<N>) {
     if view.actions.is_empty() {
         return;
     }
@@ -222,7 +225,7 @@ fn actions_section(text: &mut String, out: &Output, view: &SessionView) {
     }
 }
 
-fn coach_name(view: &SessionView) -> &str {
+fn coach_name<N>(view: &SessionView<N>) -> &str {
     view.coach.name.as_deref().unwrap_or("Coach")
 }
 
@@ -301,7 +304,7 @@ pub fn tone_word(tone: Tone) -> &'static str {
 /// The session's metrics as a table (name, value, target, how the value
 /// stands against it), then the notes dedicated to each. Nothing when the
 /// session has no metrics.
-fn metrics_section(text: &mut String, out: &Output, view: &SessionView) {
+fn metrics_section<N: Visible>(text: &mut String, out: &Output, view: &SessionView<N>) {
     if view.metrics.is_empty() {
         return;
     }
@@ -349,7 +352,7 @@ fn metrics_section(text: &mut String, out: &Output, view: &SessionView) {
             "\n  {}",
             out.paint(&format!("On {}", m.metric), HEADING)
         );
-        for note in &m.notes {
+        for note in m.notes.iter().map(Visible::note) {
             let meta = format!(
                 "{} · {}",
                 note.author.name,

@@ -8,6 +8,7 @@
 //! a read cannot change the file.
 
 mod ids;
+mod stored;
 
 use std::fs;
 use std::io::ErrorKind as IoKind;
@@ -20,6 +21,8 @@ use rusqlite::config::DbConfig;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior};
 
 pub use ids::{new_id, new_uuid, normalize_prefix, seed_ids, AscendingIds};
+pub(crate) use stored::stored_enum;
+pub use stored::UnknownStored;
 
 use crate::{when, Error, Result};
 
@@ -409,6 +412,22 @@ impl<'c> Tx<'c> {
             |r| r.get(0),
         )?;
         Ok(!any)
+    }
+
+    /// Runs `sql` (not cached: for statements built at run time) and calls
+    /// `each` with every row.
+    pub fn each_row(
+        &self,
+        sql: &str,
+        params: &[&dyn rusqlite::ToSql],
+        mut each: impl FnMut(&rusqlite::Row<'_>) -> Result<()>,
+    ) -> Result<()> {
+        let mut stmt = self.tx.prepare(sql)?;
+        let mut rows = stmt.query(params)?;
+        while let Some(row) = rows.next()? {
+            each(row)?;
+        }
+        Ok(())
     }
 
     /// The connection, for the queries of each area of the domain.

@@ -234,3 +234,33 @@ fn decode_mime(text: &str) -> String {
         _ => text.to_string(),
     }
 }
+
+#[test]
+fn a_note_with_an_unknown_visibility_is_an_error_never_shared() {
+    let env = Env::with_team();
+    env.ok(["session", "new", "alex"]);
+    env.ok(["note", "add", SHARED]);
+    env.ok(["note", "add", "--private", MARKERS[0]]);
+    {
+        // A file edited by hand, or written by a newer version.
+        let conn = rusqlite::Connection::open(&env.db).expect("open");
+        conn.execute_batch(&format!(
+            "PRAGMA ignore_check_constraints = ON;
+             UPDATE notes SET visibility = 'team' WHERE body = '{}';",
+            MARKERS[0]
+        ))
+        .expect("edit");
+    }
+    let err = env.fails(4, ["session", "show"]);
+    assert!(
+        err.contains("unknown note visibility \"team\""),
+        "the error names the record and the value: {err}"
+    );
+    // What the member sees reads shared notes only: the unknown one is
+    // never taken for shared.
+    assert_clean(
+        "show --as-member",
+        &env.ok(["session", "show", "--as-member", "--json"]),
+    );
+    assert_clean("export", &env.ok(["export"]));
+}
