@@ -125,11 +125,8 @@ pub fn resolve(tx: &Tx<'_>, query: &str) -> Result<Attachment> {
                 .iter()
                 .map(|id| get(tx, id).map(|a| format!("{} ({})", a.short_id, a.name)))
                 .collect::<Result<Vec<_>>>()?;
-            Err(Error::input(format!(
-                "\"{query}\" matches several attachments: {}",
-                names.join(", ")
-            ))
-            .with_hint("type more of the id"))
+            let total = tx.count_with_prefix("attachments", &prefix)?;
+            Err(crate::store::ambiguous(query, "attachments", &names, total))
         }
     }
 }

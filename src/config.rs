@@ -264,12 +264,13 @@ fn check(key: &Key, value: &str) -> Result<String> {
     let value = value.trim();
     let invalid = |expected: &str| {
         Error::input(format!(
-            "\"{value}\" is not a valid value for {}: expected {expected}",
+            "\"{}\" is not a valid value for {}: expected {expected}",
+            crate::text::escape(value),
             key.name
         ))
     };
-    if value.chars().any(char::is_control) {
-        return Err(invalid("a single line of text"));
+    if value.chars().any(crate::text::is_unsafe) {
+        return Err(invalid("a single line of text without control characters"));
     }
     match key.kind {
         ValueKind::Text if value.is_empty() => Err(invalid("some text")),

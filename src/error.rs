@@ -95,14 +95,11 @@ impl Error {
 
     /// An I/O failure while doing `what` (for example "cannot read notes.md").
     pub fn io(what: impl Into<String>, err: std::io::Error) -> Self {
-        let kind = match err.kind() {
-            std::io::ErrorKind::NotFound
-            | std::io::ErrorKind::PermissionDenied
-            | std::io::ErrorKind::IsADirectory
-            | std::io::ErrorKind::InvalidData => ErrorKind::Input,
-            _ => ErrorKind::Internal,
-        };
-        Error::new(kind, format!("{}: {}", what.into(), describe_io(&err))).with_source(err)
+        Error::new(
+            io_kind(&err),
+            format!("{}: {}", what.into(), describe_io(&err)),
+        )
+        .with_source(err)
     }
 
     /// Adds a hint: what the user can type or check next.
@@ -196,7 +193,54 @@ impl From<rusqlite::Error> for Error {
 
 impl From<serde_json::Error> for Error {
     fn from(err: serde_json::Error) -> Self {
-        Error::internal(format!("cannot write JSON: {err}")).with_source(err)
+        // A write that failed (a full disk, a closed pipe) is the file's
+        // or the pipe's doing, not a bug.
+        let kind = match err.io_error_kind() {
+            Some(io) => io_kind(&std::io::Error::from(io)),
+            None => ErrorKind::Internal,
+        };
+        Error::new(kind, format!("cannot write JSON: {err}")).with_source(err)
+    }
+}
+
+/// The kind of an I/O failure: what the user named or their system's state
+/// (a missing or unreadable file, a folder where a file should be, a full
+/// or read-only disk) is never exit 1, which is kept for bugs.
+fn io_kind(err: &std::io::Error) -> ErrorKind {
+    use std::io::ErrorKind as Io;
+    match err.kind() {
+        Io::NotFound
+        | Io::PermissionDenied
+        | Io::IsADirectory
+        | Io::NotADirectory
+        | Io::AlreadyExists
+        | Io::InvalidData
+        | Io::InvalidInput
+        | Io::InvalidFilename
+        | Io::ReadOnlyFilesystem
+        | Io::FileTooLarge
+        | Io::DirectoryNotEmpty
+        | Io::CrossesDevices
+        | Io::TooManyLinks
+        | Io::Unsupported
+        | Io::UnexpectedEof
+        | Io::BrokenPipe => ErrorKind::Input,
+        Io::StorageFull
+        | Io::QuotaExceeded
+        | Io::TimedOut
+        | Io::Interrupted
+        | Io::WouldBlock
+        | Io::ResourceBusy
+        | Io::ExecutableFileBusy
+        | Io::StaleNetworkFileHandle
+        | Io::ConnectionRefused
+        | Io::ConnectionReset
+        | Io::ConnectionAborted
+        | Io::NotConnected
+        | Io::HostUnreachable
+        | Io::NetworkUnreachable
+        | Io::NetworkDown => ErrorKind::Temporary,
+        _ => ErrorKind::Internal,
     }
 }
 

@@ -665,23 +665,10 @@ pub fn read_file(path: &Path) -> Result<Incoming> {
     let bytes = if path == Path::new("-") {
         bounded(io::stdin().lock()).map_err(|e| Error::io("cannot read standard input", e))?
     } else {
-        let file = open_regular(path)?;
+        let file = crate::input::open_regular(path)?;
         bounded(file).map_err(|e| Error::io(format!("cannot read {source}"), e))?
     };
     Ok(Incoming { source, bytes })
-}
-
-/// Opens a regular file for reading; a folder, FIFO or device is refused.
-fn open_regular(path: &Path) -> Result<fs::File> {
-    let meta =
-        fs::metadata(path).map_err(|e| Error::io(format!("cannot read {}", path.display()), e))?;
-    if !meta.is_file() {
-        return Err(Error::input(format!(
-            "{} is not a regular file",
-            path.display()
-        )));
-    }
-    fs::File::open(path).map_err(|e| Error::io(format!("cannot read {}", path.display()), e))
 }
 
 /// The messages of an mbox file, one at a time: each starts at a line
@@ -699,7 +686,7 @@ impl Mbox {
     /// Opens `path` as an mbox.
     pub fn open(path: &Path) -> Result<Mbox> {
         Ok(Mbox {
-            reader: io::BufReader::new(open_regular(path)?),
+            reader: io::BufReader::new(crate::input::open_regular(path)?),
             source: path.display().to_string(),
             count: 0,
             at_message: false,

@@ -5,7 +5,7 @@ use rusqlite::Row;
 use serde::Serialize;
 
 use crate::store::{new_id, normalize_prefix, time_at, Tx};
-use crate::{Error, Result};
+use crate::{text, Error, Result};
 
 /// A team member.
 #[derive(Debug, Clone, Serialize)]
@@ -195,14 +195,13 @@ pub fn resolve(tx: &Tx<'_>, query: &str) -> Result<Member> {
         [] => Err(not_found(query, &everyone)),
         many => {
             let mut listed = Vec::with_capacity(many.len());
-            for m in many {
+            for m in many.iter().take(crate::store::MAX_CANDIDATES) {
                 listed.push(format!("{} ({})", m.name, tx.short_id("members", &m.id)?));
             }
-            Err(Error::input(format!(
-                "\"{query}\" matches several members: {}",
-                listed.join(", ")
-            ))
-            .with_hint("type more of the name, the email, or the id"))
+            Err(
+                crate::store::ambiguous(query, "members", &listed, many.len() as u64)
+                    .with_hint("type more of the name, the email, or the id"),
+            )
         }
     }
 }
@@ -235,7 +234,7 @@ fn ensure_unique(tx: &Tx<'_>, except: Option<&str>, name: &str, email: Option<&s
         if Some(other.id.as_str()) == except {
             continue;
         }
-        if other.name.to_lowercase() == name.to_lowercase() {
+        if text::name_key(&other.name) == text::name_key(name) {
             return Err(Error::input(format!(
                 "there is already a member named \"{}\"",
                 other.name
@@ -288,26 +287,16 @@ fn optional(value: Option<String>) -> Option<String> {
         .filter(|v| !v.is_empty())
 }
 
+/// A member's name: one line, NFC, at most [`text::MAX_NAME`] characters.
 pub(crate) fn check_name(name: &str) -> Result<String> {
-    let name = check_line("name", name)?;
+    let name = text::check_name("name", name, text::MAX_NAME)?;
     if name.is_empty() {
         return Err(Error::input("a member needs a name"));
     }
     Ok(name)
 }
 
-/// A single line of text without control characters (they could forge
-/// email headers or break a table).
-pub fn check_line(what: &str, text: &str) -> Result<String> {
-    let text = text.trim();
-    if text.chars().any(char::is_control) {
-        return Err(Error::input(format!(
-            "the {what} \"{}\" contains a line break or a control character",
-            text.escape_debug()
-        )));
-    }
-    Ok(text.to_string())
-}
+pub use crate::text::check_line;
 
 /// Checks the shape of an email address: one `@`, something on both sides,
 /// no spaces or control characters. (Delivery is the only real check.)
@@ -322,7 +311,7 @@ pub fn check_email(email: &str) -> Result<String> {
                 && !domain.contains('@')
                 && !email
                     .chars()
-                    .any(|c| c.is_whitespace() || c.is_control() || "<>(),;:\"[]\\".contains(c))
+                    .any(|c| c.is_whitespace() || text::is_unsafe(c) || "<>(),;:\"[]\\".contains(c))
         }
         None => false,
     };

@@ -70,7 +70,8 @@ pub enum Role {
 }
 
 /// The largest note accepted, in bytes.
-const MAX_BODY: usize = 1 << 20;
+/// The largest note, in bytes (1 MiB).
+pub const MAX_BODY: u64 = 1 << 20;
 
 /// A note the member may see: a [`Note`] whose visibility is shared.
 ///
@@ -293,11 +294,30 @@ pub fn set_written_at(tx: &Tx<'_>, note: &Note, at: DateTime<Utc>) -> Result<Not
     get(tx, &note.id)
 }
 
-/// Deletes a note, leaving a tombstone.
+/// The text of a deleted note. The tombstone keeps the id (so a merge
+/// carries the deletion), never the words: with `PRAGMA secure_delete`
+/// (store.rs), the old text is overwritten in the file, so no backup or
+/// export made later can hold it.
+pub const DELETED_BODY: &str = "(deleted)";
+
+/// Deletes a note, leaving a tombstone without its text.
 pub fn remove(tx: &Tx<'_>, note: &Note) -> Result<()> {
     tx.conn()
-        .prepare_cached("UPDATE notes SET deleted_at = ?2, updated_at = ?2 WHERE id = ?1")?
-        .execute(rusqlite::params![note.id, tx.now_text()])?;
+        .prepare_cached(
+            "UPDATE notes SET deleted_at = ?2, updated_at = ?2, body = ?3 WHERE id = ?1",
+        )?
+        .execute(rusqlite::params![note.id, tx.now_text(), DELETED_BODY])?;
+    Ok(())
+}
+
+/// Deletes every note of a session that is being deleted, as [`remove`].
+pub fn remove_all_of_session(tx: &Tx<'_>, session_id: &str) -> Result<()> {
+    tx.conn()
+        .prepare_cached(
+            "UPDATE notes SET deleted_at = ?2, updated_at = ?2, body = ?3
+             WHERE session_id = ?1 AND deleted_at IS NULL",
+        )?
+        .execute(rusqlite::params![session_id, tx.now_text(), DELETED_BODY])?;
     Ok(())
 }
 
@@ -398,7 +418,7 @@ pub fn check_body(body: &str) -> Result<String> {
     if body.is_empty() {
         return Err(Error::input("the note is empty; nothing was added"));
     }
-    if body.len() > MAX_BODY {
+    if body.len() as u64 > MAX_BODY {
         return Err(Error::input("the note is larger than 1 MiB"));
     }
     if body.contains('\0') {

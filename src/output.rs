@@ -7,7 +7,7 @@ use serde::Serialize;
 use tabled::builder::Builder;
 use tabled::settings::Style as TableStyle;
 
-use crate::{Error, Result};
+use crate::{text, Error, Result};
 
 /// When to colour output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -63,24 +63,32 @@ impl Output {
         !self.json && !self.quiet
     }
 
-    /// `text` in `style` when colouring.
+    /// `text` in `style` when colouring. The style's escape sequences are
+    /// written as [`own_escape`] until printed, so that printing can tell
+    /// them from an escape character in the text, which it shows escaped.
     pub fn paint(&self, text: &str, style: Style) -> String {
         if self.color {
-            format!("{style}{text}{style:#}")
+            format!("{style}{text}{style:#}").replace('\u{1b}', own_escape())
         } else {
             text.to_string()
         }
     }
 
-    /// Prints `text` and a newline on standard output.
+    /// Prints `text` and a newline on standard output, with every control
+    /// character but line breaks and tabs escaped (see [`for_terminal`]).
     pub fn line(&self, text: impl AsRef<str>) -> Result<()> {
+        let text = for_terminal(text.as_ref());
         let mut stdout = std::io::stdout().lock();
-        writeln!(stdout, "{}", text.as_ref()).map_err(|e| Error::io("cannot write the output", e))
+        writeln!(stdout, "{text}").map_err(|e| Error::io("cannot write the output", e))
     }
 
-    /// Prints `value` as pretty JSON.
+    /// Prints `value` as pretty JSON (with the control characters JSON
+    /// leaves as they are escaped, [`text::escape_json`]).
     pub fn print_json<T: Serialize + ?Sized>(&self, value: &T) -> Result<()> {
-        self.line(serde_json::to_string_pretty(value)?)
+        let json = serde_json::to_string_pretty(value)?;
+        let mut stdout = std::io::stdout().lock();
+        writeln!(stdout, "{}", text::escape_json(&json))
+            .map_err(|e| Error::io("cannot write the output", e))
     }
 
     /// Prints one id per line.
@@ -103,6 +111,11 @@ impl Output {
             eprintln!("{empty}");
             return Ok(());
         }
+        // Escaped before they are measured, so the columns line up.
+        let rows: Vec<Vec<String>> = rows
+            .into_iter()
+            .map(|row| row.iter().map(|cell| for_terminal(cell)).collect())
+            .collect();
         if let Some(text) = plain_table(header, &rows) {
             return self.line(text);
         }
@@ -127,17 +140,37 @@ impl Output {
         };
         let mut stderr = std::io::stderr().lock();
         let label = paint("error:", AnsiColor::Red.on_default().bold());
-        let _ = writeln!(stderr, "{label} {}", err.message());
+        let _ = writeln!(stderr, "{label} {}", text::escape_multiline(err.message()));
         if let Some(hint) = err.hint() {
             let label = paint("hint:", AnsiColor::Cyan.on_default().bold());
-            let _ = writeln!(stderr, "{label} {hint}");
+            let _ = writeln!(stderr, "{label} {}", text::escape_multiline(hint));
         }
     }
 
     /// Prints a remark for people on standard error (never mixed into
     /// what a script reads from standard output).
     pub fn note(&self, text: impl AsRef<str>) {
-        let _ = writeln!(std::io::stderr().lock(), "{}", text.as_ref());
+        let _ = writeln!(std::io::stderr().lock(), "{}", for_terminal(text.as_ref()));
+    }
+}
+
+/// What stands for ESC in [`Output::paint`]'s own escape sequences until
+/// they are printed: a Unicode noncharacter and a token drawn for this
+/// process, so no stored or typed text can forge it.
+fn own_escape() -> &'static str {
+    static MARK: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    MARK.get_or_init(|| format!("\u{fdd0}{}\u{fdd1}", uuid::Uuid::new_v4().simple()))
+}
+
+/// `text` as it may reach a terminal: control characters (but line breaks
+/// and tabs) and bidirectional controls escaped ([`text::escape_multiline`]),
+/// then [`Output::paint`]'s own sequences made real.
+pub fn for_terminal(text: &str) -> String {
+    let escaped = text::escape_multiline(text);
+    if escaped.contains('\u{fdd0}') {
+        escaped.replace(own_escape(), "\u{1b}")
+    } else {
+        escaped.into_owned()
     }
 }
 

@@ -2,10 +2,10 @@
 //! without a terminal (or with `--no-input`) asking is an error that names
 //! that flag.
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 
 use dialoguer::theme::ColorfulTheme;
-use dialoguer::{Confirm, Editor, FuzzySelect, Input, MultiSelect};
+use dialoguer::{Confirm, FuzzySelect, Input, MultiSelect};
 
 use crate::{Error, Result};
 
@@ -100,20 +100,66 @@ impl Prompter {
 
     /// Opens `$VISUAL`/`$EDITOR` on `initial`; `None` when the buffer was
     /// not saved.
-    pub fn edit(&self, what: &str, initial: &str, instead: &str) -> Result<Option<String>> {
+    ///
+    /// The text is read back with a bound (`max` bytes, checked while
+    /// reading, [`crate::input`]), as from a file.
+    pub fn edit(&self, what: &str, initial: &str, instead: &str, max: u64) -> Result<String> {
         self.ensure(what, instead)?;
-        Editor::new()
-            .extension(".md")
-            .require_save(true)
-            .edit(initial)
-            .map_err(|dialoguer::Error::IO(e)| {
-                Error::io("cannot run the editor ($VISUAL or $EDITOR)", e)
-            })
+        let editor = std::env::var("VISUAL")
+            .or_else(|_| std::env::var("EDITOR"))
+            .unwrap_or_else(|_| "vi".to_string());
+        edit_with(&editor, what, initial, max)
     }
+}
+
+/// Writes `initial` to a private temporary `.md` file, runs `editor` on
+/// it (a shell command line, as $VISUAL and $EDITOR are), reads it back.
+fn edit_with(editor: &str, what: &str, initial: &str, max: u64) -> Result<String> {
+    let cannot = |e| Error::io("cannot run the editor ($VISUAL or $EDITOR)", e);
+    let mut file = tempfile::Builder::new()
+        .prefix("coach-")
+        .suffix(".md")
+        .tempfile()
+        .map_err(cannot)?;
+    file.write_all(initial.as_bytes()).map_err(cannot)?;
+    file.flush().map_err(cannot)?;
+    let status = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!("{editor} \"$1\""))
+        .arg("sh")
+        .arg(file.path())
+        .status()
+        .map_err(cannot)?;
+    if !status.success() {
+        return Err(Error::input(format!(
+            "the editor ({editor}) failed ({status}); nothing was saved"
+        )));
+    }
+    crate::input::read_file(file.path(), what, max)
 }
 
 fn prompt_failed(err: dialoguer::Error) -> Error {
     match err {
         dialoguer::Error::IO(e) => Error::io("cannot ask on the terminal", e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_editor_s_text_is_read_back_bounded() {
+        let text = edit_with("sed -i s/draft/final/", "the note", "a draft", 1 << 20).unwrap();
+        assert_eq!(text, "a final");
+        let err = edit_with(
+            "sh -c 'head -c 3000000 /dev/zero > \"$0\"'",
+            "the note",
+            "",
+            1 << 20,
+        )
+        .unwrap_err();
+        assert!(err.message().contains("larger than 1 MiB"), "{err}");
+        assert!(edit_with("false", "the note", "", 10).is_err());
     }
 }

@@ -1440,10 +1440,25 @@ pub fn resolve(tx: &Tx<'_>, query: &str) -> Result<Item> {
             "no feedback or QA review has an id starting with \"{query}\""
         ))
         .with_hint(hint)),
-        many => Err(
-            Error::input(format!("\"{query}\" matches {} saved items", many.len()))
-                .with_hint("type more of the id"),
-        ),
+        many => {
+            let mut listed = Vec::new();
+            let mut total = 0;
+            for kind in [Kind::Feedback, Kind::Qa] {
+                let ids: Vec<&str> = many
+                    .iter()
+                    .filter(|(k, _)| *k == kind)
+                    .map(|(_, id)| id.as_str())
+                    .collect();
+                listed.extend(tx.short_ids(kind.table(), &ids)?);
+                total += tx.count_with_prefix(kind.table(), &prefix)?;
+            }
+            Err(crate::store::ambiguous(
+                query,
+                "saved items",
+                &listed,
+                total,
+            ))
+        }
     }
 }
 

@@ -140,24 +140,21 @@ pub fn resolve(tx: &Tx<'_>, query: &str) -> Result<Session> {
                 .with_hint("`coach session list` shows the ids"),
         ),
         many => {
-            let sessions = many
+            let listed = many
                 .iter()
-                .map(|id| get(tx, id))
+                .map(|id| {
+                    get(tx, id).map(|s| {
+                        format!(
+                            "{} ({}, {})",
+                            s.short_id,
+                            s.title,
+                            when::display_local_date(s.date)
+                        )
+                    })
+                })
                 .collect::<Result<Vec<_>>>()?;
-            Err(Error::input(format!(
-                "\"{query}\" matches several sessions: {}",
-                sessions
-                    .iter()
-                    .map(|s| format!(
-                        "{} ({}, {})",
-                        s.short_id,
-                        s.title,
-                        when::display_local_date(s.date)
-                    ))
-                    .collect::<Vec<_>>()
-                    .join("; ")
-            ))
-            .with_hint("type more of the id"))
+            let total = tx.count_with_prefix("sessions", &prefix)?;
+            Err(crate::store::ambiguous(query, "sessions", &listed, total))
         }
     }
 }
@@ -254,12 +251,14 @@ pub fn edit(
     get(tx, &session.id)
 }
 
-/// Deletes a session, leaving a tombstone; it stops being current.
+/// Deletes a session, leaving a tombstone; it stops being current. Its
+/// notes are deleted with it (their text removed).
 pub fn delete(tx: &Tx<'_>, session: &Session) -> Result<()> {
     let now = tx.now_text();
     tx.conn()
         .prepare_cached("UPDATE sessions SET deleted_at = ?2, updated_at = ?2 WHERE id = ?1")?
         .execute(rusqlite::params![session.id, now])?;
+    crate::note::remove_all_of_session(tx, &session.id)?;
     if tx.state(CURRENT)?.as_deref() == Some(session.id.as_str()) {
         tx.set_state(CURRENT, None)?;
     }
@@ -278,8 +277,11 @@ pub fn check_title(title: &str) -> Result<String> {
         return Err(Error::input("a session title cannot be empty")
             .with_hint("name the kind of conversation, e.g. \"Weekly check-in\""));
     }
-    if title.chars().count() > 200 {
-        return Err(Error::input("a session title is at most 200 characters"));
+    if title.chars().count() > crate::text::MAX_TITLE {
+        return Err(Error::input(format!(
+            "a session title is at most {} characters",
+            crate::text::MAX_TITLE
+        )));
     }
     Ok(title)
 }

@@ -4,6 +4,7 @@ use super::session::parse_when;
 use super::Ctx;
 use crate::action::{self, Action, Change, Filter, Owner, Show, State};
 use crate::output::{DIM, ID};
+use crate::store::check_long_enough;
 use crate::{member, session, when, Result};
 
 /// Agree on action items, check them off, and see what is open
@@ -127,6 +128,7 @@ pub(super) fn run(ctx: &Ctx, command: ActionCommand) -> Result<()> {
         ActionCommand::Reopen(args) => set_done(ctx, &args.action, false),
         ActionCommand::Edit(args) => edit(ctx, args),
         ActionCommand::Rm(args) => {
+            check_long_enough(&args.action)?;
             let action = ctx.store()?.write(|tx| {
                 let action = action::resolve(tx, &args.action)?;
                 action::remove(tx, &action)?;
@@ -211,6 +213,7 @@ fn list(ctx: &Ctx, args: ListArgs) -> Result<()> {
 }
 
 fn set_done(ctx: &Ctx, query: &str, done: bool) -> Result<()> {
+    check_long_enough(query)?;
     let (action, changed) = ctx.store()?.write(|tx| {
         let action = action::resolve(tx, query)?;
         action::set_done(tx, &action, done)
@@ -240,6 +243,7 @@ fn edit(ctx: &Ctx, args: EditArgs) -> Result<()> {
         due_at: due,
         owner: args.owner.map(Owner::from),
     };
+    check_long_enough(&args.action)?;
     let action = ctx.store()?.write(|tx| {
         let action = action::resolve(tx, &args.action)?;
         action::edit(tx, &action, change)

@@ -5,6 +5,7 @@ use crate::kudos::{self, Kind, Kudos, Target};
 use crate::member::{self, Member};
 use crate::output::ID;
 use crate::session::{self, Session};
+use crate::store::check_long_enough;
 use crate::{when, Error, Result};
 
 /// Give kudos: celebrate a win, expertise, effort or your values
@@ -83,6 +84,7 @@ pub(super) fn run(ctx: &Ctx, args: KudosArgs) -> Result<()> {
     match args.command {
         Some(KudosCommand::List(args)) => list(ctx, args),
         Some(KudosCommand::Rm(args)) => {
+            check_long_enough(&args.kudos)?;
             let kudos = ctx.store()?.write(|tx| {
                 let kudos = kudos::resolve(tx, &args.kudos)?;
                 kudos::remove(tx, &kudos)?;

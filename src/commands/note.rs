@@ -1,11 +1,13 @@
-use std::io::{IsTerminal, Read};
+use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
 
 use super::Ctx;
+use crate::input;
 use crate::note::{self, Note, Visibility};
 use crate::session;
+use crate::store::check_long_enough;
 use crate::{item, member};
 use crate::{when, Error, Result};
 
@@ -105,6 +107,7 @@ pub(super) fn run(ctx: &Ctx, command: NoteCommand) -> Result<()> {
             print_list(ctx, &notes, &items)
         }
         NoteCommand::Edit(args) => {
+            check_long_enough(&args.note)?;
             let mut store = ctx.store()?;
             let current = store.read(|tx| note::resolve(tx, &args.note))?;
             let body = read_body(ctx, &args.text, args.file.as_ref(), &current.body)?;
@@ -115,6 +118,7 @@ pub(super) fn run(ctx: &Ctx, command: NoteCommand) -> Result<()> {
             print_one(ctx, &note, "Updated", None)
         }
         NoteCommand::Rm(args) => {
+            check_long_enough(&args.note)?;
             let note = ctx.store()?.write(|tx| {
                 let note = note::resolve(tx, &args.note)?;
                 note::remove(tx, &note)?;
@@ -161,44 +165,29 @@ fn add(ctx: &Ctx, args: AddArgs) -> Result<()> {
 /// The text of a note: from the arguments, a file, standard input, or the
 /// editor, in that order of preference.
 fn read_body(ctx: &Ctx, text: &[String], file: Option<&PathBuf>, initial: &str) -> Result<String> {
+    const WHAT: &str = "a note";
     if let Some(path) = file {
-        let bytes = std::fs::read(path)
-            .map_err(|e| Error::io(format!("cannot read {}", path.display()), e))?;
-        return utf8(bytes, &path.display().to_string());
+        return input::read_file(path, WHAT, note::MAX_BODY);
     }
     match text {
-        [dash] if dash == "-" => read_stdin(),
-        [] if !std::io::stdin().is_terminal() => read_stdin(),
+        [dash] if dash == "-" => input::read_stdin(WHAT, note::MAX_BODY),
+        [] if !std::io::stdin().is_terminal() => input::read_stdin(WHAT, note::MAX_BODY),
         [] => {
             let edited = ctx.prompt.edit(
                 "the note's text",
                 initial,
                 "pass the text as an argument, or \"-\" to read standard input",
+                note::MAX_BODY,
             )?;
-            match edited {
-                Some(body) if body.trim() != initial.trim() => Ok(body),
-                _ => Err(Error::input(
+            if edited.trim().is_empty() || edited.trim() == initial.trim() {
+                return Err(Error::input(
                     "the note is empty or unchanged; nothing was saved",
-                )),
+                ));
             }
+            Ok(edited)
         }
         words => Ok(words.join(" ")),
     }
-}
-
-fn read_stdin() -> Result<String> {
-    let mut bytes = Vec::new();
-    std::io::stdin()
-        .read_to_end(&mut bytes)
-        .map_err(|e| Error::io("cannot read standard input", e))?;
-    utf8(bytes, "standard input")
-}
-
-fn utf8(bytes: Vec<u8>, source: &str) -> Result<String> {
-    String::from_utf8(bytes).map_err(|_| {
-        Error::input(format!("{source} is not UTF-8 text; nothing was saved"))
-            .with_hint("notes are text: convert it first, e.g. with iconv")
-    })
 }
 
 fn print_one(ctx: &Ctx, note: &Note, verb: &str, on: Option<&str>) -> Result<()> {

@@ -11,6 +11,7 @@ use crate::render::terminal;
 use crate::saved::{self, Balance, Item, Selection};
 use crate::session::{self, Filter, Session};
 use crate::share;
+use crate::store::check_long_enough;
 use crate::template;
 use crate::view::{self, SessionView};
 use crate::{when, Result};
@@ -175,6 +176,9 @@ pub(super) fn run(ctx: &Ctx, command: SessionCommand) -> Result<()> {
             print_one(ctx, &session, "Now on")
         }
         SessionCommand::Edit(args) => {
+            if let Some(query) = &args.session {
+                check_long_enough(query)?;
+            }
             let date = args.date.as_deref().map(parse_when).transpose()?;
             let session = ctx.store()?.write(|tx| {
                 let session = session::explicit_or_current(tx, args.session.as_deref())?;
@@ -598,6 +602,7 @@ fn show_email(ctx: &Ctx, args: ShowArgs) -> Result<()> {
 }
 
 fn delete(ctx: &Ctx, args: DeleteArgs) -> Result<()> {
+    check_long_enough(&args.session)?;
     let mut store = ctx.store()?;
     let session = store.read(|tx| session::resolve(tx, &args.session))?;
     if !args.yes {

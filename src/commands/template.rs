@@ -3,9 +3,10 @@ use std::path::PathBuf;
 use clap::{Args, Subcommand};
 
 use super::Ctx;
+use crate::input;
 use crate::output::{DIM, HEADING, ID};
 use crate::template::{self, Template};
-use crate::{Error, Result};
+use crate::Result;
 
 /// Templates for recurring check-ins: a title and agenda notes
 ///
@@ -85,16 +86,9 @@ pub(super) fn run(ctx: &Ctx, command: TemplateCommand) -> Result<()> {
     }
 }
 
-fn read_agenda(path: &PathBuf) -> Result<String> {
-    let bytes =
-        std::fs::read(path).map_err(|e| Error::io(format!("cannot read {}", path.display()), e))?;
-    String::from_utf8(bytes).map_err(|_| {
-        Error::input(format!(
-            "{} is not UTF-8 text; nothing was added",
-            path.display()
-        ))
-        .with_hint("an agenda is Markdown text: convert it first, e.g. with iconv")
-    })
+/// An agenda file: regular, UTF-8, at most as large as a note.
+fn read_agenda(path: &std::path::Path) -> Result<String> {
+    input::read_file(path, "an agenda", crate::note::MAX_BODY)
 }
 
 fn print_one(ctx: &Ctx, template: &Template, verb: &str) -> Result<()> {

@@ -23,7 +23,7 @@ use sha2::{Digest, Sha256};
 use super::check::{self, Column, Rule};
 use super::{Counts, Table, FORMAT, TABLES, VERSION};
 use crate::store::Tx;
-use crate::{attachment, config, Error, Result};
+use crate::{attachment, config, note, Error, Result};
 
 /// The most fields a row may have (the widest table has 16 columns).
 const MAX_FIELDS: usize = 64;
@@ -448,6 +448,9 @@ impl Importer<'_, '_> {
             }
             values.push(value);
         }
+        if table.name == "notes" {
+            scrub_deleted_note(columns, &mut values);
+        }
         let get = |name: &str| {
             columns
                 .iter()
@@ -678,6 +681,17 @@ impl Importer<'_, '_> {
             (true, _) => *self.counts.updated.entry(table.name).or_default() += 1,
         }
         Ok(())
+    }
+}
+
+/// A deleted note keeps its id, never its text (note::DELETED_BODY),
+/// whatever the dump holds.
+fn scrub_deleted_note(columns: &[Column], values: &mut [Value]) {
+    let at = |name: &str| columns.iter().position(|c| c.name == name);
+    if let (Some(deleted), Some(body)) = (at("deleted_at"), at("body")) {
+        if values[deleted] != Value::Null {
+            values[body] = Value::Text(note::DELETED_BODY.to_string());
+        }
     }
 }
 

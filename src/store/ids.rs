@@ -122,6 +122,21 @@ pub fn normalize_prefix(input: &str) -> Option<String> {
     valid.then_some(prefix)
 }
 
+/// Refuses an id prefix shorter than the shortest short id shown
+/// ([`MIN_SHORT`] characters) for a command that changes or removes what
+/// it names (`rm`, `delete`, `done`, `edit`): one or two characters match
+/// whatever happens to start with them today. Text that is not an id at
+/// all is left to the lookup, which says so.
+pub fn check_long_enough(query: &str) -> Result<()> {
+    match normalize_prefix(query) {
+        Some(prefix) if prefix.len() < MIN_SHORT => Err(Error::input(format!(
+            "\"{query}\" is too short to name what to change: give at least {MIN_SHORT} characters of the id"
+        ))
+        .with_hint("the lists show each id's shortest unique beginning")),
+        _ => Ok(()),
+    }
+}
+
 /// The shortest unique prefix of `id` among all ids of `table` (tombstones
 /// included, so a short id never changes meaning when something is deleted).
 ///
@@ -274,6 +289,43 @@ pub(super) fn with_prefix(
     let limit = i64::try_from(limit).unwrap_or(i64::MAX);
     let rows = stmt.query_map(rusqlite::params![prefix, upper, limit], |r| r.get(0))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// How many live ids of `table` start with `prefix` (already normalized).
+pub(super) fn count_with_prefix(
+    conn: &Connection,
+    table: &'static str,
+    prefix: &str,
+) -> Result<u64> {
+    let Some(&last) = prefix.as_bytes().last() else {
+        return Ok(0);
+    };
+    let upper = format!("{}{}", &prefix[..prefix.len() - 1], (last + 1) as char);
+    let sql =
+        format!("SELECT count(*) FROM {table} WHERE id >= ?1 AND id < ?2 AND deleted_at IS NULL");
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let count: i64 = stmt.query_row(rusqlite::params![prefix, upper], |r| r.get(0))?;
+    Ok(u64::try_from(count).unwrap_or(0))
+}
+
+/// The most candidates an ambiguous lookup lists.
+pub const MAX_CANDIDATES: usize = 10;
+
+/// The error for `query` matching `total` records: the first
+/// [`MAX_CANDIDATES`] of `listed` named, and how many more there are.
+pub fn ambiguous(query: &str, plural: &str, listed: &[String], total: u64) -> Error {
+    let shown = &listed[..listed.len().min(MAX_CANDIDATES)];
+    let more = total.saturating_sub(shown.len() as u64);
+    let tail = if more > 0 {
+        format!(" and {more} more")
+    } else {
+        String::new()
+    };
+    Error::input(format!(
+        "\"{query}\" matches several {plural}: {}{tail}",
+        shown.join(", ")
+    ))
+    .with_hint("type more of it")
 }
 
 fn common_prefix_len(a: &str, b: &str) -> usize {

@@ -20,7 +20,10 @@ use chrono::{DateTime, Utc};
 use rusqlite::config::DbConfig;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior};
 
-pub use ids::{new_id, new_uuid, normalize_prefix, seed_ids, AscendingIds};
+pub use ids::{
+    ambiguous, check_long_enough, new_id, new_uuid, normalize_prefix, seed_ids, AscendingIds,
+    MAX_CANDIDATES,
+};
 pub(crate) use stored::stored_enum;
 pub use stored::UnknownStored;
 
@@ -35,7 +38,8 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0004_trends.sql"),
     include_str!("migrations/0005_history.sql"),
     include_str!("migrations/0006_application_id.sql"),
-    include_str!("migrations/0007_replies.sql"),
+    include_str!("migrations/0007_deleted_text.sql"),
+    include_str!("migrations/0008_replies.sql"),
 ];
 
 /// `PRAGMA application_id` of coach's files: "COCH" in ASCII. Set by the
@@ -239,6 +243,10 @@ impl Store {
         self.conn
             .set_prepared_statement_cache_capacity(STATEMENT_CACHE);
         self.conn.pragma_update(None, "foreign_keys", true)?;
+        // Deleted content is overwritten with zeros, not left in free space
+        // in the file: a deleted private note's text must not linger for a
+        // backup or a copy of the file to carry.
+        self.conn.pragma_update(None, "secure_delete", true)?;
         // Durable once the command returns: in WAL mode, FULL syncs the WAL
         // at every commit (one fsync, well under a millisecond here).
         // NORMAL syncs only at checkpoints, so the last commits could be
@@ -458,6 +466,11 @@ impl<'c> Tx<'c> {
         ids::with_prefix(&self.tx, table, prefix, limit)
     }
 
+    /// How many live ids of `table` start with `prefix` (already normalized).
+    pub fn count_with_prefix(&self, table: &'static str, prefix: &str) -> Result<u64> {
+        ids::count_with_prefix(&self.tx, table, prefix)
+    }
+
     /// The one live id of `table` that starts with what the user typed.
     /// `record` names the kind of record in messages ("action"), `plural`
     /// its plural, `list_hint` says where the ids are shown. An unknown,
@@ -477,15 +490,19 @@ impl<'c> Tx<'c> {
             ))
             .with_hint(list_hint.to_string())
         })?;
-        let mut ids = self.ids_with_prefix(table, &prefix, 10)?;
+        let mut ids = self.ids_with_prefix(table, &prefix, ids::MAX_CANDIDATES)?;
         match ids.len() {
             1 => Ok(ids.remove(0)),
             0 => Err(
                 Error::input(format!("no {record} has an id starting with \"{query}\""))
                     .with_hint(list_hint.to_string()),
             ),
-            many => Err(Error::input(format!("\"{query}\" matches {many} {plural}"))
-                .with_hint("type more of the id")),
+            _ => {
+                let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
+                let listed = self.short_ids(table, &refs)?;
+                let total = self.count_with_prefix(table, &prefix)?;
+                Err(ambiguous(query, plural, &listed, total))
+            }
         }
     }
 

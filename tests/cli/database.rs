@@ -208,3 +208,97 @@ fn reads_work_when_the_databases_folder_is_read_only() {
     assert_eq!(beside, vec!["coach.db".to_string()], "no -wal or -shm");
     std::fs::set_permissions(folder, std::fs::Permissions::from_mode(0o700)).expect("chmod");
 }
+
+/// Whether `needle` is anywhere in the bytes of `path` (or of the files
+/// under it, for a folder).
+fn holds(path: &Path, needle: &str) -> bool {
+    if path.is_dir() {
+        return std::fs::read_dir(path)
+            .expect("list")
+            .any(|e| holds(&e.expect("entry").path(), needle));
+    }
+    let bytes = std::fs::read(path).unwrap_or_default();
+    bytes.windows(needle.len()).any(|w| w == needle.as_bytes())
+}
+
+#[test]
+fn a_deleted_private_note_leaves_no_trace_in_the_file_backups_or_exports() {
+    let env = Env::with_team();
+    env.ok(["session", "new", "alex", "--title", "Weekly check-in"]);
+    env.ok(["note", "add", "--private", "KEPT-PRIVATE-MARKER stays"]);
+    // Long enough to spill onto overflow pages, which a deletion frees:
+    // without secure_delete, freed pages keep their bytes.
+    let long = "DELETED-PRIVATE-CANARY thinks of leaving. ".repeat(400);
+    let gone = env.ok(["note", "add", "--private", "-q", &long]);
+    env.ok(["note", "add", "Shared talking point"]);
+    env.ok(["note", "rm", gone.trim()]);
+    // The notes of a deleted session go with it, text and all.
+    env.ok(["session", "new", "jordan", "--title", "Monthly goals"]);
+    env.ok(["note", "add", "--private", "DELETED-SESSION-CANARY"]);
+    let jordan = env.current_session();
+    env.ok(["session", "delete", &jordan, "--yes"]);
+
+    let dir = env.dir.path();
+    let backup = dir.join("backup.db");
+    env.ok(["backup", backup.to_str().expect("path")]);
+    let export = dir.join("export.json");
+    env.ok([
+        "export",
+        "--include-private",
+        "--output",
+        export.to_str().expect("path"),
+    ]);
+    let markdown = dir.join("md");
+    env.ok([
+        "export",
+        "--format",
+        "markdown",
+        "--include-private",
+        "--output",
+        markdown.to_str().expect("path"),
+    ]);
+    for place in [&env.db, &backup, &export, &markdown] {
+        // The grep can find what is there...
+        assert!(holds(place, "KEPT-PRIVATE-MARKER"), "{}", place.display());
+        // ...and the deleted text is nowhere.
+        for canary in ["DELETED-PRIVATE-CANARY", "DELETED-SESSION-CANARY"] {
+            assert!(
+                !holds(place, canary),
+                "{canary} lingers in {}",
+                place.display()
+            );
+        }
+    }
+    assert!(!holds(&db_wal(&env.db), "DELETED-PRIVATE-CANARY"));
+    // The tombstone keeps the id, so a merge carries the deletion.
+    let dump: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&export).expect("read")).expect("json");
+    let tombstone = dump["tables"]["notes"]
+        .as_array()
+        .expect("notes")
+        .iter()
+        .find(|n| n["id"] == gone.trim())
+        .expect("the tombstone is exported");
+    assert!(tombstone["deleted_at"].is_string());
+    assert_eq!(tombstone["body"], "(deleted)");
+}
+
+fn db_wal(db: &Path) -> std::path::PathBuf {
+    db.with_extension("db-wal")
+}
+
+#[test]
+fn tombstones_of_an_earlier_coach_lose_their_text_on_upgrade() {
+    let env = Env::with_team();
+    env.ok(["session", "new", "alex"]);
+    env.ok(["note", "add", "--private", "OLD-TOMBSTONE-CANARY"]);
+    {
+        // As an earlier coach deleted it: a tombstone that kept its text.
+        let conn = rusqlite::Connection::open(&env.db).expect("open");
+        conn.execute_batch("UPDATE notes SET deleted_at = updated_at; PRAGMA user_version = 6;")
+            .expect("old tombstone");
+    }
+    assert!(holds(&env.db, "OLD-TOMBSTONE-CANARY"));
+    env.ok(["member", "list"]);
+    assert!(!holds(&env.db, "OLD-TOMBSTONE-CANARY"));
+}

@@ -245,3 +245,100 @@ fn attach_killed_mid_copy_leaves_a_temporary_file_the_next_attach_removes() {
         store_temporaries(&env)
     );
 }
+
+/// Runs `coach ARGS` under /usr/bin/time with `stdin`; returns the exit
+/// code, standard error and the peak RSS in kB.
+fn run_measured(env: &Env, args: &[&str], stdin: Stdio) -> (Option<i32>, String, u64) {
+    let output = std::process::Command::new("/usr/bin/time")
+        .args(["-f", "peak-rss-kb %M"])
+        .arg(assert_cmd::cargo::cargo_bin("coach"))
+        .args(args)
+        .env("COACH_DB", &env.db)
+        .env("TZ", "UTC")
+        .current_dir(env.dir.path())
+        .stdin(stdin)
+        .output()
+        .expect("run coach under /usr/bin/time");
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    let peak = stderr
+        .lines()
+        .find_map(|l| l.strip_prefix("peak-rss-kb "))
+        .and_then(|kb| kb.trim().parse().ok())
+        .expect("the peak RSS");
+    (output.status.code(), stderr, peak)
+}
+
+#[test]
+fn a_note_is_checked_against_its_limit_while_it_is_read() {
+    let env = with_notes();
+    let before = crate::common::snapshot(&env.db);
+    // /dev/zero as standard input: endless.
+    let zero = std::fs::File::open("/dev/zero").expect("open /dev/zero");
+    let (code, err, peak) = run_measured(&env, &["note", "add", "-"], Stdio::from(zero));
+    assert_eq!(code, Some(3), "{err}");
+    assert!(err.contains("larger than 1 MiB"), "{err}");
+    assert!(peak < 50_000, "peak RSS {peak} kB reading /dev/zero");
+    eprintln!("note add - < /dev/zero: peak RSS {peak} kB");
+
+    // A 300 MB file of one line (sparse: no disk used).
+    let huge = path(&env, "one-line.txt");
+    let file = std::fs::File::create(&huge).expect("create");
+    file.set_len(300_000_000).expect("set_len");
+    drop(file);
+    let (code, err, peak) = run_measured(
+        &env,
+        &["note", "add", "--file", "one-line.txt"],
+        Stdio::null(),
+    );
+    assert_eq!(code, Some(3), "{err}");
+    assert!(err.contains("larger than 1 MiB"), "{err}");
+    assert!(peak < 50_000, "peak RSS {peak} kB reading a 300 MB line");
+    eprintln!("note add --file (300 MB, one line): peak RSS {peak} kB");
+    let huge_stdin = std::fs::File::open(&huge).expect("open");
+    let (code, _, peak) = run_measured(&env, &["note", "add", "-"], Stdio::from(huge_stdin));
+    assert_eq!(code, Some(3));
+    assert!(
+        peak < 50_000,
+        "peak RSS {peak} kB reading a 300 MB line on stdin"
+    );
+    assert_eq!(crate::common::snapshot(&env.db), before);
+}
+
+#[test]
+fn note_add_file_refuses_fifos_devices_and_folders() {
+    let env = with_notes();
+    let fifo = path(&env, "pipe");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo");
+    assert!(made.success());
+    // No writer ever opens the FIFO: a read would wait forever.
+    let err = env.fails(3, ["note", "add", "--file", "pipe"]);
+    assert!(err.contains("not a regular file"), "{err}");
+    let err = env.fails(3, ["note", "add", "--file", "/dev/zero"]);
+    assert!(err.contains("not a regular file"), "{err}");
+    let err = env.fails(3, ["note", "add", "--file", "/dev/null"]);
+    assert!(err.contains("not a regular file"), "{err}");
+    std::fs::create_dir(path(&env, "folder")).expect("mkdir");
+    let err = env.fails(3, ["note", "add", "--file", "folder"]);
+    assert!(err.contains("is a folder"), "{err}");
+    // A symlink to a regular file is fine; to a FIFO it is refused.
+    symlink(&fifo, path(&env, "link-to-pipe")).expect("symlink");
+    env.fails(3, ["note", "add", "--file", "link-to-pipe"]);
+    let err = env.fails(
+        3,
+        [
+            "template",
+            "add",
+            "weekly",
+            "--title",
+            "Weekly",
+            "--agenda-file",
+            "pipe",
+        ],
+    );
+    assert!(err.contains("not a regular file"), "{err}");
+    let err = env.fails(3, ["attach", "pipe"]);
+    assert!(err.contains("not a regular file"), "{err}");
+}

@@ -1,0 +1,169 @@
+//! Text from outside (typed, imported, stored by an older coach) on its way
+//! in and out: the characters a one-line value refuses, and the escaping
+//! that keeps every escape sequence away from the terminal.
+//!
+//! Refused in one-line values (names, titles, emails, settings, template
+//! names) and escaped on the terminal: control characters (C0 such as CR,
+//! LF, ESC and NUL, DEL, C1) and the invisible bidirectional controls
+//! (U+061C, U+200E, U+200F, U+202A to U+202E, U+2066 to U+2069), which
+//! make text display in another order than it is stored. Multi-line texts
+//! (notes) may hold line breaks and tabs.
+
+use std::borrow::Cow;
+use std::fmt::Write as _;
+
+use unicode_normalization::UnicodeNormalization;
+
+use crate::{Error, Result};
+
+/// The longest member name, in characters.
+pub const MAX_NAME: usize = 100;
+/// The longest session title, in characters.
+pub const MAX_TITLE: usize = 200;
+
+/// A bidirectional control: invisible, it reorders what is displayed.
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// A character that a one-line value refuses.
+pub fn is_unsafe(c: char) -> bool {
+    c.is_control() || is_bidi_control(c)
+}
+
+/// `text` trimmed, refused if it holds a line break, another control
+/// character or a bidirectional control (they could forge email headers,
+/// break a table, or hide what a terminal shows).
+pub fn check_line(what: &str, text: &str) -> Result<String> {
+    let text = text.trim();
+    if text.chars().any(is_unsafe) {
+        return Err(Error::input(format!(
+            "the {what} \"{}\" contains a line break or a control character",
+            escape(text)
+        ))
+        .with_hint("type it on one line, without control characters"));
+    }
+    Ok(text.to_string())
+}
+
+/// [`check_line`], normalised to NFC (so "José" typed with a combining
+/// accent is the same name as with a precomposed "é"), at most `max`
+/// characters.
+pub fn check_name(what: &str, text: &str, max: usize) -> Result<String> {
+    let text: String = check_line(what, text)?.nfc().collect();
+    if text.chars().count() > max {
+        return Err(Error::input(format!(
+            "a {what} is at most {max} characters"
+        )));
+    }
+    Ok(text)
+}
+
+/// `text` in NFC, lowercased: how two names are compared.
+pub fn name_key(text: &str) -> String {
+    text.nfc().collect::<String>().to_lowercase()
+}
+
+/// `text` for a terminal: every character [`is_unsafe`] except line
+/// breaks and tabs shown escaped (`\e`, `\r`, `\0`, `\u{202e}`), so no
+/// escape sequence in stored or typed text reaches the terminal.
+pub fn escape_multiline(text: &str) -> Cow<'_, str> {
+    escape_where(text, |c| is_unsafe(c) && c != '\n' && c != '\t')
+}
+
+/// [`escape_multiline`] for one-line values: line breaks and tabs escaped
+/// too.
+pub fn escape(text: &str) -> Cow<'_, str> {
+    escape_where(text, is_unsafe)
+}
+
+fn escape_where(text: &str, unsafe_char: impl Fn(char) -> bool) -> Cow<'_, str> {
+    if !text.chars().any(&unsafe_char) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if !unsafe_char(c) {
+            out.push(c);
+            continue;
+        }
+        match c {
+            '\u{1b}' => out.push_str("\\e"),
+            '\r' => out.push_str("\\r"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\0' => out.push_str("\\0"),
+            c => {
+                let _ = write!(out, "\\u{{{:x}}}", c as u32);
+            }
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// JSON text for a terminal: serde_json escapes C0 controls itself; this
+/// escapes the rest (DEL, C1, bidirectional controls) as `\uXXXX`, which
+/// any JSON reader reads back as the same string.
+pub fn escape_json(json: &str) -> Cow<'_, str> {
+    let unsafe_char =
+        |c: char| c == '\u{7f}' || ('\u{80}'..='\u{9f}').contains(&c) || is_bidi_control(c);
+    if !json.chars().any(unsafe_char) {
+        return Cow::Borrowed(json);
+    }
+    let mut out = String::with_capacity(json.len() + 8);
+    for c in json.chars() {
+        if unsafe_char(c) {
+            let _ = write!(out, "\\u{:04x}", c as u32);
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_line_values_refuse_controls_and_bidi_overrides() {
+        for bad in [
+            "a\rb",
+            "a\nb",
+            "a\u{1b}[2Jb",
+            "a\0b",
+            "a\u{202e}b",
+            "a\u{2066}b",
+            "a\u{9b}b",
+        ] {
+            let err = check_line("name", bad).unwrap_err();
+            assert!(!err.message().contains('\u{1b}'), "{err}");
+        }
+        assert_eq!(check_line("name", " José ").unwrap(), "José");
+    }
+
+    #[test]
+    fn names_are_nfc_and_bounded() {
+        let decomposed = "Jose\u{301}";
+        assert_eq!(
+            check_name("name", decomposed, MAX_NAME).unwrap(),
+            "Jos\u{e9}"
+        );
+        assert_eq!(name_key(decomposed), name_key("JOS\u{c9}"));
+        assert!(check_name("name", &"x".repeat(MAX_NAME + 1), MAX_NAME).is_err());
+    }
+
+    #[test]
+    fn escaping_shows_what_is_there() {
+        assert_eq!(
+            escape_multiline("a\u{1b}[2J\nb\u{202e}c\r"),
+            "a\\e[2J\nb\\u{202e}c\\r"
+        );
+        assert_eq!(escape("a\nb"), "a\\nb");
+        assert!(matches!(escape("plain"), Cow::Borrowed(_)));
+        let json = escape_json("\"a\u{202e}b\u{85}\"");
+        assert_eq!(json, "\"a\\u202eb\\u0085\"");
+        let back: String = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, "a\u{202e}b\u{85}");
+    }
+}
