@@ -21,38 +21,52 @@ fn a_new_database_carries_coachs_application_id() {
     assert_eq!(application_id(&env.db), APPLICATION_ID);
 }
 
+/// Coach's migrations, in order (as `MIGRATIONS` in src/store/mod.rs).
+const MIGRATIONS: &[&str] = &[
+    include_str!("../../src/store/migrations/0001_core.sql"),
+    include_str!("../../src/store/migrations/0002_content.sql"),
+    include_str!("../../src/store/migrations/0003_sharing.sql"),
+    include_str!("../../src/store/migrations/0004_trends.sql"),
+    include_str!("../../src/store/migrations/0005_history.sql"),
+    include_str!("../../src/store/migrations/0006_application_id.sql"),
+    include_str!("../../src/store/migrations/0007_deleted_text.sql"),
+];
+
+const EARLIER_OWNER: &str = "0123456789abcdef0123456789abcdef";
+const EARLIER_TIME: &str = "2026-01-05T09:00:00.000Z";
+
+/// A database as an earlier coach at schema `version` made it: built by
+/// that many migrations, so that the later ones apply to it as they would
+/// (rewinding `user_version` of a current file would run them twice).
+fn earlier_coach(db: &Path, version: usize) -> rusqlite::Connection {
+    let conn = rusqlite::Connection::open(db).expect("open");
+    for sql in &MIGRATIONS[..version] {
+        conn.execute_batch(sql).expect("an earlier schema");
+    }
+    conn.execute(
+        "INSERT INTO state (key, value) VALUES ('user.id', ?1)",
+        [EARLIER_OWNER],
+    )
+    .expect("owner");
+    conn.pragma_update(None, "user_version", version as i64)
+        .expect("version");
+    conn
+}
+
 #[test]
 fn a_database_of_an_earlier_coach_is_marked_when_next_opened() {
     let env = Env::new();
-    {
-        // As an earlier coach left it: no mark, schema version 5 (built by
-        // its migrations, so that the later ones apply to it as they would).
-        let conn = rusqlite::Connection::open(&env.db).expect("open");
-        for sql in [
-            include_str!("../../src/store/migrations/0001_core.sql"),
-            include_str!("../../src/store/migrations/0002_content.sql"),
-            include_str!("../../src/store/migrations/0003_sharing.sql"),
-            include_str!("../../src/store/migrations/0004_trends.sql"),
-            include_str!("../../src/store/migrations/0005_history.sql"),
-        ] {
-            conn.execute_batch(sql).expect("an earlier schema");
-        }
-        let me = "0123456789abcdef0123456789abcdef";
-        let at = "2026-01-05T09:00:00.000Z";
-        conn.execute(
-            "INSERT INTO state (key, value) VALUES ('user.id', ?1)",
-            [me],
-        )
-        .expect("owner");
-        conn.execute(
-            "INSERT INTO members (id, name, author, created_at, updated_at)
-             VALUES ('fedcba9876543210fedcba9876543210', 'Alex Kim', ?1, ?2, ?2)",
-            [me, at],
-        )
-        .expect("a member");
-        conn.execute_batch("PRAGMA user_version = 5;")
-            .expect("version 5");
-    }
+    // As an earlier coach left it: no mark, schema version 5.
+    let conn = earlier_coach(&env.db, 5);
+    conn.execute(
+        "INSERT INTO members (id, name, author, created_at, updated_at)
+         VALUES ('fedcba9876543210fedcba9876543210', 'Alex Kim', ?1, ?2, ?2)",
+        [EARLIER_OWNER, EARLIER_TIME],
+    )
+    .expect("a member");
+    conn.execute_batch("PRAGMA application_id = 0;")
+        .expect("unmarked");
+    drop(conn);
     assert_eq!(application_id(&env.db), 0);
     let members = env.ok(["member", "list"]);
     assert!(members.contains("Alex Kim"), "{members}");
@@ -289,14 +303,25 @@ fn db_wal(db: &Path) -> std::path::PathBuf {
 
 #[test]
 fn tombstones_of_an_earlier_coach_lose_their_text_on_upgrade() {
-    let env = Env::with_team();
-    env.ok(["session", "new", "alex"]);
-    env.ok(["note", "add", "--private", "OLD-TOMBSTONE-CANARY"]);
+    let env = Env::new();
     {
-        // As an earlier coach deleted it: a tombstone that kept its text.
-        let conn = rusqlite::Connection::open(&env.db).expect("open");
-        conn.execute_batch("UPDATE notes SET deleted_at = updated_at; PRAGMA user_version = 6;")
-            .expect("old tombstone");
+        // As an earlier coach (schema 6) deleted it: a tombstone that kept
+        // its text.
+        let conn = earlier_coach(&env.db, 6);
+        conn.execute_batch(&format!(
+            "INSERT INTO members (id, name, author, created_at, updated_at)
+             VALUES ('fedcba9876543210fedcba9876543210', 'Alex Kim', '{EARLIER_OWNER}',
+                     '{EARLIER_TIME}', '{EARLIER_TIME}');
+             INSERT INTO sessions (id, member_id, title, held_at, author, created_at, updated_at)
+             VALUES ('aaaa9876543210fedcba9876543210aa', 'fedcba9876543210fedcba9876543210',
+                     'Weekly', '{EARLIER_TIME}', '{EARLIER_OWNER}', '{EARLIER_TIME}', '{EARLIER_TIME}');
+             INSERT INTO notes (id, session_id, body, visibility, author, created_at, updated_at,
+                                deleted_at)
+             VALUES ('bbbb9876543210fedcba9876543210bb', 'aaaa9876543210fedcba9876543210aa',
+                     'OLD-TOMBSTONE-CANARY', 'private', '{EARLIER_OWNER}', '{EARLIER_TIME}',
+                     '{EARLIER_TIME}', '{EARLIER_TIME}');"
+        ))
+        .expect("old tombstone");
     }
     assert!(holds(&env.db, "OLD-TOMBSTONE-CANARY"));
     env.ok(["member", "list"]);
