@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use crate::member::check_line;
 use crate::session::{MemberRef, Session};
-use crate::store::{new_id, opt_time_at, time_at, Tx};
+use crate::store::{new_id, opt_time_at, stored_enum, time_at, Tx};
 use crate::{when, Error, Result};
 
 /// An action item.
@@ -46,22 +46,10 @@ pub enum Owner {
     Coach,
 }
 
-impl Owner {
-    /// The stored word.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Owner::Member => "member",
-            Owner::Coach => "coach",
-        }
-    }
-
-    fn from_db(text: &str) -> Owner {
-        match text {
-            "coach" => Owner::Coach,
-            _ => Owner::Member,
-        }
-    }
-}
+stored_enum!(Owner, "action owner", {
+    Member => "member",
+    Coach => "coach",
+});
 
 /// Where an action stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -406,7 +394,7 @@ fn from_row(row: &Row<'_>, now: DateTime<Utc>) -> rusqlite::Result<Action> {
             email: row.get(5)?,
         },
         body: row.get(6)?,
-        owner: Owner::from_db(&row.get::<_, String>(7)?),
+        owner: row.get(7)?,
         due_at,
         done_at,
         state,

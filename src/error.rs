@@ -250,10 +250,15 @@ fn io_kind(err: &std::io::Error) -> ErrorKind {
 fn unreadable_value(err: &rusqlite::Error) -> Option<String> {
     match err {
         rusqlite::Error::FromSqlConversionFailure(_, _, inner) => {
-            Some(match inner.downcast_ref::<crate::store::UnknownStored>() {
-                Some(unknown) => unknown.to_string(),
-                None => format!("the database holds a value coach cannot read: {inner}"),
-            })
+            if let Some(unknown) = inner.downcast_ref::<crate::store::UnknownStored>() {
+                return Some(unknown.to_string());
+            }
+            if let Some(ours) = inner.downcast_ref::<Error>() {
+                return Some(ours.message().to_string());
+            }
+            Some(format!(
+                "the database holds a value coach cannot read: {inner}"
+            ))
         }
         _ => None,
     }

@@ -419,7 +419,7 @@ fn apply_said(
                 reply_id,
                 headers.message_id,
                 answered.share.id,
-                answered.share.kind.as_str(),
+                answered.share.kind,
                 answered.session.id,
                 when::to_storage(sent_at),
                 answered.member.id,
@@ -557,10 +557,7 @@ pub fn replies_of(tx: &Tx<'_>, session_id: &str) -> Result<Vec<ReplyRecord>> {
             Ok(ReplyRecord {
                 id: r.get(0)?,
                 message_id: r.get(1)?,
-                answers: match r.get::<_, String>(2)?.as_str() {
-                    "recap" => Kind::Recap,
-                    _ => Kind::Agenda,
-                },
+                answers: r.get(2)?,
                 sent_at: crate::store::time_at(r, 3)?,
                 author: r.get(4)?,
                 notes: Vec::new(),

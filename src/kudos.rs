@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::member::Member;
 use crate::session::{self, MemberRef, Session, Status};
-use crate::store::{new_id, time_at, Tx};
+use crate::store::{new_id, stored_enum, time_at, Tx};
 use crate::{when, Error, Result};
 
 /// A kudos.
@@ -44,16 +44,6 @@ pub enum Kind {
 }
 
 impl Kind {
-    /// The stored (and typed) word.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Kind::Success => "success",
-            Kind::Expertise => "expertise",
-            Kind::Effort => "effort",
-            Kind::Values => "values",
-        }
-    }
-
     /// How people read it: "for success", "for expertise"...
     pub fn label(self) -> &'static str {
         match self {
@@ -63,17 +53,14 @@ impl Kind {
             Kind::Values => "our values",
         }
     }
-
-    fn from_db(text: &str) -> Option<Kind> {
-        match text {
-            "success" => Some(Kind::Success),
-            "expertise" => Some(Kind::Expertise),
-            "effort" => Some(Kind::Effort),
-            "values" => Some(Kind::Values),
-            _ => None,
-        }
-    }
 }
+
+stored_enum!(Kind, "kudos kind", {
+    Success => "success",
+    Expertise => "expertise",
+    Effort => "effort",
+    Values => "values",
+});
 
 /// The session a kudos for `member` goes to, and whether it was started
 /// for it.
@@ -294,10 +281,7 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<Kudos> {
             email: row.get(4)?,
         },
         body: row.get(5)?,
-        kind: row
-            .get::<_, Option<String>>(6)?
-            .as_deref()
-            .and_then(Kind::from_db),
+        kind: row.get(6)?,
         created_at: time_at(row, 7)?,
         updated_at: time_at(row, 8)?,
     })

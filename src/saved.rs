@@ -26,7 +26,7 @@ use serde::{Deserialize, Serialize};
 use crate::member;
 use crate::note::{self, Note, Visible};
 use crate::session::{MemberRef, Session};
-use crate::store::{new_id, normalize_prefix, time_at, Tx};
+use crate::store::{new_id, normalize_prefix, stored_enum, time_at, Tx};
 use crate::{config, when, Error, ErrorKind, Result};
 
 /// Recognition, or an opportunity to improve.
@@ -37,22 +37,12 @@ pub enum Tone {
     Improve,
 }
 
+stored_enum!(Tone, "saved item tone", {
+    Positive => "positive",
+    Improve => "improve",
+});
+
 impl Tone {
-    /// The stored (and printed) word.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Tone::Positive => "positive",
-            Tone::Improve => "improve",
-        }
-    }
-
-    fn from_db(text: &str) -> Tone {
-        match text {
-            "positive" => Tone::Positive,
-            _ => Tone::Improve,
-        }
-    }
-
     /// Reads `positive` or `improve` (any case).
     fn parse(text: &str) -> Option<Tone> {
         match text.to_ascii_lowercase().as_str() {
@@ -1348,7 +1338,7 @@ fn feedback_from_row(row: &Row<'_>) -> rusqlite::Result<Feedback> {
         channel: row.get(8)?,
         url: row.get(9)?,
         date: time_at(row, 10)?,
-        tone: Tone::from_db(&row.get::<_, String>(11)?),
+        tone: row.get(11)?,
         created_at: time_at(row, 12)?,
         updated_at: time_at(row, 13)?,
         notes: Vec::new(),
@@ -1370,7 +1360,7 @@ fn qa_from_row(row: &Row<'_>) -> rusqlite::Result<QaReview> {
         reviewer: row.get(7)?,
         url: row.get(8)?,
         date: time_at(row, 9)?,
-        tone: Tone::from_db(&row.get::<_, String>(10)?),
+        tone: row.get(10)?,
         created_at: time_at(row, 11)?,
         updated_at: time_at(row, 12)?,
         notes: Vec::new(),

@@ -5,7 +5,7 @@ use rusqlite::{OptionalExtension, Row};
 use serde::Serialize;
 
 use crate::member::{self, check_line, Member};
-use crate::store::{new_id, normalize_prefix, time_at, Tx};
+use crate::store::{new_id, normalize_prefix, stored_enum, time_at, Tx};
 use crate::{config, when, Error, Result};
 
 /// A session, as lists and shows present it.
@@ -39,24 +39,11 @@ pub enum Status {
     RecapSent,
 }
 
-impl Status {
-    fn from_db(text: &str) -> Status {
-        match text {
-            "agenda-shared" => Status::AgendaShared,
-            "recap-sent" => Status::RecapSent,
-            _ => Status::Draft,
-        }
-    }
-
-    /// The stored (and printed) word.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Status::Draft => "draft",
-            Status::AgendaShared => "agenda-shared",
-            Status::RecapSent => "recap-sent",
-        }
-    }
-}
+stored_enum!(Status, "session status", {
+    Draft => "draft",
+    AgendaShared => "agenda-shared",
+    RecapSent => "recap-sent",
+});
 
 /// Which sessions `session list` shows.
 #[derive(Debug, Default, Clone)]
@@ -164,7 +151,10 @@ pub fn current(tx: &Tx<'_>) -> Result<Option<Session>> {
     match tx.state(CURRENT)? {
         Some(id) => match get(tx, &id) {
             Ok(session) => Ok(Some(session)),
-            Err(_) => Ok(None),
+            // Deleted since: no current session. A record that cannot be
+            // read is an error like anywhere else.
+            Err(e) if e.kind() == crate::ErrorKind::Input => Ok(None),
+            Err(e) => Err(e),
         },
         None => Ok(None),
     }
@@ -292,7 +282,7 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<Session> {
         short_id: String::new(),
         title: row.get(1)?,
         date: time_at(row, 2)?,
-        status: Status::from_db(&row.get::<_, String>(3)?),
+        status: row.get(3)?,
         created_at: time_at(row, 4)?,
         updated_at: time_at(row, 5)?,
         member: MemberRef {

@@ -40,7 +40,7 @@ use crate::note::SharedNote;
 use crate::render::html;
 use crate::render::markdown::{self, Flavour, NotAttached};
 use crate::session::{self, MemberRef, Session};
-use crate::store::{new_id, opt_time_at, time_at, Store, Tx};
+use crate::store::{new_id, opt_time_at, stored_enum, time_at, Store, Tx};
 use crate::view;
 use crate::{config, when, Error, ErrorKind, Result};
 
@@ -61,28 +61,18 @@ pub enum Kind {
 }
 
 impl Kind {
-    /// `agenda` or `recap`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Kind::Agenda => "agenda",
-            Kind::Recap => "recap",
-        }
-    }
-
     fn flavour(self) -> Flavour {
         match self {
             Kind::Agenda => Flavour::Agenda,
             Kind::Recap => Flavour::Recap,
         }
     }
-
-    fn from_db(text: &str) -> Kind {
-        match text {
-            "recap" => Kind::Recap,
-            _ => Kind::Agenda,
-        }
-    }
 }
+
+stored_enum!(Kind, "share kind", {
+    Agenda => "agenda",
+    Recap => "recap",
+});
 
 /// Where a send stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -96,24 +86,11 @@ pub enum Outcome {
     Failed,
 }
 
-impl Outcome {
-    /// The stored word.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Outcome::Sending => "sending",
-            Outcome::Sent => "sent",
-            Outcome::Failed => "failed",
-        }
-    }
-
-    fn from_db(text: &str) -> Outcome {
-        match text {
-            "sent" => Outcome::Sent,
-            "sending" => Outcome::Sending,
-            _ => Outcome::Failed,
-        }
-    }
-}
+stored_enum!(Outcome, "share outcome", {
+    Sending => "sending",
+    Sent => "sent",
+    Failed => "failed",
+});
 
 /// One send of an agenda or a recap, as `share log` shows it.
 #[derive(Debug, Clone, Serialize)]
@@ -587,12 +564,12 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<Share> {
     Ok(Share {
         id: row.get(0)?,
         short_id: String::new(),
-        kind: Kind::from_db(&row.get::<_, String>(1)?),
+        kind: row.get(1)?,
         recipients,
         transport: row.get(3)?,
         message_id: row.get(4)?,
         in_reply_to: row.get(5)?,
-        outcome: Outcome::from_db(&row.get::<_, String>(6)?),
+        outcome: row.get(6)?,
         temporary: row.get(7)?,
         detail: row.get(8)?,
         created_at: time_at(row, 9)?,

@@ -14,8 +14,10 @@ use chrono::{DateTime, Datelike, Local, Months, NaiveDate, NaiveTime, SubsecRoun
 use rusqlite::OptionalExtension;
 use serde::Serialize;
 
+use crate::kudos::Kind as KudosKind;
 use crate::member::Member;
 use crate::metric::{self, Directions};
+use crate::saved::Tone;
 use crate::session::MemberRef;
 use crate::store::Tx;
 use crate::team::{self, SessionBrief};
@@ -306,19 +308,19 @@ fn kudos(tx: &Tx<'_>, w: &Window<'_>) -> Result<KudosCounts> {
     );
     let mut stmt = tx.conn().prepare_cached(&sql)?;
     let rows = stmt.query_map(rusqlite::params![w.member_id, w.since], |r| {
-        Ok((r.get::<_, Option<String>>(0)?, r.get::<_, i64>(1)?))
+        Ok((r.get::<_, Option<KudosKind>>(0)?, r.get::<_, i64>(1)?))
     })?;
     let mut counts = KudosCounts::default();
     for row in rows {
         let (kind, n) = row?;
         let n = count(n);
         counts.total += n;
-        match kind.as_deref() {
-            Some("success") => counts.success += n,
-            Some("expertise") => counts.expertise += n,
-            Some("effort") => counts.effort += n,
-            Some("values") => counts.values += n,
-            _ => counts.thanks += n,
+        match kind {
+            Some(KudosKind::Success) => counts.success += n,
+            Some(KudosKind::Expertise) => counts.expertise += n,
+            Some(KudosKind::Effort) => counts.effort += n,
+            Some(KudosKind::Values) => counts.values += n,
+            None => counts.thanks += n,
         }
     }
     Ok(counts)
@@ -380,14 +382,12 @@ fn balance(tx: &Tx<'_>, w: &Window<'_>) -> Result<BalanceCounts> {
 
 fn tones(tx: &Tx<'_>, sql: &str, params: &[&dyn rusqlite::ToSql]) -> Result<ToneCounts> {
     let mut stmt = tx.conn().prepare_cached(sql)?;
-    let rows = stmt.query_map(params, |r| {
-        Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
-    })?;
+    let rows = stmt.query_map(params, |r| Ok((r.get::<_, Tone>(0)?, r.get::<_, i64>(1)?)))?;
     let mut counts = ToneCounts::default();
     for row in rows {
         match row? {
-            (tone, n) if tone == "positive" => counts.positive += count(n),
-            (_, n) => counts.improve += count(n),
+            (Tone::Positive, n) => counts.positive += count(n),
+            (Tone::Improve, n) => counts.improve += count(n),
         }
     }
     Ok(counts)

@@ -136,8 +136,9 @@ pub fn from_storage(text: &str) -> Result<DateTime<Utc>> {
         // separators, which would break the text order of the column.
         .filter(|at| to_storage(*at) == text)
         .ok_or_else(|| {
-            Error::internal(format!(
-                "the stored time \"{text}\" is not in the form 2026-12-01T09:00:00.000Z"
+            Error::database(format!(
+                "the database holds the time \"{}\", not in the form 2026-12-01T09:00:00.000Z",
+                text.escape_debug()
             ))
         })
 }
@@ -946,7 +947,7 @@ mod tests {
             "2026-13-01T09:00:00.000Z",
         ] {
             let err = from_storage(text).expect_err(text);
-            assert_eq!(err.kind(), ErrorKind::Internal, "{text:?}");
+            assert_eq!(err.kind(), ErrorKind::Database, "{text:?}");
             assert!(err.message().contains(text), "{text:?}");
         }
     }

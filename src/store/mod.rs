@@ -541,10 +541,13 @@ fn article(word: &str) -> &'static str {
     }
 }
 
-/// Reads the timestamp in column `i` of a row.
+/// Reads the timestamp in column `i` of a row. A time that is not in the
+/// stored form is an error (exit 4) naming the column, never a panic.
 pub fn time_at(row: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<DateTime<Utc>> {
     let parse = |text: &str| {
         when::from_storage(text).map_err(|e| {
+            let column = row.as_ref().column_name(i).unwrap_or("a column");
+            let e = Error::database(format!("{} (in {column})", e.message()));
             rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e))
         })
     };

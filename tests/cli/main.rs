@@ -19,6 +19,7 @@ mod kudos;
 mod mail;
 mod metric;
 mod privacy;
+mod records;
 mod saved;
 mod share;
 mod smtp_server;
