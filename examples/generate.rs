@@ -700,6 +700,7 @@ impl Generator {
             SessionKind::Annual => "Annual review",
         };
         let session = session::create(tx, &member, Some(title), Some(held_at))?;
+        session::set_current(tx, &session)?;
         self.counts.sessions += 1;
         let mut items: u64 = 0;
         // Items a note can be dedicated to.

@@ -36,17 +36,20 @@ coach config set metric.lower-is-better AHT
 step metric import examples/metrics.csv
 
 # The session: title and agenda from the template, the full scorecard.
-step session new jordan --template monthly --date "$(date -d 'next monday' +%F) 10:00"
-step metric add --scorecard
-step note add --by jordan "Would like to mentor the new hires in January"
+# --no-use: the script names the session by id and never moves the one you
+# are working in; --once: run the script again and it is the same session.
+session=$(coach session new jordan --template monthly --date "$(date -d 'next monday' +%F) 10:00" --no-use --once -q)
+s=${session:0:8}
+step metric add --scorecard --session "$s"
+step note add --session "$s" --by jordan "Would like to mentor the new hires in January"
 
 # The goals we agree on: specific, measurable, due at the end of next month.
 due=$(date -d "$(date +%Y-%m-01) +2 month -1 day" +%F)
-step action add "CSAT at or above 4.5 for the month" --due "$due"
-step action add "Finish the de-escalation learning path" --due "$due"
-step action add "Set up a mentoring slot with the team lead" --owner me --due +7d
-step kudos "Best refund explanations on the team this month" --for expertise
+step action add "CSAT at or above 4.5 for the month" --due "$due" --session "$s"
+step action add "Finish the de-escalation learning path" --due "$due" --session "$s"
+step action add "Set up a mentoring slot with the team lead" --owner me --due +7d --session "$s"
+step kudos "Best refund explanations on the team this month" --for expertise --session "$s"
 
 # What Jordan gets before the 1:1 (the agenda), as Markdown.
-step session show --as-member --format md
-step share
+step session show --as-member --format md "$s"
+step share "$s"

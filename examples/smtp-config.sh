@@ -43,8 +43,8 @@ if [[ -z ${COACH_DB:-} ]]; then
   export COACH_DB=$demo/coach.db
   coach init --name "Sam Lee" --email sam@example.com >/dev/null
   coach member add "Alex Kim" --email alex@example.com >/dev/null
-  coach session new alex --title "Weekly check-in" --date tomorrow >/dev/null
-  coach note add "Celebrate the CSAT streak" >/dev/null
+  session=$(coach session new alex --title "Weekly check-in" --date tomorrow --no-use --once -q)
+  coach note add --session "$session" "Celebrate the CSAT streak" >/dev/null
 fi
 
 if [[ -n ${OUTBOX:-} ]]; then
@@ -70,10 +70,11 @@ if [[ -n ${CC_ME:-} ]]; then
 fi
 
 # What the next agenda looks like on the wire. --dry-run needs no server
-# and no password, and sends and records nothing.
-step share --dry-run
+# and no password, and sends and records nothing. (On your own database:
+# the current session's agenda.)
+step share --dry-run ${session:+"$session"}
 
 if [[ -n ${SEND:-} ]]; then
-  step share
+  step share ${session:+"$session"}
   step share log
 fi

@@ -38,30 +38,33 @@ step saved alex
 
 # Before the 1:1: a session started from the template (titled by the kind
 # of conversation, the agenda as its first notes), what was saved for it,
-# and the talking points from both sides.
-step session new alex --template weekly --date tomorrow
-step session add-saved --all
-step note add "Celebrate the CSAT streak :tada: -- 12 days above target"
-step note add --by alex "Wants to talk about the team lead opening"
-step note add --private "Seems tired lately; ask about workload first"
+# and the talking points from both sides. A script starts it with --no-use
+# and names it by id from then on, so it never moves the session you are
+# working in (the current one: what commands use when none is named).
+session=$(coach session new alex --template weekly --date tomorrow --no-use --once -q)
+s=${session:0:8}
+step session add-saved --all --session "$s"
+step note add --session "$s" "Celebrate the CSAT streak :tada: -- 12 days above target"
+step note add --session "$s" --by alex "Wants to talk about the team lead opening"
+step note add --session "$s" --private "Seems tired lately; ask about workload first"
 
 # The week's scorecard, attached to the session (coach keeps its own copy,
 # so the export can go), with a note dedicated to it.
 scorecard=$(mktemp "${TMPDIR:-/tmp}/scorecard.XXXXXX")
 printf 'metric,value,target\nCSAT,92,90\nFirst-contact resolution,78,80\nAHT (s),410,360\n' >"$scorecard"
-attachment=$(coach attach "$scorecard" --name scorecard.csv --quiet)
+attachment=$(coach attach "$scorecard" --session "$s" --name scorecard.csv --quiet)
 rm -f "$scorecard"
-step attachment list
-step note add --on "${attachment:0:8}" "AHT is 50 s over target: walk through two long calls together"
+step attachment list --session "$s"
+step note add --session "$s" --on "${attachment:0:8}" "AHT is 50 s over target: walk through two long calls together"
 
 # Share the agenda so Alex can prepare. With nothing configured it goes to
 # the outbox: an .eml file in the folder beside the database (see
 # examples/smtp-config.sh to send through a mail server instead).
-step session show --as-member --format md
-step share
+step session show --as-member --format md "$s"
+step share "$s"
 
 # During and after: more notes, from a pipe too.
-printf 'Agreed:\n\n- shadow a team lead shift\n- [playbook](https://example.com/playbook)\n' | step note add -
+printf 'Agreed:\n\n- shadow a team lead shift\n- [playbook](https://example.com/playbook)\n' | step note add --session "$s" -
 
 # The numbers: last weeks' export from the BI tool, Alex's scorecard, and
 # the full scorecard in this 1:1 (or pick one metric to focus on instead:
@@ -69,29 +72,29 @@ printf 'Agreed:\n\n- shadow a team lead shift\n- [playbook](https://example.com/
 step config set metric.lower-is-better AHT
 step metric import examples/metrics.csv
 step metric scorecard alex
-step metric add --scorecard
+step metric add --scorecard --session "$s"
 
 # Celebrate, and agree on what happens next: one action for Alex, one for me.
-step kudos "12 days above the CSAT target :tada:" --for success
-step action add "Shadow a team lead shift" --due +8d
-step action add "Send Alex the team lead job description" --owner me --due +2d
+step kudos "12 days above the CSAT target :tada:" --for success --session "$s"
+step action add "Shadow a team lead shift" --due +8d --session "$s"
+step action add "Send Alex the team lead job description" --owner me --due +2d --session "$s"
 # Sent the same afternoon: check it off (the list is by due date).
 step action done "$(coach action list --quiet | head -n 1)"
 
 # What I see, and what Alex will see.
-step session show
-step session show --as-member
+step session show "$s"
+step session show --as-member "$s"
 
 # After the 1:1: the recap, threaded under the agenda in Alex's mail client.
 # Sharing it again says so and sends nothing; `share log` lists every send.
-step share --recap
-step share --recap
+step share --recap "$s"
+step share --recap "$s"
 step share log
 step session list
 
 # A week later: the next check-in starts with what is still open.
-step session new alex --title "Weekly check-in" --date +8d
-step session show
+next=$(coach session new alex --title "Weekly check-in" --date +8d --no-use --once -q)
+step session show "${next:0:8}"
 step action list --member alex
 step member stream alex
 

@@ -4,7 +4,7 @@
 //! They open the database read-only, never create or migrate it, and fail
 //! silently: a completion that cannot be computed offers nothing.
 
-use clap_complete::{ArgValueCandidates, CompletionCandidate};
+use clap_complete::{ArgValueCandidates, ArgValueCompleter, CompletionCandidate};
 
 use crate::note::Note;
 use crate::store::{Store, Tx};
@@ -21,9 +21,14 @@ pub fn command() -> clap::Command {
 fn with_candidates(cmd: clap::Command) -> clap::Command {
     // `mut_args` keeps the arguments in place (positional order matters);
     // `mut_arg` would move each one to the end.
-    let mut cmd = cmd.mut_args(|arg| match candidates_for(arg.get_id().as_str()) {
-        Some(candidates) => arg.add(ArgValueCandidates::new(candidates)),
-        None => arg,
+    let mut cmd = cmd.mut_args(|arg| match arg.get_id().as_str() {
+        // Members are matched here, not by the engine's case-sensitive
+        // prefix test: `al` offers "Alex Kim", and "Zoë" answers `zoe`.
+        "member" | "by" => arg.add(ArgValueCompleter::new(members)),
+        id => match candidates_for(id) {
+            Some(candidates) => arg.add(ArgValueCandidates::new(candidates)),
+            None => arg,
+        },
     });
     let names: Vec<String> = cmd
         .get_subcommands()
@@ -37,7 +42,6 @@ fn with_candidates(cmd: clap::Command) -> clap::Command {
 
 fn candidates_for(arg: &str) -> Option<fn() -> Vec<CompletionCandidate>> {
     Some(match arg {
-        "member" | "by" => members,
         "session" => sessions,
         "note" => notes,
         "action" => actions,
@@ -52,12 +56,15 @@ fn candidates_for(arg: &str) -> Option<fn() -> Vec<CompletionCandidate>> {
 /// How many recent sessions are offered (the newest first).
 const RECENT_SESSIONS: usize = 100;
 
-/// Member names, with their team and email as help.
-pub fn members() -> Vec<CompletionCandidate> {
+/// The names of members matching what is typed so far (its beginning, or
+/// a word's, ignoring case and accents), with their team and email as help.
+pub fn members(typed: &std::ffi::OsStr) -> Vec<CompletionCandidate> {
+    let typed = typed.to_string_lossy();
     offer(|tx| {
         // Names are what is completed: no short ids needed.
         Ok(member::list_without_short_ids(tx, false)?
             .into_iter()
+            .filter(|m| member::name_begins_with(&m.name, &typed))
             .map(|m| {
                 let help = [m.team.as_deref(), m.email.as_deref()]
                     .into_iter()

@@ -86,12 +86,13 @@ pub fn add(tx: &Tx<'_>, session: &Session, body: &str, kind: Option<Kind>) -> Re
     let id = new_id();
     tx.conn()
         .prepare_cached(
-            "INSERT INTO kudos (id, session_id, body, kind, author, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
+            "INSERT INTO kudos (id, session_id, member_id, body, kind, author, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)",
         )?
         .execute(rusqlite::params![
             id,
             session.id,
+            session.member.id,
             body,
             kind.map(Kind::as_str),
             tx.me(),
@@ -134,8 +135,8 @@ pub fn target_for(tx: &Tx<'_>, member: &Member, start: bool) -> Result<Target> {
         )));
     }
     let started = session::create(tx, member, None, None)?;
-    if let Some(current) = &current {
-        session::set_current(tx, current)?;
+    if current.is_none() {
+        session::set_current(tx, &started)?;
     }
     Ok(Target {
         session: started,

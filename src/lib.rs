@@ -28,6 +28,7 @@ pub mod prompt;
 pub mod render;
 pub mod reply;
 pub mod saved;
+pub mod sent;
 pub mod session;
 pub mod share;
 pub mod store;

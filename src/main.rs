@@ -9,7 +9,10 @@ fn main() -> ExitCode {
     // answered here, and the process exits.
     clap_complete::CompleteEnv::with_factory(coach::complete::command).complete();
 
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => return usage_error(&err),
+    };
     let out = Output::new(cli.json, cli.quiet, cli.color);
     match coach::run(cli, &out) {
         Ok(()) => ExitCode::SUCCESS,
@@ -19,4 +22,23 @@ fn main() -> ExitCode {
             ExitCode::from(err.kind().exit_code())
         }
     }
+}
+
+/// A command line clap refused: its own report, or with `--json` the
+/// error as one JSON object on standard error (help and version print as
+/// usual).
+fn usage_error(err: &clap::Error) -> ExitCode {
+    let wants_json = std::env::args_os().any(|a| a == "--json");
+    if !wants_json || !err.use_stderr() {
+        err.exit();
+    }
+    let rendered = err.render().to_string();
+    let message = rendered
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .trim_start_matches("error: ");
+    let code = u8::try_from(err.exit_code()).unwrap_or(2);
+    coach::output::report_json(message, Some("coach --help shows the usage"), code);
+    ExitCode::from(code)
 }

@@ -179,11 +179,7 @@ pub fn resolve(tx: &Tx<'_>, query: &str) -> Result<Member> {
     let matches: Vec<&Member> = everyone
         .iter()
         .filter(|m| {
-            let name = fold(&m.name);
-            name.starts_with(&wanted)
-                || name
-                    .split_whitespace()
-                    .any(|word| word.starts_with(&wanted))
+            name_begins_with_folded(&m.name, &wanted)
                 || id_prefix.as_deref().is_some_and(|p| m.id.starts_with(p))
         })
         .collect();
@@ -251,6 +247,18 @@ fn ensure_unique(tx: &Tx<'_>, except: Option<&str>, name: &str, email: Option<&s
         }
     }
     Ok(())
+}
+
+/// Whether `typed` is the beginning of `name` or of one of its words,
+/// ignoring case and accents: what resolving a MEMBER accepts, and what
+/// completion offers (`al` and `ál` both find "Álvaro" and "Alex Kim").
+pub fn name_begins_with(name: &str, typed: &str) -> bool {
+    name_begins_with_folded(name, &fold(typed))
+}
+
+fn name_begins_with_folded(name: &str, wanted: &str) -> bool {
+    let name = fold(name);
+    name.starts_with(wanted) || name.split_whitespace().any(|word| word.starts_with(wanted))
 }
 
 /// Text as a search compares it: lowercase, accents dropped, so "zoe"

@@ -410,6 +410,21 @@ pub fn export_rows(
     Ok(())
 }
 
+/// How many of a session's shared notes were added, edited or removed
+/// after `since` (storage form): what an email sent then no longer shows.
+/// Private notes never count: they are in no email.
+pub fn shared_changed_since(tx: &Tx<'_>, session_id: &str, since: &str) -> Result<u64> {
+    let n: i64 = tx
+        .conn()
+        .prepare_cached(
+            "SELECT count(*) FROM notes
+             WHERE session_id = ?1 AND visibility = 'shared' AND updated_at > ?2
+               AND (deleted_at IS NULL OR created_at <= ?2)",
+        )?
+        .query_row(rusqlite::params![session_id, since], |r| r.get(0))?;
+    Ok(u64::try_from(n).unwrap_or(0))
+}
+
 /// A note's text as stored: line endings normalised, surrounding blank
 /// space trimmed; an empty note is refused.
 pub fn check_body(body: &str) -> Result<String> {

@@ -129,8 +129,13 @@ impl Output {
         self.line(table.to_string())
     }
 
-    /// Prints an error (and its hint) on standard error.
+    /// Prints an error (and its hint) on standard error; with `--json`, as
+    /// one JSON object: `{"error", "hint", "code"}` (`code`: the exit code).
     pub fn report(&self, err: &Error) {
+        if self.json {
+            report_json(err.message(), err.hint(), err.kind().exit_code());
+            return;
+        }
         let paint = |text: &str, style: Style| {
             if self.err_color {
                 format!("{style}{text}{style:#}")
@@ -171,6 +176,27 @@ pub fn for_terminal(text: &str) -> String {
         escaped.replace(own_escape(), "\u{1b}")
     } else {
         escaped.into_owned()
+    }
+}
+
+/// An error as `--json` reports it on standard error.
+#[derive(Serialize)]
+struct JsonError<'a> {
+    error: &'a str,
+    hint: Option<&'a str>,
+    code: u8,
+}
+
+/// Prints `{"error": message, "hint": hint|null, "code": code}` and a
+/// newline on standard error.
+pub fn report_json(message: &str, hint: Option<&str>, code: u8) {
+    let error = JsonError {
+        error: message,
+        hint,
+        code,
+    };
+    if let Ok(text) = serde_json::to_string(&error) {
+        let _ = writeln!(std::io::stderr().lock(), "{text}");
     }
 }
 

@@ -63,7 +63,9 @@ const SELECT: &str = "SELECT s.id, s.title, s.held_at, s.status, s.created_at, s
 /// The state key of the current session.
 const CURRENT: &str = "session.current";
 
-/// Creates a session with `member` and makes it the current session.
+/// Creates a session with `member`. It does not become the current
+/// session: the caller decides ([`set_current`]), so a script can start a
+/// session without moving the coach's (`session new --no-use`).
 pub fn create(
     tx: &Tx<'_>,
     member: &Member,
@@ -98,8 +100,26 @@ pub fn create(
             tx.me(),
             now
         ])?;
-    tx.set_state(CURRENT, Some(&id))?;
     get(tx, &id)
+}
+
+/// The member's sessions on the local calendar day of `date`, earliest
+/// first: what `session new --once` reuses, and what a second session on
+/// the same day is warned about.
+pub fn on_day(tx: &Tx<'_>, member: &Member, date: DateTime<Utc>) -> Result<Vec<Session>> {
+    let (start, end) = when::local_day(date);
+    let mut stmt = tx.conn().prepare_cached(
+        "SELECT id FROM sessions INDEXED BY sessions_by_member
+         WHERE member_id = ?1 AND held_at >= ?2 AND held_at < ?3 AND deleted_at IS NULL
+         ORDER BY held_at, id",
+    )?;
+    let ids = stmt
+        .query_map(
+            rusqlite::params![member.id, when::to_storage(start), when::to_storage(end)],
+            |r| r.get::<_, String>(0),
+        )?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    ids.iter().map(|id| get(tx, id)).collect()
 }
 
 /// The session with this full id.
@@ -233,11 +253,22 @@ pub fn edit(
         .transpose()?
         .unwrap_or_else(|| session.title.clone());
     let held_at = when::to_storage(date.unwrap_or(session.date));
+    // A new date is remembered: an agenda or recap sent before it names
+    // the old one (`coach share` then says so).
+    let date_changed = held_at != when::to_storage(session.date);
     tx.conn()
         .prepare_cached(
-            "UPDATE sessions SET title = ?2, held_at = ?3, updated_at = ?4 WHERE id = ?1",
+            "UPDATE sessions SET title = ?2, held_at = ?3, updated_at = ?4,
+                 date_changed_at = CASE WHEN ?5 THEN ?4 ELSE date_changed_at END
+             WHERE id = ?1",
         )?
-        .execute(rusqlite::params![session.id, title, held_at, tx.now_text()])?;
+        .execute(rusqlite::params![
+            session.id,
+            title,
+            held_at,
+            tx.now_text(),
+            date_changed
+        ])?;
     get(tx, &session.id)
 }
 

@@ -821,10 +821,10 @@ pub fn pending_recaps(tx: &Tx<'_>, filter: &PendingFilter) -> Result<Vec<Session
     // "Whose date has passed": a later --older-than does not reach the future.
     let before = when::to_storage(filter.older_than.map_or(tx.now(), |t| t.min(tx.now())));
     let since = filter.since.map(when::to_storage);
-    // The first two conditions are those of the index sessions_recap_pending.
+    // The first three conditions are those of the index sessions_recap_pending.
     let mut stmt = tx.conn().prepare_cached(
         "SELECT s.id FROM sessions s JOIN members m ON m.id = s.member_id
-         WHERE s.status <> 'recap-sent' AND s.deleted_at IS NULL
+         WHERE s.status <> 'recap-sent' AND s.recap_skipped_at IS NULL AND s.deleted_at IS NULL
            AND s.held_at < ?1 AND (?2 IS NULL OR s.held_at >= ?2)
            AND (?3 IS NULL OR s.member_id = ?3)
            AND m.archived_at IS NULL AND m.deleted_at IS NULL
@@ -832,6 +832,32 @@ pub fn pending_recaps(tx: &Tx<'_>, filter: &PendingFilter) -> Result<Vec<Session
     )?;
     let ids = stmt
         .query_map(rusqlite::params![before, since, filter.member_id], |r| {
+            r.get::<_, String>(0)
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    ids.iter().map(|id| session::get(tx, id)).collect()
+}
+
+/// Sessions whose agenda failed to send and whose date has not passed
+/// yet, soonest first: `share --pending` retries them (an agenda after the
+/// 1:1 is no use). Sessions whose recap was skipped, or whose agenda or
+/// recap went out since, are left out; so are archived members.
+pub fn pending_agendas(tx: &Tx<'_>, member_id: Option<&str>) -> Result<Vec<Session>> {
+    // Sessions to come are few: walked by date from now on (sessions_by_date).
+    let mut stmt = tx.conn().prepare_cached(
+        "SELECT s.id FROM sessions s INDEXED BY sessions_by_date
+         JOIN members m ON m.id = s.member_id
+         WHERE s.held_at > ?1 AND s.deleted_at IS NULL AND s.status = 'draft'
+           AND s.recap_skipped_at IS NULL
+           AND (?2 IS NULL OR s.member_id = ?2)
+           AND m.archived_at IS NULL AND m.deleted_at IS NULL
+           AND EXISTS (SELECT 1 FROM shares sh
+                       WHERE sh.session_id = s.id AND sh.kind = 'agenda'
+                         AND sh.outcome = 'failed' AND sh.deleted_at IS NULL)
+         ORDER BY s.held_at, s.id",
+    )?;
+    let ids = stmt
+        .query_map(rusqlite::params![tx.now_text(), member_id], |r| {
             r.get::<_, String>(0)
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;

@@ -38,7 +38,8 @@ pub struct TeamRow {
     /// `days_since` minus the cadence (`team.cadence-days`): 0 or more
     /// means a 1:1 is due; `None` when never coached.
     pub overdue_days: Option<i64>,
-    /// Never coached, or the cadence has passed since the last 1:1.
+    /// A 1:1 is needed: never coached, or the cadence has passed since the
+    /// last one, and no session is booked within the cadence from now.
     pub due: bool,
     /// The earliest session dated after now.
     pub next_session: Option<SessionBrief>,
@@ -48,6 +49,10 @@ pub struct TeamRow {
     pub overdue_actions: u64,
     /// Saved feedback and QA reviews waiting for a session.
     pub saved_waiting: u64,
+    /// Sessions dated before now whose recap was neither sent nor skipped.
+    pub unsent_recaps: u64,
+    /// Sessions whose recap was marked as not needed (`share --skip`).
+    pub skipped_recaps: u64,
     /// The recap of the last 1:1: `not-sent`, `sent` or `acknowledged`
     /// (the member replied to it); `None` when never coached.
     pub last_recap: Option<RecapState>,
@@ -85,6 +90,9 @@ fn row(tx: &Tx<'_>, member: Member, cadence: i64, now: DateTime<Utc>) -> Result<
     let (last, next) = last_and_next(tx, &member.id)?;
     let days_since = last.as_ref().map(|s| days_between(s.date, now));
     let (open_actions, overdue_actions) = open_actions(tx, &member.id)?;
+    let booked = next
+        .as_ref()
+        .is_some_and(|s| days_between(now, s.date) <= cadence);
     let last_recap = last
         .as_ref()
         .map(|s| inbox::recap_state(tx, &s.id))
@@ -94,13 +102,36 @@ fn row(tx: &Tx<'_>, member: Member, cadence: i64, now: DateTime<Utc>) -> Result<
         last_session: last,
         days_since,
         overdue_days: days_since.map(|d| d.saturating_sub(cadence)),
-        due: days_since.is_none_or(|d| d >= cadence),
+        due: days_since.is_none_or(|d| d >= cadence) && !booked,
         next_session: next,
         open_actions,
         overdue_actions,
         saved_waiting: saved::waiting_count(tx, &member.id)?,
+        unsent_recaps: count(
+            tx,
+            "SELECT count(*) FROM sessions INDEXED BY sessions_unsent_by_member
+             WHERE member_id = ?1 AND held_at < ?2
+               AND status <> 'recap-sent' AND recap_skipped_at IS NULL AND deleted_at IS NULL",
+            &member.id,
+        )?,
+        skipped_recaps: count(
+            tx,
+            "SELECT count(*) FROM sessions INDEXED BY sessions_skipped_by_member
+             WHERE member_id = ?1 AND ?2 IS NOT NULL
+               AND recap_skipped_at IS NOT NULL AND deleted_at IS NULL",
+            &member.id,
+        )?,
         member,
     })
+}
+
+/// A count of one member's sessions (`?1`: the member, `?2`: now).
+fn count(tx: &Tx<'_>, sql: &str, member_id: &str) -> Result<u64> {
+    let n: i64 = tx
+        .conn()
+        .prepare_cached(sql)?
+        .query_row(rusqlite::params![member_id, tx.now_text()], |r| r.get(0))?;
+    Ok(u64::try_from(n).unwrap_or(0))
 }
 
 /// The member's latest session dated up to now, and their earliest dated

@@ -83,6 +83,30 @@ pub fn display_local_date(at: DateTime<Utc>) -> String {
     display_date_in(at, &Local)
 }
 
+/// The local calendar day that holds `at`, as the instants it starts and
+/// ends (the start of the next day): a session "on the same day".
+pub fn local_day(at: DateTime<Utc>) -> (DateTime<Utc>, DateTime<Utc>) {
+    let day = at.with_timezone(&Local).date_naive();
+    // Midnight, or 01:00 where a daylight-saving change skips midnight.
+    let start_of = |date: chrono::NaiveDate| {
+        [0, 1]
+            .into_iter()
+            .find_map(|hour| {
+                date.and_hms_opt(hour, 0, 0)?
+                    .and_local_timezone(Local)
+                    .earliest()
+            })
+            .map(|start| start.with_timezone(&Utc))
+    };
+    let start = start_of(day).filter(|s| *s <= at).unwrap_or(at);
+    let end = day
+        .succ_opt()
+        .and_then(start_of)
+        .filter(|e| *e > at)
+        .unwrap_or(at + chrono::TimeDelta::days(1));
+    (start, end)
+}
+
 /// The storage form: RFC 3339 in UTC with milliseconds and a `Z`, such as
 /// `2026-12-01T09:00:00.000Z`.
 ///

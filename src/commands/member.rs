@@ -113,11 +113,30 @@ pub(super) fn run(ctx: &Ctx, command: MemberCommand) -> Result<()> {
         }
         MemberCommand::List(args) => {
             let members = store.read(|tx| member::list(tx, args.all))?;
-            print_list(ctx, &members)
+            print_list(ctx, &members, NO_MEMBERS)
         }
         MemberCommand::Search(args) => {
-            let members = store.read(|tx| member::search(tx, &args.query, args.all))?;
-            print_list(ctx, &members)
+            let (members, anyone) = store.read(|tx| {
+                let found = member::search(tx, &args.query, args.all)?;
+                let anyone =
+                    !found.is_empty() || !member::list_without_short_ids(tx, true)?.is_empty();
+                Ok((found, anyone))
+            })?;
+            let empty = if anyone {
+                format!(
+                    "no member matches \"{}\"{}; `coach member list{}` shows everyone",
+                    args.query.escape_debug(),
+                    if args.all {
+                        ""
+                    } else {
+                        " (archived members left out: --all)"
+                    },
+                    if args.all { " --all" } else { "" }
+                )
+            } else {
+                NO_MEMBERS.to_string()
+            };
+            print_list(ctx, &members, &empty)
         }
         MemberCommand::Show(args) => {
             let details = store.read(|tx| {
@@ -184,7 +203,9 @@ fn describe(member: &Member) -> String {
     }
 }
 
-fn print_list(ctx: &Ctx, members: &[Member]) -> Result<()> {
+const NO_MEMBERS: &str = "no members yet; add one with: coach member add \"NAME\" --email EMAIL";
+
+fn print_list(ctx: &Ctx, members: &[Member], empty: &str) -> Result<()> {
     if ctx.out.json {
         return ctx.out.print_json(members);
     }
@@ -207,11 +228,8 @@ fn print_list(ctx: &Ctx, members: &[Member]) -> Result<()> {
             ]
         })
         .collect();
-    ctx.out.print_table(
-        &["ID", "NAME", "EMAIL", "TEAM", ""],
-        rows,
-        "no members yet; add one with: coach member add \"NAME\" --email EMAIL",
-    )
+    ctx.out
+        .print_table(&["ID", "NAME", "EMAIL", "TEAM", ""], rows, empty)
 }
 
 fn show(ctx: &Ctx, details: &MemberDetails) -> Result<()> {

@@ -9,6 +9,7 @@ use crate::output::{HEADING, ID};
 use crate::prompt::Prompter;
 use crate::render::terminal;
 use crate::saved::{self, Balance, Item, Selection};
+use crate::sent;
 use crate::session::{self, Filter, Session};
 use crate::share;
 use crate::store::check_long_enough;
@@ -63,6 +64,17 @@ pub struct NewArgs {
     /// without it, you tick which ones)
     #[arg(long)]
     with_saved: bool,
+    /// Do not make the new session the current one: for scripts and cron,
+    /// which must not move the session you are working in. Prints the
+    /// new session's id (only the id with -q)
+    #[arg(long)]
+    no_use: bool,
+    /// If the member already has a session on that day (--date, default
+    /// today), print it instead of starting a second one (exit 0, same
+    /// id), so a weekly script can safely run again. Nothing is added to
+    /// it (no template, no saved items)
+    #[arg(long)]
+    once: bool,
 }
 
 #[derive(Debug, Args)]
@@ -196,37 +208,45 @@ fn new(ctx: &Ctx, args: NewArgs) -> Result<()> {
     let mut store = ctx.store()?;
     let member = match &args.member {
         Some(query) => store.read(|tx| member::resolve(tx, query))?,
-        None => {
-            if !ctx.prompt.enabled() {
-                return Err(Prompter::cannot_ask(
-                    "a team member",
-                    "pass one: coach session new \"Alex Kim\"",
-                ));
-            }
-            let members = store.read(member::recently_coached_first)?;
-            if members.is_empty() {
-                return Err(crate::Error::input("there are no team members yet")
-                    .with_hint("add one with: coach member add \"NAME\" --email EMAIL"));
-            }
-            let names: Vec<String> = members.iter().map(|m| m.name.clone()).collect();
-            let picked = ctx.prompt.pick(
-                "a team member",
-                "Who is this 1:1 with?",
-                &names,
-                "pass a MEMBER",
-            )?;
-            members[picked].clone()
-        }
+        None => pick_member(ctx, &mut store)?,
     };
+    let day = date.unwrap_or_else(chrono::Utc::now);
+    let same_day = store.read(|tx| session::on_day(tx, &member, day))?;
+    if !args.once && !same_day.is_empty() && ctx.prompt.enabled() {
+        let question = format!(
+            "{} already has a session that day: {}. Start another one?",
+            member.name,
+            same_day_list(&same_day)
+        );
+        if !ctx
+            .prompt
+            .confirm(&question, "pass --once to reuse the session of that day")?
+        {
+            ctx.out
+                .note("Nothing was started; `--once` reuses the session of that day.");
+            return Ok(());
+        }
+    }
     // Saved items: all with --with-saved; on a terminal, the ones ticked;
-    // otherwise none (and nothing is asked).
-    let chosen: Option<Vec<String>> = if args.with_saved || !ctx.prompt.enabled() {
+    // otherwise none (and nothing is asked). Nothing is added to a session
+    // that --once reuses.
+    let reused = args.once && !same_day.is_empty();
+    let chosen: Option<Vec<String>> = if args.with_saved || reused || !ctx.prompt.enabled() {
         None
     } else {
         let waiting = store.read(|tx| saved::waiting(tx, Some(&member.id), None))?;
         Some(pick_saved(ctx, &member.name, &waiting)?)
     };
-    let (session, agenda, added, balance, still_waiting) = store.write(|tx| {
+    let outcome = store.write(|tx| {
+        // Checked again under the write lock: two runs of the same script
+        // at the same moment still make one session.
+        let others = session::on_day(tx, &member, date.unwrap_or_else(|| tx.now()))?;
+        if let (true, Some(existing)) = (args.once, others.first()) {
+            if !args.no_use {
+                session::set_current(tx, existing)?;
+            }
+            return Ok(NewOutcome::Reused(existing.clone()));
+        }
         let template = args
             .template
             .as_deref()
@@ -237,6 +257,9 @@ fn new(ctx: &Ctx, args: NewArgs) -> Result<()> {
             .as_deref()
             .or(template.as_ref().map(|t| t.title.as_str()));
         let session = session::create(tx, &member, title, date)?;
+        if !args.no_use {
+            session::set_current(tx, &session)?;
+        }
         let agenda = match &template {
             Some(template) => Some((
                 template.name.clone(),
@@ -253,12 +276,44 @@ fn new(ctx: &Ctx, args: NewArgs) -> Result<()> {
             Some(selection) => saved::add_to_session(tx, &session, selection)?,
             None => Vec::new(),
         };
-        let balance = saved::balance(tx, &session.id)?;
-        let still_waiting = saved::waiting_count(tx, &member.id)?;
-        Ok((session, agenda, added, balance, still_waiting))
+        Ok(NewOutcome::Started(Box::new(Started {
+            balance: saved::balance(tx, &session.id)?,
+            still_waiting: saved::waiting_count(tx, &member.id)?,
+            session,
+            agenda,
+            added,
+            others,
+        })))
     })?;
+    let started = match outcome {
+        NewOutcome::Reused(session) => {
+            return print_one(ctx, &session, "Using the session of that day:");
+        }
+        NewOutcome::Started(started) => started,
+    };
+    let Started {
+        session,
+        agenda,
+        added,
+        balance,
+        still_waiting,
+        others,
+    } = *started;
     print_one(ctx, &session, "Started")?;
+    if !others.is_empty() && !ctx.prompt.enabled() {
+        ctx.out.note(format!(
+            "warning: {} already had a session that day: {}; this is another one (--once reuses it instead)",
+            member.name,
+            same_day_list(&others)
+        ));
+    }
     if ctx.out.human() {
+        if args.no_use && ctx.prompt.enabled() {
+            ctx.out.note(format!(
+                "It is not the current session (--no-use): name it with --session {}, or `coach session use {}`",
+                session.short_id, session.short_id
+            ));
+        }
         if let Some((name, count)) = agenda.filter(|(_, count)| *count > 0) {
             let notes = if count == 1 { "note" } else { "notes" };
             ctx.out.line(format!(
@@ -276,12 +331,80 @@ fn new(ctx: &Ctx, args: NewArgs) -> Result<()> {
                 format!("{still_waiting} saved items wait")
             };
             ctx.out.note(format!(
-                "{items} for {}: `coach session add-saved --all` brings them in",
-                member.name
+                "{items} for {}: `coach session add-saved --all{}` brings them in",
+                member.name,
+                session_flag(&args, &session)
             ));
         }
     }
     Ok(())
+}
+
+/// What `session new` did.
+enum NewOutcome {
+    /// `--once` found the member's session of that day.
+    Reused(Session),
+    Started(Box<Started>),
+}
+
+/// A session `session new` started, and what came with it.
+struct Started {
+    session: Session,
+    /// The template's name and how many agenda notes it added.
+    agenda: Option<(String, usize)>,
+    added: Vec<Item>,
+    balance: Balance,
+    still_waiting: u64,
+    /// The member's other sessions on the same day.
+    others: Vec<Session>,
+}
+
+/// ` --session 1a2b` when the new session is not the current one.
+fn session_flag(args: &NewArgs, session: &Session) -> String {
+    if args.no_use {
+        format!(" --session {}", session.short_id)
+    } else {
+        String::new()
+    }
+}
+
+/// `1a2b "Weekly check-in" at 09:00, 3c4d "Coaching" at 14:00`.
+fn same_day_list(sessions: &[Session]) -> String {
+    sessions
+        .iter()
+        .map(|s| {
+            format!(
+                "{} \"{}\" at {}",
+                s.short_id,
+                s.title,
+                s.date.with_timezone(&chrono::Local).format("%H:%M")
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// `session new` without a MEMBER: on a terminal, pick one.
+fn pick_member(ctx: &Ctx, store: &mut crate::store::Store) -> Result<member::Member> {
+    if !ctx.prompt.enabled() {
+        return Err(Prompter::cannot_ask(
+            "a team member",
+            "pass one: coach session new \"Alex Kim\"",
+        ));
+    }
+    let members = store.read(member::recently_coached_first)?;
+    if members.is_empty() {
+        return Err(crate::Error::input("there are no team members yet")
+            .with_hint("add one with: coach member add \"NAME\" --email EMAIL"));
+    }
+    let names: Vec<String> = members.iter().map(|m| m.name.clone()).collect();
+    let picked = ctx.prompt.pick(
+        "a team member",
+        "Who is this 1:1 with?",
+        &names,
+        "pass a MEMBER",
+    )?;
+    Ok(members[picked].clone())
 }
 
 /// Asks which of `waiting` to bring into the session (all ticked at first);
@@ -477,6 +600,14 @@ fn show(ctx: &Ctx, args: ShowArgs) -> Result<()> {
     }
     let view = show_view::<Note>(ctx, &args)?;
     if ctx.out.human() {
+        let (latest, skipped) = ctx.store()?.read(|tx| {
+            let session = session::get(tx, &view.session.id)?;
+            Ok((
+                sent::latest_sent_with_changes(tx, &session)?,
+                sent::recap_skipped(tx, &session.id)?,
+            ))
+        })?;
+        print_emails_state(ctx, latest, skipped)?;
         print_balance_hint(ctx, &view.balance);
     }
     Ok(())
@@ -533,6 +664,36 @@ fn print_replies(ctx: &Ctx, replies: &[inbox::ReplyRecord]) -> Result<()> {
             reply.author,
             reply.answers.as_str(),
             what.join(", ")
+        ))?;
+    }
+    Ok(())
+}
+
+/// For you, under the session: the email the member has is out of date
+/// (and how to resend it), or the recap was marked as not needed.
+fn print_emails_state(
+    ctx: &Ctx,
+    latest: Option<(crate::share::Share, sent::Changes)>,
+    skipped: Option<sent::Skipped>,
+) -> Result<()> {
+    if let Some((sent, changes)) = latest.filter(|(_, c)| !c.is_empty()) {
+        let message = sent::changed_message(&sent, &changes);
+        let (first, rest) = message.split_at(1);
+        ctx.out.line(format!(
+            "\n{}",
+            ctx.out.paint(
+                &format!("{}{rest}", first.to_uppercase()),
+                crate::output::PRIVATE
+            )
+        ))?;
+        ctx.out
+            .line(format!("  resend with: {}", sent::resend_command(&sent)))?;
+    }
+    if let Some(skipped) = skipped {
+        ctx.out.line(format!(
+            "\nRecap not needed (skipped {}): {}",
+            when::display_local(skipped.at),
+            skipped.reason.escape_debug()
         ))?;
     }
     Ok(())

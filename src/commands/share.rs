@@ -5,6 +5,7 @@ use clap::{Args, Subcommand};
 use serde::Serialize;
 
 use super::Ctx;
+use crate::sent::{self, Changes};
 use crate::session::{self, Session};
 use crate::share::{self, Done, Kind, PendingFilter, Prepared, SessionRef, Share};
 use crate::{member, when, Error, ErrorKind, Result};
@@ -59,12 +60,25 @@ pub struct ShareArgs {
     #[arg(long)]
     dry_run: bool,
 
-    /// Send the recap of every session whose date has passed and whose
-    /// recap has not been sent (archived members left out), one line per
-    /// session; with --recap. Exit 0 only if all were sent; 75 if a failure
-    /// was temporary (the next run retries it), else 3. For cron
-    #[arg(long, requires = "recap", conflicts_with = "session")]
+    /// Send every email due, one line each: the recap of every session
+    /// whose date has passed and whose recap was neither sent nor skipped
+    /// (archived members left out), and, without --recap, every agenda
+    /// whose send failed, until its session's date has passed. Exit 0 only
+    /// if all were sent; 75 if a failure was temporary (the next run
+    /// retries it), else 3. For cron
+    #[arg(long, conflicts_with = "session")]
     pending: bool,
+
+    /// Mark the recap of the session (or the current one) as not needed,
+    /// with --reason: a cancelled 1:1, a member without email. From then
+    /// on --pending leaves the session alone, and `coach team` counts it
+    /// as skipped
+    #[arg(long, conflicts_with_all = ["pending", "resend", "dry_run"], requires = "reason")]
+    skip: bool,
+
+    /// With --skip: why the recap is not needed
+    #[arg(long, value_name = "TEXT", requires = "skip")]
+    reason: Option<String>,
 
     /// With --pending: only sessions held before WHEN: a date
     /// (2026-12-01, yesterday, -2h) or how long ago (2h, 1d, 1w)
@@ -132,6 +146,9 @@ struct Report {
     not_attached: Vec<String>,
     /// With --dry-run: the full MIME message.
     message: Option<String>,
+    /// `changed-since-sent`: what changed in the session since it was sent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    changes: Option<Changes>,
     #[serde(skip)]
     hint: Option<String>,
 }
@@ -147,6 +164,7 @@ impl Report {
             temporary: false,
             not_attached: Vec::new(),
             message: None,
+            changes: None,
             hint: None,
         }
     }
@@ -257,6 +275,7 @@ pub(super) fn run(ctx: &Ctx, args: ShareArgs) -> Result<()> {
     match args.command {
         Some(ShareCommand::Log(log_args)) => log(ctx, log_args),
         None if args.pending => pending(ctx, &args),
+        None if args.skip => skip(ctx, &args),
         None => one(ctx, &args),
     }
 }
@@ -267,31 +286,48 @@ fn one(ctx: &Ctx, args: &ShareArgs) -> Result<()> {
     let mut store = ctx.store()?;
     let folder = store.folder().to_path_buf();
     // What to send, whether it was sent, how: one read, no lock held.
-    let (session, already, mut settings, preview) = store.read(|tx| {
+    let (session, checked) = store.read(|tx| {
         let session = session::explicit_or_current(tx, args.session.as_deref())?;
-        let already = match args.resend {
-            true => None,
-            false => share::last_sent(tx, &session.id, kind)?,
-        };
-        let preview = match (args.dry_run, &already) {
-            (true, None) => Some(share::prepare(tx, session.clone(), kind, &folder)?),
-            _ => None,
-        };
-        Ok((
-            session,
-            already,
-            share::mail_settings(tx, &folder)?,
-            preview,
-        ))
+        let checked = (|| {
+            let already = match args.resend {
+                true => None,
+                false => match share::last_sent(tx, &session.id, kind)? {
+                    Some(sent) => {
+                        let changes = sent::changes_since(tx, &session, &sent)?;
+                        Some((sent, changes))
+                    }
+                    None => None,
+                },
+            };
+            let preview = match (args.dry_run, &already) {
+                (true, None) => Some(share::prepare(tx, session.clone(), kind, &folder)?),
+                _ => None,
+            };
+            Ok((already, share::mail_settings(tx, &folder)?, preview))
+        })();
+        Ok((session, checked))
     })?;
-    if let Some(sent) = already {
-        return print_reports(ctx, &[Report::done(Done::AlreadySent(sent), kind)], false);
+    // With --json, a failure before anything is sent is reported like
+    // one after (a `failed` result on standard output), then as the error.
+    let early = |err: Error| -> Error {
+        if ctx.out.json {
+            let _ = ctx.out.print_json(&Report::failed(&session, kind, &err));
+        }
+        err
+    };
+    let (already, mut settings, preview) = checked.map_err(early)?;
+    if let Some((sent, changes)) = already {
+        if changes.is_empty() {
+            return print_reports(ctx, &[Report::done(Done::AlreadySent(sent), kind)], false);
+        }
+        return Err(changed_since_sent(ctx, sent, changes));
     }
     if let Some(prepared) = preview {
         return print_dry_runs(ctx, &[Report::dry_run(&prepared)], false);
     }
-    settings.unlock()?;
-    let report = match share::send(&mut store, &session.id, kind, args.resend, &settings)? {
+    settings.unlock().map_err(early)?;
+    let sent = share::send(&mut store, &session.id, kind, args.resend, &settings).map_err(early)?;
+    let report = match sent {
         Done::Busy(claim) => {
             return Err(Error::temporary(format!(
                 "the {} of {} is being sent by another coach process (since {}); nothing was sent",
@@ -336,9 +372,74 @@ fn one(ctx: &Ctx, args: &ShareArgs) -> Result<()> {
     print_reports(ctx, &[report], false)
 }
 
-/// `coach share --recap --pending`: every recap due, one line each.
+/// Already sent, but the session changed since: nothing is sent, and the
+/// error says what changed and how to send it again (exit 3: what the
+/// member has is out of date, and only you can decide to resend).
+fn changed_since_sent(ctx: &Ctx, sent: Share, changes: Changes) -> Error {
+    let message = format!(
+        "the {} of {}: {}; nothing was sent",
+        sent.kind.as_str(),
+        describe(&sent.session),
+        sent::changed_message(&sent, &changes)
+    );
+    let hint = format!("send it again with: {}", sent::resend_command(&sent));
+    if ctx.out.json {
+        let mut report = Report::new(sent.session.clone(), sent.kind, "changed-since-sent");
+        report.changes = Some(changes);
+        report.error = Some(message.clone());
+        report.share = Some(sent);
+        let _ = ctx.out.print_json(&report);
+    }
+    Error::input(message).with_hint(hint)
+}
+
+/// `coach share --skip [SESSION] --reason TEXT`: the recap is not needed.
+fn skip(ctx: &Ctx, args: &ShareArgs) -> Result<()> {
+    let reason = args.reason.as_deref().unwrap_or_default();
+    let (session, newly, skipped) = ctx.store()?.write(|tx| {
+        let session = session::explicit_or_current(tx, args.session.as_deref())?;
+        let newly = sent::skip_recap(tx, &session, reason)?;
+        let skipped = sent::recap_skipped(tx, &session.id)?;
+        Ok((session, newly, skipped))
+    })?;
+    let session = SessionRef::of(&session);
+    if ctx.out.json {
+        return ctx.out.print_json(&SkipReport {
+            session: &session,
+            skipped: newly,
+            recap_skipped: skipped.as_ref(),
+        });
+    }
+    if ctx.out.quiet {
+        return ctx.out.line(&session.id);
+    }
+    let reason = skipped.map(|s| s.reason).unwrap_or_default();
+    ctx.out.line(if newly {
+        format!(
+            "Skipped the recap of {}: {}",
+            describe(&session),
+            reason.escape_debug()
+        )
+    } else {
+        format!(
+            "The recap of {} was already skipped: {}",
+            describe(&session),
+            reason.escape_debug()
+        )
+    })
+}
+
+/// `share --skip --json`.
+#[derive(Serialize)]
+struct SkipReport<'a> {
+    session: &'a SessionRef,
+    /// Whether this command skipped it (false: it was skipped before).
+    skipped: bool,
+    recap_skipped: Option<&'a sent::Skipped>,
+}
+
+/// `coach share --pending`: every email due, one line each.
 fn pending(ctx: &Ctx, args: &ShareArgs) -> Result<()> {
-    let kind = Kind::Recap;
     let older_than = args
         .older_than
         .as_deref()
@@ -352,27 +453,41 @@ fn pending(ctx: &Ctx, args: &ShareArgs) -> Result<()> {
             Some(query) => Some(member::resolve(tx, query)?.id),
             None => None,
         };
+        // Agendas first: they are for 1:1s still to come.
+        let agendas = match args.recap {
+            true => Vec::new(),
+            false => share::pending_agendas(tx, member_id.as_deref())?,
+        };
         let filter = PendingFilter {
             older_than,
             since,
             member_id,
         };
-        Ok((
-            share::pending_recaps(tx, &filter)?,
-            share::mail_settings(tx, &folder)?,
-        ))
+        let recaps = share::pending_recaps(tx, &filter)?;
+        let due = agendas
+            .into_iter()
+            .map(|s| (s, Kind::Agenda))
+            .chain(recaps.into_iter().map(|s| (s, Kind::Recap)))
+            .collect::<Vec<_>>();
+        Ok((due, share::mail_settings(tx, &folder)?))
     })?;
+    let what = if args.recap { "recaps" } else { "emails" };
     if sessions.is_empty() {
         if ctx.out.json {
             return ctx.out.print_json(&Vec::<Report>::new());
         }
-        ctx.out.note("No recaps are pending.");
+        ctx.out.note(if args.recap {
+            "No recaps are pending."
+        } else {
+            "No agendas or recaps are pending."
+        });
         return Ok(());
     }
 
     if args.dry_run {
         let mut reports = Vec::new();
-        for session in &sessions {
+        for (session, kind) in &sessions {
+            let kind = *kind;
             let prepared =
                 store.read(|tx| share::prepare(tx, session::get(tx, &session.id)?, kind, &folder));
             reports.push(match prepared {
@@ -382,14 +497,15 @@ fn pending(ctx: &Ctx, args: &ShareArgs) -> Result<()> {
         }
         print_dry_runs(ctx, &reports, true)?;
         let failures: Vec<Report> = reports.into_iter().filter(|r| !r.succeeded()).collect();
-        return summary(&failures, sessions.len());
+        return summary(&failures, sessions.len(), what);
     }
 
     // Asked once, and only now that there is something to send.
     settings.unlock()?;
     let bar = progress_bar(ctx, sessions.len());
     let mut reports = Vec::new();
-    for session in &sessions {
+    for (session, kind) in &sessions {
+        let kind = *kind;
         let report = match share::send(&mut store, &session.id, kind, false, &settings) {
             Ok(done) => Report::done(done, kind),
             Err(err) => Report::failed(session, kind, &err),
@@ -409,17 +525,17 @@ fn pending(ctx: &Ctx, args: &ShareArgs) -> Result<()> {
         ctx.out.print_json(&reports)?;
     }
     let failures: Vec<Report> = reports.into_iter().filter(|r| !r.succeeded()).collect();
-    summary(&failures, sessions.len())
+    summary(&failures, sessions.len(), what)
 }
 
 /// The exit of --pending: 0 when every session succeeded, else 75 if a
 /// failure was temporary, else 3.
-fn summary(failures: &[Report], total: usize) -> Result<()> {
+fn summary(failures: &[Report], total: usize, what: &str) -> Result<()> {
     if failures.is_empty() {
         return Ok(());
     }
     let message = format!(
-        "{} of {total} recaps {} not sent",
+        "{} of {total} {what} {} not sent",
         failures.len(),
         if failures.len() == 1 { "was" } else { "were" }
     );
@@ -515,7 +631,7 @@ fn progress_bar(ctx: &Ctx, len: usize) -> Option<indicatif::ProgressBar> {
     }
     let bar = indicatif::ProgressBar::new(len as u64);
     if let Ok(style) =
-        indicatif::ProgressStyle::with_template("{spinner} sending recaps {pos}/{len} {wide_bar}")
+        indicatif::ProgressStyle::with_template("{spinner} sending {pos}/{len} {wide_bar}")
     {
         bar.set_style(style);
     }

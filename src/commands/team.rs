@@ -11,7 +11,9 @@ use crate::{when, Result};
 /// Every active member with their last 1:1 and the days since, when the
 /// next one is due by your cadence (the setting `team.cadence-days`,
 /// default 7), the next session scheduled, their open and overdue action
-/// items, and the saved feedback and QA reviews waiting for a session.
+/// items, the saved feedback and QA reviews waiting for a session, and the
+/// recaps of past sessions not sent (UNSENT) or marked as not needed
+/// (SKIPPED, `coach share --skip`).
 ///
 /// Whoever is most overdue for a 1:1 comes first: members never coached,
 /// then the most days since the last 1:1 (calendar days, local time); ties
@@ -45,13 +47,16 @@ pub(super) fn run(ctx: &Ctx, _args: TeamArgs) -> Result<()> {
                 r.open_actions.to_string(),
                 r.overdue_actions.to_string(),
                 r.saved_waiting.to_string(),
+                r.unsent_recaps.to_string(),
+                r.skipped_recaps.to_string(),
                 r.last_recap.map_or("-", |s| s.as_str()).to_string(),
             ]
         })
         .collect();
     ctx.out.print_table(
         &[
-            "MEMBER", "LAST 1:1", "DAYS", "DUE", "NEXT", "OPEN", "OVERDUE", "SAVED", "RECAP",
+            "MEMBER", "LAST 1:1", "DAYS", "DUE", "NEXT", "OPEN", "OVERDUE", "SAVED", "UNSENT",
+            "SKIPPED", "RECAP",
         ],
         table,
         "no active members; add one with: coach member add \"NAME\" --email EMAIL",

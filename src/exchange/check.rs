@@ -88,12 +88,20 @@ pub(super) fn columns(table: &str) -> Option<Vec<Column>> {
             req("title", Text(session::check_title)),
             req("held_at", Time),
             req("status", OneOf(&["draft", "agenda-shared", "recap-sent"])),
+            opt("recap_skipped_at", Time),
+            opt(
+                "recap_skip_reason",
+                Text(|t| member::check_line("reason", t)),
+            ),
+            opt("date_changed_at", Time),
         ],
         "notes" => &[
             req("session_id", Ref("sessions")),
             req("body", Text(note::check_body)),
             req("visibility", OneOf(&["shared", "private"])),
             opt("item_id", Id),
+            opt("follow_up_at", Time),
+            opt("followed_up_in", Ref("sessions")),
             // The reply it came from (a plain id: replies come later in a dump).
             opt("reply_id", Id),
         ],
@@ -151,7 +159,10 @@ pub(super) fn columns(table: &str) -> Option<Vec<Column>> {
             req("media_type", Text(|t| member::check_line("media type", t))),
         ],
         "kudos" => &[
-            req("session_id", Ref("sessions")),
+            // A kudos outside any session names its member (an export
+            // from before kudos could be outside sessions names neither).
+            opt("session_id", Ref("sessions")),
+            opt("member_id", Ref("members")),
             req("body", Text(kudos::check_body)),
             opt("kind", OneOf(&["success", "expertise", "effort", "values"])),
         ],

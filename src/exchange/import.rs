@@ -497,7 +497,13 @@ impl Importer<'_, '_> {
                 .query_row([session], |r| r.get(0))?)
         };
         match table {
-            "feedback" | "qa_reviews" | "actions" => {
+            "kudos" if get("session_id").is_none() && get("member_id").is_none() => {
+                return Err((
+                    "member_id",
+                    Error::input("a kudos outside any session names its member"),
+                ));
+            }
+            "feedback" | "qa_reviews" | "actions" | "kudos" => {
                 if let (Some(session), Some(member)) = (get("session_id"), get("member_id")) {
                     let owner = session_member(session).map_err(wrap("session_id"))?;
                     if owner != member {

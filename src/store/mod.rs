@@ -39,7 +39,8 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0005_history.sql"),
     include_str!("migrations/0006_application_id.sql"),
     include_str!("migrations/0007_deleted_text.sql"),
-    include_str!("migrations/0008_replies.sql"),
+    include_str!("migrations/0008_session_life.sql"),
+    include_str!("migrations/0009_replies.sql"),
 ];
 
 /// `PRAGMA application_id` of coach's files: "COCH" in ASCII. Set by the

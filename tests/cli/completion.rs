@@ -106,3 +106,28 @@ fn completion_never_creates_or_changes_the_database() {
     );
     assert!(!env.db.exists(), "completion created a database");
 }
+
+#[test]
+fn member_names_complete_ignoring_case_and_accents() {
+    let env = Env::with_team();
+    env.ok(["member", "add", "Zoë Ångström"]);
+    env.ok(["member", "add", "Álvaro Díaz"]);
+    let offered = |typed: &str| complete(&env, &["coach", "session", "new", typed]);
+    let al = offered("al");
+    assert!(al.iter().any(|m| m.contains("Alex Kim")), "{al:?}");
+    assert!(al.iter().any(|m| m.contains("Álvaro Díaz")), "{al:?}");
+    assert!(!al.iter().any(|m| m.contains("Jordan")), "{al:?}");
+    let zoe = offered("zoe");
+    assert!(zoe.len() == 1 && zoe[0].contains("Zoë Ångström"), "{zoe:?}");
+    let angs = offered("ANGS");
+    assert!(
+        angs.len() == 1 && angs[0].contains("Zoë"),
+        "a word of the name: {angs:?}"
+    );
+    let kim = offered("KIM");
+    assert!(kim.len() == 1 && kim[0].contains("Alex Kim"), "{kim:?}");
+    assert!(offered("zzz").is_empty());
+    // --by and --member complete the same way.
+    let by = complete(&env, &["coach", "note", "add", "--by", "jo"]);
+    assert!(by.len() == 1 && by[0].contains("Jordan Park"), "{by:?}");
+}

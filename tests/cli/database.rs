@@ -21,56 +21,43 @@ fn a_new_database_carries_coachs_application_id() {
     assert_eq!(application_id(&env.db), APPLICATION_ID);
 }
 
-/// Coach's migrations, in order (as `MIGRATIONS` in src/store/mod.rs).
-const MIGRATIONS: &[&str] = &[
-    include_str!("../../src/store/migrations/0001_core.sql"),
-    include_str!("../../src/store/migrations/0002_content.sql"),
-    include_str!("../../src/store/migrations/0003_sharing.sql"),
-    include_str!("../../src/store/migrations/0004_trends.sql"),
-    include_str!("../../src/store/migrations/0005_history.sql"),
-    include_str!("../../src/store/migrations/0006_application_id.sql"),
-    include_str!("../../src/store/migrations/0007_deleted_text.sql"),
-];
-
-const EARLIER_OWNER: &str = "0123456789abcdef0123456789abcdef";
-const EARLIER_TIME: &str = "2026-01-05T09:00:00.000Z";
-
-/// A database as an earlier coach at schema `version` made it: built by
-/// that many migrations, so that the later ones apply to it as they would
-/// (rewinding `user_version` of a current file would run them twice).
-fn earlier_coach(db: &Path, version: usize) -> rusqlite::Connection {
-    let conn = rusqlite::Connection::open(db).expect("open");
-    for sql in &MIGRATIONS[..version] {
-        conn.execute_batch(sql).expect("an earlier schema");
-    }
-    conn.execute(
-        "INSERT INTO state (key, value) VALUES ('user.id', ?1)",
-        [EARLIER_OWNER],
-    )
-    .expect("owner");
-    conn.pragma_update(None, "user_version", version as i64)
-        .expect("version");
-    conn
-}
-
 #[test]
 fn a_database_of_an_earlier_coach_is_marked_when_next_opened() {
     let env = Env::new();
-    // As an earlier coach left it: no mark, schema version 5.
-    let conn = earlier_coach(&env.db, 5);
-    conn.execute(
-        "INSERT INTO members (id, name, author, created_at, updated_at)
-         VALUES ('fedcba9876543210fedcba9876543210', 'Alex Kim', ?1, ?2, ?2)",
-        [EARLIER_OWNER, EARLIER_TIME],
-    )
-    .expect("a member");
-    conn.execute_batch("PRAGMA application_id = 0;")
-        .expect("unmarked");
-    drop(conn);
+    {
+        // As an earlier coach left it: the schema of its five migrations
+        // (version 5), no mark, one member.
+        let conn = earlier_database(&env.db, 5);
+        conn.execute_batch(
+            "INSERT INTO members (id, name, author, created_at, updated_at)
+             VALUES ('aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', 'Alex Kim',
+                     'bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb',
+                     '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z');
+             INSERT INTO sessions (id, member_id, title, held_at, author, created_at, updated_at)
+             VALUES ('cccccccccccccccccccccccccccccccc', 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa',
+                     'Weekly', '2026-01-02T09:00:00.000Z', 'bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb',
+                     '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z');
+             INSERT INTO kudos (id, session_id, body, kind, author, created_at, updated_at)
+             VALUES ('dddddddddddddddddddddddddddddddd', 'cccccccccccccccccccccccccccccccc',
+                     'Great save', 'effort', 'bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb',
+                     '2026-01-02T10:00:00.000Z', '2026-01-02T10:00:00.000Z');",
+        )
+        .expect("a member, a session, a kudos");
+    }
     assert_eq!(application_id(&env.db), 0);
     let members = env.ok(["member", "list"]);
     assert!(members.contains("Alex Kim"), "{members}");
     assert_eq!(application_id(&env.db), APPLICATION_ID);
+    // Every later migration ran: the kudos kept its session and names its member.
+    let kudos = env.json(["kudos", "list"]);
+    assert_eq!(kudos[0]["body"], "Great save");
+    assert_eq!(kudos[0]["member"]["name"], "Alex Kim");
+    assert_eq!(kudos[0]["session_id"], "cccccccccccccccccccccccccccccccc");
+    let conn = rusqlite::Connection::open(&env.db).expect("open");
+    let member: String = conn
+        .query_row("SELECT member_id FROM kudos", [], |r| r.get(0))
+        .expect("member_id");
+    assert_eq!(member, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
 }
 
 /// Runs `coach member list` and `coach init` on another program's file:
@@ -305,25 +292,51 @@ fn db_wal(db: &Path) -> std::path::PathBuf {
 fn tombstones_of_an_earlier_coach_lose_their_text_on_upgrade() {
     let env = Env::new();
     {
-        // As an earlier coach (schema 6) deleted it: a tombstone that kept
-        // its text.
-        let conn = earlier_coach(&env.db, 6);
-        conn.execute_batch(&format!(
+        // As an earlier coach (schema version 6) deleted it: a tombstone
+        // that kept its text.
+        let conn = earlier_database(&env.db, 6);
+        conn.execute_batch(
             "INSERT INTO members (id, name, author, created_at, updated_at)
-             VALUES ('fedcba9876543210fedcba9876543210', 'Alex Kim', '{EARLIER_OWNER}',
-                     '{EARLIER_TIME}', '{EARLIER_TIME}');
+             VALUES ('aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', 'Alex Kim', 'bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb',
+                     '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z');
              INSERT INTO sessions (id, member_id, title, held_at, author, created_at, updated_at)
-             VALUES ('aaaa9876543210fedcba9876543210aa', 'fedcba9876543210fedcba9876543210',
-                     'Weekly', '{EARLIER_TIME}', '{EARLIER_OWNER}', '{EARLIER_TIME}', '{EARLIER_TIME}');
-             INSERT INTO notes (id, session_id, body, visibility, author, created_at, updated_at,
-                                deleted_at)
-             VALUES ('bbbb9876543210fedcba9876543210bb', 'aaaa9876543210fedcba9876543210aa',
-                     'OLD-TOMBSTONE-CANARY', 'private', '{EARLIER_OWNER}', '{EARLIER_TIME}',
-                     '{EARLIER_TIME}', '{EARLIER_TIME}');"
-        ))
+             VALUES ('cccccccccccccccccccccccccccccccc', 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa',
+                     'Weekly', '2026-01-02T09:00:00.000Z', 'bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb',
+                     '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z');
+             INSERT INTO notes (id, session_id, body, visibility, author, created_at, updated_at, deleted_at)
+             VALUES ('eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee', 'cccccccccccccccccccccccccccccccc',
+                     'OLD-TOMBSTONE-CANARY', 'private', 'bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb',
+                     '2026-01-02T10:00:00.000Z', '2026-01-02T11:00:00.000Z',
+                     '2026-01-02T11:00:00.000Z');",
+        )
         .expect("old tombstone");
     }
     assert!(holds(&env.db, "OLD-TOMBSTONE-CANARY"));
     env.ok(["member", "list"]);
     assert!(!holds(&env.db, "OLD-TOMBSTONE-CANARY"));
+}
+
+/// A database as an earlier coach left it: the schema of its first
+/// `version` migrations (as files, since migrations are not re-runnable)
+/// and the owner's id; nothing else.
+fn earlier_database(path: &Path, version: usize) -> rusqlite::Connection {
+    const MIGRATIONS: [&str; 7] = [
+        include_str!("../../src/store/migrations/0001_core.sql"),
+        include_str!("../../src/store/migrations/0002_content.sql"),
+        include_str!("../../src/store/migrations/0003_sharing.sql"),
+        include_str!("../../src/store/migrations/0004_trends.sql"),
+        include_str!("../../src/store/migrations/0005_history.sql"),
+        include_str!("../../src/store/migrations/0006_application_id.sql"),
+        include_str!("../../src/store/migrations/0007_deleted_text.sql"),
+    ];
+    let conn = rusqlite::Connection::open(path).expect("open");
+    for sql in &MIGRATIONS[..version] {
+        conn.execute_batch(sql).expect("an earlier schema");
+    }
+    conn.execute_batch(&format!(
+        "PRAGMA user_version = {version};
+         INSERT INTO state (key, value) VALUES ('user.id', 'bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb');"
+    ))
+    .expect("the owner");
+    conn
 }

@@ -39,7 +39,6 @@ fn run_example(name: &str) -> String {
 fn the_weekly_check_in_runs_from_start_to_recap() {
     let out = run_example("weekly-checkin.sh");
     for expected in [
-        "Started ",
         "Celebrate the CSAT streak",
         "Private notes (only you see these)",
         "Wrote the agenda",
@@ -80,6 +79,51 @@ fn the_csv_imports_run() {
     let out = run_example("import-csv.sh");
     assert!(out.contains("Imported 48 values"), "{out}");
     assert!(out.contains("Scorecard: Alex Kim"), "{out}");
+}
+
+#[test]
+fn the_weekly_sessions_script_starts_one_session_per_member_and_can_run_again() {
+    let env = crate::common::Env::with_team();
+    let mine = env.ok(["session", "new", "alex", "-q"]).trim().to_string();
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/weekly-sessions.sh");
+    let run = || {
+        let output = Command::new("bash")
+            .arg(&script)
+            .arg(&env.db)
+            .env("COACH", assert_cmd::cargo::cargo_bin("coach"))
+            .env("DAY", "2026-12-14")
+            .env("TZ", "UTC")
+            .env_remove("COACH_DB")
+            .stdin(std::process::Stdio::null())
+            .output()
+            .expect("run bash");
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    };
+    let first = run();
+    assert_eq!(first.matches("Started ").count(), 2, "{first}");
+    assert!(
+        first.contains("with Jordan Park on 2026-12-14 10:00"),
+        "{first}"
+    );
+    let again = run();
+    assert_eq!(
+        again.matches("Using the session of that day").count(),
+        2,
+        "{again}"
+    );
+    let sessions = env.json(["session", "list", "--since", "2026-12-14"]);
+    assert_eq!(sessions.as_array().map(Vec::len), Some(2));
+    let current = env.json(["session", "show"]);
+    assert_eq!(
+        current["id"],
+        mine.as_str(),
+        "the current session did not move"
+    );
 }
 
 #[test]

@@ -16,6 +16,7 @@ mod hostile;
 mod ids;
 mod inbox;
 mod kudos;
+mod lifecycle;
 mod mail;
 mod metric;
 mod privacy;

@@ -1062,7 +1062,9 @@ fn what_cannot_be_sent_is_a_clear_error_that_changes_nothing() {
     env.ok(["config", "set", "mail.transport", "smtp"]);
     let err = env.fails(3, ["share"]);
     assert!(err.contains("mail.smtp.host is not set"), "{err}");
-    env.fails(2, ["share", "--pending"]);
+    // `share --pending` covers agendas too: here the settings are wrong.
+    env.fails(3, ["share", "--pending"]);
+    env.fails(2, ["share", "--pending", "--skip", "--reason", "x"]);
     env.fails(2, ["share", "--recap", "--pending", "--resend"]);
     env.fails(2, ["share", "--older-than", "2h"]);
     env.fails(2, ["share", "--recap", "--pending", "abcd"]);

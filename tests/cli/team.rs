@@ -85,7 +85,7 @@ fn whoever_is_most_overdue_comes_first() {
     let alex = row(&rows, "Alex Kim");
     assert_eq!(alex["days_since"], 10);
     assert_eq!(alex["overdue_days"], 3, "a weekly cadence by default");
-    assert_eq!(alex["due"], true);
+    assert_eq!(alex["due"], false, "overdue, but booked in 3 days");
     assert_eq!(alex["open_actions"], 3, "overdue ones included");
     assert_eq!(alex["overdue_actions"], 1);
     assert_eq!(alex["saved_waiting"], 0);
@@ -162,7 +162,10 @@ fn the_table_reads_as_the_overview() {
     let header: Vec<&str> = lines[0].split_whitespace().collect();
     assert_eq!(
         header,
-        ["MEMBER", "LAST", "1:1", "DAYS", "DUE", "NEXT", "OPEN", "OVERDUE", "SAVED", "RECAP"]
+        [
+            "MEMBER", "LAST", "1:1", "DAYS", "DUE", "NEXT", "OPEN", "OVERDUE", "SAVED", "UNSENT",
+            "SKIPPED", "RECAP"
+        ]
     );
     let order: Vec<usize> = [
         "Avery Diaz",
@@ -190,10 +193,11 @@ fn the_table_reads_as_the_overview() {
         .expect("Alex")
         .split_whitespace()
         .collect();
-    // ... NEXT (date time), OPEN, OVERDUE, SAVED, RECAP
+    // ... NEXT (date time), OPEN, OVERDUE, SAVED, UNSENT (two past
+    // sessions, no recap sent), SKIPPED, RECAP (of the last 1:1)
     assert_eq!(
-        alex[alex.len() - 4..],
-        ["3", "1", "0", "not-sent"],
+        alex[alex.len() - 6..],
+        ["3", "1", "0", "2", "0", "not-sent"],
         "{alex:?}"
     );
 
@@ -230,4 +234,20 @@ fn the_overview_only_reads() {
     let help = env.ok(["team", "--help"]);
     assert!(help.contains("Examples:"), "{help}");
     assert!(help.contains("team.cadence-days"), "{help}");
+}
+
+#[test]
+fn due_only_when_no_session_is_booked_within_the_cadence() {
+    let env = Env::with_team();
+    session(&env, "alex", "-10d");
+    let far = session(&env, "alex", "+9d");
+    let due = |env: &Env| row(&env.json(["team"]), "Alex Kim")["due"].clone();
+    assert_eq!(due(&env), true, "the next one is beyond the cadence");
+    let soon = session(&env, "alex", "+6d");
+    assert_eq!(due(&env), false, "booked in 6 days, within 7");
+    env.ok(["session", "delete", &soon, "--yes"]);
+    env.ok(["config", "set", "team.cadence-days", "10"]);
+    assert_eq!(due(&env), false, "10 days since, and booked in 9");
+    env.ok(["session", "delete", &far, "--yes"]);
+    assert_eq!(due(&env), true);
 }
