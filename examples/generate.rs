@@ -480,6 +480,7 @@ impl Generator {
                     name: Some(name),
                     email: Some(email),
                     team: Some(self.rng.pick(TEAMS).to_string()),
+                    ..member::Fields::default()
                 },
             )?;
             let mut level = [0.0; METRICS.len()];
@@ -569,8 +570,8 @@ impl Generator {
             source: "generated export".into(),
             size: None,
         };
-        let summary =
-            metric_import::import(tx, &mut Cursor::new(csv.as_bytes()), &options, &mut |_| {})?;
+        let mut input = coach::import::open(Cursor::new(csv.as_bytes()), "generated export")?;
+        let summary = metric_import::import(tx, &mut input, &options, &mut |_| {})?;
         self.counts.values += summary.imported;
         Ok(())
     }

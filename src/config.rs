@@ -25,6 +25,8 @@ pub enum ValueKind {
     Size,
     /// One of a fixed set of words.
     OneOf(&'static [&'static str]),
+    /// An IANA time zone name, such as `America/Chicago`.
+    TimeZone,
 }
 
 /// A known setting.
@@ -55,10 +57,22 @@ pub const KEYS: &[Key] = &[
     key("user.name", ValueKind::Text, None, "Your name, as the coach (set by `coach init`)"),
     key("user.email", ValueKind::Email, None, "Your email address (set by `coach init`)"),
     key(
+        "user.timezone",
+        ValueKind::TimeZone,
+        None,
+        "Your time zone, an IANA name such as America/Chicago: dates you type are read in it [default: the system's]",
+    ),
+    key(
         "session.default-title",
         ValueKind::Text,
         Some("Weekly check-in"),
         "The title of a new session when --title is not given",
+    ),
+    key(
+        "session.duration",
+        ValueKind::Number { min: 5, max: 480 },
+        Some("30"),
+        "How long a 1:1 lasts, in minutes: the length of the calendar invite in the agenda email",
     ),
     key(
         "feedback.positive-rating",
@@ -126,6 +140,18 @@ pub const KEYS: &[Key] = &[
         ValueKind::Text,
         None,
         "A PEM certificate to trust in addition to the system's, for a relay with its own CA",
+    ),
+    key(
+        "mail.max-attempts",
+        ValueKind::Number { min: 1, max: 100 },
+        Some("5"),
+        "How many times `share --recap --pending` tries a recap that fails temporarily before it stops and reports it (until `--retry`)",
+    ),
+    key(
+        "mail.claim-timeout",
+        ValueKind::Number { min: 1, max: 1440 },
+        Some("5"),
+        "Minutes after which a send still in progress is taken to belong to a process that died (at once when its process is gone from this host)",
     ),
     key(
         "mail.smtp.timeout",
@@ -288,6 +314,9 @@ fn check(key: &Key, value: &str) -> Result<String> {
         ValueKind::Size => parse_size(value)
             .map(|_| value.to_string())
             .map_err(|_| invalid("a size such as 500K, 25MiB or 1G")),
+        ValueKind::TimeZone => crate::zone::parse(value)
+            .map(|tz| tz.name().to_string())
+            .map_err(|_| invalid("an IANA time zone such as America/Chicago or Europe/Paris")),
         ValueKind::OneOf(words) => {
             let lower = value.to_ascii_lowercase();
             if words.contains(&lower.as_str()) {

@@ -95,6 +95,12 @@ impl Error {
 
     /// An I/O failure while doing `what` (for example "cannot read notes.md").
     pub fn io(what: impl Into<String>, err: std::io::Error) -> Self {
+        if let Some(too_long) = err
+            .get_ref()
+            .and_then(|e| e.downcast_ref::<crate::import::LineTooLong>())
+        {
+            return Error::input(format!("{}: {too_long}", what.into()));
+        }
         Error::new(
             io_kind(&err),
             format!("{}: {}", what.into(), describe_io(&err)),

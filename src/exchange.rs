@@ -410,7 +410,13 @@ pub fn export_markdown(
             Vec::new()
         };
         let view = view::session_view::<SharedNote>(tx, session)?;
-        let mut md = markdown::session(&view, Flavour::Recap)?;
+        let setting = markdown::Setting {
+            zone: crate::zone::coach(tx)?,
+            now: tx.now(),
+            not_attached: &[],
+            cap: 0,
+        };
+        let mut md = markdown::render(&view, Flavour::Recap, &setting)?.markdown;
         if !private.is_empty() {
             md.push_str("\n## Private notes (only you)\n");
             for note in private {

@@ -14,6 +14,7 @@ pub mod config;
 pub mod error;
 pub mod exchange;
 pub mod generate;
+pub mod import;
 pub mod inbox;
 pub mod input;
 pub mod item;
@@ -39,6 +40,7 @@ pub mod text;
 pub mod trends;
 pub mod view;
 pub mod when;
+pub mod zone;
 
 pub use error::{Error, ErrorKind, Result};
 

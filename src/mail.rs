@@ -311,12 +311,42 @@ pub struct Sent {
 ///   outbox that cannot be written for lack of permission. Retrying the same
 ///   command will fail the same way.
 /// - [`crate::ErrorKind::Internal`]: other I/O failures writing the outbox.
+///
+/// Over SMTP, `mail.smtp.timeout` is also the deadline of the whole
+/// message (connect, greeting, MAIL, RCPT, DATA and the final answer), not
+/// only of each answer: a server that trickles answers or hangs after
+/// DATA cannot hold a cron run for minutes per session. At the deadline the
+/// send is a temporary failure; the message may or may not have been
+/// stored by the server (the README's at-least-once semantics).
 pub fn send(transport: &Transport, message: &Message) -> Result<Sent> {
     match transport {
         Transport::Outbox { dir } => write_outbox(dir, message),
-        Transport::Smtp(settings) => send_smtp(settings, message),
+        Transport::Smtp(settings) => send_smtp_within(settings, message),
         Transport::Sendmail { path } => send_sendmail(path, message),
     }
+}
+
+/// [`send_smtp`] on its own thread, waited for at most `settings.timeout`.
+/// A thread still blocked at the deadline is left to the end of the
+/// process (the command goes on, and exits).
+fn send_smtp_within(settings: &SmtpSettings, message: &Message) -> Result<Sent> {
+    let (done, result) = std::sync::mpsc::channel();
+    let (own_settings, own_message) = (settings.clone(), message.clone());
+    std::thread::spawn(move || {
+        let _ = done.send(send_smtp(&own_settings, &own_message));
+    });
+    // A moment of grace, so that one answer that times out is reported as
+    // such (by lettre's per-command timeout) rather than as the deadline.
+    let deadline = settings.timeout + Duration::from_millis(500);
+    result.recv_timeout(deadline).unwrap_or_else(|_| {
+        Err(Error::temporary(format!(
+            "the SMTP server {}:{} did not take the whole message within {} (mail.smtp.timeout)",
+            settings.host,
+            settings.port,
+            format_duration(settings.timeout)
+        ))
+        .with_hint("it may have been stored: the next run sends it again, at most once more"))
+    })
 }
 
 /// Runs a password command like msmtp's `passwordeval`: `sh -c COMMAND`,
@@ -461,8 +491,44 @@ fn attachment_part(attachment: &MailAttachment) -> Result<SinglePart> {
         ))
         .with_hint("a content type looks like text/calendar or application/pdf")
     })?;
-    Ok(Attachment::new(attachment.filename.clone())
-        .body(Body::new(attachment.bytes.clone()), content_type))
+    let essence = attachment
+        .content_type
+        .split(';')
+        .next()
+        .unwrap_or_default();
+    let content_type =
+        with_name_parameter(essence.trim(), &attachment.filename).unwrap_or(content_type);
+    // Text may travel as text; anything else as base64, which every client
+    // decodes and no relay rewraps.
+    let body = if attachment.content_type.trim().starts_with("text/") {
+        Body::new(attachment.bytes.clone())
+    } else {
+        Body::new_with_encoding(
+            attachment.bytes.clone(),
+            header::ContentTransferEncoding::Base64,
+        )
+        .map_err(|_| Error::internal("base64 refused an attachment"))?
+    };
+    Ok(Attachment::new(attachment.filename.clone()).body(body, content_type))
+}
+
+/// `content_type` with a `name=` parameter: the file name for clients that
+/// read it there rather than in Content-Disposition (older Outlook), as an
+/// RFC 2047 encoded word when it is not plain ASCII.
+fn with_name_parameter(essence: &str, filename: &str) -> Option<ContentType> {
+    use base64::Engine as _;
+    let plain = filename
+        .chars()
+        .all(|c| c.is_ascii() && !c.is_ascii_control() && c != '"' && c != '\\');
+    let name = if plain {
+        filename.to_string()
+    } else {
+        format!(
+            "=?utf-8?b?{}?=",
+            base64::engine::general_purpose::STANDARD.encode(filename)
+        )
+    };
+    ContentType::parse(&format!("{essence}; name=\"{name}\"")).ok()
 }
 
 // ---------------------------------------------------------------------------
@@ -949,6 +1015,33 @@ mod tests {
         for bad in ["", "ab", "a@", "@b", "a b@c", "a@b\r\nBcc: x@y", "a@b@c"] {
             assert!(normalize_message_id("id", bad).is_err(), "{bad:?}");
         }
+    }
+
+    #[test]
+    fn attachment_names_are_also_in_content_type() {
+        let plain = with_name_parameter("application/pdf", "scorecard.pdf").expect("type");
+        assert_eq!(
+            plain,
+            ContentType::parse("application/pdf; name=\"scorecard.pdf\"").expect("type")
+        );
+        let raw = raw(&Message::builder()
+            .from("a@example.com".parse().expect("from"))
+            .to("b@example.com".parse().expect("to"))
+            .singlepart(
+                attachment_part(&MailAttachment {
+                    filename: "Relevé café.pdf".into(),
+                    content_type: "application/pdf".into(),
+                    bytes: b"%PDF-1.4 mostly ascii".to_vec(),
+                })
+                .expect("part"),
+            )
+            .expect("message"));
+        let raw = String::from_utf8_lossy(&raw);
+        assert!(
+            raw.contains("name=\"=?utf-8?b?UmVsZXbDqSBjYWbDqS5wZGY=?=\""),
+            "{raw}"
+        );
+        assert!(raw.contains("Content-Transfer-Encoding: base64"), "{raw}");
     }
 
     #[test]

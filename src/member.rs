@@ -1,7 +1,7 @@
 //! Team members: the people a coach holds 1:1s with.
 
 use chrono::{DateTime, Utc};
-use rusqlite::Row;
+use rusqlite::{OptionalExtension, Row};
 use serde::Serialize;
 
 use crate::store::{new_id, normalize_prefix, time_at, Tx};
@@ -15,6 +15,8 @@ pub struct Member {
     pub name: String,
     pub email: Option<String>,
     pub team: Option<String>,
+    /// Their time zone (an IANA name); `None`: the coach's.
+    pub timezone: Option<String>,
     pub archived: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -27,9 +29,11 @@ pub struct Fields {
     pub name: Option<String>,
     pub email: Option<String>,
     pub team: Option<String>,
+    /// An IANA time zone name.
+    pub timezone: Option<String>,
 }
 
-const COLUMNS: &str = "id, name, email, team, archived_at, created_at, updated_at";
+const COLUMNS: &str = "id, name, email, team, archived_at, created_at, updated_at, timezone";
 
 /// Adds a member.
 pub fn add(tx: &Tx<'_>, fields: Fields) -> Result<Member> {
@@ -40,19 +44,47 @@ pub fn add(tx: &Tx<'_>, fields: Fields) -> Result<Member> {
     let team = optional(fields.team)
         .map(|t| check_line("team", &t))
         .transpose()?;
+    let timezone = optional(fields.timezone)
+        .map(|z| check_zone(&z))
+        .transpose()?;
     ensure_unique(tx, None, &name, email.as_deref())?;
     let id = new_id();
     let now = tx.now_text();
     tx.conn()
         .prepare_cached(
-            "INSERT INTO members (id, name, email, team, author, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
+            "INSERT INTO members (id, name, email, team, author, created_at, updated_at, timezone)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, ?7)",
         )?
-        .execute(rusqlite::params![id, name, email, team, tx.me(), now])?;
+        .execute(rusqlite::params![
+            id,
+            name,
+            email,
+            team,
+            tx.me(),
+            now,
+            timezone
+        ])?;
     get(tx, &id)
 }
 
-/// Changes a member's name, email or team.
+/// A time zone as stored: its IANA name, as the database spells it.
+pub fn check_zone(name: &str) -> Result<String> {
+    crate::zone::parse(name).map(|tz| tz.name().to_string())
+}
+
+/// The zone emails to the member `id` show their times in: the member's
+/// own, else the coach's.
+pub fn zone_of(tx: &Tx<'_>, id: &str) -> Result<chrono_tz::Tz> {
+    let own: Option<String> = tx
+        .conn()
+        .prepare_cached("SELECT timezone FROM members WHERE id = ?1")?
+        .query_row([id], |r| r.get(0))
+        .optional()?
+        .flatten();
+    crate::zone::member(tx, own.as_deref())
+}
+
+/// Changes a member's name, email, team or time zone.
 pub fn edit(tx: &Tx<'_>, member: &Member, fields: Fields) -> Result<Member> {
     let name = match fields.name {
         Some(name) => check_name(&name)?,
@@ -68,17 +100,23 @@ pub fn edit(tx: &Tx<'_>, member: &Member, fields: Fields) -> Result<Member> {
             .transpose()?,
         None => member.team.clone(),
     };
+    let timezone = match fields.timezone {
+        Some(zone) => optional(Some(zone)).map(|z| check_zone(&z)).transpose()?,
+        None => member.timezone.clone(),
+    };
     ensure_unique(tx, Some(&member.id), &name, email.as_deref())?;
     tx.conn()
         .prepare_cached(
-            "UPDATE members SET name = ?2, email = ?3, team = ?4, updated_at = ?5 WHERE id = ?1",
+            "UPDATE members SET name = ?2, email = ?3, team = ?4, timezone = ?6, updated_at = ?5
+             WHERE id = ?1",
         )?
         .execute(rusqlite::params![
             member.id,
             name,
             email,
             team,
-            tx.now_text()
+            tx.now_text(),
+            timezone
         ])?;
     get(tx, &member.id)
 }
@@ -281,6 +319,7 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<Member> {
         archived: row.get::<_, Option<String>>(4)?.is_some(),
         created_at: time_at(row, 5)?,
         updated_at: time_at(row, 6)?,
+        timezone: row.get(7)?,
     })
 }
 

@@ -321,6 +321,75 @@ pub fn remove_all_of_session(tx: &Tx<'_>, session_id: &str) -> Result<()> {
     Ok(())
 }
 
+/// Marks a note as a follow-up: a talking point to take up again in the
+/// member's next session (`note add --follow-up`).
+pub fn mark_follow_up(tx: &Tx<'_>, note: &Note) -> Result<()> {
+    tx.conn()
+        .prepare_cached("UPDATE notes SET follow_up_at = ?2, updated_at = ?2 WHERE id = ?1")?
+        .execute(rusqlite::params![note.id, tx.now_text()])?;
+    Ok(())
+}
+
+/// The member's follow-ups still waiting: notes marked `--follow-up` in
+/// their sessions held before `before` (not deleted), not yet brought
+/// into a later session; oldest first.
+pub fn waiting_follow_ups(tx: &Tx<'_>, member_id: &str, before: &Session) -> Result<Vec<Note>> {
+    let sql = format!(
+        "{SELECT} JOIN sessions s ON s.id = n.session_id
+         WHERE n.follow_up_at IS NOT NULL AND n.followed_up_in IS NULL AND n.deleted_at IS NULL
+           AND s.member_id = ?1 AND s.deleted_at IS NULL AND s.id <> ?2 AND s.held_at <= ?3
+         ORDER BY s.held_at, n.created_at, n.id"
+    );
+    let mut stmt = tx.conn().prepare_cached(&sql)?;
+    let rows = stmt.query_map(
+        rusqlite::params![member_id, before.id, crate::when::to_storage(before.date)],
+        from_row,
+    )?;
+    let notes = rows.collect::<rusqlite::Result<Vec<_>>>()?;
+    notes.into_iter().map(|n| finish(tx, n)).collect()
+}
+
+/// Brings the member's waiting follow-ups into `session`: each becomes a
+/// note of this session (same text, author and visibility), and the
+/// original is marked as followed up there. Returns the new notes.
+pub fn bring_in_follow_ups(tx: &Tx<'_>, session: &Session) -> Result<Vec<Note>> {
+    let mut added = Vec::new();
+    for original in waiting_follow_ups(tx, &session.member.id, session)? {
+        let id = new_id();
+        tx.conn()
+            .prepare_cached(
+                "INSERT INTO notes (id, session_id, body, visibility, author, created_at, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
+            )?
+            .execute(rusqlite::params![
+                id,
+                session.id,
+                original.body,
+                original.visibility,
+                original.author.id,
+                tx.now_text()
+            ])?;
+        tx.conn()
+            .prepare_cached("UPDATE notes SET followed_up_in = ?2, updated_at = ?3 WHERE id = ?1")?
+            .execute(rusqlite::params![original.id, session.id, tx.now_text()])?;
+        added.push(get(tx, &id)?);
+    }
+    Ok(added)
+}
+
+/// The notes dedicated to an item that leaves its session (`session
+/// remove-saved`, `saved rm`) stay in the session as general notes: what
+/// was said is kept, under the shared notes block.
+pub fn detach_from_item(tx: &Tx<'_>, item_id: &str) -> Result<()> {
+    tx.conn()
+        .prepare_cached(
+            "UPDATE notes SET item_id = NULL, updated_at = ?2
+             WHERE item_id = ?1 AND deleted_at IS NULL",
+        )?
+        .execute(rusqlite::params![item_id, tx.now_text()])?;
+    Ok(())
+}
+
 /// Where a shared note sorts in a member's stream.
 #[derive(Debug, Clone)]
 pub struct StreamKey {

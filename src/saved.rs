@@ -16,13 +16,14 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt;
-use std::io::{BufRead, Read};
+use std::io::BufRead;
 
 use chrono::{DateTime, Local, TimeDelta, Utc};
 use rusqlite::{OptionalExtension, Row};
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
 
+use crate::import::Input;
 use crate::member;
 use crate::note::{self, Note, Visible};
 use crate::session::{MemberRef, Session};
@@ -834,16 +835,9 @@ pub enum Format {
 impl Format {
     /// Decides the format of `input`: by `extension` when it is a known
     /// one (`csv`; `jsonl`, `ndjson`, `json`), else by the first byte that
-    /// is not blank: `{` is JSON Lines, anything else CSV. A UTF-8 byte
-    /// order mark is skipped. A JSON array is refused with the way to turn
-    /// it into JSON Lines.
-    pub fn detect(extension: Option<&str>, input: &mut impl BufRead) -> Result<Format> {
-        let head = input
-            .fill_buf()
-            .map_err(|e| Error::io("cannot read the input", e))?;
-        if head.starts_with(b"\xEF\xBB\xBF") {
-            input.consume(3);
-        }
+    /// is not blank: `{` is JSON Lines, anything else CSV. A JSON array is
+    /// refused with the way to turn it into JSON Lines.
+    pub fn detect(extension: Option<&str>, input: &mut Input<impl BufRead>) -> Result<Format> {
         let head = input
             .fill_buf()
             .map_err(|e| Error::io("cannot read the input", e))?;
@@ -913,9 +907,6 @@ pub struct InputSize<'a> {
     pub read: &'a dyn Fn() -> u64,
 }
 
-/// The longest JSON line read, in bytes.
-const MAX_JSON_LINE: u64 = 1 << 20;
-
 /// Saves every row of `input`, a stream in `format`, as items of `kind`.
 ///
 /// Every row is checked and every bad one reported. With `all_or_nothing`,
@@ -928,7 +919,7 @@ pub fn import(
     tx: &Tx<'_>,
     kind: Kind,
     format: Format,
-    input: impl BufRead,
+    input: Input<impl BufRead>,
     all_or_nothing: bool,
     size: Option<InputSize<'_>>,
     progress: &mut dyn FnMut(u64),
@@ -1091,19 +1082,14 @@ impl Importer<'_, '_, '_> {
         let mut line = 0;
         loop {
             buf.clear();
-            let read = (&mut input)
-                .take(MAX_JSON_LINE)
+            // The input refuses a line longer than import::MAX_LINE.
+            let read = input
                 .read_until(b'\n', &mut buf)
                 .map_err(|e| Error::io("cannot read the input", e))?;
             if read == 0 {
                 return Ok(());
             }
             line += 1;
-            if !buf.ends_with(b"\n") && read as u64 == MAX_JSON_LINE {
-                skip_line(&mut input)?;
-                self.row(line, Err(Invalid::new("the line is longer than 1 MiB")))?;
-                continue;
-            }
             let Ok(text) = std::str::from_utf8(&buf) else {
                 self.row(line, Err(Invalid::new("the line is not UTF-8 text")))?;
                 continue;
@@ -1114,28 +1100,6 @@ impl Importer<'_, '_, '_> {
             }
             let fields = serde_json::from_str::<Fields<'_>>(text).map_err(json_reason);
             self.row(line, fields)?;
-        }
-    }
-}
-
-/// Reads and drops the rest of an overlong line.
-fn skip_line(input: &mut impl BufRead) -> Result<()> {
-    loop {
-        let buf = input
-            .fill_buf()
-            .map_err(|e| Error::io("cannot read the input", e))?;
-        if buf.is_empty() {
-            return Ok(());
-        }
-        match buf.iter().position(|b| *b == b'\n') {
-            Some(i) => {
-                input.consume(i + 1);
-                return Ok(());
-            }
-            None => {
-                let len = buf.len();
-                input.consume(len);
-            }
         }
     }
 }
@@ -1572,6 +1536,77 @@ pub fn add_to_session(
     Ok(added)
 }
 
+/// Takes saved items out of `session`: they wait for the member's next
+/// session again. Their dedicated notes stay in the session as general
+/// notes. Returns them as they are now.
+pub fn remove_from_session(
+    tx: &Tx<'_>,
+    session: &Session,
+    queries: &[String],
+) -> Result<Vec<Item>> {
+    let mut removed: Vec<Item> = Vec::with_capacity(queries.len());
+    for query in queries {
+        let item = resolve(tx, query)?;
+        if item.session_id() != Some(session.id.as_str()) {
+            return Err(Error::input(format!(
+                "the {} {} is not in the session {}",
+                item.kind().noun(),
+                item.short_id(),
+                session.short_id
+            ))
+            .with_hint("`coach session show` lists the session's items"));
+        }
+        if removed.iter().any(|i| i.id() == item.id()) {
+            continue;
+        }
+        set_waiting(tx, &item)?;
+        removed.push(get(tx, item.kind(), item.id())?);
+    }
+    Ok(removed)
+}
+
+/// Deletes a saved item, leaving a tombstone; out of its session too.
+pub fn remove(tx: &Tx<'_>, item: &Item) -> Result<()> {
+    crate::note::detach_from_item(tx, item.id())?;
+    let sql = format!(
+        "UPDATE {} SET deleted_at = ?2, updated_at = ?2 WHERE id = ?1",
+        item.kind().table()
+    );
+    tx.conn()
+        .prepare_cached(&sql)?
+        .execute(rusqlite::params![item.id(), tx.now_text()])?;
+    Ok(())
+}
+
+/// The items of a session being deleted wait for the member's next
+/// session again (the session's notes, their dedicated ones included, go
+/// with the session).
+pub fn release_session(tx: &Tx<'_>, session_id: &str) -> Result<()> {
+    for kind in [Kind::Feedback, Kind::Qa] {
+        let sql = format!(
+            "UPDATE {} SET session_id = NULL, updated_at = ?2
+             WHERE session_id = ?1 AND deleted_at IS NULL",
+            kind.table()
+        );
+        tx.conn()
+            .prepare_cached(&sql)?
+            .execute(rusqlite::params![session_id, tx.now_text()])?;
+    }
+    Ok(())
+}
+
+fn set_waiting(tx: &Tx<'_>, item: &Item) -> Result<()> {
+    crate::note::detach_from_item(tx, item.id())?;
+    let sql = format!(
+        "UPDATE {} SET session_id = NULL, updated_at = ?2 WHERE id = ?1",
+        item.kind().table()
+    );
+    tx.conn()
+        .prepare_cached(&sql)?
+        .execute(rusqlite::params![item.id(), tx.now_text()])?;
+    Ok(())
+}
+
 fn check_can_add(tx: &Tx<'_>, session: &Session, item: &Item) -> Result<()> {
     let what = format!("the {} {}", item.kind().noun(), item.short_id());
     if item.member().id != session.member.id {
@@ -1650,7 +1685,8 @@ mod tests {
     #[test]
     fn the_format_comes_from_the_extension_or_the_first_byte() {
         let detect = |ext: Option<&str>, text: &str| {
-            Format::detect(ext, &mut std::io::Cursor::new(text.as_bytes().to_vec()))
+            let mut input = crate::import::open(text.as_bytes(), "x")?;
+            Format::detect(ext, &mut input)
         };
         assert_eq!(
             detect(None, "  \n{\"member\":1}").ok(),
@@ -1659,8 +1695,8 @@ mod tests {
         assert_eq!(detect(None, "member,comment").ok(), Some(Format::Csv));
         assert_eq!(detect(None, "\u{feff}{}").ok(), Some(Format::JsonLines));
         assert_eq!(detect(Some("CSV"), "{").ok(), Some(Format::Csv));
-        assert_eq!(detect(Some("jsonl"), "").ok(), Some(Format::JsonLines));
-        assert_eq!(detect(None, "").ok(), Some(Format::Csv));
+        assert!(detect(Some("jsonl"), "").is_err(), "an empty input");
+        assert!(detect(None, "\u{feff}").is_err(), "an empty input");
         assert!(detect(None, "[{}]").is_err());
         assert!(detect(Some("json"), "[{}]").is_err());
     }

@@ -272,7 +272,8 @@ pub fn edit(
     get(tx, &session.id)
 }
 
-/// Deletes a session, leaving a tombstone; it stops being current. Its
+/// Deletes a session, leaving a tombstone; it stops being current, and
+/// its saved items wait for the member's next session again. Its
 /// notes are deleted with it (their text removed).
 pub fn delete(tx: &Tx<'_>, session: &Session) -> Result<()> {
     let now = tx.now_text();
@@ -280,6 +281,7 @@ pub fn delete(tx: &Tx<'_>, session: &Session) -> Result<()> {
         .prepare_cached("UPDATE sessions SET deleted_at = ?2, updated_at = ?2 WHERE id = ?1")?
         .execute(rusqlite::params![session.id, now])?;
     crate::note::remove_all_of_session(tx, &session.id)?;
+    crate::saved::release_session(tx, &session.id)?;
     if tx.state(CURRENT)?.as_deref() == Some(session.id.as_str()) {
         tx.set_state(CURRENT, None)?;
     }

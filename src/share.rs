@@ -20,11 +20,12 @@
 //!
 //! Nothing half-written is ever visible as sent: until step 3 commits, the
 //! send shows as `sending`, never `sent`. A process that dies between 1 and
-//! 3 leaves a `sending` row; after [`STALE_CLAIM_MINUTES`] the next run marks
-//! it `failed` and claims the work again. (If the process died after the
-//! server accepted the message but before step 3, that recap goes out
-//! twice: the window is milliseconds, and a duplicate beats a recap never
-//! sent.)
+//! 3 leaves a `sending` row, which names its process ([`claimant`]: pid and
+//! host). The next run marks it `failed` and claims the work again: at once
+//! when that process is gone from this host, else after the setting
+//! `mail.claim-timeout` (minutes). (If the process died after the server
+//! accepted the message but before step 3, that recap goes out twice: one
+//! duplicate per fault, and a duplicate beats a recap never sent.)
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -37,17 +38,16 @@ use sha2::{Digest, Sha256};
 
 use crate::mail::{self, Address, MailAttachment, OutgoingMail, SmtpSettings, TlsMode, Transport};
 use crate::note::SharedNote;
-use crate::render::html;
 use crate::render::markdown::{self, Flavour, NotAttached};
+use crate::render::{html, text};
 use crate::session::{self, MemberRef, Session};
 use crate::store::{new_id, opt_time_at, stored_enum, time_at, Store, Tx};
 use crate::view;
 use crate::{config, when, Error, ErrorKind, Result};
 
-/// After this many minutes a claim still `sending` is taken to belong to a
-/// process that died, and may be claimed again. Longer than any send can
-/// take: `mail.smtp.timeout` is at most 10 minutes per SMTP command.
-pub const STALE_CLAIM_MINUTES: i64 = 30;
+/// The setting: minutes after which a claim still `sending` is taken to
+/// belong to a process that died, and may be claimed again.
+pub const CLAIM_TIMEOUT: &str = "mail.claim-timeout";
 
 /// The environment variable that holds the SMTP password.
 pub const PASSWORD_ENV: &str = "COACH_SMTP_PASSWORD";
@@ -61,7 +61,8 @@ pub enum Kind {
 }
 
 impl Kind {
-    fn flavour(self) -> Flavour {
+    /// The flavour of email it is rendered as.
+    pub fn flavour(self) -> Flavour {
         match self {
             Kind::Agenda => Flavour::Agenda,
             Kind::Recap => Flavour::Recap,
@@ -78,7 +79,7 @@ stored_enum!(Kind, "share kind", {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Outcome {
-    /// Claimed, being sent (or its process died: see [`STALE_CLAIM_MINUTES`]).
+    /// Claimed, being sent (or its process died: see [`claim`]).
     Sending,
     /// Accepted by the transport.
     Sent,
@@ -145,6 +146,8 @@ impl SessionRef {
 /// A file of the session, stored as `attachments/<sha256>` beside the database.
 #[derive(Debug, Clone)]
 pub struct StoredFile {
+    /// The attachment's id.
+    pub id: String,
     pub name: String,
     pub sha256: String,
     pub size: u64,
@@ -158,10 +161,17 @@ pub struct Composed {
     pub kind: Kind,
     pub session: Session,
     pub subject: String,
-    /// The plain-text part.
+    /// The one document both parts are rendered from.
     pub markdown: String,
-    /// The HTML part.
+    /// The summary line mail clients show after the subject (hidden at the
+    /// top of the HTML part).
+    pub preheader: String,
+    /// The plain-text part, rendered from `markdown`.
+    pub text: String,
+    /// The HTML part, rendered from `markdown`.
     pub html: String,
+    /// The zone the email shows its times in: the member's.
+    pub zone: chrono_tz::Tz,
     /// Files attached, within `mail.max-attachments-size` together.
     pub attached: Vec<StoredFile>,
     /// Files over the cap, listed by name in the message instead.
@@ -178,40 +188,52 @@ pub struct Prepared {
     pub recipients: Vec<String>,
 }
 
-/// The subject line: `1:1 agenda: Weekly check-in (2026-12-01)`.
-pub fn subject(kind: Kind, session: &Session) -> String {
+/// The subject line, one for the agenda and the recap of a session so
+/// that mail clients thread them: `1:1 with Alex Kim: Weekly check-in, 3 Dec 2026`.
+pub fn subject(session: &Session, zone: &chrono_tz::Tz) -> String {
     format!(
-        "1:1 {}: {} ({})",
-        kind.as_str(),
+        "1:1 with {}: {}, {}",
+        session.member.name,
         session.title,
-        when::display_local_date(session.date)
+        when::display_day(session.date, zone)
     )
 }
 
 /// What the member receives of `session` as the `kind` email, built from
-/// the member's view (never the coach's) by the one Markdown renderer.
+/// the member's view (never the coach's) by the one Markdown renderer, in
+/// the member's time zone.
 pub fn compose(tx: &Tx<'_>, session: Session, kind: Kind) -> Result<Composed> {
     let files = attachments_of(tx, &session.id)?;
     let cap = config::get_u64(tx, "mail.max-attachments-size")?.unwrap_or(0);
     let (attached, not_attached) = within_cap(files, cap);
+    let zone = crate::member::zone_of(tx, &session.member.id)?;
     let view = view::session_view::<SharedNote>(tx, session)?;
-    let mut md = markdown::session(&view, kind.flavour())?;
     let listed: Vec<NotAttached> = not_attached
         .iter()
         .map(|f| NotAttached {
+            id: f.id.clone(),
             name: f.name.clone(),
             size: f.size,
         })
         .collect();
-    markdown::not_attached(&mut md, &listed, cap);
-    let subject = subject(kind, &view.session);
-    let html = html::email_document(&subject, &md);
+    let setting = markdown::Setting {
+        zone,
+        now: tx.now(),
+        not_attached: &listed,
+        cap,
+    };
+    let rendered = markdown::render(&view, kind.flavour(), &setting)?;
+    let subject = subject(&view.session, &zone);
+    let html = html::email_document(&subject, &rendered.preheader, &rendered.markdown);
     Ok(Composed {
         kind,
         session: view.session,
         subject,
-        markdown: md,
+        text: text::plain(&rendered.markdown),
+        markdown: rendered.markdown,
+        preheader: rendered.preheader,
         html,
+        zone,
         attached,
         not_attached,
     })
@@ -220,16 +242,17 @@ pub fn compose(tx: &Tx<'_>, session: Session, kind: Kind) -> Result<Composed> {
 /// The session's files, in the order they were added.
 fn attachments_of(tx: &Tx<'_>, session_id: &str) -> Result<Vec<StoredFile>> {
     let mut stmt = tx.conn().prepare_cached(
-        "SELECT name, sha256, size, media_type FROM attachments
+        "SELECT id, name, sha256, size, media_type FROM attachments
          WHERE session_id = ?1 AND deleted_at IS NULL
          ORDER BY created_at, id",
     )?;
     let rows = stmt.query_map([session_id], |r| {
         Ok(StoredFile {
-            name: r.get(0)?,
-            sha256: r.get(1)?,
-            size: u64::try_from(r.get::<_, i64>(2)?).unwrap_or(u64::MAX),
-            media_type: r.get(3)?,
+            id: r.get(0)?,
+            name: r.get(1)?,
+            sha256: r.get(2)?,
+            size: u64::try_from(r.get::<_, i64>(3)?).unwrap_or(u64::MAX),
+            media_type: r.get(4)?,
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -301,7 +324,7 @@ pub fn prepare(tx: &Tx<'_>, session: Session, kind: Kind, folder: &Path) -> Resu
         cc,
         reply_to: Some(coach),
         subject: composed.subject.clone(),
-        text: composed.markdown.clone(),
+        text: composed.text.clone(),
         html: composed.html.clone(),
         attachments,
         message_id: message_id.clone(),
@@ -628,11 +651,13 @@ pub fn claim(
         }
     }
     if let Some(claimed) = in_flight(tx, &session.id, kind)? {
-        let stale_before = tx.now() - TimeDelta::minutes(STALE_CLAIM_MINUTES);
-        if claimed.created_at > stale_before {
+        let minutes = config::get_u64(tx, CLAIM_TIMEOUT)?.unwrap_or(5);
+        let stale_before = tx.now() - TimeDelta::minutes(i64::try_from(minutes).unwrap_or(5));
+        let gone = claimant_is_gone(claimed.detail.as_deref());
+        if claimed.created_at > stale_before && !gone {
             return Ok(Claim::Busy(claimed));
         }
-        abandon(tx, &claimed)?;
+        abandon(tx, &claimed, gone)?;
     }
     let prepared = prepare(tx, session, kind, folder)?;
     let id = new_id();
@@ -641,8 +666,8 @@ pub fn claim(
     tx.conn()
         .prepare_cached(
             "INSERT INTO shares (id, session_id, kind, recipients, transport, message_id,
-                             in_reply_to, outcome, author, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'sending', ?8, ?9, ?9)",
+                             in_reply_to, outcome, detail, author, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'sending', ?8, ?9, ?10, ?10)",
         )?
         .execute(rusqlite::params![
             id,
@@ -652,6 +677,7 @@ pub fn claim(
             transport,
             prepared.message_id,
             prepared.in_reply_to,
+            claimant(),
             tx.me(),
             now
         ])?;
@@ -660,20 +686,56 @@ pub fn claim(
 }
 
 /// Marks a stale claim failed, releasing it.
-fn abandon(tx: &Tx<'_>, claimed: &Share) -> Result<()> {
-    tx.conn().prepare_cached(
-        "UPDATE shares SET outcome = 'failed', temporary = 1, detail = ?2,
+fn abandon(tx: &Tx<'_>, claimed: &Share, gone: bool) -> Result<()> {
+    let who = claimed
+        .detail
+        .as_deref()
+        .unwrap_or("the process sending it");
+    let why = if gone {
+        format!("abandoned: {who} ended without recording the outcome")
+    } else {
+        format!("abandoned: {who} did not record the outcome within {CLAIM_TIMEOUT}")
+    };
+    tx.conn()
+        .prepare_cached(
+            "UPDATE shares SET outcome = 'failed', temporary = 1, detail = ?2,
                            finished_at = ?3, updated_at = ?3
-         WHERE id = ?1 AND outcome = 'sending'")?.execute(
-        rusqlite::params![
-            claimed.id,
-            format!(
-                "abandoned: the process sending it stopped for more than {STALE_CLAIM_MINUTES} minutes without recording the outcome"
-            ),
-            tx.now_text()
-        ],
-    )?;
+         WHERE id = ?1 AND outcome = 'sending'",
+        )?
+        .execute(rusqlite::params![claimed.id, why, tx.now_text()])?;
     Ok(())
+}
+
+/// What a claim records of the process making it, while it is `sending`:
+/// `pid 1234 on HOST`.
+pub fn claimant() -> String {
+    format!("pid {} on {}", std::process::id(), this_host())
+}
+
+/// This machine's name (Linux), or "" when it cannot be told.
+fn this_host() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .map(|h| h.trim().to_string())
+        .unwrap_or_default()
+}
+
+/// Whether the process named by a claim's `detail` ([`claimant`]) is known
+/// to be gone: it ran on this host and no process has its pid now.
+fn claimant_is_gone(detail: Option<&str>) -> bool {
+    let Some((pid, host)) = detail
+        .and_then(|d| d.strip_prefix("pid "))
+        .and_then(|d| d.split_once(" on "))
+    else {
+        return false;
+    };
+    let Ok(pid) = pid.parse::<u32>() else {
+        return false;
+    };
+    let here = this_host();
+    !here.is_empty()
+        && host == here
+        && Path::new("/proc/self").exists()
+        && !Path::new(&format!("/proc/{pid}")).exists()
 }
 
 /// Step 3 of a send: records the outcome of the claimed send `share_id`
@@ -804,6 +866,55 @@ pub fn send(
 // ---------------------------------------------------------------------------
 // Pending recaps
 
+/// The setting: temporary failures in a row after which `--pending` stops
+/// retrying a recap.
+pub const MAX_ATTEMPTS: &str = "mail.max-attempts";
+
+/// Why `--pending` holds a recap back instead of trying it again (until
+/// `share --recap --pending --retry`).
+#[derive(Debug)]
+pub enum HeldBack {
+    /// Its last send was refused for good (SMTP 5xx, sendmail's permanent
+    /// exit codes, a bad address): the same message would be refused again.
+    Refused(Share),
+    /// Its last `attempts` sends failed temporarily, `mail.max-attempts` or
+    /// more.
+    GaveUp { last: Share, attempts: u64 },
+}
+
+/// Whether `--pending` should hold back the `kind` email of `session_id`:
+/// the history of its sends, newest first, ends in a permanent failure, or
+/// in `mail.max-attempts` temporary ones.
+pub fn held_back(tx: &Tx<'_>, session_id: &str, kind: Kind) -> Result<Option<HeldBack>> {
+    let max = config::get_u64(tx, MAX_ATTEMPTS)?.unwrap_or(5);
+    let sql = format!(
+        "{SELECT} WHERE sh.session_id = ?1 AND sh.kind = ?2 AND sh.outcome <> 'sending'
+         ORDER BY sh.created_at DESC, sh.id DESC LIMIT ?3"
+    );
+    let mut stmt = tx.conn().prepare_cached(&sql)?;
+    let recent = stmt
+        .query_map(
+            rusqlite::params![session_id, kind.as_str(), i64::try_from(max).unwrap_or(100)],
+            from_row,
+        )?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let Some(last) = recent.first() else {
+        return Ok(None);
+    };
+    if last.outcome == Outcome::Failed && !last.temporary {
+        return Ok(Some(HeldBack::Refused(with_short_ids(tx, last.clone())?)));
+    }
+    let attempts = recent
+        .iter()
+        .take_while(|s| s.outcome == Outcome::Failed && s.temporary)
+        .count() as u64;
+    if attempts >= max {
+        let last = with_short_ids(tx, last.clone())?;
+        return Ok(Some(HeldBack::GaveUp { last, attempts }));
+    }
+    Ok(None)
+}
+
 /// Which sessions `share --recap --pending` considers.
 #[derive(Debug, Clone, Default)]
 pub struct PendingFilter {
@@ -870,6 +981,7 @@ mod tests {
 
     fn file(name: &str, size: u64) -> StoredFile {
         StoredFile {
+            id: name.into(),
             name: name.into(),
             sha256: "0".repeat(64),
             size,
@@ -906,7 +1018,7 @@ mod tests {
                     crate::member::Fields {
                         name: Some("Alex Kim".into()),
                         email: Some("alex@example.com".into()),
-                        team: None,
+                        ..crate::member::Fields::default()
                     },
                 )?;
                 Ok(session::create(tx, &member, Some("Weekly"), None)?.id)

@@ -83,6 +83,25 @@ pub fn display_local_date(at: DateTime<Utc>) -> String {
     display_date_in(at, &Local)
 }
 
+/// An instant for a person in `tz`, with the zone's abbreviation:
+/// `Thursday 3 Dec 2026, 14:30 CST`.
+pub fn display_long<Tz: TimeZone>(at: DateTime<Utc>, tz: &Tz) -> String
+where
+    Tz::Offset: std::fmt::Display,
+{
+    at.with_timezone(tz)
+        .format("%A %-d %b %Y, %H:%M %Z")
+        .to_string()
+}
+
+/// A day for a person in `tz`: `3 Dec 2026`.
+pub fn display_day<Tz: TimeZone>(at: DateTime<Utc>, tz: &Tz) -> String
+where
+    Tz::Offset: std::fmt::Display,
+{
+    at.with_timezone(tz).format("%-d %b %Y").to_string()
+}
+
 /// The local calendar day that holds `at`, as the instants it starts and
 /// ends (the start of the next day): a session "on the same day".
 pub fn local_day(at: DateTime<Utc>) -> (DateTime<Utc>, DateTime<Utc>) {

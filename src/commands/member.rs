@@ -42,6 +42,10 @@ pub struct AddArgs {
     /// Their team
     #[arg(long)]
     team: Option<String>,
+    /// Their time zone, an IANA name such as Europe/Paris: emails to them
+    /// show times in it [default: yours, user.timezone]
+    #[arg(long, value_name = "ZONE")]
+    timezone: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -79,6 +83,10 @@ pub struct EditArgs {
     /// A new team ("" removes it)
     #[arg(long)]
     team: Option<String>,
+    /// A new time zone, an IANA name such as Europe/Paris ("" removes it:
+    /// yours is used)
+    #[arg(long, value_name = "ZONE")]
+    timezone: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -107,6 +115,7 @@ pub(super) fn run(ctx: &Ctx, command: MemberCommand) -> Result<()> {
                 name: Some(args.name),
                 email: args.email,
                 team: args.team,
+                timezone: args.timezone,
             };
             let member = store.write(|tx| member::add(tx, fields))?;
             print_one(ctx, &member, "Added")
@@ -159,6 +168,7 @@ pub(super) fn run(ctx: &Ctx, command: MemberCommand) -> Result<()> {
                 name: args.name,
                 email: args.email,
                 team: args.team,
+                timezone: args.timezone,
             };
             let member = store.write(|tx| {
                 let member = member::resolve(tx, &args.member)?;
@@ -248,6 +258,9 @@ fn show(ctx: &Ctx, details: &MemberDetails) -> Result<()> {
     );
     text += &format!("Email:    {}\n", m.email.as_deref().unwrap_or("-"));
     text += &format!("Team:     {}\n", m.team.as_deref().unwrap_or("-"));
+    if let Some(zone) = &m.timezone {
+        text += &format!("Zone:     {zone}\n");
+    }
     if m.archived {
         text += "Status:   archived\n";
     }

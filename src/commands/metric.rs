@@ -243,7 +243,7 @@ fn record(ctx: &Ctx, args: RecordArgs) -> Result<()> {
 
 fn import(ctx: &Ctx, args: ImportArgs) -> Result<()> {
     let stdin = args.file.as_os_str() == "-";
-    let (mut input, size, source): (Box<dyn BufRead>, Option<u64>, String) = if stdin {
+    let (input, size, source): (Box<dyn BufRead>, Option<u64>, String) = if stdin {
         (
             Box::new(std::io::stdin().lock()),
             None,
@@ -260,6 +260,7 @@ fn import(ctx: &Ctx, args: ImportArgs) -> Result<()> {
             source,
         )
     };
+    let mut input = crate::import::open(input, &source)?;
     let options = Options {
         format: args
             .format
@@ -278,9 +279,9 @@ fn import(ctx: &Ctx, args: ImportArgs) -> Result<()> {
     let started = Instant::now();
     let mut store = ctx.store()?;
     let result = if args.dry_run {
-        store.read(|tx| import::import(tx, &mut *input, &options, &mut progress))
+        store.read(|tx| import::import(tx, &mut input, &options, &mut progress))
     } else {
-        store.write(|tx| import::import(tx, &mut *input, &options, &mut progress))
+        store.write(|tx| import::import(tx, &mut input, &options, &mut progress))
     };
     if let Some(bar) = &bar {
         bar.finish_and_clear();

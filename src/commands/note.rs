@@ -55,6 +55,10 @@ pub struct AddArgs {
     /// show` prints it); shown under that item
     #[arg(long, value_name = "ITEM")]
     on: Option<String>,
+    /// A talking point to take up again: `coach session new` offers it in
+    /// the member's next session, and --with-follow-ups brings it in
+    #[arg(long)]
+    follow_up: bool,
 }
 
 #[derive(Debug, Args)]
@@ -157,6 +161,9 @@ fn add(ctx: &Ctx, args: AddArgs) -> Result<()> {
             by.as_ref(),
             item.as_ref().map(|i| i.id.as_str()),
         )?;
+        if args.follow_up {
+            note::mark_follow_up(tx, &note)?;
+        }
         Ok((note, on))
     })?;
     print_one(ctx, &note, "Added", on.as_deref())

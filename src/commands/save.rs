@@ -284,7 +284,7 @@ fn import(ctx: &Ctx, kind: Kind, path: &Path, skip_bad: bool) -> Result<()> {
         (Box::new(file), size)
     };
     let bytes = Rc::new(Cell::new(0));
-    let mut input = BufReader::with_capacity(
+    let input = BufReader::with_capacity(
         64 * 1024,
         Counting {
             inner: reader,
@@ -296,6 +296,7 @@ fn import(ctx: &Ctx, kind: Kind, path: &Path, skip_bad: bool) -> Result<()> {
     } else {
         path.extension().and_then(|e| e.to_str())
     };
+    let mut input = crate::import::open(input, &source)?;
     let format = Format::detect(extension, &mut input)?;
     let bar = progress_bar(ctx, size);
     let mut progress = |rows: u64| {

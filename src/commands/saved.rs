@@ -1,4 +1,4 @@
-use clap::Args;
+use clap::{Args, Subcommand};
 
 use super::Ctx;
 use crate::render::terminal;
@@ -12,9 +12,12 @@ use crate::{member, when, Result};
 /// pick them when you start it with `coach session new`.
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Examples:\n  coach saved\n  coach saved alex\n  coach saved alex --json\n  coach session add-saved $(coach saved alex -q -n 3)"
+    args_conflicts_with_subcommands = true,
+    after_help = "Examples:\n  coach saved\n  coach saved alex\n  coach saved alex --json\n  coach session add-saved $(coach saved alex -q -n 3)\n  coach saved rm 3f2a"
 )]
 pub struct SavedArgs {
+    #[command(subcommand)]
+    command: Option<SavedCommand>,
     /// Only this member's items (a name, an email or an id prefix)
     member: Option<String>,
     /// At most this many items
@@ -22,7 +25,24 @@ pub struct SavedArgs {
     limit: Option<usize>,
 }
 
+#[derive(Debug, Subcommand)]
+pub(super) enum SavedCommand {
+    /// Delete a saved item (a tombstone stays); if it was in a session,
+    /// it leaves it, and its notes stay there as general notes
+    Rm(RmArgs),
+}
+
+#[derive(Debug, Args)]
+pub(super) struct RmArgs {
+    /// The item: the beginning of its id, as `coach saved` shows it
+    #[arg(value_name = "ITEM")]
+    items: String,
+}
+
 pub(super) fn run(ctx: &Ctx, args: SavedArgs) -> Result<()> {
+    if let Some(SavedCommand::Rm(rm)) = args.command {
+        return remove(ctx, &rm);
+    }
     let items = ctx.store()?.read(|tx| {
         let member_id = match &args.member {
             Some(query) => Some(member::resolve(tx, query)?.id),
@@ -54,6 +74,28 @@ pub(super) fn run(ctx: &Ctx, args: SavedArgs) -> Result<()> {
         rows,
         "no saved items are waiting; save one with: coach save feedback MEMBER --comment TEXT --rating 1-5",
     )
+}
+
+/// `coach saved rm ITEM`.
+fn remove(ctx: &Ctx, args: &RmArgs) -> Result<()> {
+    let item = ctx.store()?.write(|tx| {
+        let item = saved::resolve(tx, &args.items)?;
+        saved::remove(tx, &item)?;
+        Ok(item)
+    })?;
+    if ctx.out.json {
+        return ctx.out.print_json(&item);
+    }
+    if ctx.out.quiet {
+        return ctx.out.line(item.id());
+    }
+    ctx.out.line(format!(
+        "Deleted the {} {} about {}: {}",
+        item.kind().noun(),
+        item.short_id(),
+        item.member().name,
+        summary(&item)
+    ))
 }
 
 /// One line about an item: its rating or score, who, and the start of the

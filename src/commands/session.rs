@@ -4,6 +4,7 @@ use serde::Serialize;
 use super::Ctx;
 use crate::inbox;
 use crate::member;
+use crate::note;
 use crate::note::{Note, SharedNote, Visible};
 use crate::output::{HEADING, ID};
 use crate::prompt::Prompter;
@@ -41,6 +42,8 @@ pub enum SessionCommand {
     Delete(DeleteArgs),
     /// Bring saved feedback and QA reviews into the current session
     AddSaved(AddSavedArgs),
+    /// Take saved items out of the current session: they wait again
+    RemoveSaved(RemoveSavedArgs),
 }
 
 #[derive(Debug, Args)]
@@ -69,6 +72,11 @@ pub struct NewArgs {
     /// new session's id (only the id with -q)
     #[arg(long)]
     no_use: bool,
+    /// Bring in the member's follow-ups: notes marked `note add
+    /// --follow-up` in earlier sessions, not yet taken up (without it,
+    /// they are listed)
+    #[arg(long)]
+    with_follow_ups: bool,
     /// If the member already has a session on that day (--date, default
     /// today), print it instead of starting a second one (exit 0, same
     /// id), so a weekly script can safely run again. Nothing is added to
@@ -102,11 +110,13 @@ pub struct ShowArgs {
     #[arg(long)]
     as_member: bool,
     /// With --as-member: `text` (the default) the session as on your
-    /// terminal; `md` the email exactly as the member receives it: its
-    /// plain-text part, which is Markdown; `html` the email's HTML part
+    /// terminal (with --recap: the recap email's plain-text part); `plain`
+    /// the email's plain-text part, as the member reads it; `html` its HTML
+    /// part; `md` the Markdown both are rendered from
     #[arg(long, value_enum, value_name = "FORMAT")]
     format: Option<ShowFormat>,
-    /// With --format md or html: the recap email instead of the agenda
+    /// With --format plain, html, md or text: the recap email instead of
+    /// the agenda
     #[arg(long)]
     recap: bool,
 }
@@ -114,9 +124,11 @@ pub struct ShowArgs {
 /// How `session show` prints a session.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub(super) enum ShowFormat {
-    /// The session as on your terminal
+    /// The session as on your terminal; with --recap, the recap email's plain text
     Text,
-    /// The email's plain-text part: Markdown
+    /// The email's plain-text part
+    Plain,
+    /// The Markdown the email's parts are rendered from
     Md,
     /// The email's HTML part
     Html,
@@ -152,6 +164,23 @@ pub struct AddSavedArgs {
     /// Every item waiting for the session's member
     #[arg(long, conflicts_with = "items")]
     all: bool,
+    /// The session [default: the current session]
+    #[arg(long, short, value_name = "SESSION")]
+    session: Option<String>,
+}
+
+/// Take saved items out of a session: they wait for the member's next
+/// session again (brought in by mistake, or not discussed after all).
+/// Notes dedicated to them stay in the session as general notes.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  coach session remove-saved 3f2a\n  coach session remove-saved --session 7d0e 3f2a 9c41"
+)]
+pub struct RemoveSavedArgs {
+    /// The saved items: beginnings of their ids, as `coach session show`
+    /// shows them
+    #[arg(required = true)]
+    items: Vec<String>,
     /// The session [default: the current session]
     #[arg(long, short, value_name = "SESSION")]
     session: Option<String>,
@@ -200,6 +229,7 @@ pub(super) fn run(ctx: &Ctx, command: SessionCommand) -> Result<()> {
         }
         SessionCommand::Delete(args) => delete(ctx, args),
         SessionCommand::AddSaved(args) => add_saved(ctx, args),
+        SessionCommand::RemoveSaved(args) => remove_saved(ctx, args),
     }
 }
 
@@ -276,7 +306,12 @@ fn new(ctx: &Ctx, args: NewArgs) -> Result<()> {
             Some(selection) => saved::add_to_session(tx, &session, selection)?,
             None => Vec::new(),
         };
+        let follow_ups = match args.with_follow_ups {
+            true => FollowUps::BroughtIn(note::bring_in_follow_ups(tx, &session)?),
+            false => FollowUps::Waiting(note::waiting_follow_ups(tx, &member.id, &session)?),
+        };
         Ok(NewOutcome::Started(Box::new(Started {
+            follow_ups,
             balance: saved::balance(tx, &session.id)?,
             still_waiting: saved::waiting_count(tx, &member.id)?,
             session,
@@ -293,6 +328,7 @@ fn new(ctx: &Ctx, args: NewArgs) -> Result<()> {
     };
     let Started {
         session,
+        follow_ups,
         agenda,
         added,
         balance,
@@ -324,6 +360,7 @@ fn new(ctx: &Ctx, args: NewArgs) -> Result<()> {
             print_added(ctx, &added)?;
             print_balance_hint(ctx, &balance);
         }
+        print_follow_ups(ctx, &follow_ups, &member.name)?;
         if still_waiting > 0 && !args.with_saved {
             let items = if still_waiting == 1 {
                 "1 saved item waits".to_string()
@@ -340,6 +377,60 @@ fn new(ctx: &Ctx, args: NewArgs) -> Result<()> {
     Ok(())
 }
 
+/// The member's follow-ups when a session starts.
+enum FollowUps {
+    /// Brought in (--with-follow-ups): the new notes.
+    BroughtIn(Vec<note::Note>),
+    /// Still waiting: listed, so they are not forgotten.
+    Waiting(Vec<note::Note>),
+}
+
+/// Follow-ups brought into a new session, or the ones waiting, one line each.
+fn print_follow_ups(ctx: &Ctx, follow_ups: &FollowUps, member: &str) -> Result<()> {
+    let line = |n: &note::Note| {
+        let first = n.body.lines().next().unwrap_or_default();
+        let private = match n.visibility {
+            note::Visibility::Private => " (private)",
+            note::Visibility::Shared => "",
+        };
+        format!(
+            "  {}{private} {}",
+            ctx.out.paint(&n.short_id, crate::output::ID),
+            first
+        )
+    };
+    match follow_ups {
+        FollowUps::BroughtIn(notes) if !notes.is_empty() => {
+            let lines: Vec<String> = notes.iter().map(line).collect();
+            ctx.out.line(format!(
+                "Brought in {} from earlier sessions:\n{}",
+                count_of(notes.len(), "follow-up", "follow-ups"),
+                lines.join("\n")
+            ))
+        }
+        FollowUps::Waiting(notes) if !notes.is_empty() => {
+            let lines: Vec<String> = notes.iter().map(line).collect();
+            ctx.out.note(format!(
+                "{} from earlier sessions with {member} ({}):\n{}",
+                count_of(notes.len(), "follow-up waits", "follow-ups wait"),
+                "`coach session new --with-follow-ups` brings them in",
+                lines.join("\n")
+            ));
+            Ok(())
+        }
+        _ => Ok(()),
+    }
+}
+
+/// `1 follow-up`, `3 follow-ups`.
+fn count_of(n: usize, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {many}")
+    }
+}
+
 /// What `session new` did.
 enum NewOutcome {
     /// `--once` found the member's session of that day.
@@ -350,6 +441,7 @@ enum NewOutcome {
 /// A session `session new` started, and what came with it.
 struct Started {
     session: Session,
+    follow_ups: FollowUps,
     /// The template's name and how many agenda notes it added.
     agenda: Option<(String, usize)>,
     added: Vec<Item>,
@@ -499,6 +591,27 @@ fn add_saved(ctx: &Ctx, args: AddSavedArgs) -> Result<()> {
     Ok(())
 }
 
+fn remove_saved(ctx: &Ctx, args: RemoveSavedArgs) -> Result<()> {
+    let (session, removed) = ctx.store()?.write(|tx| {
+        let session = session::explicit_or_current(tx, args.session.as_deref())?;
+        let removed = saved::remove_from_session(tx, &session, &args.items)?;
+        Ok((session, removed))
+    })?;
+    if ctx.out.json {
+        return ctx.out.print_json(&removed);
+    }
+    if ctx.out.quiet {
+        return ctx.out.print_ids(removed.iter().map(Item::id));
+    }
+    ctx.out.line(format!(
+        "Taken out of {} \"{}\"; waiting for {}'s next session again:",
+        ctx.out.paint(&session.short_id, crate::output::ID),
+        session.title,
+        session.member.name
+    ))?;
+    print_added(ctx, &removed)
+}
+
 /// One line per item brought into a session.
 fn print_added(ctx: &Ctx, added: &[Item]) -> Result<()> {
     let lines: Vec<String> = added
@@ -591,7 +704,10 @@ fn list(ctx: &Ctx, args: ListArgs) -> Result<()> {
 }
 
 fn show(ctx: &Ctx, args: ShowArgs) -> Result<()> {
-    let email = matches!(args.format, Some(ShowFormat::Md | ShowFormat::Html));
+    let email = matches!(
+        args.format,
+        Some(ShowFormat::Md | ShowFormat::Html | ShowFormat::Plain)
+    );
     if email || args.recap {
         return show_email(ctx, args);
     }
@@ -721,25 +837,23 @@ fn show_view<N: Visible>(ctx: &Ctx, args: &ShowArgs) -> Result<SessionView<N>> {
     Ok(view)
 }
 
-/// `session show --as-member --format md|html [--recap]`: the agenda or
-/// recap email as the member receives it, from the same code that sends it.
+/// `session show --as-member --format plain|html|md [--recap]`: the agenda
+/// or recap email as the member receives it, from the same code that sends
+/// it. `--recap` alone (or with `--format text`) is the recap's plain text.
 fn show_email(ctx: &Ctx, args: ShowArgs) -> Result<()> {
     let format = match args.format {
-        Some(format @ (ShowFormat::Md | ShowFormat::Html)) => format,
-        _ => {
-            return Err(crate::Error::usage("--recap shows the recap email")
-                .with_hint("add --format md or --format html"))
-        }
+        Some(ShowFormat::Text) | None => ShowFormat::Plain,
+        Some(format) => format,
     };
     if !args.as_member {
         return Err(crate::Error::usage(
-            "--format md and html show the email the team member receives",
+            "--format plain, html and md and --recap show the email the team member receives",
         )
         .with_hint("add --as-member"));
     }
     if ctx.out.json {
         return Err(
-            crate::Error::usage("--format md and html cannot be combined with --json").with_hint(
+            crate::Error::usage("the email's formats cannot be combined with --json").with_hint(
                 "`coach session show --as-member --json` prints the member's view as JSON",
             ),
         );
@@ -758,7 +872,8 @@ fn show_email(ctx: &Ctx, args: ShowArgs) -> Result<()> {
     }
     match format {
         ShowFormat::Html => ctx.out.line(composed.html.trim_end()),
-        _ => ctx.out.line(composed.markdown.trim_end()),
+        ShowFormat::Md => ctx.out.line(composed.markdown.trim_end()),
+        _ => ctx.out.line(composed.text.trim_end()),
     }
 }
 

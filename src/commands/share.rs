@@ -103,6 +103,12 @@ pub struct ShareArgs {
     /// With --pending: only this member's sessions
     #[arg(long, short, value_name = "MEMBER", requires = "pending")]
     member: Option<String>,
+
+    /// With --pending: also try the recaps that --pending holds back: those
+    /// refused for good (SMTP 5xx, a bad address) and those that failed
+    /// mail.max-attempts times in a row
+    #[arg(long, requires = "pending")]
+    retry: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -133,7 +139,8 @@ pub(super) struct LogArgs {
 struct Report {
     session: SessionRef,
     kind: Kind,
-    /// `sent`, `already-sent`, `in-progress`, `failed` or `dry-run`.
+    /// `sent`, `already-sent`, `in-progress`, `failed`, `held-back` (not
+    /// tried: refused for good, or mail.max-attempts failures) or `dry-run`.
     result: &'static str,
     /// The send recorded (sent, failed), the earlier send (already-sent)
     /// or the other process's claim (in-progress); `null` otherwise.
@@ -186,8 +193,10 @@ impl Report {
                 r
             }
             Done::Busy(share) => {
+                // Not sent by this run: --pending does not succeed (75).
                 let mut r = Report::new(share.session.clone(), kind, "in-progress");
                 r.share = Some(share);
+                r.temporary = true;
                 r
             }
             Done::Failed { share, error } => {
@@ -197,6 +206,32 @@ impl Report {
                 r
             }
         }
+    }
+
+    /// A recap --pending holds back (see [`share::held_back`]).
+    fn held_back(session: &Session, kind: Kind, why: share::HeldBack) -> Report {
+        let mut r = Report::new(SessionRef::of(session), kind, "held-back");
+        let (share, reason) = match why {
+            share::HeldBack::Refused(share) => {
+                let reason = format!(
+                    "refused for good on {}: {}",
+                    when::display_local(share.created_at),
+                    share.detail.as_deref().unwrap_or("no reason given")
+                );
+                (share, reason)
+            }
+            share::HeldBack::GaveUp { last, attempts } => {
+                let reason = format!(
+                    "failed {attempts} times in a row (mail.max-attempts), last: {}",
+                    last.detail.as_deref().unwrap_or("no reason given")
+                );
+                (last, reason)
+            }
+        };
+        r.share = Some(share);
+        r.error = Some(reason);
+        r.hint = Some("fix the cause, then `coach share --pending --retry`".into());
+        r
     }
 
     fn failed(session: &Session, kind: Kind, error: &Error) -> Report {
@@ -223,7 +258,7 @@ impl Report {
     }
 
     fn succeeded(&self) -> bool {
-        self.result != "failed"
+        !matches!(self.result, "failed" | "in-progress" | "held-back")
     }
 
     /// The one line people (and cron logs) read.
@@ -256,6 +291,10 @@ impl Report {
                 share.map_or_else(String::new, |s| when::display_local(s.created_at))
             ),
             "dry-run" => format!("Would send {what}"),
+            "held-back" => format!(
+                "NOT RETRIED {what}: {} (--retry tries it again)",
+                self.error.as_deref().unwrap_or_default()
+            ),
             _ => {
                 let retry = if self.temporary {
                     "it stays pending and the next run retries it"
@@ -336,9 +375,9 @@ fn one(ctx: &Ctx, args: &ShareArgs) -> Result<()> {
                 when::display_local(claim.created_at)
             ))
             .with_hint(format!(
-            "`coach share log` shows when it is done; a send stuck for {} minutes is taken over",
-            share::STALE_CLAIM_MINUTES
-        )))
+                "`coach share log` shows when it is done; a send whose process is gone is taken over at once, one stuck for {} minutes too",
+                share::CLAIM_TIMEOUT
+            )))
         }
         done => Report::done(done, kind),
     };
@@ -448,7 +487,7 @@ fn pending(ctx: &Ctx, args: &ShareArgs) -> Result<()> {
     let since = args.since.as_deref().map(parse_when).transpose()?;
     let mut store = ctx.store()?;
     let folder = store.folder().to_path_buf();
-    let (sessions, mut settings) = store.read(|tx| {
+    let (sessions, held, mut settings) = store.read(|tx| {
         let member_id = match &args.member {
             Some(query) => Some(member::resolve(tx, query)?.id),
             None => None,
@@ -464,14 +503,32 @@ fn pending(ctx: &Ctx, args: &ShareArgs) -> Result<()> {
             member_id,
         };
         let recaps = share::pending_recaps(tx, &filter)?;
-        let due = agendas
+        let mut due = Vec::new();
+        let mut held = Vec::new();
+        let candidates = agendas
             .into_iter()
             .map(|s| (s, Kind::Agenda))
-            .chain(recaps.into_iter().map(|s| (s, Kind::Recap)))
-            .collect::<Vec<_>>();
-        Ok((due, share::mail_settings(tx, &folder)?))
+            .chain(recaps.into_iter().map(|s| (s, Kind::Recap)));
+        for (session, kind) in candidates {
+            match share::held_back(tx, &session.id, kind)? {
+                Some(why) if !args.retry => held.push(Report::held_back(&session, kind, why)),
+                _ => due.push((session, kind)),
+            }
+        }
+        Ok((due, held, share::mail_settings(tx, &folder)?))
     })?;
     let what = if args.recap { "recaps" } else { "emails" };
+    // Reported first (on standard error, for cron's mail), and not tried:
+    // the coach must look, then --retry.
+    for report in &held {
+        ctx.out.note(report.line());
+    }
+    if sessions.is_empty() && !held.is_empty() {
+        if ctx.out.json {
+            ctx.out.print_json(&held)?;
+        }
+        return summary(&held, held.len(), what);
+    }
     if sessions.is_empty() {
         if ctx.out.json {
             return ctx.out.print_json(&Vec::<Report>::new());
@@ -521,11 +578,13 @@ fn pending(ctx: &Ctx, args: &ShareArgs) -> Result<()> {
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
+    let total = sessions.len() + held.len();
+    reports.extend(held);
     if ctx.out.json {
         ctx.out.print_json(&reports)?;
     }
     let failures: Vec<Report> = reports.into_iter().filter(|r| !r.succeeded()).collect();
-    summary(&failures, sessions.len(), what)
+    summary(&failures, total, what)
 }
 
 /// The exit of --pending: 0 when every session succeeded, else 75 if a

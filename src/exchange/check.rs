@@ -77,6 +77,7 @@ pub(super) fn columns(table: &str) -> Option<Vec<Column>> {
             opt("email", Text(member::check_email)),
             opt("team", Text(|t| member::check_line("team", t))),
             opt("archived_at", Time),
+            opt("timezone", Text(member::check_zone)),
         ],
         "templates" => &[
             req("name", Text(template::check_name)),
@@ -190,6 +191,8 @@ pub(super) fn columns(table: &str) -> Option<Vec<Column>> {
             req("temporary", Int(0, 1)),
             opt("detail", Text(check_detail)),
             opt("finished_at", Time),
+            opt("event_start", Time),
+            opt("event_sequence", Int(0, 1_000_000)),
         ],
         "replies" => &[
             req("message_id", Text(|t| non_empty_line("message id", t))),

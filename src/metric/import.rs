@@ -17,6 +17,7 @@ use chrono::{DateTime, Local};
 use serde::{Deserialize, Serialize};
 
 use super::{check_name, names, UPSERT};
+use crate::import::Input;
 use crate::store::Tx;
 use crate::{member, when, Error, Result};
 
@@ -120,12 +121,11 @@ pub struct BadRow {
 /// [`crate::store::Store::write`] does with an error).
 pub fn import(
     tx: &Tx<'_>,
-    input: &mut dyn BufRead,
+    input: &mut Input<impl BufRead>,
     options: &Options,
     progress: &mut dyn FnMut(u64),
 ) -> Result<Summary> {
     let read_error = |e: std::io::Error| Error::io(format!("cannot read {}", options.source), e);
-    skip_bom(input).map_err(read_error)?;
     let format = match options.format {
         Some(format) => format,
         None => sniff(input).map_err(read_error)?,
@@ -141,14 +141,6 @@ pub fn import(
         Format::Jsonl => read_jsonl(&mut importer, input, options, progress)?,
     }
     importer.finish()
-}
-
-/// Drops a UTF-8 byte order mark, which spreadsheets put before CSV files.
-fn skip_bom(input: &mut dyn BufRead) -> std::io::Result<()> {
-    if input.fill_buf()?.starts_with(b"\xEF\xBB\xBF") {
-        input.consume(3);
-    }
-    Ok(())
 }
 
 /// JSON Lines when the first thing in the file is `{`, CSV otherwise.
@@ -782,7 +774,8 @@ mod tests {
     }
 
     fn import_text(store: &mut Store, text: &str, options: &Options) -> Result<Summary> {
-        store.write(|tx| import(tx, &mut text.as_bytes(), options, &mut |_| {}))
+        let mut input = crate::import::open(text.as_bytes(), "x")?;
+        store.write(|tx| import(tx, &mut input, options, &mut |_| {}))
     }
 
     /// (metric, value, id) of every stored value, by member, metric, date.
@@ -874,8 +867,7 @@ mod tests {
             Some(Format::Jsonl)
         );
         assert_eq!(Format::from_path(Path::new("a.txt")), None);
-        let mut jsonl: &[u8] = b"\xEF\xBB\xBF  {\"member\": 1}";
-        skip_bom(&mut jsonl).unwrap();
+        let mut jsonl = crate::import::open(&b"\xEF\xBB\xBF  {\"member\": 1}"[..], "x").unwrap();
         assert_eq!(sniff(&mut jsonl).unwrap(), Format::Jsonl);
         let mut csv: &[u8] = b"member,metric";
         assert_eq!(sniff(&mut csv).unwrap(), Format::Csv);

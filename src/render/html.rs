@@ -1,7 +1,8 @@
 //! Markdown to a complete HTML email document.
 //!
 //! A session recap is mailed as `multipart/alternative`: the plain-text part
-//! is the Markdown itself and the HTML part is made here. Mail clients are
+//! is rendered by [`super::text`] and the HTML part here, both from the
+//! same parsed Markdown ([`parse`]). Mail clients are
 //! not browsers: Gmail and Outlook drop `<style>` blocks and `class`
 //! attributes, Outlook's Word engine ignores `max-width`, and most clients
 //! drop `<input>`. So the output carries every style in a `style=""`
@@ -39,27 +40,29 @@ macro_rules! mono {
 
 /// The inline style of each tag the fragment can contain, by tag name.
 ///
-/// Elements that hold text repeat the font because some clients (Outlook on
-/// Windows among them) do not inherit it from the surrounding table cell.
-/// Bottom margins rather than top ones separate blocks, so boxes that hold
-/// blocks (blockquote) have no bottom padding of their own.
+/// Compact on purpose: Gmail clips a message over 102 KB, so text
+/// elements inherit the font, size and colour from the card's cell (set
+/// once there) and carry only what differs. Table cells repeat the font
+/// because Outlook does not inherit it into a nested table. Bottom margins
+/// rather than top ones separate blocks; a quote box's last paragraph has
+/// none (see `format_node`), so the box is padded evenly.
 fn style_for(tag: &str) -> Option<&'static str> {
     Some(match tag {
-        "h1" => concat!(font!(), "margin:0 0 20px;font-size:24px;line-height:1.3;font-weight:700;color:#111827;"),
-        "h2" => concat!(font!(), "margin:28px 0 12px;padding:0 0 6px;border-bottom:1px solid #e5e7eb;font-size:19px;line-height:1.35;font-weight:700;color:#111827;"),
-        "h3" => concat!(font!(), "margin:22px 0 10px;font-size:16px;line-height:1.4;font-weight:700;color:#111827;"),
-        "h4" | "h5" | "h6" => concat!(font!(), "margin:18px 0 8px;font-size:15px;line-height:1.4;font-weight:700;color:#374151;"),
-        "p" => concat!(font!(), "margin:0 0 14px;font-size:16px;line-height:1.6;color:#1f2937;"),
+        "h1" => "margin:0 0 16px;font-size:22px;line-height:1.3;color:#111827;",
+        "h2" => "margin:28px 0 12px;padding:0 0 6px;border-bottom:1px solid #e5e7eb;font-size:18px;line-height:1.35;color:#111827;",
+        "h3" => "margin:20px 0 8px;font-size:16px;color:#111827;",
+        "h4" | "h5" | "h6" => "margin:16px 0 6px;font-size:15px;color:#374151;",
+        "p" => "margin:0 0 14px;",
         "ul" | "ol" => "margin:0 0 14px;padding:0 0 0 24px;",
-        "li" => concat!(font!(), "margin:0 0 6px;font-size:16px;line-height:1.6;color:#1f2937;"),
-        "blockquote" => "margin:0 0 16px;padding:14px 18px 0;border-left:4px solid #a5b4fc;background-color:#f5f7ff;",
+        "li" => "margin:0 0 6px;",
+        "blockquote" => "margin:0 0 14px;padding:12px 16px;border-left:4px solid #a5b4fc;background-color:#f5f7ff;",
         "table" => "width:100%;margin:0 0 18px;border-collapse:collapse;border:1px solid #d1d5db;",
-        "th" => concat!(font!(), "padding:8px 12px;border:1px solid #d1d5db;background-color:#f3f4f6;font-size:15px;line-height:1.4;font-weight:600;color:#111827;text-align:left;"),
-        "td" => concat!(font!(), "padding:8px 12px;border:1px solid #d1d5db;font-size:15px;line-height:1.4;color:#1f2937;vertical-align:top;"),
-        "a" => "color:#2563eb;text-decoration:underline;",
-        "code" => concat!(mono!(), "padding:1px 5px;border-radius:4px;background-color:#f3f4f6;font-size:14px;color:#111827;"),
-        "pre" => concat!(mono!(), "margin:0 0 16px;padding:12px 14px;border:1px solid #e5e7eb;border-radius:6px;background-color:#f6f8fa;font-size:14px;line-height:1.5;color:#111827;white-space:pre-wrap;word-wrap:break-word;"),
-        "hr" => "margin:24px 0;border:0;border-top:1px solid #e5e7eb;height:0;",
+        "th" => concat!(font!(), "padding:6px 8px;border:1px solid #d1d5db;background-color:#f3f4f6;font-size:14px;line-height:1.4;color:#111827;text-align:left;"),
+        "td" => concat!(font!(), "padding:6px 8px;border:1px solid #d1d5db;font-size:14px;line-height:1.4;color:#1f2937;vertical-align:top;"),
+        "a" => "color:#2563eb;",
+        "code" => concat!(mono!(), "padding:1px 4px;background-color:#f3f4f6;font-size:14px;"),
+        "pre" => concat!(mono!(), "margin:0 0 14px;padding:12px;background-color:#f6f8fa;font-size:14px;line-height:1.5;white-space:pre-wrap;"),
+        "hr" => "margin:20px 0;border:0;border-top:1px solid #e5e7eb;height:0;",
         "del" => "color:#6b7280;",
         _ => return None,
     })
@@ -69,22 +72,30 @@ fn style_for(tag: &str) -> Option<&'static str> {
 const NESTED_LIST_STYLE: &str = "margin:6px 0 0;padding:0 0 0 22px;";
 
 /// The `<li>` of a task-list item: the glyph takes the bullet's place.
-const TASK_ITEM_STYLE: &str = concat!(
-    font!(),
-    "margin:0 0 6px -22px;list-style:none;font-size:16px;line-height:1.6;color:#1f2937;"
-);
+const TASK_ITEM_STYLE: &str = "margin:0 0 6px -22px;list-style:none;";
 /// A done action item.
-const CHECKED: &str = "<span style=\"color:#16a34a;font-size:17px;\">&#9745;</span>&nbsp;";
+const CHECKED: &str = "<span style=\"color:#16a34a;\">&#9745;</span>&nbsp;";
 /// An open action item.
-const UNCHECKED: &str = "<span style=\"color:#6b7280;font-size:17px;\">&#9744;</span>&nbsp;";
+const UNCHECKED: &str = "<span style=\"color:#6b7280;\">&#9744;</span>&nbsp;";
+/// The last paragraph of a quote box: no margin under it, so the box's
+/// padding is the same all round.
+const LAST_IN_QUOTE_STYLE: &str = "margin:0;";
 
 /// The outer page, around the white card.
 const BODY_STYLE: &str = "margin:0;padding:0;background-color:#f3f4f6;";
-/// The card's one cell, which holds the rendered Markdown.
+/// Long words and URLs wrap anywhere rather than widen the page: a phone
+/// is 390 px wide, and `anywhere` (unlike `break-word`) also lets a table
+/// cell shrink.
+const WRAP_ANYWHERE: &str = "overflow-wrap:anywhere;word-break:break-word;";
+/// The card's one cell, which holds the rendered Markdown; everything in it
+/// inherits its font, size and colour.
 const CARD_CELL_STYLE: &str = concat!(
     font!(),
-    "padding:32px 28px;font-size:16px;line-height:1.6;color:#1f2937;text-align:left;"
+    "padding:24px 20px;font-size:16px;line-height:1.55;color:#1f2937;text-align:left;"
 );
+/// The hidden preheader: the line mail clients show after the subject.
+const PREHEADER_STYLE: &str =
+    "display:none;max-height:0;max-width:0;overflow:hidden;opacity:0;mso-hide:all;font-size:1px;line-height:1px;color:#f3f4f6;";
 /// The width of the card, in CSS pixels.
 const CARD_WIDTH: u32 = 640;
 
@@ -92,9 +103,12 @@ const CARD_WIDTH: u32 = 640;
 ///
 /// The document has a `<!DOCTYPE html>`, `<html lang="en">`, and a `<head>`
 /// with the charset, a viewport and `title` (escaped) as `<title>`. The body
-/// is a centred 640px card laid out with tables, holding [`fragment`]`(markdown)`.
-/// Nothing in it refers to anything outside the document.
-pub fn email_document(title: &str, markdown: &str) -> String {
+/// starts with `preheader` hidden (the summary a mail client shows after
+/// the subject), then a centred card at most 640px wide, laid out with
+/// tables, holding [`fragment`]`(markdown)`; on a phone the card takes the
+/// screen's width and long words wrap. Nothing in it refers to anything
+/// outside the document.
+pub fn email_document(title: &str, preheader: &str, markdown: &str) -> String {
     let body = fragment(markdown);
     let title = escape_text(title);
     let mut out = String::with_capacity(body.len() + 2048);
@@ -106,10 +120,16 @@ pub fn email_document(title: &str, markdown: &str) -> String {
     out.push_str(&format!("<title>{title}</title>\n"));
     out.push_str("</head>\n");
     out.push_str(&format!("<body style=\"{BODY_STYLE}\">\n"));
+    if !preheader.is_empty() {
+        out.push_str(&format!(
+            "<div style=\"{PREHEADER_STYLE}\">{}</div>\n",
+            escape_text(preheader)
+        ));
+    }
     out.push_str(&format!(
         "<table role=\"presentation\" width=\"100%\" cellpadding=\"0\" cellspacing=\"0\" border=\"0\" \
          style=\"width:100%;border-collapse:collapse;{BODY_STYLE}\">\n\
-         <tr>\n<td align=\"center\" style=\"padding:32px 12px;\">\n"
+         <tr>\n<td align=\"center\" style=\"padding:24px 8px;\">\n"
     ));
     // Outlook's Word engine ignores max-width: give it a fixed-width table.
     out.push_str(&format!(
@@ -120,7 +140,7 @@ pub fn email_document(title: &str, markdown: &str) -> String {
         "<table role=\"presentation\" width=\"100%\" cellpadding=\"0\" cellspacing=\"0\" border=\"0\" \
          style=\"width:100%;max-width:{CARD_WIDTH}px;border-collapse:separate;\
          background-color:#ffffff;border:1px solid #e5e7eb;border-top:4px solid #4f46e5;border-radius:8px;\">\n\
-         <tr>\n<td style=\"{CARD_CELL_STYLE}\">\n"
+         <tr>\n<td style=\"{CARD_CELL_STYLE}{WRAP_ANYWHERE}\">\n"
     ));
     out.push_str(&body);
     out.push_str("</td>\n</tr>\n</table>\n");
@@ -132,13 +152,12 @@ pub fn email_document(title: &str, markdown: &str) -> String {
 /// Renders Markdown to an HTML fragment with inline styles, without the
 /// document and the card around it (for embedding in another page or mail).
 ///
-/// GitHub-flavoured: tables, task lists, strikethrough and autolinks. Line
-/// breaks inside a paragraph are kept, as in the plain-text part of the
-/// email (which is this Markdown) and in GitHub comments.
+/// GitHub-flavoured: tables, task lists, strikethrough and autolinks. Lines
+/// wrapped in an editor form one paragraph, as on GitHub.
 pub fn fragment(markdown: &str) -> String {
     let arena = Arena::new();
     let options = comrak_options();
-    let root = parse_document(&arena, markdown, &options);
+    let root = parse(&arena, markdown);
     let mut html = String::with_capacity(markdown.len() * 2);
     let formatted = format_document_with_formatter(
         root,
@@ -156,6 +175,12 @@ pub fn fragment(markdown: &str) -> String {
     add_inline_styles(&html)
 }
 
+/// The parsed document both parts of an email are rendered from: this
+/// module's HTML and [`super::text::plain`].
+pub fn parse<'a>(arena: &'a Arena<'a>, markdown: &str) -> Node<'a> {
+    parse_document(arena, markdown, &comrak_options())
+}
+
 /// comrak's options: GFM, with raw HTML shown as text.
 fn comrak_options() -> Options<'static> {
     let mut options = Options::default();
@@ -171,8 +196,6 @@ fn comrak_options() -> Options<'static> {
     // Instead of being dropped, raw HTML is escaped: a note that says
     // `<script>` or `<br>` shows exactly that, as in the plain-text part.
     options.render.escape = true;
-    // A line break in a note stays one, as in the plain-text part.
-    options.render.hardbreaks = true;
     options
 }
 
@@ -184,7 +207,7 @@ fn format_node<'a>(
 ) -> Result<ChildRendering, fmt::Error> {
     let ast = node.data();
     match ast.value {
-        NodeValue::Link(ref link) => render_link(context, link, entering),
+        NodeValue::Link(ref link) => render_link(context, node, link, entering),
         NodeValue::Image(ref link) => render_image(context, node, link, entering),
         NodeValue::TaskItem(ref item) => {
             let list_type = node.parent().and_then(|p| match p.data().value {
@@ -215,6 +238,16 @@ fn format_node<'a>(
                 }
             } else if in_list {
                 context.write_str("</li>")?;
+                context.lf()?;
+            }
+            Ok(ChildRendering::HTML)
+        }
+        NodeValue::Paragraph if is_last_in_quote(node) => {
+            if entering {
+                context.cr()?;
+                write!(context, "<p style=\"{LAST_IN_QUOTE_STYLE}\">")?;
+            } else {
+                context.write_str("</p>")?;
                 context.lf()?;
             }
             Ok(ChildRendering::HTML)
@@ -279,21 +312,76 @@ fn format_node<'a>(
     }
 }
 
+/// Whether `node` is the last block of a quote box.
+fn is_last_in_quote(node: Node<'_>) -> bool {
+    node.next_sibling().is_none()
+        && node
+            .parent()
+            .is_some_and(|p| matches!(p.data().value, NodeValue::BlockQuote))
+}
+
 /// A link, only if its URL is one that is safe and useful in an email;
-/// otherwise just its text.
+/// otherwise just its text. A bare URL (an autolink, or a link whose text
+/// is its URL) shows as a short label, its host, so that it neither
+/// widens a phone's screen nor reads as noise.
 fn render_link(
     context: &mut Context<'_, '_>,
+    node: Node<'_>,
     link: &NodeLink,
     entering: bool,
 ) -> Result<ChildRendering, fmt::Error> {
-    if link_url(&link.url).is_some() {
-        if entering {
+    if link_url(&link.url).is_none() {
+        return Ok(ChildRendering::HTML);
+    }
+    let label = short_label(node, &link.url);
+    match (entering, label) {
+        (true, Some(label)) => {
             write_opening_a(context, link)?;
-        } else {
+            context.escape(&label)?;
             context.write_str("</a>")?;
+            Ok(ChildRendering::Skip)
+        }
+        (true, None) => {
+            write_opening_a(context, link)?;
+            Ok(ChildRendering::HTML)
+        }
+        (false, Some(_)) => Ok(ChildRendering::HTML),
+        (false, None) => {
+            context.write_str("</a>")?;
+            Ok(ChildRendering::HTML)
         }
     }
-    Ok(ChildRendering::HTML)
+}
+
+/// For a link whose text is its own web URL: `example.com/…` (the host,
+/// and an ellipsis when there is more to the URL). `None` for any other
+/// link, and for `mailto:` and `tel:`, whose text is short and meaningful.
+fn short_label(node: Node<'_>, url: &str) -> Option<String> {
+    let mut text = String::new();
+    for child in node.children() {
+        match child.data().value {
+            NodeValue::Text(ref t) => text.push_str(t),
+            _ => return None,
+        }
+    }
+    let rest = ["https://", "http://"].iter().find_map(|scheme| {
+        url.get(..scheme.len())
+            .filter(|s| s.eq_ignore_ascii_case(scheme))
+            .map(|_| &url[scheme.len()..])
+    });
+    let rest = rest?;
+    let shown_as_url = text == url || url.ends_with(&format!("://{text}")) || text == rest;
+    if !shown_as_url {
+        return None;
+    }
+    let host_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let host = rest[..host_end].trim_start_matches("www.");
+    let more = rest[host_end..].trim_end_matches('/');
+    Some(if more.is_empty() {
+        host.to_string()
+    } else {
+        format!("{host}/…")
+    })
 }
 
 /// An image, as a link to it: showing it would make the mail client fetch
@@ -476,11 +564,15 @@ Talked about the *career ladder* and **next steps**; see
 
     #[test]
     fn is_a_complete_document_with_an_escaped_title() {
-        let html = email_document("Recap <b>& \"you\"", "Hello");
+        let html = email_document("Recap <b>& \"you\"", "Pre <i>", "Hello");
         assert!(html.starts_with("<!DOCTYPE html>\n<html lang=\"en\">"));
         assert!(html.contains("<meta charset=\"utf-8\">"));
         assert!(html.contains("<meta name=\"viewport\""));
         assert!(html.contains("<title>Recap &lt;b&gt;&amp; &quot;you&quot;</title>"));
+        assert!(
+            html.contains("line-height:1px;color:#f3f4f6;\">Pre &lt;i&gt;</div>"),
+            "{html}"
+        );
         assert!(!html.contains("<b>"));
         assert!(html.contains("max-width:640px"));
         assert!(html.trim_end().ends_with("</html>"));
@@ -493,7 +585,7 @@ Talked about the *career ladder* and **next steps**; see
                         <img src=x onerror=alert(1)>\n\n\
                         - <script>alert(2)</script>\n\n\
                         | a |\n|---|\n| <script>alert(3)</script> |\n";
-        let html = email_document("t", markdown);
+        let html = email_document("t", "", markdown);
         for live in ["<script", "<img", "<b>", "onerror=alert(1)>"] {
             assert!(!html.contains(live), "{live} in {html}");
         }
@@ -536,7 +628,7 @@ Talked about the *career ladder* and **next steps**; see
              www.example.org mail ada@example.com",
         );
         assert!(html.contains(
-            "<a style=\"color:#2563eb;text-decoration:underline;\" \
+            "<a style=\"color:#2563eb;\" \
              href=\"https://example.com/a?b=1&amp;c=%222%22\" title=\"The &lt;ladder&gt;\">ladder</a>"
         ), "{html}");
         assert!(html.contains("href=\"http://www.example.org\""), "{html}");
@@ -595,7 +687,7 @@ Talked about the *career ladder* and **next steps**; see
     fn every_element_is_styled_and_nothing_needs_a_stylesheet() {
         let markdown =
             format!("{RECAP}\n---\n\n```rust\nfn main() {{}}\n```\n\n```math\nx^2\n```\n");
-        let html = email_document("Recap", &markdown);
+        let html = email_document("Recap", "", &markdown);
         assert!(!html.contains("<style"));
         assert!(!html.contains("class="));
         for tag in [
@@ -622,7 +714,7 @@ Talked about the *career ladder* and **next steps**; see
 
     #[test]
     fn non_ascii_and_emoji_survive() {
-        let html = email_document("Café ☕", RECAP);
+        let html = email_document("Café ☕", "", RECAP);
         assert!(html.contains("<title>Café ☕</title>"));
         assert!(html.contains("on-call notes 🚀"));
         assert!(html.contains("thorough. 🎉"));
@@ -630,9 +722,27 @@ Talked about the *career ladder* and **next steps**; see
     }
 
     #[test]
-    fn line_breaks_in_a_paragraph_are_kept() {
+    fn lines_wrapped_in_an_editor_form_one_paragraph() {
         let html = fragment("one\ntwo");
-        assert!(html.contains("one<br />\ntwo"), "{html}");
+        assert!(!html.contains("<br"), "{html}");
+        assert!(html.contains(">one\ntwo</p>"), "{html}");
+    }
+
+    #[test]
+    fn bare_urls_show_their_host_and_quote_boxes_are_padded_evenly() {
+        let html = fragment(
+            "See https://support.example.com/tickets/48213?tab=conversation and \
+             [https://example.org](https://example.org) or [the docs](https://example.org/docs).\n\n\
+             > one\n>\n> two\n",
+        );
+        assert!(
+            html.contains("href=\"https://support.example.com/tickets/48213?tab=conversation\">support.example.com/…</a>"),
+            "{html}"
+        );
+        assert!(html.contains(">example.org</a>"), "{html}");
+        assert!(html.contains(">the docs</a>"), "{html}");
+        assert!(html.contains(">one</p>"), "{html}");
+        assert!(html.contains("<p style=\"margin:0;\">two</p>"), "{html}");
     }
 
     #[test]

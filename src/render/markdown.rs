@@ -1,25 +1,33 @@
-//! A session as Markdown for the team member: the agenda and the recap.
+//! A session as one Markdown document for the team member: the agenda and
+//! the recap.
 //!
 //! This is the one renderer of what a member receives. Its Markdown is the
-//! plain-text part of the email, [`super::html::email_document`] turns it
-//! into the HTML part, and `coach session show --as-member --format md|html`
-//! prints either, so what the member gets can always be read beforehand.
+//! document both parts of the email come from: [`super::html`] makes the
+//! HTML part and [`super::text`] the plain-text part, from the same parse;
+//! `coach session show --as-member --format md|html|plain` prints each, so
+//! what the member gets can always be read beforehand.
 //!
-//! Privacy by construction: [`session`] takes a [`MemberView`], whose notes
+//! Privacy by construction: [`render`] takes a [`MemberView`], whose notes
 //! are [`SharedNote`]s: only the notes module makes one, and only from a
 //! shared row, so no private note can reach this renderer.
 //!
-//! One function per section, called in the order of each flavour: the agenda
-//! leads with the talking points, the recap with what was agreed. The
-//! sections are those of `session show` (see the list in ARCHITECTURE.md):
-//! carried-over actions, notes, metrics, feedback, QA reviews, attachments,
-//! kudos, actions; each item section shows the item's dedicated notes.
+//! # Sections
+//!
+//! An email is a header, the [`Section`]s of its [`Flavour`] in the order
+//! of a 1:1 ([`Flavour::sections`]), and a sign-off. A section with nothing
+//! in it is left out, heading and all. A new section is a variant of
+//! [`Section`] and a function; a new kind of email is a [`Flavour`] with
+//! its own list of sections.
 
 use std::fmt::Write;
 
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+
 use crate::action::{Action, Owner, State};
+use crate::attachment::human_size;
 use crate::kudos::Kind as KudosKind;
-use crate::note::{Note, Role, SharedNote};
+use crate::note::{Role, SharedNote};
 use crate::saved::Tone;
 use crate::view::MemberView;
 use crate::{when, Result};
@@ -34,136 +42,583 @@ pub enum Flavour {
 }
 
 impl Flavour {
-    /// `agenda` or `recap`, as in the subject line.
-    pub fn as_str(self) -> &'static str {
+    /// `Agenda` or `Recap`, as in the email's heading.
+    pub fn title(self) -> &'static str {
         match self {
-            Flavour::Agenda => "agenda",
-            Flavour::Recap => "recap",
+            Flavour::Agenda => "Agenda",
+            Flavour::Recap => "Recap",
         }
     }
+
+    /// The sections of this email, in the order of a 1:1: wins first,
+    /// then the numbers, what customers and reviewers said, the
+    /// conversation, what was agreed, what is still open from before (and
+    /// what got done since), and the files.
+    pub fn sections(self) -> &'static [Section] {
+        &[
+            Section::Kudos,
+            Section::Metrics,
+            Section::FeedbackAndQa,
+            Section::Notes,
+            Section::Agreed,
+            Section::StillOpen,
+            Section::DoneSince,
+            Section::Attachments,
+        ]
+    }
+}
+
+/// One section of an email; each is left out when it has nothing to show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Section {
+    /// Wins and kudos.
+    Kudos,
+    /// The metrics discussed, as a table.
+    Metrics,
+    /// Customer feedback and QA reviews.
+    FeedbackAndQa,
+    /// The agenda's talking points, or the recap's notes (the member's own
+    /// topics among them, each saying who wrote it).
+    Notes,
+    /// The actions agreed in this session.
+    Agreed,
+    /// Actions from earlier sessions that are still open.
+    StillOpen,
+    /// Actions from earlier sessions finished since.
+    DoneSince,
+    /// The files, and those too large to attach.
+    Attachments,
 }
 
 /// A file of the session that is not attached to the email (too large for
 /// `mail.max-attachments-size`): listed by name instead.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NotAttached {
+    /// The attachment's id.
+    pub id: String,
     pub name: String,
     pub size: u64,
 }
 
+/// Everything an email is rendered from besides the view.
+#[derive(Debug, Clone)]
+pub struct Setting<'a> {
+    /// The member's time zone (or the coach's, when the member has none):
+    /// every time in the email is shown in it.
+    pub zone: Tz,
+    /// The time of rendering: what is overdue is decided against it.
+    pub now: DateTime<Utc>,
+    /// The files left out of the email, and the cap that left them out.
+    pub not_attached: &'a [NotAttached],
+    pub cap: u64,
+}
+
+/// A rendered email: its Markdown and the preheader line.
+#[derive(Debug, Clone)]
+pub struct Rendered {
+    pub markdown: String,
+    /// The one-line summary mail clients show after the subject.
+    pub preheader: String,
+}
+
 /// The session as Markdown for its member, in the given flavour.
-pub fn session(view: &MemberView, flavour: Flavour) -> Result<String> {
+pub fn render(view: &MemberView, flavour: Flavour, setting: &Setting<'_>) -> Result<Rendered> {
+    let email = Email {
+        view,
+        flavour,
+        setting,
+    };
     let mut md = String::new();
-    header(&mut md, view, flavour);
-    match flavour {
-        Flavour::Agenda => {
-            // The agenda leads with the talking points, so the member can
-            // prepare; what is still open from before follows.
-            notes(&mut md, view, "Talking points", Some(NO_TALKING_POINTS));
-            carried_over(&mut md, view);
-            items(&mut md, view);
-            actions(&mut md, view, "Action items");
-        }
-        Flavour::Recap => {
-            // The recap leads with what was agreed, then every note.
-            actions(&mut md, view, "What we agreed");
-            carried_over(&mut md, view);
-            notes(&mut md, view, "Notes", None);
-            items(&mut md, view);
-        }
+    email.header(&mut md);
+    for section in flavour.sections() {
+        email.section(&mut md, *section);
     }
-    footer(&mut md, view);
-    Ok(md)
+    email.footer(&mut md);
+    Ok(Rendered {
+        markdown: md,
+        preheader: email.preheader(),
+    })
 }
 
-/// The item sections, in the order of `session show`.
-fn items(md: &mut String, view: &MemberView) {
-    metrics(md, view);
-    feedback(md, view);
-    qa_reviews(md, view);
-    attachments(md, view);
-    kudos(md, view);
-}
-
-/// The section listing files too large to attach, appended after the body.
-pub fn not_attached(md: &mut String, files: &[NotAttached], cap: u64) {
-    if files.is_empty() {
-        return;
-    }
-    let _ = writeln!(md, "\n## Files not attached\n");
-    let _ = writeln!(
-        md,
-        "Together these are over the {} an email may carry here; ask me for them:\n",
-        human_size(cap)
-    );
-    for file in files {
-        let _ = writeln!(
-            md,
-            "- {} ({})",
-            escape_inline(&file.name),
-            human_size(file.size)
-        );
-    }
+/// What the section functions read.
+struct Email<'a> {
+    view: &'a MemberView,
+    flavour: Flavour,
+    setting: &'a Setting<'a>,
 }
 
 const NO_TALKING_POINTS: &str =
-    "_Nothing on the agenda yet: reply with what you would like to talk about._";
+    "Nothing on the agenda yet: reply with what you would like to talk about.";
 
-/// Title, date, coach and member, and one line saying what this email is.
-fn header(md: &mut String, view: &MemberView, flavour: Flavour) {
-    let s = &view.session;
-    let coach = view.coach.name.as_deref().unwrap_or("your coach");
-    let _ = writeln!(
-        md,
-        "# 1:1 {}: {}\n",
-        flavour.as_str(),
-        escape_inline(&s.title)
-    );
-    // Two trailing spaces: a line break, in Markdown and on screen alike.
-    let weekday = s.date.with_timezone(&chrono::Local).format("%A");
-    let _ = writeln!(md, "**Date:** {weekday} {}  ", when::display_local(s.date));
-    let _ = writeln!(md, "**Coach:** {}  ", escape_inline(coach));
-    let _ = writeln!(md, "**Team member:** {}\n", escape_inline(&s.member.name));
-    let first_name = s.member.name.split_whitespace().next().unwrap_or("there");
-    let greeting = match flavour {
-        Flavour::Agenda => format!(
-            "Hi {}, here is what we will talk about in our 1:1, so you can prepare. \
-             Reply to this email to add your own topics.",
-            escape_inline(first_name)
-        ),
-        Flavour::Recap => format!(
-            "Hi {}, thank you for our 1:1. Here is what we agreed and the notes from our \
-             conversation, for your records.",
-            escape_inline(first_name)
-        ),
-    };
-    let _ = writeln!(md, "{greeting}");
+/// Whether a note is a talking point written with the session (a
+/// template's agenda) and never edited since: a prompt, not what was said.
+fn is_prompt(view: &MemberView, note: &SharedNote) -> bool {
+    note.author.role == Role::Coach
+        && note.updated_at == note.created_at
+        && (note.created_at - view.session.created_at)
+            .num_seconds()
+            .abs()
+            < 1
 }
 
-/// The shared notes block: the coach's notes and the member's own topics,
-/// oldest first. `empty` is shown when there are none; `None` leaves the
-/// section out.
-fn notes(md: &mut String, view: &MemberView, heading: &str, empty: Option<&str>) {
-    if view.notes.is_empty() {
-        if let Some(empty) = empty {
-            let _ = writeln!(md, "\n## {heading}\n\n{empty}");
+/// A person's first name, as a greeting or an author says it.
+fn first_name(name: &str) -> &str {
+    name.split_whitespace().next().unwrap_or(name)
+}
+
+impl Email<'_> {
+    fn coach(&self) -> &str {
+        self.view.coach.name.as_deref().unwrap_or("your coach")
+    }
+
+    fn day(&self, at: DateTime<Utc>) -> String {
+        when::display_day(at, &self.setting.zone)
+    }
+
+    fn section(&self, md: &mut String, section: Section) {
+        match section {
+            Section::Kudos => self.kudos(md),
+            Section::Metrics => self.metrics(md),
+            Section::FeedbackAndQa => {
+                self.feedback(md);
+                self.qa_reviews(md);
+            }
+            Section::Notes => self.notes(md),
+            Section::Agreed => self.agreed(md),
+            Section::StillOpen => self.carried_over(md, false),
+            Section::DoneSince => self.carried_over(md, true),
+            Section::Attachments => self.attachments(md),
         }
-        return;
     }
-    let _ = writeln!(md, "\n## {heading}");
-    for note in &view.notes {
-        note_block(md, note);
+
+    /// Title, date, coach and member, and one line saying what this email is.
+    fn header(&self, md: &mut String) {
+        let s = &self.view.session;
+        let _ = writeln!(
+            md,
+            "# {}: {}\n",
+            self.flavour.title(),
+            escape_inline(&s.title)
+        );
+        // Two trailing spaces: a line break, in Markdown and on screen alike.
+        let _ = writeln!(
+            md,
+            "**When:** {}  ",
+            when::display_long(s.date, &self.setting.zone)
+        );
+        let _ = writeln!(md, "**Coach:** {}  ", escape_inline(self.coach()));
+        let _ = writeln!(md, "**Team member:** {}\n", escape_inline(&s.member.name));
+        let name = escape_inline(first_name(&s.member.name));
+        let greeting = match self.flavour {
+            Flavour::Agenda => format!(
+                "Hi {name}, here is what we will talk about in our 1:1, so you can prepare. \
+                 Reply to this email to add your own topics."
+            ),
+            Flavour::Recap if self.view.actions.is_empty() => format!(
+                "Hi {name}, thank you for our 1:1. Here are the notes from our conversation, \
+                 for your records."
+            ),
+            Flavour::Recap => format!(
+                "Hi {name}, thank you for our 1:1. Here is what we agreed and the notes from \
+                 our conversation, for your records."
+            ),
+        };
+        let _ = writeln!(md, "{greeting}");
+    }
+
+    /// The summary line: when, and what the email holds, in counts.
+    fn preheader(&self) -> String {
+        let v = self.view;
+        let still_open = v
+            .carried_over
+            .iter()
+            .filter(|a| a.state != State::Done)
+            .count();
+        let notes = v.notes.len();
+        let mut parts = Vec::new();
+        let mut count = |n: usize, one: &str, many: &str| {
+            if n > 0 {
+                parts.push(format!("{n} {}", if n == 1 { one } else { many }));
+            }
+        };
+        match self.flavour {
+            Flavour::Agenda => {
+                count(notes, "talking point", "talking points");
+                count(v.metrics.len(), "metric", "metrics");
+                count(v.feedback.len() + v.qa_reviews.len(), "review", "reviews");
+                count(still_open, "open action", "open actions");
+            }
+            Flavour::Recap => {
+                count(v.actions.len(), "action agreed", "actions agreed");
+                count(notes, "note", "notes");
+                count(v.kudos.len(), "kudos", "kudos");
+                count(v.metrics.len(), "metric", "metrics");
+                count(still_open, "action still open", "actions still open");
+            }
+        }
+        let when = when::display_long(v.session.date, &self.setting.zone);
+        if parts.is_empty() {
+            format!("Our 1:1 on {when}.")
+        } else {
+            format!("Our 1:1 on {when}: {}.", parts.join(", "))
+        }
+    }
+
+    /// Wins and kudos: what is celebrated, and why.
+    fn kudos(&self, md: &mut String) {
+        if self.view.kudos.is_empty() {
+            return;
+        }
+        let _ = writeln!(md, "\n## Wins and kudos\n");
+        for k in &self.view.kudos {
+            let kind = match k.kind {
+                Some(KudosKind::Success) => "🏆 **Success:** ",
+                Some(KudosKind::Expertise) => "🧠 **Expertise:** ",
+                Some(KudosKind::Effort) => "💪 **Effort:** ",
+                Some(KudosKind::Values) => "🌟 **Values:** ",
+                None => "🙏 ",
+            };
+            let _ = writeln!(md, "- {kind}{}", escape_inline(&k.body));
+        }
+    }
+
+    /// The metrics discussed, as a table: the value, the target with its
+    /// direction (`≤ 420 s` when lower is better), whether it is met and
+    /// when it was measured. Their dedicated notes follow it.
+    fn metrics(&self, md: &mut String) {
+        let metrics = &self.view.metrics;
+        if metrics.is_empty() {
+            return;
+        }
+        let _ = writeln!(md, "\n## Metrics\n");
+        let _ = writeln!(md, "| Metric | Value | Target | Status | Measured |");
+        let _ = writeln!(md, "|---|--:|--:|---|---|");
+        for m in metrics {
+            // "74 %" reads oddly: a percent sign sticks to its number.
+            let unit = match m.unit.as_deref() {
+                Some("%") => "%".to_string(),
+                Some(u) => format!(" {}", escape_inline(u)),
+                None => String::new(),
+            };
+            let direction = if m.lower_is_better { "≤" } else { "≥" };
+            let target = m
+                .target
+                .map(|t| format!("{direction} {}{unit}", number(t)))
+                .unwrap_or_default();
+            let status = match m.on_target {
+                Some(true) => "✅ on target",
+                Some(false) => "⚠️ off target",
+                None => "",
+            };
+            let _ = writeln!(
+                md,
+                "| {} | {}{unit} | {target} | {status} | {} |",
+                escape_inline(&m.metric),
+                number(m.value),
+                self.day(m.measured_at)
+            );
+        }
+        for m in metrics.iter().filter(|m| !m.notes.is_empty()) {
+            let _ = writeln!(md, "\n**{}**", escape_inline(&m.metric));
+            self.dedicated_notes(md, &m.notes, "");
+        }
+    }
+
+    /// Customer feedback, with its rating, source, link and dedicated notes.
+    fn feedback(&self, md: &mut String) {
+        if self.view.feedback.is_empty() {
+            return;
+        }
+        let _ = writeln!(md, "\n## Customer feedback\n");
+        for f in &self.view.feedback {
+            let mut head = Vec::new();
+            if let Some(rating) = f.rating {
+                head.push(crate::render::terminal::stars(rating));
+            }
+            head.push(format!("**{}**", tone(f.tone)));
+            match (&f.customer, &f.channel) {
+                (Some(c), Some(ch)) => {
+                    head.push(format!("{} ({})", escape_inline(c), escape_inline(ch)))
+                }
+                (Some(c), None) => head.push(escape_inline(c)),
+                (None, Some(ch)) => head.push(format!("({})", escape_inline(ch))),
+                (None, None) => {}
+            }
+            head.push(self.day(f.date));
+            let _ = writeln!(md, "- {}", head.join(" · "));
+            let _ = writeln!(md, "\n  > {}", quote(&f.comment));
+            if let Some(url) = &f.url {
+                let _ = writeln!(md, "\n  {}", link("View conversation", url));
+            }
+            self.dedicated_notes(md, &f.notes, "  ");
+            md.push('\n');
+        }
+    }
+
+    /// QA reviews, with their score, reviewer, link and dedicated notes.
+    fn qa_reviews(&self, md: &mut String) {
+        if self.view.qa_reviews.is_empty() {
+            return;
+        }
+        let _ = writeln!(md, "\n## QA reviews\n");
+        for q in &self.view.qa_reviews {
+            let mut head = vec![format!("**{}/100**", q.score), tone(q.tone).to_string()];
+            if let Some(reviewer) = &q.reviewer {
+                head.push(format!("reviewed by {}", escape_inline(reviewer)));
+            }
+            head.push(self.day(q.date));
+            let _ = writeln!(md, "- {}", head.join(" · "));
+            if let Some(comment) = &q.comment {
+                let _ = writeln!(md, "\n  > {}", quote(comment));
+            }
+            if let Some(url) = &q.url {
+                let _ = writeln!(md, "\n  {}", link("View review", url));
+            }
+            self.dedicated_notes(md, &q.notes, "  ");
+            md.push('\n');
+        }
+    }
+
+    /// The shared notes block. The agenda shows every talking point, or an
+    /// invitation to add some. The recap shows what was noted first and
+    /// the talking points written with the session (a template's prompts)
+    /// after it, so that they do not bury it.
+    fn notes(&self, md: &mut String) {
+        let view = self.view;
+        match self.flavour {
+            Flavour::Agenda => {
+                let _ = writeln!(md, "\n## Talking points");
+                if view.notes.is_empty() {
+                    let _ = writeln!(md, "\n_{NO_TALKING_POINTS}_");
+                }
+                self.note_blocks(md, view.notes.iter());
+            }
+            Flavour::Recap => {
+                let noted: Vec<&SharedNote> =
+                    view.notes.iter().filter(|n| !is_prompt(view, n)).collect();
+                let prompts: Vec<&SharedNote> =
+                    view.notes.iter().filter(|n| is_prompt(view, n)).collect();
+                if !noted.is_empty() {
+                    let _ = writeln!(md, "\n## Notes");
+                    self.note_blocks(md, noted.into_iter());
+                }
+                if !prompts.is_empty() {
+                    let _ = writeln!(md, "\n## From the agenda");
+                    self.note_blocks(md, prompts.into_iter());
+                }
+            }
+        }
+    }
+
+    /// Notes one after the other, a rule between two, each saying who wrote
+    /// it when that is not the coach.
+    fn note_blocks<'n>(&self, md: &mut String, notes: impl Iterator<Item = &'n SharedNote>) {
+        for (i, note) in notes.enumerate() {
+            if i > 0 {
+                let _ = writeln!(md, "\n* * *");
+            }
+            md.push('\n');
+            if note.author.role == Role::Member {
+                let _ = writeln!(
+                    md,
+                    "**{}:**\n",
+                    escape_inline(first_name(&note.author.name))
+                );
+            }
+            let _ = writeln!(md, "{}", demote_headings(&closed_fences(&note.body)));
+        }
+    }
+
+    /// The actions agreed in this session, as a task list.
+    fn agreed(&self, md: &mut String) {
+        if self.view.actions.is_empty() {
+            return;
+        }
+        let heading = match self.flavour {
+            Flavour::Agenda => "Actions",
+            Flavour::Recap => "What we agreed",
+        };
+        let _ = writeln!(md, "\n## {heading}\n");
+        for action in &self.view.actions {
+            self.action_line(md, action);
+        }
+    }
+
+    /// Actions from earlier sessions: those still open, or (`done`) those
+    /// finished since.
+    fn carried_over(&self, md: &mut String, done: bool) {
+        let actions: Vec<&Action> = self
+            .view
+            .carried_over
+            .iter()
+            .filter(|a| (a.state == State::Done) == done)
+            .collect();
+        if actions.is_empty() {
+            return;
+        }
+        let heading = if done {
+            "Done since last time"
+        } else {
+            "Still open from earlier 1:1s"
+        };
+        let _ = writeln!(md, "\n## {heading}\n");
+        for action in actions {
+            self.action_line(md, action);
+        }
+    }
+
+    /// `- [ ] Text _(you, due 4 Dec 2026)_`: a task-list line a reply can
+    /// answer. Overdue only once its day is over, in the member's zone.
+    fn action_line(&self, md: &mut String, action: &Action) {
+        let check = if action.state == State::Done {
+            "x"
+        } else {
+            " "
+        };
+        let owner = match action.owner {
+            Owner::Member => "you".to_string(),
+            Owner::Coach => escape_inline(self.coach()),
+        };
+        let mut details = vec![owner];
+        if let Some(due) = action.due_at {
+            let zone = &self.setting.zone;
+            let overdue = action.state != State::Done
+                && due.with_timezone(zone).date_naive()
+                    < self.setting.now.with_timezone(zone).date_naive();
+            let overdue = if overdue { ", overdue" } else { "" };
+            details.push(format!("due {}{overdue}", self.day(due)));
+        }
+        if let Some(done) = action.done_at {
+            details.push(format!("done {}", self.day(done)));
+        }
+        // The member's own actions carry their short id, so that a reply
+        // line `[x] 3f2a` checks one off (src/reply.rs, `coach inbox`).
+        let id = match action.owner {
+            Owner::Member => format!("{} ", action.short_id),
+            Owner::Coach => String::new(),
+        };
+        let _ = writeln!(
+            md,
+            "- [{check}] {id}{} _({})_",
+            escape_inline(&action.body),
+            details.join(", ")
+        );
+    }
+
+    /// How to check an action off by replying, with the first of the
+    /// member's open actions as the example; nothing when none is open.
+    fn check_off_hint(&self, md: &mut String) {
+        let open = self
+            .view
+            .carried_over
+            .iter()
+            .chain(&self.view.actions)
+            .find(|a| a.owner == Owner::Member && a.state != State::Done);
+        if let Some(action) = open {
+            let _ = writeln!(
+                md,
+                "\n_Done with one of your actions? Answer with a line `[x] {id}` (or `done {id}`); `reopen {id}` opens it again._",
+                id = action.short_id
+            );
+        }
+    }
+
+    /// The files attached to the email, with their dedicated notes, then
+    /// those too large to attach: listed by name, never as attached.
+    fn attachments(&self, md: &mut String) {
+        let left_out = self.setting.not_attached;
+        let attached: Vec<_> = self
+            .view
+            .attachments
+            .iter()
+            .filter(|a| !left_out.iter().any(|n| n.id == a.id))
+            .collect();
+        if attached.is_empty() && left_out.is_empty() {
+            return;
+        }
+        let _ = writeln!(md, "\n## Attachments\n");
+        for a in &attached {
+            let _ = writeln!(
+                md,
+                "- 📎 {} ({})",
+                escape_inline(&a.name),
+                human_size(a.size)
+            );
+            self.dedicated_notes(md, &a.notes, "  ");
+        }
+        if left_out.is_empty() {
+            return;
+        }
+        let _ = writeln!(
+            md,
+            "\nNot attached: together these are over the {} an email may carry here; \
+             ask me for them:\n",
+            human_size(self.setting.cap)
+        );
+        for file in left_out {
+            let _ = writeln!(
+                md,
+                "- {} ({})",
+                escape_inline(&file.name),
+                human_size(file.size)
+            );
+            if let Some(a) = self.view.attachments.iter().find(|a| a.id == file.id) {
+                self.dedicated_notes(md, &a.notes, "  ");
+            }
+        }
+    }
+
+    /// The notes dedicated to one item, under it, indented by `indent` so
+    /// they stay inside the item's list entry; a member's says it is theirs.
+    fn dedicated_notes(&self, md: &mut String, notes: &[SharedNote], indent: &str) {
+        for note in notes {
+            let by = match note.author.role {
+                Role::Member => escape_inline(first_name(&note.author.name)),
+                Role::Coach => escape_inline(first_name(self.coach())),
+            };
+            let _ = writeln!(md, "\n{indent}**{by}:**\n");
+            for line in demote_headings(&closed_fences(&note.body)).lines() {
+                if line.is_empty() {
+                    md.push('\n');
+                } else {
+                    let _ = writeln!(md, "{indent}{line}");
+                }
+            }
+        }
+    }
+
+    /// The sign-off; the agenda asked for replies already, the recap asks
+    /// here, so each email says it once.
+    fn footer(&self, md: &mut String) {
+        self.check_off_hint(md);
+        let coach = escape_inline(first_name(self.coach()));
+        match self.flavour {
+            Flavour::Agenda => {
+                let _ = writeln!(md, "\n---\n\nSee you there,  \n{coach}");
+            }
+            Flavour::Recap => {
+                let _ = writeln!(
+                    md,
+                    "\n---\n\nReply to this email if anything is missing or wrong.  \n{coach}"
+                );
+            }
+        }
     }
 }
 
-/// One note: a member's topic says whose it is; the body is the note's own
-/// Markdown, kept as written.
-fn note_block(md: &mut String, note: &Note) {
-    md.push('\n');
-    if note.author.role == Role::Member {
-        let _ = writeln!(md, "_{}'s topic:_\n", escape_inline(&note.author.name));
-    }
-    let _ = writeln!(md, "{}", demote_headings(&closed_fences(&note.body)));
+/// A link with a short text, such as `[View conversation](url)`; the URL
+/// in angle brackets, so spaces or parentheses in it cannot end it early.
+fn link(text: &str, url: &str) -> String {
+    let url: String = url
+        .chars()
+        .filter(|c| !c.is_whitespace() && !c.is_control())
+        .map(|c| match c {
+            '<' => "%3C".to_string(),
+            '>' => "%3E".to_string(),
+            c => c.to_string(),
+        })
+        .collect();
+    format!("[{text}](<{url}>)")
 }
 
 /// A note's headings moved two levels down (`#` becomes `###`), so that a
@@ -200,213 +655,6 @@ fn demote_headings(body: &str) -> String {
     out
 }
 
-/// Open actions from earlier sessions, in their current state.
-fn carried_over(md: &mut String, view: &MemberView) {
-    if view.carried_over.is_empty() {
-        return;
-    }
-    let _ = writeln!(md, "\n## Still open from earlier 1:1s\n");
-    for action in &view.carried_over {
-        action_line(md, view, action);
-    }
-}
-
-/// The actions agreed in this session, as a task list.
-fn actions(md: &mut String, view: &MemberView, heading: &str) {
-    if view.actions.is_empty() {
-        return;
-    }
-    let _ = writeln!(md, "\n## {heading}\n");
-    for action in &view.actions {
-        action_line(md, view, action);
-    }
-}
-
-fn action_line(md: &mut String, view: &MemberView, action: &Action) {
-    let check = if action.state == State::Done {
-        "x"
-    } else {
-        " "
-    };
-    let owner = match action.owner {
-        Owner::Member => "you".to_string(),
-        Owner::Coach => escape_inline(view.coach.name.as_deref().unwrap_or("your coach")),
-    };
-    let mut details = vec![owner];
-    if let Some(due) = action.due_at {
-        let overdue = if action.state == State::Overdue {
-            ", overdue"
-        } else {
-            ""
-        };
-        details.push(format!("due {}{overdue}", when::display_local_date(due)));
-    }
-    if let Some(done) = action.done_at {
-        details.push(format!("done {}", when::display_local_date(done)));
-    }
-    // The member's own actions carry their short id, so that a reply line
-    // `[x] 3f2a` checks one off (see src/reply.rs).
-    let id = match action.owner {
-        Owner::Member => format!("{} ", action.short_id),
-        Owner::Coach => String::new(),
-    };
-    let _ = writeln!(
-        md,
-        "- [{check}] {id}{} _({})_",
-        escape_inline(&action.body),
-        details.join(", ")
-    );
-}
-
-/// The first of the member's open actions, shown in the footer's example.
-fn first_open_action(view: &MemberView) -> Option<&Action> {
-    view.carried_over
-        .iter()
-        .chain(&view.actions)
-        .find(|a| a.owner == Owner::Member && a.state != State::Done)
-}
-
-/// The metrics discussed, as a table; their dedicated notes follow it.
-fn metrics(md: &mut String, view: &MemberView) {
-    if view.metrics.is_empty() {
-        return;
-    }
-    let _ = writeln!(md, "\n## Metrics\n");
-    let _ = writeln!(md, "| Metric | Value | Target | |");
-    let _ = writeln!(md, "|---|--:|--:|---|");
-    for m in &view.metrics {
-        // "74 %" reads oddly: a percent sign sticks to its number.
-        let unit = match m.unit.as_deref() {
-            Some("%") => "%".to_string(),
-            Some(u) => format!(" {}", escape_inline(u)),
-            None => String::new(),
-        };
-        let target = m
-            .target
-            .map(|t| format!("{}{unit}", number(t)))
-            .unwrap_or_default();
-        let status = match m.on_target {
-            Some(true) => "on target",
-            Some(false) => "off target",
-            None => "",
-        };
-        let _ = writeln!(
-            md,
-            "| {} | {}{unit} | {target} | {status} |",
-            escape_inline(&m.metric),
-            number(m.value)
-        );
-    }
-    for m in view.metrics.iter().filter(|m| !m.notes.is_empty()) {
-        let _ = writeln!(md, "\n**{}**", escape_inline(&m.metric));
-        dedicated_notes(md, &m.notes, "");
-    }
-}
-
-/// Customer feedback, with its rating, source and dedicated notes.
-fn feedback(md: &mut String, view: &MemberView) {
-    if view.feedback.is_empty() {
-        return;
-    }
-    let _ = writeln!(md, "\n## Customer feedback\n");
-    for f in &view.feedback {
-        let mut head = Vec::new();
-        if let Some(rating) = f.rating {
-            head.push(crate::render::terminal::stars(rating));
-        }
-        head.push(format!("**{}**", tone(f.tone)));
-        match (&f.customer, &f.channel) {
-            (Some(c), Some(ch)) => {
-                head.push(format!("{} ({})", escape_inline(c), escape_inline(ch)))
-            }
-            (Some(c), None) => head.push(escape_inline(c)),
-            (None, Some(ch)) => head.push(format!("({})", escape_inline(ch))),
-            (None, None) => {}
-        }
-        head.push(when::display_local_date(f.date));
-        let _ = writeln!(md, "- {}", head.join(" · "));
-        let _ = writeln!(md, "\n  > {}", quote(&f.comment));
-        if let Some(url) = &f.url {
-            let _ = writeln!(md, "\n  <{url}>");
-        }
-        dedicated_notes(md, &f.notes, "  ");
-        md.push('\n');
-    }
-}
-
-/// QA reviews, with their score, reviewer and dedicated notes.
-fn qa_reviews(md: &mut String, view: &MemberView) {
-    if view.qa_reviews.is_empty() {
-        return;
-    }
-    let _ = writeln!(md, "\n## QA reviews\n");
-    for q in &view.qa_reviews {
-        let mut head = vec![format!("**{}/100**", q.score), tone(q.tone).to_string()];
-        if let Some(reviewer) = &q.reviewer {
-            head.push(format!("reviewed by {}", escape_inline(reviewer)));
-        }
-        head.push(when::display_local_date(q.date));
-        let _ = writeln!(md, "- {}", head.join(" · "));
-        if let Some(comment) = &q.comment {
-            let _ = writeln!(md, "\n  > {}", quote(comment));
-        }
-        if let Some(url) = &q.url {
-            let _ = writeln!(md, "\n  <{url}>");
-        }
-        dedicated_notes(md, &q.notes, "  ");
-        md.push('\n');
-    }
-}
-
-/// The session's files, by name (the email carries them as attachments).
-fn attachments(md: &mut String, view: &MemberView) {
-    if view.attachments.is_empty() {
-        return;
-    }
-    let _ = writeln!(md, "\n## Attachments\n");
-    for a in &view.attachments {
-        let _ = writeln!(md, "- {} ({})", escape_inline(&a.name), human_size(a.size));
-        dedicated_notes(md, &a.notes, "  ");
-    }
-}
-
-/// Kudos: what is celebrated, and why.
-fn kudos(md: &mut String, view: &MemberView) {
-    if view.kudos.is_empty() {
-        return;
-    }
-    let _ = writeln!(md, "\n## Kudos\n");
-    for k in &view.kudos {
-        let kind = match k.kind {
-            Some(KudosKind::Success) => "🏆 **Success:** ",
-            Some(KudosKind::Expertise) => "🧠 **Expertise:** ",
-            Some(KudosKind::Effort) => "💪 **Effort:** ",
-            Some(KudosKind::Values) => "🌟 **Values:** ",
-            None => "🙏 ",
-        };
-        let _ = writeln!(md, "- {kind}{}", escape_inline(&k.body));
-    }
-}
-
-/// The notes dedicated to one item, under it, indented by `indent` so they
-/// stay inside the item's list entry.
-fn dedicated_notes(md: &mut String, notes: &[SharedNote], indent: &str) {
-    for note in notes {
-        let by = match note.author.role {
-            Role::Member => format!("{}'s note", escape_inline(&note.author.name)),
-            Role::Coach => "Note".to_string(),
-        };
-        let _ = writeln!(md, "\n{indent}_{by}:_\n");
-        for line in demote_headings(&closed_fences(&note.body)).lines() {
-            if line.is_empty() {
-                md.push('\n');
-            } else {
-                let _ = writeln!(md, "{indent}{line}");
-            }
-        }
-    }
-}
-
 /// A comment as a blockquote: every line quoted.
 fn quote(text: &str) -> String {
     escape_inline(text)
@@ -428,22 +676,6 @@ fn number(value: f64) -> String {
         format!("{}", value as i64)
     } else {
         format!("{value:.2}").trim_end_matches('0').to_string()
-    }
-}
-
-fn footer(md: &mut String, view: &MemberView) {
-    let coach = view.coach.name.as_deref().unwrap_or("your coach");
-    let _ = writeln!(
-        md,
-        "\n---\n\n_Reply to this email to reach {}; what you write above the quote is added to this 1:1 as yours._",
-        escape_inline(coach)
-    );
-    if let Some(action) = first_open_action(view) {
-        let _ = writeln!(
-            md,
-            "_Done with an action? Reply with a line `[x] {id}` (or `done {id}`); `reopen {id}` undoes it._",
-            id = action.short_id
-        );
     }
 }
 
@@ -484,31 +716,22 @@ fn escape_inline(text: &str) -> String {
     out
 }
 
-/// A size for people: `512 bytes`, `12 KiB`, `3.4 MiB`.
-pub fn human_size(bytes: u64) -> String {
-    const KIB: u64 = 1 << 10;
-    const MIB: u64 = 1 << 20;
-    const GIB: u64 = 1 << 30;
-    match bytes {
-        b if b < KIB => format!("{b} bytes"),
-        b if b < MIB => format!("{} KiB", b.div_ceil(KIB)),
-        b if b < GIB => format!("{:.1} MiB", b as f64 / MIB as f64),
-        b => format!("{:.1} GiB", b as f64 / GIB as f64),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::audience::Audience;
-    use crate::note::{Author, Visibility};
+    use crate::note::{Author, Note, Visibility};
     use crate::session::{MemberRef, Session, Status};
     use crate::view::Coach;
     use chrono::{TimeZone, Utc};
 
     fn note(body: &str, role: Role) -> SharedNote {
+        note_at(body, role, (2026, 12, 1, 9))
+    }
+
+    fn note_at(body: &str, role: Role, (y, m, d, h): (i32, u32, u32, u32)) -> SharedNote {
         let at = Utc
-            .with_ymd_and_hms(2026, 12, 1, 9, 0, 0)
+            .with_ymd_and_hms(y, m, d, h, 30, 0)
             .single()
             .expect("time");
         SharedNote::for_test(Note {
@@ -569,32 +792,63 @@ mod tests {
         }
     }
 
+    fn md(view: &MemberView, flavour: Flavour) -> Result<String> {
+        let setting = Setting {
+            zone: chrono_tz::America::Chicago,
+            now: view.session.date,
+            not_attached: &[],
+            cap: 0,
+        };
+        render(view, flavour, &setting).map(|r| r.markdown)
+    }
+
     #[test]
-    fn the_agenda_leads_with_talking_points_and_names_member_topics() {
+    fn the_agenda_names_the_member_as_author_and_separates_notes() {
         let notes = vec![
             note("Celebrate the streak", Role::Coach),
             note("Team lead role", Role::Member),
         ];
-        let md = session(&view(notes), Flavour::Agenda).expect("renders");
+        let md = md(&view(notes), Flavour::Agenda).expect("renders");
+        assert!(md.starts_with("# Agenda: Weekly \\*check-in\\*\n"), "{md}");
         assert!(
-            md.starts_with("# 1:1 agenda: Weekly \\*check-in\\*\n"),
+            md.contains("**When:** Tuesday 1 Dec 2026, 08:30 CST"),
             "{md}"
         );
         assert!(md.contains("**Coach:** Sam Lee"), "{md}");
-        assert!(md.contains("**Team member:** Alex Kim"), "{md}");
         assert!(md.contains("Hi Alex,"), "{md}");
         let points = md.find("## Talking points").expect("talking points");
-        assert!(md[points..].contains("Celebrate the streak"));
-        assert!(md[points..].contains("_Alex Kim's topic:_\n\nTeam lead role"));
+        assert!(
+            md[points..].contains("Celebrate the streak\n\n* * *\n\n**Alex:**\n\nTeam lead role"),
+            "{md}"
+        );
+        assert_eq!(md.matches("Reply to this email").count(), 1, "{md}");
     }
 
     #[test]
-    fn an_empty_agenda_invites_topics_and_an_empty_recap_has_no_notes_section() {
-        let md = session(&view(vec![]), Flavour::Agenda).expect("agenda");
-        assert!(md.contains(NO_TALKING_POINTS));
-        let md = session(&view(vec![]), Flavour::Recap).expect("recap");
-        assert!(md.starts_with("# 1:1 recap: "));
-        assert!(!md.contains("## Notes"));
+    fn an_empty_agenda_invites_topics_and_an_empty_recap_has_no_empty_sections() {
+        let md_agenda = md(&view(vec![]), Flavour::Agenda).expect("agenda");
+        assert!(md_agenda.contains(NO_TALKING_POINTS));
+        let recap = md(&view(vec![]), Flavour::Recap).expect("recap");
+        assert!(recap.starts_with("# Recap: "));
+        assert!(!recap.contains("\n## "), "{recap}");
+        assert!(!recap.contains("what we agreed"), "{recap}");
+        assert_eq!(recap.matches("Reply to this email").count(), 1, "{recap}");
+    }
+
+    #[test]
+    fn the_recap_puts_what_was_noted_before_the_templates_prompts() {
+        // The session was created at 14:30; the prompt with it.
+        let prompt = note_at("What went well?", Role::Coach, (2026, 12, 1, 14));
+        let noted = note_at("Alex led the retro", Role::Coach, (2026, 12, 1, 15));
+        let v = view(vec![prompt, noted]);
+        let md = md(&v, Flavour::Recap).expect("recap");
+        let notes = md
+            .find("## Notes\n\nAlex led the retro")
+            .expect("notes first");
+        let agenda = md
+            .find("## From the agenda\n\nWhat went well?")
+            .expect("prompts after");
+        assert!(notes < agenda, "{md}");
     }
 
     #[test]
@@ -603,12 +857,9 @@ mod tests {
             note("```\nlet x = 1;", Role::Coach),
             note("After the code", Role::Coach),
         ];
-        let md = session(&view(notes), Flavour::Recap).expect("renders");
+        let md = md(&view(notes), Flavour::Recap).expect("renders");
         let html = crate::render::html::fragment(&md);
-        assert!(
-            html.contains("<p style=\"") && html.contains("After the code</p>"),
-            "{html}"
-        );
+        assert!(html.contains("After the code</p>"), "{html}");
     }
 
     #[test]
@@ -621,9 +872,10 @@ mod tests {
     }
 
     #[test]
-    fn sizes_read_well() {
-        assert_eq!(human_size(10), "10 bytes");
-        assert_eq!(human_size(2048), "2 KiB");
-        assert_eq!(human_size(10 << 20), "10.0 MiB");
+    fn links_with_odd_urls_stay_one_link() {
+        assert_eq!(
+            link("View review", "https://x.test/a b>(c)"),
+            "[View review](<https://x.test/ab%3E(c)>)"
+        );
     }
 }

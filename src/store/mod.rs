@@ -9,6 +9,8 @@
 
 mod ids;
 mod stored;
+#[cfg(test)]
+mod upgrade_tests;
 
 use std::fs;
 use std::io::ErrorKind as IoKind;
@@ -40,7 +42,8 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0006_application_id.sql"),
     include_str!("migrations/0007_deleted_text.sql"),
     include_str!("migrations/0008_session_life.sql"),
-    include_str!("migrations/0009_replies.sql"),
+    include_str!("migrations/0009_email.sql"),
+    include_str!("migrations/0010_replies.sql"),
 ];
 
 /// `PRAGMA application_id` of coach's files: "COCH" in ASCII. Set by the
@@ -355,18 +358,24 @@ impl Store {
             if applied > index {
                 continue;
             }
-            tx.execute_batch(sql)?;
-            if index == 0 {
-                tx.execute(
-                    "INSERT INTO state (key, value) VALUES ('user.id', ?1)",
-                    [new_id()],
-                )?;
-            }
-            tx.pragma_update(None, "user_version", (index + 1) as i64)?;
+            apply_migration(&tx, index, sql)?;
             tx.commit()?;
         }
         Ok(())
     }
+}
+
+/// Applies migration number `index` (0-based, its text `sql`) and records
+/// it in `user_version`; the first also creates the owner's id.
+fn apply_migration(conn: &Connection, index: usize, sql: &str) -> rusqlite::Result<()> {
+    conn.execute_batch(sql)?;
+    if index == 0 {
+        conn.execute(
+            "INSERT INTO state (key, value) VALUES ('user.id', ?1)",
+            [new_id()],
+        )?;
+    }
+    conn.pragma_update(None, "user_version", (index + 1) as i64)
 }
 
 impl<'c> Tx<'c> {

@@ -231,7 +231,7 @@ fn a_markdown_export_is_one_readable_file_per_session() {
         "{files:?}"
     );
     let alex = std::fs::read_to_string(folder.join(&files[0])).expect("read");
-    assert!(alex.starts_with("# 1:1 recap: Weekly check-in"), "{alex}");
+    assert!(alex.starts_with("# Recap: Weekly check-in"), "{alex}");
     assert!(alex.contains("Shared talking point") && alex.contains("scorecard.csv"));
     assert!(
         !alex.contains("PRIVATE-EXPORT-MARKER"),

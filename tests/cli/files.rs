@@ -248,7 +248,7 @@ fn attach_killed_mid_copy_leaves_a_temporary_file_the_next_attach_removes() {
 
 /// Runs `coach ARGS` under /usr/bin/time with `stdin`; returns the exit
 /// code, standard error and the peak RSS in kB.
-fn run_measured(env: &Env, args: &[&str], stdin: Stdio) -> (Option<i32>, String, u64) {
+pub(crate) fn run_measured(env: &Env, args: &[&str], stdin: Stdio) -> (Option<i32>, String, u64) {
     let output = std::process::Command::new("/usr/bin/time")
         .args(["-f", "peak-rss-kb %M"])
         .arg(assert_cmd::cargo::cargo_bin("coach"))

@@ -414,13 +414,16 @@ fn run(env: &Env, args: &[&str]) -> (i32, String, String) {
 }
 
 fn subjects(server: &crate::smtp_server::TestSmtp) -> Vec<String> {
+    // The agenda and the recap share a subject (so they thread): which one
+    // a message is, and its title, are in the first line of its text part.
     server
         .messages_now()
         .iter()
         .filter_map(|m| {
-            m.header_section()
+            m.text()
                 .lines()
-                .find_map(|l| l.strip_prefix("Subject: ").map(String::from))
+                .find(|l| l.starts_with("Agenda: ") || l.starts_with("Recap: "))
+                .map(String::from)
         })
         .collect()
 }
@@ -458,11 +461,11 @@ fn pending_retries_a_failed_agenda_until_the_session_date_has_passed() {
     assert_eq!(code, 0, "{stdout}{stderr}");
     let sent = subjects(&server);
     assert!(
-        sent.iter().any(|s| s.starts_with("1:1 agenda: Soon")),
+        sent.iter().any(|s| s.starts_with("Agenda: Soon")),
         "{sent:?}"
     );
     assert!(
-        sent.iter().any(|s| s.starts_with("1:1 recap: Past")),
+        sent.iter().any(|s| s.starts_with("Recap: Past")),
         "the past one's recap: {sent:?}"
     );
     assert_eq!(sent.len(), 2, "{sent:?}");
@@ -684,5 +687,173 @@ fn the_cron_wrapper_stops_failing_once_a_recap_is_skipped() {
         Some(0),
         "{}",
         String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+fn saved_ids(env: &Env, member: &str) -> Vec<String> {
+    env.ok(["saved", member, "-q"])
+        .lines()
+        .map(String::from)
+        .collect()
+}
+
+#[test]
+fn saved_items_leave_a_session_or_go_and_a_deleted_sessions_items_wait_again() {
+    let env = Env::with_team();
+    let kind = env
+        .ok([
+            "save",
+            "feedback",
+            "alex",
+            "--comment",
+            "Kind and quick",
+            "--rating",
+            "5",
+            "-q",
+        ])
+        .trim()
+        .to_string();
+    let typo = env
+        .ok(["save", "qa", "alex", "--score", "17", "-q"])
+        .trim()
+        .to_string();
+    let session = env
+        .ok(["session", "new", "alex", "--with-saved", "-q"])
+        .trim()
+        .to_string();
+    assert!(saved_ids(&env, "alex").is_empty());
+    env.ok(["note", "add", "--on", &kind[..8], "Read it out loud"]);
+
+    // Back to waiting; its note stays in the session as a general note.
+    let out = env.ok(["session", "remove-saved", &kind[..8]]);
+    assert!(
+        out.contains("waiting for Alex Kim's next session again"),
+        "{out}"
+    );
+    assert_eq!(saved_ids(&env, "alex"), [kind.as_str()]);
+    let view = env.json(["session", "show"]);
+    assert_eq!(view["feedback"].as_array().map(Vec::len), Some(0));
+    assert!(view["notes"]
+        .as_array()
+        .expect("notes")
+        .iter()
+        .any(|n| n["body"] == "Read it out loud" && n["item_id"].is_null()));
+    // Only an item of that session can leave it; nothing changes otherwise.
+    let stderr = env.fails(3, ["session", "remove-saved", &kind[..8]]);
+    assert!(stderr.contains("is not in the session"), "{stderr}");
+    env.fails(2, ["session", "remove-saved"]);
+
+    // A typo: deleted, gone from the session and from every list.
+    let out = env.ok(["saved", "rm", &typo[..8]]);
+    assert!(out.starts_with("Deleted the QA review"), "{out}");
+    assert_eq!(
+        env.json(["session", "show"])["qa_reviews"]
+            .as_array()
+            .map(Vec::len),
+        Some(0)
+    );
+    env.fails(3, ["saved", "rm", &typo[..8]]);
+    assert_eq!(saved_ids(&env, "alex"), [kind.as_str()]);
+    // `coach saved MEMBER` still lists.
+    assert_eq!(
+        env.json(["saved", "alex"]).as_array().map(Vec::len),
+        Some(1)
+    );
+
+    // A deleted session's items wait again.
+    env.ok(["session", "add-saved", "--all"]);
+    assert!(saved_ids(&env, "alex").is_empty());
+    env.ok(["session", "delete", &session, "--yes"]);
+    assert_eq!(saved_ids(&env, "alex"), [kind.as_str()]);
+    let next = env
+        .ok(["session", "new", "alex", "--with-saved", "-q"])
+        .trim()
+        .to_string();
+    let view = env.json(["session", "show", &next]);
+    assert_eq!(view["feedback"][0]["id"], kind.as_str());
+}
+
+#[test]
+fn follow_ups_are_offered_in_the_next_session_and_brought_in_once() {
+    let env = Env::with_team();
+    env.ok(["session", "new", "alex", "--date", "-7d"]);
+    env.ok(["note", "add", "--follow-up", "Career path: revisit"]);
+    env.ok([
+        "note",
+        "add",
+        "--follow-up",
+        "--private",
+        "Check on workload",
+    ]);
+    env.ok(["note", "add", "Said once, done"]);
+    // Jordan's sessions never see Alex's follow-ups.
+    let out = env
+        .coach(["session", "new", "jordan"])
+        .output()
+        .expect("run");
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("follow-up"));
+
+    // Listed when the next session starts without them.
+    let out = env
+        .coach(["session", "new", "alex", "--date", "-1d"])
+        .output()
+        .expect("run");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("2 follow-ups wait"), "{stderr}");
+    assert!(stderr.contains("Career path: revisit"), "{stderr}");
+    assert!(stderr.contains("--with-follow-ups"), "{stderr}");
+    assert!(!stderr.contains("Said once"), "{stderr}");
+
+    // Brought in: copies in the new session, visibility kept.
+    let out = env.ok([
+        "session",
+        "new",
+        "alex",
+        "--date",
+        "+1d",
+        "--with-follow-ups",
+    ]);
+    assert!(out.contains("Brought in 2 follow-ups"), "{out}");
+    let view = env.json(["session", "show"]);
+    let bodies: Vec<(&str, &str)> = view["notes"]
+        .as_array()
+        .expect("notes")
+        .iter()
+        .map(|n| {
+            (
+                n["body"].as_str().unwrap_or(""),
+                n["visibility"].as_str().unwrap_or(""),
+            )
+        })
+        .collect();
+    assert!(
+        bodies.contains(&("Career path: revisit", "shared")),
+        "{bodies:?}"
+    );
+    let member = env.json(["session", "show", "--as-member"]);
+    assert!(
+        !member.to_string().contains("Check on workload"),
+        "private stays private"
+    );
+    assert!(env.ok(["session", "show"]).contains("Check on workload"));
+
+    // Taken up once: the next session has nothing waiting.
+    let out = env
+        .coach([
+            "session",
+            "new",
+            "alex",
+            "--date",
+            "+8d",
+            "--with-follow-ups",
+        ])
+        .output()
+        .expect("run");
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("follow-up"));
+    assert_eq!(
+        env.json(["session", "show"])["notes"]
+            .as_array()
+            .map(Vec::len),
+        Some(0)
     );
 }

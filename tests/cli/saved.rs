@@ -540,10 +540,14 @@ fn files_that_cannot_be_read_as_rows_are_refused_up_front() {
     assert!(err.contains("a JSON array, not JSON Lines"), "{err}");
     assert!(err.contains("jq -c"), "{err}");
 
-    // An empty input saves nothing, and says so.
-    let (code, stdout, _) = run(&env, &["save", "feedback", "--from", "-"], "");
-    assert_eq!(code, Some(0));
-    assert_eq!(stdout.trim(), "Saved 0 feedback items from standard input");
+    // An empty input is an error (issue 9): most likely the wrong file.
+    let (code, stdout, stderr) = run(&env, &["save", "feedback", "--from", "-"], "");
+    assert_eq!(code, Some(3), "{stderr}");
+    assert_eq!(stdout, "");
+    assert!(
+        stderr.contains("standard input is empty: there is nothing to import"),
+        "{stderr}"
+    );
 }
 
 #[test]
