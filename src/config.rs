@@ -69,6 +69,12 @@ pub const KEYS: &[Key] = &[
         "The title of a new session when --title is not given",
     ),
     key(
+        "session.kudos-window",
+        ValueKind::Number { min: 0, max: 365 },
+        Some("7"),
+        "`coach kudos MEMBER` goes into the member's open session only when it is dated within this many days of now",
+    ),
+    key(
         "session.duration",
         ValueKind::Number { min: 5, max: 480 },
         Some("30"),
@@ -210,6 +216,12 @@ pub fn find(name: &str) -> Result<&'static Key> {
 pub fn get(tx: &Tx<'_>, name: &str) -> Result<Option<String>> {
     let key = find(name)?;
     Ok(stored(tx, key.name)?.or_else(|| key.default.map(String::from)))
+}
+
+/// The value of a setting that has a declared default: set in the
+/// database, else that default (declared once, in [`KEYS`]).
+pub fn get_or_default(tx: &Tx<'_>, name: &str) -> Result<String> {
+    get(tx, name)?.ok_or_else(|| Error::internal(format!("the setting {name} has no default")))
 }
 
 /// The value of a numeric setting (numbers and sizes), or its default.

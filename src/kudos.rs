@@ -118,18 +118,30 @@ pub fn target_for(tx: &Tx<'_>, member: &Member, start: bool) -> Result<Target> {
             });
         }
     }
-    if let Some(open) = latest_open_session(tx, member)? {
+    // An open session long past or far ahead is an old draft or a future
+    // plan, not the 1:1 this kudos is for (cron would mail it later).
+    let window = crate::config::get_u64(tx, "session.kudos-window")?.unwrap_or(7);
+    let within = |s: &Session| (s.date - tx.now()).num_days().unsigned_abs() <= window;
+    let open = latest_open_session(tx, member)?;
+    if let Some(open) = open.clone().filter(within) {
         return Ok(Target {
             session: open,
             started: false,
         });
     }
     if !start {
-        return Err(Error::input(format!(
-            "{} has no open session (one whose recap has not been sent)",
-            member.name
-        ))
-        .with_hint(format!(
+        let why = match &open {
+            Some(old) => format!(
+                "{}'s open session {} is more than {window} days from now (session.kudos-window)",
+                member.name,
+                describe_session(old)
+            ),
+            None => format!(
+                "{} has no open session (one whose recap has not been sent)",
+                member.name
+            ),
+        };
+        return Err(Error::input(why).with_hint(format!(
             "pass --new-session to start one, or start it yourself: coach session new \"{}\"",
             member.name
         )));

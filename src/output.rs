@@ -20,6 +20,24 @@ pub enum ColorChoice {
     Never,
 }
 
+/// What a progress bar counts.
+#[derive(Debug, Clone, Copy)]
+pub enum Progress {
+    /// Bytes of an input, out of its size when known (imports).
+    Bytes(Option<u64>),
+    /// Emails sent, out of this many.
+    Sends(u64),
+}
+
+/// `1 session`, `3 sessions`: a count and a regular noun.
+pub fn plural(n: u64, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
 /// Where a command prints, and how.
 #[derive(Debug, Clone)]
 pub struct Output {
@@ -41,6 +59,32 @@ pub const DIM: Style = Style::new().dimmed();
 pub const PRIVATE: Style = AnsiColor::Yellow.on_default().bold();
 
 impl Output {
+    /// A progress bar on standard error, only for a person watching a
+    /// terminal (never with `--json` or `--quiet`, never in a pipe).
+    pub fn progress_bar(&self, progress: Progress) -> Option<indicatif::ProgressBar> {
+        if !self.human() || !std::io::stderr().is_terminal() {
+            return None;
+        }
+        let (bar, template) = match progress {
+            Progress::Bytes(Some(size)) => (
+                indicatif::ProgressBar::new(size),
+                "{bar:40} {bytes}/{total_bytes} {bytes_per_sec} {eta} {msg}",
+            ),
+            Progress::Bytes(None) => (
+                indicatif::ProgressBar::new_spinner(),
+                "{spinner} {bytes} read, {bytes_per_sec} {msg}",
+            ),
+            Progress::Sends(len) => (
+                indicatif::ProgressBar::new(len),
+                "{spinner} sending {pos}/{len} {wide_bar}",
+            ),
+        };
+        if let Ok(style) = indicatif::ProgressStyle::with_template(template) {
+            bar.set_style(style);
+        }
+        Some(bar)
+    }
+
     /// Decides colour from `--color`, `NO_COLOR` and whether each stream
     /// is a terminal.
     pub fn new(json: bool, quiet: bool, choice: ColorChoice) -> Output {

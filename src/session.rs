@@ -82,7 +82,7 @@ pub fn create(
     }
     let title = match title {
         Some(title) => check_title(title)?,
-        None => config::get(tx, "session.default-title")?.unwrap_or_else(|| "1:1".into()),
+        None => config::get_or_default(tx, "session.default-title")?,
     };
     let id = new_id();
     let now = tx.now_text();

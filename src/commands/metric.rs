@@ -1,10 +1,11 @@
 use std::fs::File;
-use std::io::{BufRead, BufReader, IsTerminal};
+use std::io::{BufRead, BufReader};
+
+use crate::output::{plural, Progress};
 use std::path::PathBuf;
 use std::time::Instant;
 
 use clap::{Args, Subcommand};
-use indicatif::{ProgressBar, ProgressStyle};
 
 use super::session::parse_when;
 use super::Ctx;
@@ -270,7 +271,7 @@ fn import(ctx: &Ctx, args: ImportArgs) -> Result<()> {
         source,
         size,
     };
-    let bar = progress_bar(ctx, size);
+    let bar = ctx.out.progress_bar(Progress::Bytes(size));
     let mut progress = |bytes: u64| {
         if let Some(bar) = &bar {
             bar.set_position(bytes);
@@ -290,24 +291,6 @@ fn import(ctx: &Ctx, args: ImportArgs) -> Result<()> {
     print_import(ctx, &summary, started.elapsed().as_secs_f64())
 }
 
-/// A progress bar on standard error, only for people watching a terminal.
-fn progress_bar(ctx: &Ctx, size: Option<u64>) -> Option<ProgressBar> {
-    if !ctx.out.human() || !std::io::stderr().is_terminal() {
-        return None;
-    }
-    let bar = match size {
-        Some(size) => ProgressBar::new(size).with_style(
-            ProgressStyle::with_template("{bar:40} {bytes}/{total_bytes} {bytes_per_sec} {eta}")
-                .unwrap_or_else(|_| ProgressStyle::default_bar()),
-        ),
-        None => ProgressBar::new_spinner().with_style(
-            ProgressStyle::with_template("{spinner} {bytes} read, {bytes_per_sec}")
-                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
-        ),
-    };
-    Some(bar)
-}
-
 fn print_import(ctx: &Ctx, summary: &Summary, seconds: f64) -> Result<()> {
     for bad in &summary.bad {
         if !ctx.out.json {
@@ -325,12 +308,12 @@ fn print_import(ctx: &Ctx, summary: &Summary, seconds: f64) -> Result<()> {
     if ctx.out.quiet {
         return Ok(());
     }
-    let members = plural(summary.members as u64, "member", "members");
-    let bad = plural(summary.bad_count, "bad row", "bad rows");
+    let members = plural(summary.members as u64, "member");
+    let bad = plural(summary.bad_count, "bad row");
     if summary.dry_run {
         return ctx.out.line(format!(
             "Checked: {} for {members} would be imported; {bad}; nothing was written",
-            plural(summary.imported, "value", "values")
+            plural(summary.imported, "value")
         ));
     }
     let mut extra = Vec::new();
@@ -356,12 +339,8 @@ fn print_import(ctx: &Ctx, summary: &Summary, seconds: f64) -> Result<()> {
     };
     ctx.out.line(format!(
         "Imported {} for {members}{took}{extra}",
-        plural(summary.imported, "value", "values")
+        plural(summary.imported, "value")
     ))
-}
-
-fn plural(n: u64, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 fn add(ctx: &Ctx, args: AddArgs) -> Result<()> {

@@ -1,10 +1,9 @@
 use std::cell::Cell;
-use std::io::{BufReader, IsTerminal, Read};
+use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
 use clap::{Args, Subcommand};
-use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
 
 use super::Ctx;
@@ -298,7 +297,7 @@ fn import(ctx: &Ctx, kind: Kind, path: &Path, skip_bad: bool) -> Result<()> {
     };
     let mut input = crate::import::open(input, &source)?;
     let format = Format::detect(extension, &mut input)?;
-    let bar = progress_bar(ctx, size);
+    let bar = ctx.out.progress_bar(crate::output::Progress::Bytes(size));
     let mut progress = |rows: u64| {
         if let Some(bar) = &bar {
             bar.set_position(bytes.get());
@@ -377,22 +376,4 @@ fn list_bad(ctx: &Ctx, report: &ImportReport) {
     if unlisted > 0 {
         ctx.out.note(format!("... and {unlisted} more bad rows"));
     }
-}
-
-/// A progress bar on standard error, only for people at a terminal.
-fn progress_bar(ctx: &Ctx, size: Option<u64>) -> Option<ProgressBar> {
-    if !ctx.out.human() || !std::io::stderr().is_terminal() {
-        return None;
-    }
-    let (bar, template) = match size {
-        Some(size) => (
-            ProgressBar::new(size),
-            "{bar:30} {bytes}/{total_bytes} {msg}",
-        ),
-        None => (ProgressBar::new_spinner(), "{spinner} {bytes} {msg}"),
-    };
-    if let Ok(style) = ProgressStyle::with_template(template) {
-        bar.set_style(style);
-    }
-    Some(bar)
 }

@@ -1,4 +1,4 @@
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 
 use chrono::{DateTime, Utc};
 use clap::{Args, Subcommand};
@@ -559,7 +559,9 @@ fn pending(ctx: &Ctx, args: &ShareArgs) -> Result<()> {
 
     // Asked once, and only now that there is something to send.
     settings.unlock()?;
-    let bar = progress_bar(ctx, sessions.len());
+    let bar = ctx
+        .out
+        .progress_bar(crate::output::Progress::Sends(sessions.len() as u64));
     let mut reports = Vec::new();
     for (session, kind) in &sessions {
         let kind = *kind;
@@ -682,19 +684,6 @@ fn warn_not_attached(ctx: &Ctx, report: &Report) {
         if report.not_attached.len() == 1 { "is" } else { "are" },
         report.not_attached.join(", ")
     ));
-}
-
-fn progress_bar(ctx: &Ctx, len: usize) -> Option<indicatif::ProgressBar> {
-    if !ctx.out.human() || !std::io::stderr().is_terminal() {
-        return None;
-    }
-    let bar = indicatif::ProgressBar::new(len as u64);
-    if let Ok(style) =
-        indicatif::ProgressStyle::with_template("{spinner} sending {pos}/{len} {wide_bar}")
-    {
-        bar.set_style(style);
-    }
-    Some(bar)
 }
 
 /// `coach share log [SESSION]`.

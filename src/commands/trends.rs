@@ -10,6 +10,7 @@ use clap::Args;
 use super::session::parse_when;
 use super::Ctx;
 use crate::metric::{format_target, format_value};
+use crate::output::plural;
 use crate::output::{Output, DIM, HEADING};
 use crate::private_file::{self, Existing};
 use crate::render::trends_html;
@@ -364,14 +365,6 @@ fn metric_row(out: &Output, m: &MetricTrend) -> [(String, String); 5] {
 /// `0.667` as `67%`.
 fn percent(rate: f64) -> String {
     format!("{:.0}%", rate * 100.0)
-}
-
-fn plural(n: u64, word: &str) -> String {
-    if n == 1 {
-        format!("1 {word}")
-    } else {
-        format!("{n} {word}s")
-    }
 }
 
 #[cfg(test)]

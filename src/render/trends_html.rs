@@ -14,6 +14,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use crate::metric::{format_number, format_target, format_value};
+use crate::output::plural;
 use crate::trends::{MetricTrend, Trends};
 use crate::{when, Error, Result};
 
@@ -566,14 +567,6 @@ fn two_decimals(x: f64) -> f64 {
 
 fn percent(rate: f64) -> String {
     format!("{:.0}%", rate * 100.0)
-}
-
-fn plural(n: u64, word: &str) -> String {
-    if n == 1 {
-        format!("1 {word}")
-    } else {
-        format!("{n} {word}s")
-    }
 }
 
 fn chart_error(err: impl std::fmt::Display) -> Error {

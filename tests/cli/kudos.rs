@@ -94,6 +94,9 @@ fn every_kind_is_accepted_and_a_bad_one_is_refused() {
 #[test]
 fn a_member_gets_kudos_in_their_latest_open_session() {
     let env = Env::with_team();
+    // Sessions dated weeks ago: a window wide enough to hold them
+    // (lifecycle.rs tests the default of 7 days).
+    env.ok(["config", "set", "session.kudos-window", "365"]);
     let older = session(&env, "jordan", "2026-11-02");
     let latest = session(&env, "jordan", "2026-11-23");
     let current = session(&env, "alex", "2026-11-30");

@@ -857,3 +857,42 @@ fn follow_ups_are_offered_in_the_next_session_and_brought_in_once() {
         Some(0)
     );
 }
+
+#[test]
+fn kudos_for_a_member_go_only_into_an_open_session_within_the_window() {
+    let env = Env::with_team();
+    let old = env
+        .ok(["session", "new", "alex", "--date", "-10d", "--no-use", "-q"])
+        .trim()
+        .to_string();
+    env.ok(["session", "new", "jordan"]);
+    let stderr = env.fails(3, ["kudos", "alex", "Great save"]);
+    assert!(stderr.contains("more than 7 days from now"), "{stderr}");
+    assert!(stderr.contains("--new-session"), "{stderr}");
+    let kudos = env.json(["kudos", "alex", "Great save", "--new-session"]);
+    assert_ne!(
+        kudos["session_id"],
+        old.as_str(),
+        "a new session, not the old draft"
+    );
+    env.ok([
+        "session",
+        "delete",
+        kudos["session_id"].as_str().expect("id"),
+        "--yes",
+    ]);
+    env.ok(["config", "set", "session.kudos-window", "14"]);
+    let kudos = env.json(["kudos", "alex", "Great save"]);
+    assert_eq!(kudos["session_id"], old.as_str(), "within 14 days");
+    let upcoming = env
+        .ok(["session", "new", "alex", "--date", "+3d", "--no-use", "-q"])
+        .trim()
+        .to_string();
+    env.ok(["config", "set", "session.kudos-window", "7"]);
+    let kudos = env.json(["kudos", "alex", "Another"]);
+    assert_eq!(
+        kudos["session_id"],
+        upcoming.as_str(),
+        "the latest open one, in 3 days"
+    );
+}

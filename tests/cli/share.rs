@@ -1282,3 +1282,81 @@ fn a_server_that_never_answers_times_out_as_a_temporary_failure() {
     assert_eq!(status(&env, &session), "draft");
     assert_eq!(env.json(["share", "log"])[0]["temporary"], true);
 }
+
+/// A 50-item session: notes with a long URL, kudos, actions and metrics.
+fn rich_session(env: &Env) -> String {
+    let session = alex_session(env);
+    for i in 0..20 {
+        env.ok([
+            "note",
+            "add",
+            &format!(
+                "Point {i}: *shadowed* a `macro_v2` ticket, see \
+                 https://support.example.com/tickets/48213?tab=conversation&highlight=refund_policy_v2 \
+                 Thanks! :tada:"
+            ),
+        ]);
+    }
+    for i in 0..10 {
+        env.ok([
+            "kudos",
+            &format!("Calm review number {i}"),
+            "--for",
+            "expertise",
+        ]);
+        env.ok([
+            "action",
+            "add",
+            &format!("Follow up #{i} with the team_lead"),
+        ]);
+    }
+    for (i, name) in [
+        "CSAT", "AHT", "FCR", "QA", "NPS", "Backlog", "Reopen", "Hold", "Wrap", "Escal",
+    ]
+    .iter()
+    .enumerate()
+    {
+        env.ok([
+            "metric",
+            "add",
+            name,
+            &format!("{}", 80 + i),
+            "--target",
+            "75",
+        ]);
+    }
+    session
+}
+
+#[test]
+fn a_fifty_item_session_stays_far_under_gmails_clipping_and_reads_as_text() {
+    let env = Env::with_team();
+    rich_session(&env);
+    for recap in [false, true] {
+        let mut args = vec!["session", "show", "--as-member", "--format", "html"];
+        if recap {
+            args.push("--recap");
+        }
+        let html = env.ok(args.clone());
+        assert!(html.matches("Point ").count() >= 20, "{html}");
+        assert!(html.len() < 80 * 1024, "{} bytes", html.len());
+        args[4] = "plain";
+        let text = env.ok(args);
+        // No Markdown escapes or markers, emoji converted, URLs whole.
+        for marker in ["\\*", "\\_", "\\!", "**", "`", ":tada:", "####"] {
+            assert!(!text.contains(marker), "{marker} in {text}");
+        }
+        assert!(text.contains("shadowed a macro_v2 ticket"), "{text}");
+        assert!(text.contains("Thanks! 🎉"), "{text}");
+        assert!(text.contains(
+            "\nhttps://support.example.com/tickets/48213?tab=conversation&highlight=refund_policy_v2\n"
+        ), "{text}");
+        for line in text.lines().filter(|l| !l.contains("https://")) {
+            assert!(line.chars().count() <= 72, "{line:?}");
+        }
+        assert!(
+            text.contains("- [ ] Follow up #3 with the team_lead (you)"),
+            "{text}"
+        );
+    }
+}
