@@ -247,7 +247,8 @@ pub fn content_path(folder: &Path, sha256: &str) -> Result<PathBuf> {
         return Err(Error::database(format!(
             "the stored hash \"{}\" is not a SHA-256; the database is damaged",
             sha256.escape_debug()
-        )));
+        ))
+        .with_hint("`coach doctor` lists what is wrong"));
     }
     Ok(folder.join(FOLDER).join(sha256))
 }

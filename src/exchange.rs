@@ -361,6 +361,54 @@ fn ser_error<E: fmt::Display, S: serde::ser::Error>(err: E) -> S {
     S::custom(err.to_string())
 }
 
+/// Checks every stored record against the rules an import applies (for
+/// `coach doctor`): up to `limit` problems, each naming the record and
+/// the field.
+pub fn check_stored(tx: &Tx<'_>, limit: usize) -> Result<Vec<String>> {
+    let mut problems = Vec::new();
+    for table in TABLES {
+        let Some(rules) = check::columns(table.name) else {
+            continue;
+        };
+        if !tx.table_exists(table.name)? {
+            continue;
+        }
+        let mut stmt = tx
+            .conn()
+            .prepare(&format!("SELECT * FROM {} ORDER BY rowid", table.name))?;
+        let names: Vec<String> = stmt.column_names().map(String::from).collect();
+        let mut rows = stmt.query([])?;
+        while let Some(row) = rows.next()? {
+            let values: Vec<serde_json::Value> = (0..names.len())
+                .map(|i| row.get_ref(i).map(to_json))
+                .collect::<rusqlite::Result<_>>()?;
+            let id = names
+                .iter()
+                .position(|n| n == table.key)
+                .and_then(|i| values[i].as_str())
+                .unwrap_or("?")
+                .escape_debug()
+                .to_string();
+            for (name, value) in names.iter().zip(&values) {
+                let Some(rule) = rules.iter().find(|c| c.name == name) else {
+                    continue;
+                };
+                if let Err(err) = check::value(rule, Some(value)) {
+                    problems.push(format!(
+                        "{} {id}, field {name}: {}",
+                        table.name,
+                        err.message()
+                    ));
+                    if problems.len() >= limit {
+                        return Ok(problems);
+                    }
+                }
+            }
+        }
+    }
+    Ok(problems)
+}
+
 /// Writes one Markdown file per session into `dir` (created if missing):
 /// the recap the member would read, and, only with `include_private`, my
 /// private notes after it. Returns the number of files written. A file

@@ -638,13 +638,10 @@ pub fn claim(
         }
     }
     if let Some(claimed) = in_flight(tx, &session.id, kind)? {
-        let minutes = config::get_u64(tx, CLAIM_TIMEOUT)?.unwrap_or(5);
-        let stale_before = tx.now() - TimeDelta::minutes(i64::try_from(minutes).unwrap_or(5));
-        let gone = claimant_is_gone(claimed.detail.as_deref());
-        if claimed.created_at > stale_before && !gone {
-            return Ok(Claim::Busy(claimed));
+        match stale(tx, &claimed)? {
+            None => return Ok(Claim::Busy(claimed)),
+            Some(gone) => abandon(tx, &claimed, gone)?,
         }
-        abandon(tx, &claimed, gone)?;
     }
     let prepared = prepare(tx, session, kind, folder)?;
     let id = new_id();
@@ -672,8 +669,18 @@ pub fn claim(
     Ok(Claim::Claimed(Box::new(prepared), share))
 }
 
+/// Whether a claim is stale: `Some(gone)` when its process is gone from
+/// this host (`gone`), or it is older than `mail.claim-timeout`; `None`
+/// while it may still be sending.
+pub(crate) fn stale(tx: &Tx<'_>, claimed: &Share) -> Result<Option<bool>> {
+    let minutes = config::get_u64(tx, CLAIM_TIMEOUT)?.unwrap_or(5);
+    let stale_before = tx.now() - TimeDelta::minutes(i64::try_from(minutes).unwrap_or(5));
+    let gone = claimant_is_gone(claimed.detail.as_deref());
+    Ok((claimed.created_at <= stale_before || gone).then_some(gone))
+}
+
 /// Marks a stale claim failed, releasing it.
-fn abandon(tx: &Tx<'_>, claimed: &Share, gone: bool) -> Result<()> {
+pub(crate) fn abandon(tx: &Tx<'_>, claimed: &Share, gone: bool) -> Result<()> {
     let who = claimed
         .detail
         .as_deref()

@@ -7,6 +7,7 @@ mod attachment;
 mod backup;
 mod completions;
 mod config;
+mod doctor;
 mod export;
 mod import;
 mod init;
@@ -62,6 +63,7 @@ pub enum Command {
     Export(export::ExportArgs),
     Import(import::ImportArgs),
     Backup(backup::BackupArgs),
+    Doctor(doctor::DoctorArgs),
     Completions(completions::CompletionsArgs),
 }
 
@@ -97,6 +99,7 @@ pub fn run(ctx: &Ctx, command: Command) -> Result<()> {
         Command::Session(command) => session::run(ctx, command),
         Command::Note(command) => note::run(ctx, command),
         Command::Backup(args) => backup::run(ctx, args),
+        Command::Doctor(args) => doctor::run(ctx, args),
         Command::Completions(args) => completions::run(ctx, args),
         Command::Export(args) => export::run(ctx, args),
         Command::Import(args) => import::run(ctx, args),

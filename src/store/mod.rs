@@ -45,6 +45,9 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0009_email.sql"),
 ];
 
+/// The schema version of a database this coach has brought up to date.
+pub const LATEST_SCHEMA: usize = MIGRATIONS.len();
+
 /// `PRAGMA application_id` of coach's files: "COCH" in ASCII. Set by the
 /// migration 0006 (for new files and files of an earlier coach).
 pub const APPLICATION_ID: i64 = 0x434F_4348;

@@ -230,7 +230,8 @@ fn run_case(case: &Case) -> Result<(), String> {
     } else {
         std::panic::catch_unwind(|| assert_failed(&output, case.exit))
             .map_err(|_| format!("exit {:?}, stderr:\n{stderr}", output.status.code()))?;
-        stderr.clone()
+        // A report (`coach doctor`) names the problems on standard output.
+        format!("{stderr}{}", String::from_utf8_lossy(&output.stdout))
     };
     if !said.to_lowercase().contains(&case.says.to_lowercase()) {
         return Err(format!(

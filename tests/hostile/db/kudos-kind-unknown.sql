@@ -1,0 +1,2 @@
+PRAGMA ignore_check_constraints = ON;
+UPDATE kudos SET kind = 'legendary';

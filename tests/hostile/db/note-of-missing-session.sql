@@ -1,0 +1,2 @@
+PRAGMA foreign_keys = OFF;
+UPDATE notes SET session_id = '99999999999999999999999999999999' WHERE id = '5a63a8b4b2b54d93bd9d26f29aaf03aa';
