@@ -151,14 +151,15 @@ const NO_TALKING_POINTS: &str =
     "Nothing on the agenda yet: reply with what you would like to talk about.";
 
 /// Whether a note is a talking point written with the session (a
-/// template's agenda) and never edited since: a prompt, not what was said.
+/// template's agenda: `session new --template` writes part N at the
+/// session's creation time + N ms, in the same command) and never edited
+/// since: a prompt, not what was said. A note added by a later command,
+/// even from a fast script, comes more than a few milliseconds later.
 fn is_prompt(view: &MemberView, note: &SharedNote) -> bool {
+    let after = (note.created_at - view.session.created_at).num_milliseconds();
     note.author.role == Role::Coach
         && note.updated_at == note.created_at
-        && (note.created_at - view.session.created_at)
-            .num_seconds()
-            .abs()
-            < 1
+        && (0..20).contains(&after)
 }
 
 /// A person's first name, as a greeting or an author says it.

@@ -24,6 +24,7 @@ mod mail_faults;
 mod metric;
 mod phone;
 mod privacy;
+mod property;
 mod records;
 mod saved;
 mod share;
