@@ -94,9 +94,16 @@ pub struct OutgoingMail {
 }
 
 /// A new globally unique Message-ID (without angle brackets):
-/// `<uuid-v4-simple>@<domain>`, where the domain is taken from
-/// `domain_hint`, either a domain or an email address (the From address).
-/// A hint with no usable domain gives `coach.local`.
+/// `<token>@<domain>`, where the domain is taken from `domain_hint`, either
+/// a domain or an email address (the From address). A hint with no usable
+/// domain gives `coach.local`.
+///
+/// The token is a record id: a UUID v4 of 122 bits from the operating
+/// system's random source (only the benchmark's dataset generator seeds the
+/// sequence, `store::seed_ids`, to make its file reproducible; the `coach`
+/// binary never does). A reply is only taken in by `coach inbox` when it
+/// references a Message-ID that coach sent, so this token is what a forger
+/// would have to guess.
 pub fn new_message_id(domain_hint: &str) -> String {
     let domain = domain_hint
         .rsplit('@')
@@ -116,8 +123,6 @@ pub fn new_message_id(domain_hint: &str) -> String {
     } else {
         FALLBACK_ID_DOMAIN.to_string()
     };
-    // A record id has the same form (a UUID v4, simple); taking one keeps a
-    // seeded dataset (store::seed_ids) reproducible down to its shares.
     format!("{}@{}", crate::store::new_id(), domain)
 }
 

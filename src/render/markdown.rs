@@ -492,12 +492,36 @@ impl Email<'_> {
         if let Some(done) = action.done_at {
             details.push(format!("done {}", self.day(done)));
         }
+        // The member's own actions carry their short id, so that a reply
+        // line `[x] 3f2a` checks one off (src/reply.rs, `coach inbox`).
+        let id = match action.owner {
+            Owner::Member => format!("{} ", action.short_id),
+            Owner::Coach => String::new(),
+        };
         let _ = writeln!(
             md,
-            "- [{check}] {} _({})_",
+            "- [{check}] {id}{} _({})_",
             escape_inline(&action.body),
             details.join(", ")
         );
+    }
+
+    /// How to check an action off by replying, with the first of the
+    /// member's open actions as the example; nothing when none is open.
+    fn check_off_hint(&self, md: &mut String) {
+        let open = self
+            .view
+            .carried_over
+            .iter()
+            .chain(&self.view.actions)
+            .find(|a| a.owner == Owner::Member && a.state != State::Done);
+        if let Some(action) = open {
+            let _ = writeln!(
+                md,
+                "\n_Done with one of your actions? Answer with a line `[x] {id}` (or `done {id}`); `reopen {id}` opens it again._",
+                id = action.short_id
+            );
+        }
     }
 
     /// The files attached to the email, with their dedicated notes, then
@@ -567,6 +591,7 @@ impl Email<'_> {
     /// The sign-off; the agenda asked for replies already, the recap asks
     /// here, so each email says it once.
     fn footer(&self, md: &mut String) {
+        self.check_off_hint(md);
         let coach = escape_inline(first_name(self.coach()));
         match self.flavour {
             Flavour::Agenda => {

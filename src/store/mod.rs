@@ -43,6 +43,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0007_deleted_text.sql"),
     include_str!("migrations/0008_session_life.sql"),
     include_str!("migrations/0009_email.sql"),
+    include_str!("migrations/0010_replies.sql"),
 ];
 
 /// The schema version of a database this coach has brought up to date.

@@ -16,6 +16,7 @@ mod generated;
 mod hostile;
 mod ids;
 mod imports;
+mod inbox;
 mod kudos;
 mod lifecycle;
 mod mail;
