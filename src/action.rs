@@ -11,7 +11,7 @@ use serde::Serialize;
 use crate::member::check_line;
 use crate::session::{MemberRef, Session};
 use crate::store::{new_id, opt_time_at, stored_enum, time_at, Tx};
-use crate::{Error, Result};
+use crate::{when, Error, Result};
 
 /// An action item.
 #[derive(Debug, Clone, Serialize)]
@@ -284,17 +284,49 @@ pub fn carried_over(tx: &Tx<'_>, session: &Session) -> Result<Vec<Action>> {
     finish_all(tx, actions)
 }
 
-/// Marks an action done now; `false` when it already was (nothing changes).
+/// Marks an action done now (by the coach), or open again; `false` when it
+/// already was (nothing changes).
 pub fn set_done(tx: &Tx<'_>, action: &Action, done: bool) -> Result<(Action, bool)> {
     if action.done_at.is_some() == done {
         return Ok((action.clone(), false));
     }
-    let now = tx.now_text();
-    let done_at = done.then_some(now.as_str());
-    tx.conn()
-        .prepare_cached("UPDATE actions SET done_at = ?2, updated_at = ?3 WHERE id = ?1")?
-        .execute(rusqlite::params![action.id, done_at, now])?;
+    check_off(tx, action, done.then(|| tx.now()), None, None)?;
     Ok((get(tx, &action.id)?, true))
+}
+
+/// Records an action done at `done_at` (or open again, with `None`): by
+/// the coach, or by the member `by` from the reply `reply_id`.
+pub fn check_off(
+    tx: &Tx<'_>,
+    action: &Action,
+    done_at: Option<DateTime<Utc>>,
+    by: Option<&str>,
+    reply_id: Option<&str>,
+) -> Result<()> {
+    tx.conn()
+        .prepare_cached(
+            "UPDATE actions SET done_at = ?2, done_by = ?3, done_reply_id = ?4, updated_at = ?5
+             WHERE id = ?1",
+        )?
+        .execute(rusqlite::params![
+            action.id,
+            done_at.map(when::to_storage),
+            by,
+            reply_id,
+            tx.now_text()
+        ])?;
+    Ok(())
+}
+
+/// The ids of the actions checked off by the reply `reply_id`, still done.
+pub fn ids_from_reply(tx: &Tx<'_>, reply_id: &str) -> Result<Vec<String>> {
+    let mut stmt = tx.conn().prepare_cached(
+        "SELECT id FROM actions WHERE done_reply_id = ?1 AND deleted_at IS NULL ORDER BY id",
+    )?;
+    let ids = stmt
+        .query_map([reply_id], |r| r.get::<_, String>(0))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(ids)
 }
 
 /// Changes an action's text, due date or owner.

@@ -127,6 +127,11 @@ const TABLES: &[Table] = &[
         key: "id",
         member_scope: Some(IN_MEMBER_SESSIONS),
     },
+    Table {
+        name: "replies",
+        key: "id",
+        member_scope: Some(IN_MEMBER_SESSIONS),
+    },
 ];
 
 /// What to export.

@@ -26,7 +26,7 @@ use lettre::message::header::{self, ContentType};
 use lettre::message::{Attachment, Body, Mailbox, MultiPart, SinglePart};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
-use lettre::{Message, SendmailTransport, SmtpTransport, Transport as _};
+use lettre::{Message, SmtpTransport, Transport as _};
 
 use crate::private_file::{self, Existing};
 use crate::{Error, Result};
@@ -94,9 +94,16 @@ pub struct OutgoingMail {
 }
 
 /// A new globally unique Message-ID (without angle brackets):
-/// `<uuid-v4-simple>@<domain>`, where the domain is taken from
-/// `domain_hint`, either a domain or an email address (the From address).
-/// A hint with no usable domain gives `coach.local`.
+/// `<token>@<domain>`, where the domain is taken from `domain_hint`, either
+/// a domain or an email address (the From address). A hint with no usable
+/// domain gives `coach.local`.
+///
+/// The token is a record id: a UUID v4 of 122 bits from the operating
+/// system's random source (only the benchmark's dataset generator seeds the
+/// sequence, `store::seed_ids`, to make its file reproducible; the `coach`
+/// binary never does). A reply is only taken in by `coach inbox` when it
+/// references a Message-ID that coach sent, so this token is what a forger
+/// would have to guess.
 pub fn new_message_id(domain_hint: &str) -> String {
     let domain = domain_hint
         .rsplit('@')
@@ -116,8 +123,6 @@ pub fn new_message_id(domain_hint: &str) -> String {
     } else {
         FALLBACK_ID_DOMAIN.to_string()
     };
-    // A record id has the same form (a UUID v4, simple); taking one keeps a
-    // seeded dataset (store::seed_ids) reproducible down to its shares.
     format!("{}@{}", crate::store::new_id(), domain)
 }
 
@@ -297,12 +302,14 @@ pub struct Sent {
 /// Errors, by kind (which the caller can record to decide about retrying):
 /// - [`crate::ErrorKind::Temporary`]: the server cannot be reached (refused,
 ///   timed out, unknown host), a 4xx answer, the connection broke, or the
-///   sendmail program failed. Retrying later may succeed.
+///   sendmail program failed with a temporary status (EX_TEMPFAIL, an I/O
+///   error, a signal). Retrying later may succeed.
 /// - [`crate::ErrorKind::Input`]: the settings are wrong or the server
 ///   refused for good: a 5xx answer (such as an unknown recipient or a
 ///   failed login), an untrusted TLS certificate (hint: `mail.smtp.ca-file`),
 ///   no STARTTLS, `tls none` to a host that is not local, a username without
-///   a password, an unreadable CA file, a missing sendmail program, an
+///   a password, an unreadable CA file, a missing sendmail program or one
+///   that exits with a permanent sysexits code (unknown user, bad data), an
 ///   outbox that cannot be written for lack of permission. Retrying the same
 ///   command will fail the same way.
 /// - [`crate::ErrorKind::Internal`]: other I/O failures writing the outbox.
@@ -854,34 +861,88 @@ fn send_sendmail(path: &Path, message: &Message) -> Result<Sent> {
         ))
         .with_hint(hint));
     }
-    let transport = SendmailTransport::new_with_command(path.as_os_str());
-    match transport.send(message) {
-        Ok(()) => Ok(Sent {
+    // Run by coach rather than through lettre, which drops the exit status:
+    // sendmail's sysexits code tells a refusal for good from a failure
+    // worth retrying.
+    let envelope = message.envelope();
+    let mut command = std::process::Command::new(path);
+    command.arg("-i");
+    if let Some(from) = envelope.from() {
+        command.arg("-f").arg(from);
+    }
+    command
+        .arg("--")
+        .args(envelope.to().iter().map(ToString::to_string))
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped());
+    let mut child = command.spawn().map_err(|err| {
+        let error = format!(
+            "cannot run the sendmail program {}: {}",
+            path.display(),
+            strip_os_error(&err.to_string()).to_lowercase()
+        );
+        if err.kind() == io::ErrorKind::NotFound || err.kind() == io::ErrorKind::PermissionDenied {
+            Error::input(error).with_hint(hint)
+        } else {
+            Error::temporary(error)
+        }
+    })?;
+    // Written from a thread, so a program that talks on stderr before it
+    // reads its input cannot block both sides.
+    let formatted = message.formatted();
+    let writer = child.stdin.take().map(|mut stdin| {
+        std::thread::spawn(move || {
+            use std::io::Write as _;
+            // A program that exits without reading says why in its status.
+            let _ = stdin.write_all(&formatted);
+        })
+    });
+    let output = child.wait_with_output().map_err(|err| {
+        Error::temporary(format!(
+            "the sendmail program {} could not be waited for: {err}",
+            path.display()
+        ))
+    })?;
+    if let Some(writer) = writer {
+        let _ = writer.join();
+    }
+    if output.status.success() {
+        return Ok(Sent {
             transport: "sendmail",
             detail: path.display().to_string(),
-        }),
-        Err(err) => {
-            if let Some(io_err) = find_io_error(&err) {
-                if io_err.kind() == io::ErrorKind::NotFound {
-                    return Err(Error::input(format!(
-                        "cannot run the sendmail program {}: no such file or directory",
-                        path.display()
-                    ))
-                    .with_hint(hint));
-                }
-            }
-            let reason = lettre_reason(&err);
-            let reason = if reason.is_empty() {
-                "it failed without saying why".to_string()
-            } else {
-                reason
-            };
-            Err(Error::temporary(format!(
-                "the sendmail program {} did not accept the message: {reason}",
-                path.display()
-            )))
-        }
+        });
     }
+    let said = String::from_utf8_lossy(&output.stderr);
+    let said = one_line(
+        said.lines()
+            .rev()
+            .find(|l| !l.trim().is_empty())
+            .unwrap_or(""),
+    );
+    let reason = match (said.is_empty(), output.status.code()) {
+        (false, _) => said,
+        (true, Some(code)) => format!("it exited with status {code} without saying why"),
+        (true, None) => "it was killed by a signal".to_string(),
+    };
+    let error = format!(
+        "the sendmail program {} did not accept the message: {reason}",
+        path.display()
+    );
+    if output.status.code().is_some_and(is_permanent_sysexit) {
+        Err(Error::input(error)
+            .with_hint("the message was refused for good; correct it, then `coach share --retry`"))
+    } else {
+        Err(Error::temporary(error))
+    }
+}
+
+/// sendmail's exit codes (sysexits.h) that mean the message will never be
+/// accepted as it is: bad usage (64), bad data (65), unknown user (67),
+/// unknown host (68), no permission (77), bad configuration (78). The rest
+/// (EX_TEMPFAIL 75 above all, I/O and OS errors, signals) may pass later.
+fn is_permanent_sysexit(code: i32) -> bool {
+    matches!(code, 64 | 65 | 67 | 68 | 77 | 78)
 }
 
 // ---------------------------------------------------------------------------

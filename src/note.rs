@@ -438,6 +438,29 @@ pub fn stream_keys(
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
 }
 
+/// Records that `note_id` was written in the member's reply `reply_id`
+/// (`coach inbox`).
+pub fn set_reply(tx: &Tx<'_>, note_id: &str, reply_id: &str) -> Result<()> {
+    tx.conn()
+        .prepare_cached("UPDATE notes SET reply_id = ?2 WHERE id = ?1")?
+        .execute([note_id, reply_id])?;
+    Ok(())
+}
+
+/// The ids of the notes of `session_id` written in the reply `reply_id`,
+/// oldest first. (Only notes a member wrote, which are shared, carry one.)
+pub fn ids_from_reply(tx: &Tx<'_>, session_id: &str, reply_id: &str) -> Result<Vec<String>> {
+    let mut stmt = tx.conn().prepare_cached(
+        "SELECT id FROM notes
+         WHERE session_id = ?1 AND reply_id = ?2 AND deleted_at IS NULL
+         ORDER BY created_at, id",
+    )?;
+    let ids = stmt
+        .query_map([session_id, reply_id], |r| r.get::<_, String>(0))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(ids)
+}
+
 /// The rows of the notes table as stored, for an export, in id order: of
 /// one member's sessions or all, and private ones only with
 /// `include_private`. Each row's visibility is checked before `each` sees

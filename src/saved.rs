@@ -413,6 +413,11 @@ impl<'a> Fields<'a> {
         self
     }
 
+    /// Whether a field was given at all (blank counts: it clears the field).
+    fn given(&self, column: Column) -> bool {
+        self.values[column as usize].is_some()
+    }
+
     /// A field's text, trimmed; `None` when unset or blank.
     fn get(&self, column: Column) -> Option<&str> {
         self.values[column as usize]
@@ -818,6 +823,119 @@ pub fn save(tx: &Tx<'_>, kind: Kind, fields: &Fields<'_>) -> Result<Item> {
     let item = checker.check(fields)?.map_err(Invalid::into_error)?;
     let id = Inserter::new(tx, kind)?.insert(&new_id(), &item)?;
     get(tx, kind, &id)
+}
+
+// ---------------------------------------------------------------------------
+// Editing.
+
+const UPDATE_FEEDBACK: &str = "UPDATE feedback
+    SET comment = ?2, rating = ?3, customer = ?4, channel = ?5, url = ?6,
+        given_at = ?7, tone = ?8, updated_at = ?9
+    WHERE id = ?1";
+const UPDATE_QA: &str = "UPDATE qa_reviews
+    SET score = ?2, reviewer = ?3, comment = ?4, url = ?5,
+        reviewed_at = ?6, tone = ?7, updated_at = ?8
+    WHERE id = ?1";
+
+/// The fields `item` has now, as text, as if typed again.
+fn current_fields<'a>(item: &Item) -> Fields<'a> {
+    let mut fields = Fields::default();
+    match item {
+        Item::Feedback(f) => {
+            fields
+                .set(Column::Comment, Some(f.comment.clone()))
+                .set(Column::Rating, f.rating.map(|r| r.to_string()))
+                .set(Column::Customer, f.customer.clone())
+                .set(Column::Channel, f.channel.clone())
+                .set(Column::Url, f.url.clone());
+        }
+        Item::Qa(q) => {
+            fields
+                .set(Column::Score, Some(q.score.to_string()))
+                .set(Column::Reviewer, q.reviewer.clone())
+                .set(Column::Comment, q.comment.clone())
+                .set(Column::Url, q.url.clone());
+        }
+    }
+    fields
+}
+
+/// Changes the fields of a saved item given in `changes` (a blank value
+/// clears an optional field), with the same checks as saving it. The
+/// member stays; the date stays unless given; the tone stays unless given,
+/// or unless the rating or score changes, when it follows the new one as
+/// at saving. Returns the item as it is now.
+pub fn edit(tx: &Tx<'_>, item: &Item, changes: &Fields<'_>) -> Result<Item> {
+    let kind = item.kind();
+    if let Some(member) = changes.get(Column::Member) {
+        return Err(Error::input(format!(
+            "a saved item stays with its member; cannot move it to \"{}\"",
+            member.escape_debug()
+        ))
+        .with_hint("delete it with `coach saved rm` and save it again for the other member"));
+    }
+    if ALL_COLUMNS.iter().all(|c| !changes.given(*c)) {
+        return Err(Error::input(format!(
+            "nothing to change in the {} {}",
+            kind.noun(),
+            item.short_id()
+        ))
+        .with_hint(
+            "pass the fields to change, e.g. --comment TEXT; see `coach saved edit --help`",
+        ));
+    }
+    let mut fields = current_fields(item);
+    for column in ALL_COLUMNS {
+        if changes.given(column) {
+            fields.set(column, changes.values[column as usize].clone());
+        }
+    }
+    let measure = match kind {
+        Kind::Feedback => Column::Rating,
+        Kind::Qa => Column::Score,
+    };
+    if !changes.given(Column::Tone) && changes.get(measure).is_none() {
+        fields.set(Column::Tone, Some(item.tone().as_str()));
+    }
+    let mut checker = Checker::new(tx, kind)?;
+    let mut new = checker
+        .check_fields(item.member().id.clone(), &fields)
+        .map_err(Invalid::into_error)?;
+    if !changes.given(Column::Date) {
+        new.date = item.date();
+    }
+    let date = when::to_storage(new.date);
+    let now = tx.now_text();
+    match kind {
+        Kind::Feedback => tx
+            .conn()
+            .prepare_cached(UPDATE_FEEDBACK)?
+            .execute(rusqlite::params![
+                item.id(),
+                new.comment,
+                new.rating,
+                new.customer,
+                new.channel,
+                new.url,
+                date,
+                new.tone.as_str(),
+                now,
+            ])?,
+        Kind::Qa => tx
+            .conn()
+            .prepare_cached(UPDATE_QA)?
+            .execute(rusqlite::params![
+                item.id(),
+                new.score,
+                new.reviewer,
+                new.comment,
+                new.url,
+                date,
+                new.tone.as_str(),
+                now,
+            ])?,
+    };
+    get(tx, kind, item.id())
 }
 
 // ---------------------------------------------------------------------------

@@ -3,7 +3,7 @@
 //! reviews, kudos and action items.
 //!
 //! The index is SQLite's FTS5 (`search_text`), kept by triggers
-//! (migration 0010); `search_docs` maps each index row to its record with
+//! (migration 0011); `search_docs` maps each index row to its record with
 //! the columns the filters need, so filtering never reads the records.
 //! Ranking is FTS5's bm25. Nothing member-facing uses this module.
 //!

@@ -542,6 +542,19 @@ pub fn get(tx: &Tx<'_>, id: &str) -> Result<Share> {
     with_short_ids(tx, share)
 }
 
+/// The send whose message had this Message-ID (without angle brackets),
+/// whatever its outcome: the email a reply answers.
+pub fn by_message_id(tx: &Tx<'_>, message_id: &str) -> Result<Option<Share>> {
+    let mut stmt = tx.conn().prepare_cached(&format!(
+        "{SELECT} WHERE sh.message_id = ?1 AND sh.deleted_at IS NULL
+         ORDER BY sh.created_at LIMIT 1"
+    ))?;
+    match stmt.query_row([message_id], from_row).optional()? {
+        Some(share) => Ok(Some(with_short_ids(tx, share)?)),
+        None => Ok(None),
+    }
+}
+
 /// Every send, newest first: of one session, or of all; at most `limit`.
 pub fn log(tx: &Tx<'_>, session_id: Option<&str>, limit: Option<usize>) -> Result<Vec<Share>> {
     let limit = limit.map_or(-1, |n| i64::try_from(n).unwrap_or(i64::MAX));

@@ -9,6 +9,7 @@ use chrono::{DateTime, Local, Utc};
 use rusqlite::OptionalExtension;
 use serde::Serialize;
 
+use crate::inbox::{self, RecapState};
 use crate::member::{self, Member};
 use crate::store::Tx;
 use crate::{config, saved, when, Result};
@@ -52,6 +53,9 @@ pub struct TeamRow {
     pub unsent_recaps: u64,
     /// Sessions whose recap was marked as not needed (`share --skip`).
     pub skipped_recaps: u64,
+    /// The recap of the last 1:1: `not-sent`, `sent` or `acknowledged`
+    /// (the member replied to it); `None` when never coached.
+    pub last_recap: Option<RecapState>,
 }
 
 /// The cadence the coach aims for, in days (`team.cadence-days`).
@@ -89,7 +93,12 @@ fn row(tx: &Tx<'_>, member: Member, cadence: i64, now: DateTime<Utc>) -> Result<
     let booked = next
         .as_ref()
         .is_some_and(|s| days_between(now, s.date) <= cadence);
+    let last_recap = last
+        .as_ref()
+        .map(|s| inbox::recap_state(tx, &s.id))
+        .transpose()?;
     Ok(TeamRow {
+        last_recap,
         last_session: last,
         days_since,
         overdue_days: days_since.map(|d| d.saturating_sub(cadence)),

@@ -10,6 +10,7 @@ mod config;
 mod doctor;
 mod export;
 mod import;
+mod inbox;
 mod init;
 mod kudos;
 mod member;
@@ -61,6 +62,7 @@ pub enum Command {
     #[command(subcommand)]
     Template(template::TemplateCommand),
     Share(share::ShareArgs),
+    Inbox(inbox::InboxArgs),
     Team(team::TeamArgs),
     Search(search::SearchArgs),
     Undo(undo::UndoArgs),
@@ -137,6 +139,7 @@ pub fn run(ctx: &Ctx, command: Command) -> Result<()> {
         Command::Kudos(args) => kudos::run(ctx, args),
         Command::Action(command) => action::run(ctx, command),
         Command::Share(args) => share::run(ctx, args),
+        Command::Inbox(args) => inbox::run(ctx, args),
         Command::Save(command) => save::run(ctx, command),
         Command::Saved(args) => saved::run(ctx, args),
         Command::Metric(command) => metric::run(ctx, command),

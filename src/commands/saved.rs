@@ -2,7 +2,7 @@ use clap::{Args, Subcommand};
 
 use super::Ctx;
 use crate::render::terminal;
-use crate::saved::{self, Item};
+use crate::saved::{self, Column, Fields, Item};
 use crate::{member, when, Result};
 
 /// List the saved feedback and QA reviews waiting for a 1:1, newest first
@@ -13,7 +13,7 @@ use crate::{member, when, Result};
 #[derive(Debug, Args)]
 #[command(
     args_conflicts_with_subcommands = true,
-    after_help = "Examples:\n  coach saved\n  coach saved alex\n  coach saved alex --json\n  coach session add-saved $(coach saved alex -q -n 3)\n  coach saved rm 3f2a"
+    after_help = "Examples:\n  coach saved\n  coach saved alex\n  coach saved alex --json\n  coach session add-saved $(coach saved alex -q -n 3)\n  coach saved edit 3f2a --rating 4\n  coach saved rm 3f2a"
 )]
 pub struct SavedArgs {
     #[command(subcommand)]
@@ -30,6 +30,77 @@ pub(super) enum SavedCommand {
     /// Delete a saved item (a tombstone stays); if it was in a session,
     /// it leaves it, and its notes stay there as general notes
     Rm(RmArgs),
+    /// Correct a saved item's fields, with the same checks as `coach save`;
+    /// a blank value ("") clears an optional field
+    ///
+    /// The item stays with its member and its session. Its date stays unless
+    /// you give --date; its tone stays unless you give --positive or
+    /// --improve, or change the rating or score (then it follows the new
+    /// one, as when saving).
+    #[command(
+        after_help = "Examples:\n  coach saved edit 3f2a --rating 4\n  coach saved edit 3f2a --comment \"Fixed my bill in minutes\" --customer \"\"\n  coach saved edit 9c1e --score 85 --reviewer \"Riley Chen\" --json"
+    )]
+    Edit(EditArgs),
+}
+
+#[derive(Debug, Args)]
+pub(super) struct EditArgs {
+    /// The item: the beginning of its id, as `coach saved` shows it
+    #[arg(value_name = "ITEM")]
+    item: String,
+    /// The comment: what the customer or the reviewer said
+    #[arg(long, short)]
+    comment: Option<String>,
+    /// Feedback: the customer's rating, 1 to 5 stars
+    #[arg(long, short, value_name = "1-5", allow_negative_numbers = true)]
+    rating: Option<String>,
+    /// Feedback: the customer's name
+    #[arg(long, value_name = "NAME")]
+    customer: Option<String>,
+    /// Feedback: where it came from: chat, email, phone, survey...
+    #[arg(long)]
+    channel: Option<String>,
+    /// QA: the review's score, 0 to 100
+    #[arg(long, short, value_name = "0-100", allow_negative_numbers = true)]
+    score: Option<String>,
+    /// QA: who did the review
+    #[arg(long, value_name = "NAME")]
+    reviewer: Option<String>,
+    /// A link to the conversation, the survey answer or the review
+    #[arg(long)]
+    url: Option<String>,
+    /// When it was given or done: 2026-12-01, yesterday, -3d...
+    #[arg(long, short, value_name = "WHEN", allow_hyphen_values = true)]
+    date: Option<String>,
+    /// Count it as recognition, whatever the rating or score
+    #[arg(long, conflicts_with = "improve")]
+    positive: bool,
+    /// Count it as an opportunity to improve, whatever the rating or score
+    #[arg(long)]
+    improve: bool,
+}
+
+impl EditArgs {
+    /// The fields given, blank ones included (they clear).
+    fn changes(&self) -> Fields<'_> {
+        let tone = match (self.positive, self.improve) {
+            (true, _) => Some("positive"),
+            (_, true) => Some("improve"),
+            _ => None,
+        };
+        let mut fields = Fields::default();
+        fields
+            .set(Column::Comment, self.comment.as_deref())
+            .set(Column::Rating, self.rating.as_deref())
+            .set(Column::Customer, self.customer.as_deref())
+            .set(Column::Channel, self.channel.as_deref())
+            .set(Column::Score, self.score.as_deref())
+            .set(Column::Reviewer, self.reviewer.as_deref())
+            .set(Column::Url, self.url.as_deref())
+            .set(Column::Date, self.date.as_deref())
+            .set(Column::Tone, tone);
+        fields
+    }
 }
 
 #[derive(Debug, Args)]
@@ -40,8 +111,10 @@ pub(super) struct RmArgs {
 }
 
 pub(super) fn run(ctx: &Ctx, args: SavedArgs) -> Result<()> {
-    if let Some(SavedCommand::Rm(rm)) = args.command {
-        return remove(ctx, &rm);
+    match args.command {
+        Some(SavedCommand::Rm(rm)) => return remove(ctx, &rm),
+        Some(SavedCommand::Edit(edit)) => return edit_item(ctx, &edit),
+        None => {}
     }
     let items = ctx.store()?.read(|tx| {
         let member_id = match &args.member {
@@ -95,6 +168,28 @@ fn remove(ctx: &Ctx, args: &RmArgs) -> Result<()> {
         item.short_id(),
         item.member().name,
         summary(&item)
+    ))
+}
+
+/// `coach saved edit ITEM ...`.
+fn edit_item(ctx: &Ctx, args: &EditArgs) -> Result<()> {
+    let item = ctx.store()?.write(|tx| {
+        let item = saved::resolve(tx, &args.item)?;
+        saved::edit(tx, &item, &args.changes())
+    })?;
+    if ctx.out.json {
+        return ctx.out.print_json(&item);
+    }
+    if ctx.out.quiet {
+        return ctx.out.line(item.id());
+    }
+    ctx.out.line(format!(
+        "Changed the {} {} about {}: {} {}",
+        item.kind().noun(),
+        ctx.out.paint(item.short_id(), crate::output::ID),
+        item.member().name,
+        summary(&item),
+        terminal::tone_word(item.tone())
     ))
 }
 

@@ -1,9 +1,12 @@
 use clap::{Args, Subcommand};
+use serde::Serialize;
 
 use super::Ctx;
+use crate::inbox;
 use crate::member;
 use crate::note;
 use crate::note::{Note, SharedNote, Visible};
+use crate::output::{HEADING, ID};
 use crate::prompt::Prompter;
 use crate::render::terminal;
 use crate::saved::{self, Balance, Item, Selection};
@@ -650,20 +653,35 @@ fn list(ctx: &Ctx, args: ListArgs) -> Result<()> {
                 None
             }),
         };
-        Ok((
-            session::list(tx, &filter)?,
-            session::current(tx)?.map(|s| s.id),
-        ))
+        let sessions = session::list(tx, &filter)?
+            .into_iter()
+            .map(|session| {
+                let recap_acknowledged_at = inbox::recap_acknowledged(tx, &session.id)?;
+                Ok(Listed {
+                    session,
+                    recap_acknowledged_at,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok((sessions, session::current(tx)?.map(|s| s.id)))
     })?;
     if ctx.out.json {
         return ctx.out.print_json(&sessions);
     }
     if ctx.out.quiet {
-        return ctx.out.print_ids(sessions.iter().map(|s| s.id.as_str()));
+        return ctx
+            .out
+            .print_ids(sessions.iter().map(|s| s.session.id.as_str()));
     }
     let rows = sessions
         .iter()
-        .map(|s| {
+        .map(|listed| {
+            let s = &listed.session;
+            let acknowledged = if listed.recap_acknowledged_at.is_some() {
+                " (acknowledged)"
+            } else {
+                ""
+            };
             let marker = if current.as_deref() == Some(s.id.as_str()) {
                 "*"
             } else {
@@ -674,7 +692,7 @@ fn list(ctx: &Ctx, args: ListArgs) -> Result<()> {
                 when::display_local(s.date),
                 s.member.name.clone(),
                 s.title.clone(),
-                s.status.as_str().to_string(),
+                format!("{}{acknowledged}", s.status.as_str()),
             ]
         })
         .collect();
@@ -707,6 +725,62 @@ fn show(ctx: &Ctx, args: ShowArgs) -> Result<()> {
         })?;
         print_emails_state(ctx, latest, skipped)?;
         print_balance_hint(ctx, &view.balance);
+    }
+    Ok(())
+}
+
+/// A session of `session list`, with when its recap was acknowledged.
+#[derive(Serialize)]
+struct Listed {
+    #[serde(flatten)]
+    session: Session,
+    /// When the member first replied to the recap.
+    recap_acknowledged_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// `session show --json`: the session view and the replies taken in.
+#[derive(Serialize)]
+struct Shown<'a, N: Visible> {
+    #[serde(flatten)]
+    view: &'a SessionView<N>,
+    replies: &'a [inbox::ReplyRecord],
+}
+
+/// Which notes and check-offs came from the member's replies, and whether
+/// the recap was acknowledged.
+fn print_replies(ctx: &Ctx, replies: &[inbox::ReplyRecord]) -> Result<()> {
+    if replies.is_empty() {
+        return Ok(());
+    }
+    ctx.out
+        .line(format!("\n{}", ctx.out.paint("Replies", HEADING)))?;
+    for reply in replies {
+        let mut what: Vec<String> = Vec::new();
+        if reply.answers == share::Kind::Recap {
+            what.push("recap acknowledged".into());
+        }
+        what.extend(
+            reply
+                .notes
+                .iter()
+                .map(|n| format!("note {}", ctx.out.paint(n, ID))),
+        );
+        what.extend(
+            reply
+                .done
+                .iter()
+                .map(|a| format!("done {}", ctx.out.paint(a, ID))),
+        );
+        if what.is_empty() {
+            what.push("nothing new".into());
+        }
+        ctx.out.line(format!(
+            "  {}  from {}'s reply to the {}: {}",
+            when::display_local(reply.sent_at),
+            reply.author,
+            reply.answers.as_str(),
+            what.join(", ")
+        ))?;
     }
     Ok(())
 }
@@ -744,16 +818,21 @@ fn print_emails_state(
 /// Prints the session as the audience of `N` sees it (text, `--json` or
 /// `--quiet`) and returns the view.
 fn show_view<N: Visible>(ctx: &Ctx, args: &ShowArgs) -> Result<SessionView<N>> {
-    let view = ctx.store()?.read(|tx| {
+    let (view, replies) = ctx.store()?.read(|tx| {
         let session = session::explicit_or_current(tx, args.session.as_deref())?;
-        view::session_view::<N>(tx, session)
+        let replies = inbox::replies_of(tx, &session.id)?;
+        Ok((view::session_view::<N>(tx, session)?, replies))
     })?;
     if ctx.out.json {
-        ctx.out.print_json(&view)?;
+        ctx.out.print_json(&Shown {
+            view: &view,
+            replies: &replies,
+        })?;
     } else if ctx.out.quiet {
         ctx.out.line(&view.session.id)?;
     } else {
         ctx.out.line(terminal::session(&view, &ctx.out))?;
+        print_replies(ctx, &replies)?;
     }
     Ok(view)
 }

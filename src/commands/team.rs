@@ -49,13 +49,14 @@ pub(super) fn run(ctx: &Ctx, _args: TeamArgs) -> Result<()> {
                 r.saved_waiting.to_string(),
                 r.unsent_recaps.to_string(),
                 r.skipped_recaps.to_string(),
+                r.last_recap.map_or("-", |s| s.as_str()).to_string(),
             ]
         })
         .collect();
     ctx.out.print_table(
         &[
             "MEMBER", "LAST 1:1", "DAYS", "DUE", "NEXT", "OPEN", "OVERDUE", "SAVED", "UNSENT",
-            "SKIPPED",
+            "SKIPPED", "RECAP",
         ],
         table,
         "no active members; add one with: coach member add \"NAME\" --email EMAIL",

@@ -103,6 +103,8 @@ pub(super) fn columns(table: &str) -> Option<Vec<Column>> {
             opt("item_id", Id),
             opt("follow_up_at", Time),
             opt("followed_up_in", Ref("sessions")),
+            // The reply it came from (a plain id: replies come later in a dump).
+            opt("reply_id", Id),
         ],
         "feedback" => &[
             req("member_id", Ref("members")),
@@ -172,6 +174,9 @@ pub(super) fn columns(table: &str) -> Option<Vec<Column>> {
             req("owner", OneOf(&["member", "coach"])),
             opt("due_at", Time),
             opt("done_at", Time),
+            // Checked off by the member from a reply (plain ids, as above).
+            opt("done_by", Id),
+            opt("done_reply_id", Id),
         ],
         "shares" => &[
             req("session_id", Ref("sessions")),
@@ -188,6 +193,13 @@ pub(super) fn columns(table: &str) -> Option<Vec<Column>> {
             opt("finished_at", Time),
             opt("event_start", Time),
             opt("event_sequence", Int(0, 1_000_000)),
+        ],
+        "replies" => &[
+            req("message_id", Text(|t| non_empty_line("message id", t))),
+            req("share_id", Ref("shares")),
+            req("kind", OneOf(&["agenda", "recap"])),
+            req("session_id", Ref("sessions")),
+            req("sent_at", Time),
         ],
         _ => return None,
     };

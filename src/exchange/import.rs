@@ -545,6 +545,29 @@ impl Importer<'_, '_> {
                     self.check_item(session, item).map_err(wrap("item_id"))?;
                 }
             }
+            "replies" => {
+                let session = get("session_id").unwrap_or_default();
+                let member = session_member(session).map_err(wrap("session_id"))?;
+                if get("author") != Some(member.as_str()) {
+                    return Err((
+                        "author",
+                        Error::input("a reply is written by the session's member"),
+                    ));
+                }
+                let share = get("share_id").unwrap_or_default();
+                let answered: String = self
+                    .tx
+                    .conn()
+                    .prepare_cached("SELECT session_id FROM shares WHERE id = ?1")
+                    .and_then(|mut stmt| stmt.query_row([share], |r| r.get(0)))
+                    .map_err(|e| ("share_id", Error::from(e)))?;
+                if answered != session {
+                    return Err((
+                        "share_id",
+                        Error::input("the email it answers is of another session"),
+                    ));
+                }
+            }
             _ => {}
         }
         Ok(())

@@ -151,14 +151,15 @@ const NO_TALKING_POINTS: &str =
     "Nothing on the agenda yet: reply with what you would like to talk about.";
 
 /// Whether a note is a talking point written with the session (a
-/// template's agenda) and never edited since: a prompt, not what was said.
+/// template's agenda: `session new --template` writes part N at the
+/// session's creation time + N ms, in the same command) and never edited
+/// since: a prompt, not what was said. A note added by a later command,
+/// even from a fast script, comes more than a few milliseconds later.
 fn is_prompt(view: &MemberView, note: &SharedNote) -> bool {
+    let after = (note.created_at - view.session.created_at).num_milliseconds();
     note.author.role == Role::Coach
         && note.updated_at == note.created_at
-        && (note.created_at - view.session.created_at)
-            .num_seconds()
-            .abs()
-            < 1
+        && (0..20).contains(&after)
 }
 
 /// A person's first name, as a greeting or an author says it.
@@ -491,12 +492,36 @@ impl Email<'_> {
         if let Some(done) = action.done_at {
             details.push(format!("done {}", self.day(done)));
         }
+        // The member's own actions carry their short id, so that a reply
+        // line `[x] 3f2a` checks one off (src/reply.rs, `coach inbox`).
+        let id = match action.owner {
+            Owner::Member => format!("{} ", action.short_id),
+            Owner::Coach => String::new(),
+        };
         let _ = writeln!(
             md,
-            "- [{check}] {} _({})_",
+            "- [{check}] {id}{} _({})_",
             escape_inline(&action.body),
             details.join(", ")
         );
+    }
+
+    /// How to check an action off by replying, with the first of the
+    /// member's open actions as the example; nothing when none is open.
+    fn check_off_hint(&self, md: &mut String) {
+        let open = self
+            .view
+            .carried_over
+            .iter()
+            .chain(&self.view.actions)
+            .find(|a| a.owner == Owner::Member && a.state != State::Done);
+        if let Some(action) = open {
+            let _ = writeln!(
+                md,
+                "\n_Done with one of your actions? Answer with a line `[x] {id}` (or `done {id}`); `reopen {id}` opens it again._",
+                id = action.short_id
+            );
+        }
     }
 
     /// The files attached to the email, with their dedicated notes, then
@@ -566,6 +591,7 @@ impl Email<'_> {
     /// The sign-off; the agenda asked for replies already, the recap asks
     /// here, so each email says it once.
     fn footer(&self, md: &mut String) {
+        self.check_off_hint(md);
         let coach = escape_inline(first_name(self.coach()));
         match self.flavour {
             Flavour::Agenda => {

@@ -45,7 +45,8 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0007_deleted_text.sql"),
     include_str!("migrations/0008_session_life.sql"),
     include_str!("migrations/0009_email.sql"),
-    include_str!("migrations/0010_search_undo.sql"),
+    include_str!("migrations/0010_replies.sql"),
+    include_str!("migrations/0011_search_undo.sql"),
 ];
 
 /// The schema version of a database this coach has brought up to date.

@@ -33,7 +33,7 @@ impl std::error::Error for UnknownStored {}
 
 /// Implements `as_str`, `ToSql` and `FromSql` for an enum stored as text:
 ///
-/// ```ignore
+/// ```text
 /// stored_enum!(Visibility, "note visibility", {
 ///     Shared => "shared",
 ///     Private => "private",

@@ -125,3 +125,16 @@ fn the_weekly_sessions_script_starts_one_session_per_member_and_can_run_again() 
         "the current session did not move"
     );
 }
+
+#[test]
+fn the_member_replies_come_back_in() {
+    let out = run_example("member-replies.sh");
+    assert!(out.contains("accepted"), "{out}");
+    assert!(
+        out.contains("from Alex Kim's reply to the agenda"),
+        "session show says what came from the reply: {out}"
+    );
+    assert!(out.contains("Can we talk about the on-call rota for January?"));
+    assert!(out.contains("recap acknowledged"), "{out}");
+    assert!(out.contains(":2,S"), "the reply was filed as seen: {out}");
+}

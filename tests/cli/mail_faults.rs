@@ -316,6 +316,48 @@ fn a_permanent_refusal_is_not_retried_until_retry() {
     assert_eq!(outcomes(&env).len(), 2);
 }
 
+/// A sendmail program that reads the message, says `said` and exits `code`.
+fn sendmail_exiting(env: &Env, code: i32, said: &str) {
+    use std::os::unix::fs::PermissionsExt as _;
+    let script = env.dir.path().join(format!("sendmail-{code}"));
+    std::fs::write(
+        &script,
+        format!("#!/bin/sh\ncat > /dev/null\necho '{said}' >&2\nexit {code}\n"),
+    )
+    .expect("script");
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    env.ok(["config", "set", "mail.transport", "sendmail"]);
+    env.ok([
+        "config",
+        "set",
+        "mail.sendmail.path",
+        script.to_str().expect("path"),
+    ]);
+}
+
+#[test]
+fn sendmail_refusing_for_good_is_held_back_and_a_full_queue_is_retried() {
+    let env = with_past_session(crate::smtp_server::unused_port(), "5");
+    // EX_NOUSER: the address will never be accepted.
+    sendmail_exiting(&env, 67, "alex@example.com... User unknown");
+    let (code, _) = run_pending(&env, &[]);
+    assert_eq!(code, Some(3));
+    let recorded = outcomes(&env);
+    assert_eq!(recorded[0].0, "failed");
+    assert!(recorded[0].1.contains("User unknown"), "{recorded:?}");
+    let (code, err) = run_pending(&env, &[]);
+    assert_eq!(code, Some(3), "{err}");
+    assert!(err.contains("NOT RETRIED the recap"), "{err}");
+    assert_eq!(outcomes(&env).len(), 1, "not tried again");
+
+    // EX_TEMPFAIL: the next run tries again.
+    let env = with_past_session(crate::smtp_server::unused_port(), "5");
+    sendmail_exiting(&env, 75, "queue is full");
+    assert_eq!(run_pending(&env, &[]).0, Some(75));
+    assert_eq!(run_pending(&env, &[]).0, Some(75));
+    assert_eq!(outcomes(&env).len(), 2, "tried on each run");
+}
+
 #[test]
 fn temporary_failures_are_retried_at_most_max_attempts_times() {
     let port = crate::smtp_server::unused_port();

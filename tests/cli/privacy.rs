@@ -219,7 +219,7 @@ fn nothing_the_member_gets_holds_a_private_note() {
 
 /// The readable text of every part of a raw message (or the text as it is
 /// when it is not one).
-fn decode_mime(text: &str) -> String {
+pub(crate) fn decode_mime(text: &str) -> String {
     match mail_parser::MessageParser::default().parse(text.as_bytes()) {
         Some(message) if message.parts.len() > 1 => {
             let mut all = String::new();

@@ -893,3 +893,100 @@ fn a_large_file_lists_at_most_a_hundred_bad_rows_and_counts_the_rest() {
     assert_eq!(summary["bad"].as_array().expect("bad").len(), 100);
     assert_eq!(env.ok(["saved", "jordan", "-q"]).lines().count(), 2500);
 }
+
+#[test]
+fn a_saved_item_is_corrected_with_the_same_checks_as_saving_it() {
+    let env = Env::with_team();
+    let feedback = save(
+        &env,
+        &[
+            "feedback",
+            "alex",
+            "--comment",
+            "Fixed my bil fast",
+            "--rating",
+            "2",
+            "--customer",
+            "Sam Lee",
+            "--date",
+            "2026-11-20",
+        ],
+    );
+    let qa = save(&env, &["qa", "alex", "--score", "17", "--improve"]);
+    let date = env.json(["saved", "alex"])[1]["date"].clone();
+
+    // The typo and the rating are corrected; the tone follows the new rating,
+    // the date and the member stay, a blank value clears the customer.
+    let edited = env.json([
+        "saved",
+        "edit",
+        &feedback[..8],
+        "--comment",
+        "Fixed my bill fast",
+        "--rating",
+        "5",
+        "--customer",
+        "",
+    ]);
+    assert_eq!(edited["id"], feedback.as_str());
+    assert_eq!(edited["kind"], "feedback");
+    assert_eq!(edited["comment"], "Fixed my bill fast");
+    assert_eq!(edited["rating"], 5);
+    assert_eq!(edited["tone"], "positive");
+    assert!(edited["customer"].is_null(), "{edited}");
+    assert_eq!(edited["member"]["name"], "Alex Kim");
+    assert_eq!(edited["date"], date, "the date stays unless given");
+
+    // A QA review given a tone by hand keeps it when only the comment changes.
+    let out = env.ok([
+        "saved",
+        "edit",
+        &qa[..8],
+        "--comment",
+        "Skipped the ID check",
+    ]);
+    assert!(out.starts_with("Changed the QA review"), "{out}");
+    let review = env.json(["saved", "edit", &qa[..8], "--reviewer", "Riley Chen"]);
+    assert_eq!(review["tone"], "improve");
+    assert_eq!(review["score"], 17);
+    assert_eq!(review["comment"], "Skipped the ID check");
+    assert_eq!(review["reviewer"], "Riley Chen");
+    // ... and follows a new score when no tone is given.
+    assert_eq!(
+        env.json(["saved", "edit", &qa[..8], "--score", "90"])["tone"],
+        "positive"
+    );
+
+    // Bad values, fields of the other kind, or nothing to change: a clear
+    // error, exit 3, and the database as it was.
+    let before = snapshot(&env.db);
+    for (args, message) in [
+        (vec!["--rating", "7"], "not a whole number from 1 to 5"),
+        (vec!["--comment", ""], "feedback needs a comment"),
+        (vec!["--url", "ftp://x"], "is not a web address"),
+        (vec!["--date", "+30d"], "is in the future"),
+        (vec!["--score", "80"], "has no field \"score\""),
+        (vec![], "nothing to change"),
+    ] {
+        let mut all = vec!["saved", "edit", &feedback[..8]];
+        all.extend(args);
+        let err = env.fails(3, all);
+        assert!(err.contains(message), "{message}: {err}");
+    }
+    let err = env.fails(3, ["saved", "edit", &qa[..8], "--score", ""]);
+    assert!(err.contains("needs a score"), "{err}");
+    let err = env.fails(3, ["saved", "edit", "ffffffff", "--comment", "x"]);
+    assert!(err.contains("no feedback or QA review"), "{err}");
+    env.fails(2, ["saved", "edit", &qa[..8], "--positive", "--improve"]);
+    assert_eq!(snapshot(&env.db), before, "a refused edit changed the db");
+
+    // In a session, the corrected item is what the session shows.
+    env.ok(["session", "new", "alex", "--with-saved"]);
+    env.ok(["saved", "edit", &feedback[..8], "--channel", "Chat"]);
+    let view = env.json(["session", "show"]);
+    assert_eq!(view["feedback"][0]["channel"], "chat");
+    assert_eq!(view["feedback"][0]["comment"], "Fixed my bill fast");
+    // A deleted item cannot be edited.
+    env.ok(["saved", "rm", &feedback[..8]]);
+    env.fails(3, ["saved", "edit", &feedback[..8], "--rating", "4"]);
+}

@@ -352,7 +352,7 @@ fn a_database_from_before_search_is_indexed_when_opened() {
         // Schema 9 had neither the search index nor the undo log (10).
         conn.execute_batch(
             "DROP TABLE search_text; DROP TABLE search_docs;
-             DROP TABLE undo_rows; DROP TABLE undo_commands; PRAGMA user_version = 9;",
+             DROP TABLE undo_rows; DROP TABLE undo_commands; PRAGMA user_version = 10;",
         )
         .expect("downgrade");
     }

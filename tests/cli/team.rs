@@ -136,6 +136,7 @@ fn whoever_is_most_overdue_comes_first() {
         "open_actions",
         "overdue_actions",
         "saved_waiting",
+        "last_recap",
     ] {
         assert!(casey.get(key).is_some(), "a row has {key}");
     }
@@ -163,7 +164,7 @@ fn the_table_reads_as_the_overview() {
         header,
         [
             "MEMBER", "LAST", "1:1", "DAYS", "DUE", "NEXT", "OPEN", "OVERDUE", "SAVED", "UNSENT",
-            "SKIPPED"
+            "SKIPPED", "RECAP"
         ]
     );
     let order: Vec<usize> = [
@@ -193,10 +194,10 @@ fn the_table_reads_as_the_overview() {
         .split_whitespace()
         .collect();
     // ... NEXT (date time), OPEN, OVERDUE, SAVED, UNSENT (two past
-    // sessions, no recap sent), SKIPPED
+    // sessions, no recap sent), SKIPPED, RECAP (of the last 1:1)
     assert_eq!(
-        alex[alex.len() - 5..],
-        ["3", "1", "0", "2", "0"],
+        alex[alex.len() - 6..],
+        ["3", "1", "0", "2", "0", "not-sent"],
         "{alex:?}"
     );
 
