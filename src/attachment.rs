@@ -76,6 +76,7 @@ pub fn add(
         None => check_name(&default_name(source)?)?,
     };
     let max = config::get_u64(tx, "attachments.max-size")?.unwrap_or(u64::MAX);
+    remove_orphans(tx, folder)?;
     let stored = store_file(folder, source, max)?;
     let id = new_id();
     tx.conn().prepare_cached(
@@ -251,6 +252,35 @@ pub fn content_path(folder: &Path, sha256: &str) -> Result<PathBuf> {
         .with_hint("`coach doctor` lists what is wrong"));
     }
     Ok(folder.join(FOLDER).join(sha256))
+}
+
+/// Removes content files that no attachment uses: left by an `attach` or
+/// an `import` killed after storing a file and before committing its row.
+/// Runs inside the command's write transaction, so no other process can be
+/// between those two steps meanwhile. Only files named by a hash are
+/// touched; anything else in the store is left for `coach doctor` to
+/// report. Returns how many were removed.
+pub fn remove_orphans(tx: &Tx<'_>, folder: &Path) -> Result<usize> {
+    let Ok(entries) = fs::read_dir(folder.join(FOLDER)) else {
+        return Ok(0);
+    };
+    let mut used = tx
+        .conn()
+        .prepare_cached("SELECT 1 FROM attachments WHERE sha256 = ?1")?;
+    let mut removed = 0;
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(name) = name.to_str() else { continue };
+        let is_file = entry.file_type().is_ok_and(|t| t.is_file());
+        if is_file
+            && is_sha256(name)
+            && !used.exists([name])?
+            && fs::remove_file(entry.path()).is_ok()
+        {
+            removed += 1;
+        }
+    }
+    Ok(removed)
 }
 
 /// What [`store_file`] stored.

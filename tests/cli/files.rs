@@ -342,3 +342,28 @@ fn note_add_file_refuses_fifos_devices_and_folders() {
     let err = env.fails(3, ["attach", "pipe"]);
     assert!(err.contains("not a regular file"), "{err}");
 }
+
+#[test]
+fn a_content_file_left_by_an_attach_killed_before_its_commit_is_removed_by_the_next_attach() {
+    let env = with_notes();
+    std::fs::write(path(&env, "first.txt"), "kept").expect("write");
+    env.ok(["attach", "first.txt"]);
+    // What a kill -9 between storing the file and committing its row
+    // leaves: content named by its hash that no attachment uses.
+    let store = env.dir.path().join("attachments");
+    let orphan = store.join("ab".repeat(32));
+    std::fs::write(&orphan, "stored, never recorded").expect("write");
+    let before: Vec<_> = std::fs::read_dir(&store).expect("store").collect();
+    assert_eq!(before.len(), 2);
+    let doctor = env.coach(["doctor"]).output().expect("run");
+    assert_eq!(doctor.status.code(), Some(4), "doctor sees the orphan");
+    assert!(String::from_utf8_lossy(&doctor.stdout).contains("used by no attachment"));
+
+    std::fs::write(path(&env, "second.txt"), "also kept").expect("write");
+    env.ok(["attach", "second.txt"]);
+    assert!(!orphan.exists(), "the orphan was removed");
+    let left = std::fs::read_dir(&store).expect("store").count();
+    assert_eq!(left, 2, "both recorded attachments keep their content");
+    let doctor = env.coach(["doctor"]).output().expect("run");
+    assert!(doctor.status.success(), "{doctor:?}");
+}
