@@ -27,6 +27,9 @@ pub enum ValueKind {
     OneOf(&'static [&'static str]),
     /// An IANA time zone name, such as `America/Chicago`.
     TimeZone,
+    /// How often: `off`, `weekly`, `monthly`, or a count with a unit
+    /// (`10d`, `2w`, `3m`).
+    Period,
 }
 
 /// A known setting.
@@ -158,6 +161,12 @@ pub const KEYS: &[Key] = &[
         ValueKind::Number { min: 1, max: 1440 },
         Some("5"),
         "Minutes after which a send still in progress is taken to belong to a process that died (at once when its process is gone from this host)",
+    ),
+    key(
+        "digest.every",
+        ValueKind::Period,
+        Some("off"),
+        "How often `share --digest --pending` emails each team member their stream and trends: off, weekly, biweekly, monthly, quarterly, or e.g. 2w, 10d, 3m",
     ),
     key(
         "mail.smtp.timeout",
@@ -329,6 +338,11 @@ fn check(key: &Key, value: &str) -> Result<String> {
         ValueKind::TimeZone => crate::zone::parse(value)
             .map(|tz| tz.name().to_string())
             .map_err(|_| invalid("an IANA time zone such as America/Chicago or Europe/Paris")),
+        ValueKind::Period => crate::digest::Every::parse(value)
+            .map(|_| value.to_ascii_lowercase())
+            .ok_or_else(|| {
+                invalid("off, weekly, biweekly, monthly, quarterly, or a count with d, w or m such as 2w")
+            }),
         ValueKind::OneOf(words) => {
             let lower = value.to_ascii_lowercase();
             if words.contains(&lower.as_str()) {

@@ -132,6 +132,16 @@ const TABLES: &[Table] = &[
         key: "id",
         member_scope: Some(IN_MEMBER_SESSIONS),
     },
+    Table {
+        name: "digests",
+        key: "id",
+        member_scope: Some("member_id = ?1"),
+    },
+    Table {
+        name: "digest_replies",
+        key: "id",
+        member_scope: Some("member_id = ?1"),
+    },
 ];
 
 /// What to export.

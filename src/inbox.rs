@@ -17,6 +17,12 @@
 //! `replies`, so the same message twice changes nothing the second time.
 //!
 //! What was written in a reply is the member's: shared, never private.
+//!
+//! A reply to a digest (`share --digest`, a row of `digests`) is accepted
+//! on the same two conditions, with the digest's member: its check-off
+//! lines act on their actions; its other text is reported as not kept (a
+//! digest is about no one session; topics come in reply to an agenda).
+//! Its Message-ID is recorded in `digest_replies`.
 
 use std::fs;
 use std::io::{self, BufRead, Read};
@@ -32,6 +38,7 @@ use crate::note::{self, Visibility};
 use crate::reply::{self, CheckOff, Said};
 use crate::session::{self, Session};
 use crate::share::{self, Kind, SessionRef, Share};
+use crate::digest;
 use crate::store::{new_id, Tx};
 use crate::{action, config, member, when, Error, Result};
 
@@ -81,6 +88,27 @@ pub enum Change {
     Reopened { action: String, body: String },
     /// A check-off line that changed nothing, and why.
     Skipped { action: String, reason: String },
+    /// Text of a reply to a digest: written nowhere (a digest is about no
+    /// one session), shown so that you can read it.
+    NotKept { text: String, reason: String },
+}
+
+/// Which email a reply answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Answers {
+    Agenda,
+    Recap,
+    Digest,
+}
+
+impl From<Kind> for Answers {
+    fn from(kind: Kind) -> Answers {
+        match kind {
+            Kind::Agenda => Answers::Agenda,
+            Kind::Recap => Answers::Recap,
+        }
+    }
 }
 
 /// What happened to one message, as `coach inbox` reports it.
@@ -95,10 +123,13 @@ pub struct Taken {
     pub message_id: Option<String>,
     /// Its From address.
     pub from: Option<String>,
-    /// The session whose email it answers.
+    /// The session whose email it answers (none for a digest).
     pub session: Option<SessionRef>,
-    /// Which email it answers: `agenda` or `recap`.
-    pub answers: Option<Kind>,
+    /// Which email it answers: `agenda`, `recap` or `digest`.
+    pub answers: Option<Answers>,
+    /// The digest it answers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub digest: Option<String>,
     /// What it changed (or would change).
     pub changes: Vec<Change>,
 }
@@ -113,6 +144,7 @@ impl Taken {
             from: None,
             session: None,
             answers: None,
+            digest: None,
             changes: Vec::new(),
         }
     }
@@ -156,18 +188,32 @@ pub fn take(tx: &Tx<'_>, incoming: &Incoming, apply: bool) -> Result<Taken> {
         Ok(answered) => answered,
         Err((verdict, why)) => return Ok(taken.verdict(verdict, why)),
     };
-    taken.session = Some(SessionRef::of(&answered.session));
-    taken.answers = Some(answered.share.kind);
     let said = body_of(&message);
-    let sent_at = headers.date_within(answered.share.created_at, tx.now());
-    let changes = apply_said(tx, &answered, &headers, sent_at, &said, apply)?;
-    taken.changes = changes;
-    let reason = format!(
-        "a reply from {} to the {} of {}",
-        answered.member.name,
-        answered.share.kind.as_str(),
-        when::display_local_date(answered.session.date)
-    );
+    let (earliest, reason) = match &answered.parent {
+        Parent::Session { share, session } => {
+            taken.session = Some(SessionRef::of(session));
+            taken.answers = Some(share.kind.into());
+            let reason = format!(
+                "a reply from {} to the {} of {}",
+                answered.member.name,
+                share.kind.as_str(),
+                when::display_local_date(session.date)
+            );
+            (share.created_at, reason)
+        }
+        Parent::Digest(digest) => {
+            taken.answers = Some(Answers::Digest);
+            taken.digest = Some(digest.short_id.clone());
+            let reason = format!(
+                "a reply from {} to their digest of {}",
+                answered.member.name,
+                when::display_local_date(digest.created_at)
+            );
+            (digest.created_at, reason)
+        }
+    };
+    let sent_at = headers.date_within(earliest, tx.now());
+    taken.changes = apply_said(tx, &answered, &headers, sent_at, &said, apply)?;
     Ok(taken.verdict(Verdict::Accepted, reason))
 }
 
@@ -278,11 +324,16 @@ fn automatic(message: &mail_parser::Message<'_>) -> Option<String> {
     header("X-Autoreply").map(|value| format!("X-Autoreply: {value}"))
 }
 
-/// The email a reply answers, its session and member.
+/// The email a reply answers, and its member.
 struct Answered {
-    share: Share,
-    session: Session,
+    parent: Parent,
     member: Member,
+}
+
+/// An agenda or recap of a session, or a member's digest.
+enum Parent {
+    Session { share: Share, session: Session },
+    Digest(digest::Sent),
 }
 
 type Refusal = (Verdict, String);
@@ -297,7 +348,9 @@ fn authorize(tx: &Tx<'_>, headers: &Headers) -> Result<std::result::Result<Answe
             format!("it was already taken in on {}", when::display_local(at)),
         )));
     }
-    if share::by_message_id(tx, &headers.message_id)?.is_some() {
+    if share::by_message_id(tx, &headers.message_id)?.is_some()
+        || digest::by_message_id(tx, &headers.message_id)?.is_some()
+    {
         return refuse("it is an email coach sent, not a reply".into());
     }
     let coach_email = config::get(tx, "user.email")?.map(|e| e.trim().to_lowercase());
@@ -307,23 +360,40 @@ fn authorize(tx: &Tx<'_>, headers: &Headers) -> Result<std::result::Result<Answe
             headers.from
         ));
     }
-    let mut share = None;
+    let mut found = None;
     for parent in &headers.parents {
-        if let Some(found) = share::by_message_id(tx, parent)? {
-            share = Some(found);
+        if let Some(share) = share::by_message_id(tx, parent)? {
+            found = Some(Err(share));
+            break;
+        }
+        if let Some(digest) = digest::by_message_id(tx, parent)? {
+            found = Some(Ok(digest));
             break;
         }
     }
-    let Some(share) = share else {
-        return refuse("it does not answer an email coach sent (unknown thread)".into());
+    let (parent, member, what) = match found {
+        None => {
+            return refuse("it does not answer an email coach sent (unknown thread)".into());
+        }
+        Some(Ok(digest)) => {
+            let Ok(member) = member::get(tx, &digest.member.id) else {
+                return refuse("it answers the digest of a member who was deleted".into());
+            };
+            let what = format!("digest of {}", member.name);
+            (Parent::Digest(digest), member, what)
+        }
+        Some(Err(share)) => {
+            let Ok(session) = session::get(tx, &share.session.id) else {
+                return refuse(format!(
+                    "it answers the {} of a session that was deleted",
+                    share.kind.as_str()
+                ));
+            };
+            let member = session::member_of(tx, &session)?;
+            let what = format!("{} of a session with {}", share.kind.as_str(), member.name);
+            (Parent::Session { share, session }, member, what)
+        }
     };
-    let Ok(session) = session::get(tx, &share.session.id) else {
-        return refuse(format!(
-            "it answers the {} of a session that was deleted",
-            share.kind.as_str()
-        ));
-    };
-    let member = session::member_of(tx, &session)?;
     let member_email = member.email.as_deref().map(|e| e.trim().to_lowercase());
     if member_email.as_deref() != Some(headers.from.as_str()) {
         let who = member::list_without_short_ids(tx, true)?
@@ -336,12 +406,7 @@ fn authorize(tx: &Tx<'_>, headers: &Headers) -> Result<std::result::Result<Answe
                     == Some(headers.from.as_str())
             });
         return refuse(match who {
-            Some(other) => format!(
-                "it is from {} but answers the {} of a session with {}",
-                other.name,
-                share.kind.as_str(),
-                member.name
-            ),
+            Some(other) => format!("it is from {} but answers the {what}", other.name),
             None => format!(
                 "its From address {} is not {}'s (forged or unknown sender)",
                 headers.from, member.name
@@ -354,18 +419,17 @@ fn authorize(tx: &Tx<'_>, headers: &Headers) -> Result<std::result::Result<Answe
             format!("it is an automatic reply ({why})"),
         )));
     }
-    Ok(Ok(Answered {
-        share,
-        session,
-        member,
-    }))
+    Ok(Ok(Answered { parent, member }))
 }
 
 /// When a message with this Message-ID was taken in, if it was.
 fn taken_at(tx: &Tx<'_>, message_id: &str) -> Result<Option<DateTime<Utc>>> {
     let at: Option<String> = tx
         .conn()
-        .prepare_cached("SELECT created_at FROM replies WHERE message_id = ?1")?
+        .prepare_cached(
+            "SELECT created_at FROM replies WHERE message_id = ?1
+             UNION ALL SELECT created_at FROM digest_replies WHERE message_id = ?1",
+        )?
         .query_row([message_id], |r| r.get(0))
         .optional()?;
     Ok(at.and_then(|at| when::from_storage(&at).ok()))
@@ -409,44 +473,73 @@ fn apply_said(
 ) -> Result<Vec<Change>> {
     let reply_id = new_id();
     if apply {
-        tx.conn()
-            .prepare_cached(
-                "INSERT INTO replies (id, message_id, share_id, kind, session_id, sent_at, author,
-                                      created_at, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
-            )?
-            .execute(rusqlite::params![
-                reply_id,
-                headers.message_id,
-                answered.share.id,
-                answered.share.kind,
-                answered.session.id,
-                when::to_storage(sent_at),
-                answered.member.id,
-                tx.now_text()
-            ])?;
+        match &answered.parent {
+            Parent::Session { share, session } => tx
+                .conn()
+                .prepare_cached(
+                    "INSERT INTO replies (id, message_id, share_id, kind, session_id, sent_at,
+                                          author, created_at, updated_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
+                )?
+                .execute(rusqlite::params![
+                    reply_id,
+                    headers.message_id,
+                    share.id,
+                    share.kind,
+                    session.id,
+                    when::to_storage(sent_at),
+                    answered.member.id,
+                    tx.now_text()
+                ])?,
+            Parent::Digest(digest) => tx
+                .conn()
+                .prepare_cached(
+                    "INSERT INTO digest_replies (id, message_id, digest_id, member_id, sent_at,
+                                                 author, created_at, updated_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?4, ?6, ?6)",
+                )?
+                .execute(rusqlite::params![
+                    reply_id,
+                    headers.message_id,
+                    digest.id,
+                    answered.member.id,
+                    when::to_storage(sent_at),
+                    tx.now_text()
+                ])?,
+        };
     }
     let mut changes = Vec::new();
     let text = printable(&said.text);
-    if !text.trim().is_empty() {
-        let note = if apply {
-            let note = note::add(
-                tx,
-                &answered.session,
-                &text,
-                Visibility::Shared,
-                Some(&answered.member),
-                None,
-            )?;
-            note::set_reply(tx, &note.id, &reply_id)?;
-            Some(note.short_id)
-        } else {
-            None
-        };
-        changes.push(Change::Note { note, text });
+    match &answered.parent {
+        Parent::Session { session, .. } if !text.trim().is_empty() => {
+            let note = if apply {
+                let note = note::add(
+                    tx,
+                    session,
+                    &text,
+                    Visibility::Shared,
+                    Some(&answered.member),
+                    None,
+                )?;
+                note::set_reply(tx, &note.id, &reply_id)?;
+                Some(note.short_id)
+            } else {
+                None
+            };
+            changes.push(Change::Note { note, text });
+        }
+        Parent::Digest(_) if !text.trim().is_empty() => changes.push(Change::NotKept {
+            text,
+            reason: "a digest is about no one session: its replies only check actions off \
+                     (topics come in reply to an agenda)"
+                .into(),
+        }),
+        _ => {}
     }
-    if answered.share.kind == Kind::Recap {
-        changes.push(Change::Acknowledged { at: sent_at });
+    if let Parent::Session { share, .. } = &answered.parent {
+        if share.kind == Kind::Recap {
+            changes.push(Change::Acknowledged { at: sent_at });
+        }
     }
     for check_off in &said.check_offs {
         changes.push(check_off_change(

@@ -11,6 +11,7 @@ pub mod cli;
 pub mod commands;
 pub mod complete;
 pub mod config;
+pub mod digest;
 pub mod doctor;
 pub mod error;
 pub mod exchange;

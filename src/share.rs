@@ -340,7 +340,7 @@ pub fn prepare(tx: &Tx<'_>, session: Session, kind: Kind, folder: &Path) -> Resu
     })
 }
 
-fn coach_address(tx: &Tx<'_>) -> Result<Address> {
+pub(crate) fn coach_address(tx: &Tx<'_>) -> Result<Address> {
     match (
         config::get(tx, "user.name")?,
         config::get(tx, "user.email")?,
@@ -728,7 +728,7 @@ fn this_host() -> String {
 
 /// Whether the process named by a claim's `detail` ([`claimant`]) is known
 /// to be gone: it ran on this host and no process has its pid now.
-fn claimant_is_gone(detail: Option<&str>) -> bool {
+pub(crate) fn claimant_is_gone(detail: Option<&str>) -> bool {
     let Some((pid, host)) = detail
         .and_then(|d| d.strip_prefix("pid "))
         .and_then(|d| d.split_once(" on "))

@@ -45,9 +45,11 @@ pub struct TableChanges {
 /// An email that a command sent.
 #[derive(Debug, Clone, Serialize)]
 pub struct Email {
-    /// `agenda` or `recap`.
+    /// `agenda`, `recap` or `digest`.
     pub kind: String,
-    pub session_id: String,
+    /// The session of an agenda or recap (a digest has none).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub session_id: Option<String>,
     /// `sent`, or `sending` (it may have left).
     pub outcome: String,
     pub recipients: Vec<String>,
@@ -153,6 +155,29 @@ fn entry(tx: &Tx<'_>, n: usize, command: &LoggedCommand, changes: &[Change]) -> 
 fn emails(tx: &Tx<'_>, changes: &[Change]) -> Result<Vec<Email>> {
     let mut seen = Vec::new();
     let mut emails = Vec::new();
+    for change in changes.iter().filter(|c| c.table == "digests") {
+        if seen.contains(&change.key) {
+            continue;
+        }
+        seen.push(change.key.clone());
+        let row: Option<(String, String)> = {
+            use rusqlite::OptionalExtension;
+            tx.conn()
+                .prepare_cached("SELECT outcome, recipients FROM digests WHERE id = ?1")?
+                .query_row([&change.key], |r| Ok((r.get(0)?, r.get(1)?)))
+                .optional()?
+        };
+        if let Some((outcome, recipients)) = row {
+            if outcome == "sent" || outcome == "sending" {
+                emails.push(Email {
+                    kind: "digest".into(),
+                    session_id: None,
+                    outcome,
+                    recipients: serde_json::from_str(&recipients).unwrap_or_default(),
+                });
+            }
+        }
+    }
     for change in changes.iter().filter(|c| c.table == "shares") {
         if seen.contains(&change.key) {
             continue;
@@ -173,7 +198,7 @@ fn emails(tx: &Tx<'_>, changes: &[Change]) -> Result<Vec<Email>> {
             if outcome == "sent" || outcome == "sending" {
                 emails.push(Email {
                     kind,
-                    session_id,
+                    session_id: Some(session_id),
                     outcome,
                     recipients: serde_json::from_str(&recipients).unwrap_or_default(),
                 });
@@ -184,14 +209,15 @@ fn emails(tx: &Tx<'_>, changes: &[Change]) -> Result<Vec<Email>> {
 }
 
 fn refuse_sent(tx: &Tx<'_>, entry: &Entry, email: &Email) -> Error {
-    let what = match session::get(tx, &email.session_id) {
-        Ok(s) => format!(
+    let session = email.session_id.as_deref().map(|id| session::get(tx, id));
+    let what = match session {
+        Some(Ok(s)) => format!(
             "the {} of \"{}\" ({})",
             email.kind,
             s.title,
             when::display_local_date(s.date)
         ),
-        Err(_) => format!("the {}", email.kind),
+        _ => format!("the {}", email.kind),
     };
     let to = email.recipients.join(", ");
     let (verb, hint) = match email.outcome.as_str() {

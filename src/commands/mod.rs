@@ -21,6 +21,7 @@ mod saved;
 mod search;
 mod session;
 mod share;
+mod share_digest;
 mod stream;
 mod team;
 mod template;

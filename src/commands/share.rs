@@ -91,14 +91,28 @@ pub struct ShareArgs {
     older_than: Option<String>,
 
     /// With --pending: only sessions held on or after WHEN (e.g. -4w), to
-    /// leave old history alone
+    /// leave old history alone. With --digest: the digest covers the time
+    /// since WHEN instead of since the member's last digest
+    #[arg(long, value_name = "WHEN", allow_hyphen_values = true)]
+    since: Option<String>,
+
+    /// Email team members their digest: their stream and trends since
+    /// their last digest (or --since; a first digest covers 4 weeks):
+    /// kudos, their actions open and done (answerable by reply: `[x] 3f2a`),
+    /// the 1:1s with their shared notes and whether the recap was sent,
+    /// cadence, and metrics against target, as tables and text bars any
+    /// mail client shows. Private notes are never part of it. Without
+    /// MEMBER: every active member. With --pending: only the digests due
+    /// under digest.every (e.g. monthly), members without an email left
+    /// out; exit 0 when all were sent, 75 if a failure was temporary,
+    /// else 3. For cron
     #[arg(
         long,
-        value_name = "WHEN",
-        allow_hyphen_values = true,
-        requires = "pending"
+        value_name = "MEMBER",
+        num_args = 0..,
+        conflicts_with_all = ["recap", "resend", "skip", "retry", "older_than"]
     )]
-    since: Option<String>,
+    digest: Option<Vec<String>>,
 
     /// With --pending: only this member's sessions
     #[arg(long, short, value_name = "MEMBER", requires = "pending")]
@@ -313,10 +327,38 @@ impl Report {
 pub(super) fn run(ctx: &Ctx, args: ShareArgs) -> Result<()> {
     match args.command {
         Some(ShareCommand::Log(log_args)) => log(ctx, log_args),
+        None if args.digest.is_some() => digest(ctx, &args),
+        None if args.since.is_some() && !args.pending => Err(Error::input(
+            "--since goes with --pending or --digest",
+        )
+        .with_hint("e.g. coach share --recap --pending --since -4w")),
         None if args.pending => pending(ctx, &args),
         None if args.skip => skip(ctx, &args),
         None => one(ctx, &args),
     }
+}
+
+/// `coach share --digest [MEMBER...]` (a session argument is taken as one
+/// more member).
+fn digest(ctx: &Ctx, args: &ShareArgs) -> Result<()> {
+    let members = args
+        .digest
+        .iter()
+        .flatten()
+        .chain(&args.session)
+        .cloned()
+        .collect();
+    let since = args.since.as_deref().map(parse_when).transpose()?;
+    super::share_digest::run(
+        ctx,
+        super::share_digest::Asked {
+            members,
+            pending: args.pending,
+            member: args.member.as_deref(),
+            since,
+            dry_run: args.dry_run,
+        },
+    )
 }
 
 /// `coach share [SESSION]`: one agenda or recap.
@@ -686,24 +728,69 @@ fn warn_not_attached(ctx: &Ctx, report: &Report) {
     ));
 }
 
-/// `coach share log [SESSION]`.
+/// One line of `share log`: an agenda or recap of a session, or a
+/// member's digest (`kind`: `digest`, with `member` instead of `session`).
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Logged {
+    Share(Share),
+    Digest(crate::digest::Sent),
+}
+
+impl Logged {
+    fn created_at(&self) -> DateTime<Utc> {
+        match self {
+            Logged::Share(s) => s.created_at,
+            Logged::Digest(d) => d.created_at,
+        }
+    }
+
+    fn id(&self) -> &str {
+        match self {
+            Logged::Share(s) => &s.id,
+            Logged::Digest(d) => &d.id,
+        }
+    }
+}
+
+/// `coach share log [SESSION]`: the sends of a session, or every send and
+/// digest.
 fn log(ctx: &Ctx, args: LogArgs) -> Result<()> {
-    let shares = ctx.store()?.read(|tx| {
+    let logged = ctx.store()?.read(|tx| {
         let session_id = match &args.session {
             Some(query) => Some(session::resolve(tx, query)?.id),
             None => None,
         };
-        share::log(tx, session_id.as_deref(), args.limit)
+        let mut logged: Vec<Logged> = share::log(tx, session_id.as_deref(), args.limit)?
+            .into_iter()
+            .map(Logged::Share)
+            .collect();
+        if session_id.is_none() {
+            logged.extend(
+                crate::digest::log(tx, args.limit)?
+                    .into_iter()
+                    .map(Logged::Digest),
+            );
+            logged.sort_by_key(|l| std::cmp::Reverse(l.created_at()));
+            if let Some(limit) = args.limit {
+                logged.truncate(limit);
+            }
+        }
+        Ok(logged)
     })?;
     if ctx.out.json {
-        return ctx.out.print_json(&shares);
+        return ctx.out.print_json(&logged);
     }
     if ctx.out.quiet {
-        return ctx.out.print_ids(shares.iter().map(|s| s.id.as_str()));
+        return ctx.out.print_ids(logged.iter().map(Logged::id));
     }
-    let rows = shares
+    let rows = logged
         .iter()
-        .map(|s| {
+        .map(|logged| {
+            let s = match logged {
+                Logged::Share(s) => s,
+                Logged::Digest(d) => return digest_row(d),
+            };
             let outcome = match (s.outcome, s.temporary) {
                 (share::Outcome::Failed, true) => "failed (temporary)".to_string(),
                 (outcome, _) => outcome.as_str().to_string(),
@@ -728,6 +815,24 @@ fn log(ctx: &Ctx, args: LogArgs) -> Result<()> {
         rows,
         "nothing was shared yet; send an agenda with: coach share",
     )
+}
+
+/// A digest's line in the log's table: no session.
+fn digest_row(d: &crate::digest::Sent) -> Vec<String> {
+    let outcome = match (d.outcome, d.temporary) {
+        (share::Outcome::Failed, true) => "failed (temporary)".to_string(),
+        (outcome, _) => outcome.as_str().to_string(),
+    };
+    vec![
+        d.short_id.clone(),
+        when::display_local(d.created_at),
+        "-".to_string(),
+        d.member.name.clone(),
+        "digest".to_string(),
+        outcome,
+        d.transport.clone(),
+        shortened(d.detail.as_deref().unwrap_or_default(), &d.transport),
+    ]
 }
 
 /// A detail for the log's table: at most 70 characters; of an outbox path,

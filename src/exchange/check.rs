@@ -194,6 +194,25 @@ pub(super) fn columns(table: &str) -> Option<Vec<Column>> {
             opt("event_start", Time),
             opt("event_sequence", Int(0, 1_000_000)),
         ],
+        "digests" => &[
+            req("member_id", Ref("members")),
+            req("since", Time),
+            req("until", Time),
+            req("recipients", Text(check_recipients)),
+            req("transport", OneOf(&["outbox", "smtp", "sendmail"])),
+            req("message_id", Text(|t| non_empty_line("message id", t))),
+            // A send in progress belongs to the process making it.
+            req("outcome", OneOf(&["sent", "failed"])),
+            req("temporary", Int(0, 1)),
+            opt("detail", Text(check_detail)),
+            opt("finished_at", Time),
+        ],
+        "digest_replies" => &[
+            req("message_id", Text(|t| non_empty_line("message id", t))),
+            req("digest_id", Ref("digests")),
+            req("member_id", Ref("members")),
+            req("sent_at", Time),
+        ],
         "replies" => &[
             req("message_id", Text(|t| non_empty_line("message id", t))),
             req("share_id", Ref("shares")),

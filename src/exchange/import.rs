@@ -545,6 +545,28 @@ impl Importer<'_, '_> {
                     self.check_item(session, item).map_err(wrap("item_id"))?;
                 }
             }
+            "digest_replies" => {
+                let member = get("member_id").unwrap_or_default();
+                if get("author") != Some(member) {
+                    return Err((
+                        "author",
+                        Error::input("a reply to a digest is written by its member"),
+                    ));
+                }
+                let digest = get("digest_id").unwrap_or_default();
+                let of: String = self
+                    .tx
+                    .conn()
+                    .prepare_cached("SELECT member_id FROM digests WHERE id = ?1")
+                    .and_then(|mut stmt| stmt.query_row([digest], |r| r.get(0)))
+                    .map_err(|e| ("digest_id", Error::from(e)))?;
+                if of != member {
+                    return Err((
+                        "digest_id",
+                        Error::input("the digest it answers is another member's"),
+                    ));
+                }
+            }
             "replies" => {
                 let session = get("session_id").unwrap_or_default();
                 let member = session_member(session).map_err(wrap("session_id"))?;

@@ -163,7 +163,7 @@ fn is_prompt(view: &MemberView, note: &SharedNote) -> bool {
 }
 
 /// A person's first name, as a greeting or an author says it.
-fn first_name(name: &str) -> &str {
+pub(crate) fn first_name(name: &str) -> &str {
     name.split_whitespace().next().unwrap_or(name)
 }
 
@@ -626,7 +626,7 @@ fn link(text: &str, url: &str) -> String {
 /// note with headings (an agenda from a template) sits under the email's
 /// own section headings instead of competing with them. Lines in code
 /// blocks are left alone.
-fn demote_headings(body: &str) -> String {
+pub(crate) fn demote_headings(body: &str) -> String {
     let mut out = String::with_capacity(body.len() + 16);
     let mut fence: Option<&str> = None;
     for line in body.lines() {
@@ -672,7 +672,7 @@ fn tone(tone: Tone) -> &'static str {
 }
 
 /// A number without a needless ".0".
-fn number(value: f64) -> String {
+pub(crate) fn number(value: f64) -> String {
     if value.fract() == 0.0 && value.abs() < 1e15 {
         format!("{}", value as i64)
     } else {
@@ -682,7 +682,7 @@ fn number(value: f64) -> String {
 
 /// A note's body with any code fence it leaves open closed, so that one
 /// note cannot swallow the rest of the email into a code block.
-fn closed_fences(body: &str) -> String {
+pub(crate) fn closed_fences(body: &str) -> String {
     let mut open: Option<&str> = None;
     for line in body.lines() {
         let trimmed = line.trim_start();
@@ -703,7 +703,7 @@ fn closed_fences(body: &str) -> String {
 }
 
 /// Text from a field (a title, a name) shown as itself, not as Markdown.
-fn escape_inline(text: &str) -> String {
+pub(crate) fn escape_inline(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         if matches!(

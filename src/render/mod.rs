@@ -1,5 +1,6 @@
 //! Rendering sessions for an audience.
 
+pub mod digest;
 pub mod html;
 pub mod markdown;
 pub mod terminal;
