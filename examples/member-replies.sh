@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The team member takes part from their mail client: the agenda goes out,
 # their reply (a topic and a check-off) comes back in through a Maildir,
-# the recap goes out and their reply acknowledges it.
+# the recap goes out and their reply acknowledges it, then their digest
+# (stream and trends) goes out and a reply to it checks an action off.
 #
 #   examples/member-replies.sh          # uses a temporary database
 #
@@ -84,3 +85,27 @@ Sent from my iPhone
 MAIL
 step inbox --maildir "$maildir"
 step session show
+
+# Their stream and trends: the digest lists the open action, answerable.
+step action add "Write up the refund macro tips" --due +7d
+step share --digest alex
+digest_id=$(coach share log --json | grep -o '"message_id": "[^"]*"' | head -n 1 | cut -d'"' -f4)
+second=$(coach action list --json | grep -o '"short_id": "[^"]*"' | head -n 1 | cut -d'"' -f4)
+cat > "$maildir/new/$(date +%s).M3P$$.example" <<MAIL
+From: Alex Kim <alex@example.com>
+To: Sam Lee <sam@example.com>
+Subject: Re: Your 1:1 digest
+Date: $(date -R)
+Message-ID: <reply-3-$$@mail.example.com>
+In-Reply-To: <$digest_id>
+References: <$digest_id>
+Content-Type: text/plain; charset=UTF-8
+
+done $second
+
+On Wed, Dec 2, 2026 at 7:00 AM Sam Lee <sam@example.com> wrote:
+> - [ ] $second Write up the refund macro tips
+MAIL
+step inbox --maildir "$maildir"
+step action list --done
+step share log

@@ -111,8 +111,10 @@ impl Every {
 pub fn every(tx: &Tx<'_>) -> Result<Every> {
     let text = config::get_or_default(tx, EVERY)?;
     Every::parse(&text).ok_or_else(|| {
-        Error::input(format!("digest.every is set to {text:?}, which is not a period"))
-            .with_hint("coach config set digest.every monthly (or weekly, 2w, off)")
+        Error::input(format!(
+            "digest.every is set to {text:?}, which is not a period"
+        ))
+        .with_hint("coach config set digest.every monthly (or weekly, 2w, off)")
     })
 }
 
@@ -159,7 +161,10 @@ pub fn gather(tx: &Tx<'_>, member: &Member, since: DateTime<Utc>) -> Result<Dige
         if entry.session.date > until {
             continue;
         }
-        let at = match sessions.iter().position(|s| s.session.id == entry.session.id) {
+        let at = match sessions
+            .iter()
+            .position(|s| s.session.id == entry.session.id)
+        {
             Some(at) => at,
             None => {
                 let recap = share::last_sent(tx, &entry.session.id, share::Kind::Recap)?;
@@ -177,7 +182,7 @@ pub fn gather(tx: &Tx<'_>, member: &Member, since: DateTime<Utc>) -> Result<Dige
             Item::Action(_) => {}
         }
     }
-    sessions.sort_by(|a, b| b.session.date.cmp(&a.session.date));
+    sessions.sort_by_key(|s| std::cmp::Reverse(s.session.date));
     let mine = |show: Show| -> Result<Vec<Action>> {
         let all = action::list(
             tx,
@@ -187,7 +192,10 @@ pub fn gather(tx: &Tx<'_>, member: &Member, since: DateTime<Utc>) -> Result<Dige
                 session_id: None,
             },
         )?;
-        Ok(all.into_iter().filter(|a| a.owner == Owner::Member).collect())
+        Ok(all
+            .into_iter()
+            .filter(|a| a.owner == Owner::Member)
+            .collect())
     };
     let open = mine(Show::Open)?;
     let done = mine(Show::Done)?
@@ -471,7 +479,10 @@ pub fn claim(tx: &Tx<'_>, request: &Request, transport: &str) -> Result<Claim> {
         if claimed.created_at > stale_before && !gone {
             return Ok(Claim::Busy(claimed));
         }
-        let who = claimed.detail.as_deref().unwrap_or("the process sending it");
+        let who = claimed
+            .detail
+            .as_deref()
+            .unwrap_or("the process sending it");
         tx.conn()
             .prepare_cached(
                 "UPDATE digests SET outcome = 'failed', temporary = 1, detail = ?2,
@@ -546,7 +557,10 @@ pub enum Done {
     /// Another process is sending it; nothing sent now.
     Busy(Sent),
     /// The send failed and was recorded.
-    Failed { sent: Sent, error: Error },
+    Failed {
+        sent: Sent,
+        error: Error,
+    },
 }
 
 /// Sends one digest: claim, send, record. `settings` must have been
@@ -648,7 +662,16 @@ mod tests {
         assert_eq!(Every::parse("10d"), Some(Every::Days(10)));
         assert_eq!(Every::parse("3m"), Some(Every::Months(3)));
         assert_eq!(Every::parse("off"), Some(Every::Off));
-        for bad in ["", "0d", "w", "2x", "-1w", "99999d", "monthly please", "1 w"] {
+        for bad in [
+            "",
+            "0d",
+            "w",
+            "2x",
+            "-1w",
+            "99999d",
+            "monthly please",
+            "1 w",
+        ] {
             assert_eq!(Every::parse(bad), None, "{bad:?}");
         }
     }

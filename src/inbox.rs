@@ -33,12 +33,12 @@ use mail_parser::{MessageParser, MimeHeaders, PartType};
 use rusqlite::OptionalExtension;
 use serde::Serialize;
 
+use crate::digest;
 use crate::member::Member;
 use crate::note::{self, Visibility};
 use crate::reply::{self, CheckOff, Said};
 use crate::session::{self, Session};
 use crate::share::{self, Kind, SessionRef, Share};
-use crate::digest;
 use crate::store::{new_id, Tx};
 use crate::{action, config, member, when, Error, Result};
 
@@ -330,7 +330,9 @@ struct Answered {
     member: Member,
 }
 
-/// An agenda or recap of a session, or a member's digest.
+/// An agenda or recap of a session, or a member's digest (one per
+/// message taken in: the size difference does not matter).
+#[allow(clippy::large_enum_variant)]
 enum Parent {
     Session { share: Share, session: Session },
     Digest(digest::Sent),

@@ -176,10 +176,9 @@ impl Report<'_> {
             Change::Skipped { action, reason } => {
                 out.paint(&format!("skipped {}: {}", printable(action), reason), DIM)
             }
-            Change::NotKept { text, reason } => out.paint(
-                &format!("not kept: {} ({reason})", first_line(text)),
-                DIM,
-            ),
+            Change::NotKept { text, reason } => {
+                out.paint(&format!("not kept: {} ({reason})", first_line(text)), DIM)
+            }
         }
     }
 

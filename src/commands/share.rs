@@ -328,10 +328,10 @@ pub(super) fn run(ctx: &Ctx, args: ShareArgs) -> Result<()> {
     match args.command {
         Some(ShareCommand::Log(log_args)) => log(ctx, log_args),
         None if args.digest.is_some() => digest(ctx, &args),
-        None if args.since.is_some() && !args.pending => Err(Error::input(
-            "--since goes with --pending or --digest",
-        )
-        .with_hint("e.g. coach share --recap --pending --since -4w")),
+        None if args.since.is_some() && !args.pending => {
+            Err(Error::input("--since goes with --pending or --digest")
+                .with_hint("e.g. coach share --recap --pending --since -4w"))
+        }
         None if args.pending => pending(ctx, &args),
         None if args.skip => skip(ctx, &args),
         None => one(ctx, &args),

@@ -173,7 +173,9 @@ pub(super) fn run(ctx: &Ctx, asked: Asked<'_>) -> Result<()> {
     })?;
     if asked.pending {
         if every == Every::Off {
-            ctx.out.note("digest.every is off: no digests are due (coach config set digest.every monthly)");
+            ctx.out.note(
+                "digest.every is off: no digests are due (coach config set digest.every monthly)",
+            );
             return empty(ctx);
         }
         for m in &no_email {
@@ -230,10 +232,8 @@ pub(super) fn run(ctx: &Ctx, asked: Asked<'_>) -> Result<()> {
                 if let (Some(d), "sent" | "failed") = (&report.digest, report.result) {
                     ctx.out.line(&d.id)?;
                 }
-            } else if report.succeeded() {
-                ctx.out.line(report.line())?;
             } else {
-                ctx.out.note(report.line());
+                ctx.out.line(report.line())?;
             }
         }
         reports.push(report);
@@ -258,16 +258,22 @@ fn summary(reports: &[Report]) -> Result<()> {
     if failures.is_empty() {
         return Ok(());
     }
-    let message = format!(
-        "{} of {} digests {} not sent",
-        failures.len(),
-        reports.len(),
-        if failures.len() == 1 { "was" } else { "were" }
-    );
+    let message = match (reports, failures.as_slice()) {
+        ([_], [one]) => format!(
+            "cannot send the digest of {}: {}",
+            one.member.name.escape_debug(),
+            one.error.as_deref().unwrap_or("unknown error")
+        ),
+        _ => format!(
+            "{} of {} digests {} not sent",
+            failures.len(),
+            reports.len(),
+            if failures.len() == 1 { "was" } else { "were" }
+        ),
+    };
     if failures.iter().any(|r| r.temporary) {
-        Err(Error::temporary(message).with_hint(
-            "run the same command again later; `coach share log` shows why",
-        ))
+        Err(Error::temporary(message)
+            .with_hint("run the same command again later; `coach share log` shows why"))
     } else {
         Err(Error::input(message).with_hint("fix what the lines above say, then run again"))
     }

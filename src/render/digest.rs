@@ -126,7 +126,11 @@ impl Renderer<'_> {
 
     /// `- [ ] 3f2a Text _(due 4 Dec 2026)_`: a line a reply can answer.
     fn action_line(&self, md: &mut String, action: &Action) {
-        let check = if action.state == State::Done { "x" } else { " " };
+        let check = if action.state == State::Done {
+            "x"
+        } else {
+            " "
+        };
         let mut details = Vec::new();
         if let Some(due) = action.due_at {
             let overdue = action.state != State::Done
@@ -310,11 +314,7 @@ impl Renderer<'_> {
                 ("Thanks", k.thanks),
             ] {
                 if n > 0 {
-                    let _ = writeln!(
-                        md,
-                        "| {label} | {n} | {} |",
-                        bar(n as f64 / k.total as f64)
-                    );
+                    let _ = writeln!(md, "| {label} | {n} | {} |", bar(n as f64 / k.total as f64));
                 }
             }
         }

@@ -137,4 +137,11 @@ fn the_member_replies_come_back_in() {
     assert!(out.contains("Can we talk about the on-call rota for January?"));
     assert!(out.contains("recap acknowledged"), "{out}");
     assert!(out.contains(":2,S"), "the reply was filed as seen: {out}");
+    assert!(out.contains("Wrote the digest of Alex Kim"), "{out}");
+    assert!(
+        out.contains("a reply from Alex Kim to their digest"),
+        "the reply to the digest was taken in: {out}"
+    );
+    assert!(out.contains("Write up the refund macro tips"), "{out}");
+    assert!(out.contains("digest"), "share log shows it: {out}");
 }

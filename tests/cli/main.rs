@@ -8,6 +8,7 @@ mod completion;
 mod core;
 mod database;
 mod dedicated;
+mod digest;
 mod doctor;
 mod examples;
 mod exchange;

@@ -66,7 +66,7 @@ fn width_on_a_phone(browser: &str, page: &Path) -> u32 {
 }
 
 #[test]
-fn the_agenda_recap_and_trends_fit_a_phone_in_chromium() {
+fn the_agenda_recap_trends_and_digest_fit_a_phone_in_chromium() {
     let Some(browser) = chromium() else {
         assert!(
             std::env::var("CI").is_err(),
@@ -136,7 +136,26 @@ fn the_agenda_recap_and_trends_fit_a_phone_in_chromium() {
         "--html",
         &trends.display().to_string(),
     ]);
-    for name in ["agenda.html", "recap.html", "trends.html"] {
+    // The digest: its HTML part, as the member's mail client gets it.
+    env.ok([
+        "metric",
+        "record",
+        "zoe",
+        "Average handle time",
+        "380",
+        "--target",
+        "420",
+        "--date",
+        "-2d",
+    ]);
+    let dry = env.ok(["share", "--digest", "zoe", "--dry-run"]);
+    let message = mail_parser::MessageParser::default()
+        .parse(dry.as_bytes())
+        .expect("the digest parses");
+    let html = message.body_html(0).expect("an HTML part");
+    assert!(html.contains("█"), "the digest has its bars");
+    std::fs::write(dir.join("digest.html"), html.as_bytes()).expect("page");
+    for name in ["agenda.html", "recap.html", "trends.html", "digest.html"] {
         let width = width_on_a_phone(browser, &dir.join(name));
         assert!(
             width <= PHONE,

@@ -152,6 +152,29 @@ fn nothing_the_member_gets_holds_a_private_note() {
             "member stream --json",
             env.ok(["member", "stream", "alex", "--json"]),
         ),
+        (
+            "share --digest --dry-run",
+            env.ok([
+                "share",
+                "--digest",
+                "alex",
+                "--since",
+                "2026-11-01",
+                "--dry-run",
+            ]),
+        ),
+        (
+            "share --digest --dry-run --json",
+            env.ok([
+                "share",
+                "--digest",
+                "alex",
+                "--since",
+                "2026-11-01",
+                "--dry-run",
+                "--json",
+            ]),
+        ),
         ("export", env.ok(["export"])),
         ("export --member", env.ok(["export", "--member", "alex"])),
     ];
@@ -175,6 +198,7 @@ fn nothing_the_member_gets_holds_a_private_note() {
     // What actually went out: the .eml files in the outbox.
     env.ok(["share", &session]);
     env.ok(["share", "--recap", &session]);
+    env.ok(["share", "--digest", "alex", "--since", "2026-11-01"]);
     let outbox = env.dir.path().join("outbox");
     let mut sent = 0;
     for entry in std::fs::read_dir(&outbox).expect("outbox") {
@@ -199,8 +223,8 @@ fn nothing_the_member_gets_holds_a_private_note() {
         sent += 1;
     }
     assert_eq!(
-        sent, 2,
-        "the agenda and the recap were written to the outbox"
+        sent, 3,
+        "the agenda, the recap and the digest were written to the outbox"
     );
 
     let folder = env.dir.path().join("md");

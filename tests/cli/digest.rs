@@ -1,0 +1,396 @@
+//! `coach share --digest`: a team member's stream and trends, emailed to
+//! them through a real SMTP server, answered by a reply that `coach inbox`
+//! takes in; `--pending` under `digest.every`, from cron.
+
+use std::process::{Command, Stdio};
+
+use serde_json::Value;
+
+use crate::common::{snapshot, Env};
+use crate::smtp_server::{unused_port, Received, TestSmtp};
+
+fn smtp(env: &Env, port: u16) {
+    env.ok(["config", "set", "mail.transport", "smtp"]);
+    env.ok(["config", "set", "mail.smtp.host", "127.0.0.1"]);
+    env.ok(["config", "set", "mail.smtp.port", &port.to_string()]);
+    env.ok(["config", "set", "mail.smtp.tls", "none"]);
+}
+
+/// Alex's month: a 1:1 with a shared note, kudos, a recorded metric with a
+/// target, an action done and one open, the recap sent. Returns the open
+/// action's short id.
+fn alex_month(env: &Env) -> String {
+    env.ok([
+        "session",
+        "new",
+        "alex",
+        "--title",
+        "Weekly check-in",
+        "--date",
+        "-5d",
+    ]);
+    env.ok([
+        "note",
+        "add",
+        "SHARED-MARKER we talked about the escalation queue",
+    ]);
+    env.ok(["note", "add", "--private", "PRIVATE-CANARY seems tired"]);
+    env.ok([
+        "kudos",
+        "Calm under pressure on the outage call",
+        "--for",
+        "effort",
+    ]);
+    env.ok([
+        "metric", "record", "alex", "CSAT", "4.6", "--target", "4.5", "--date", "-3d",
+    ]);
+    let open = env.json(["action", "add", "Shadow a team-lead shift", "--due", "+3d"]);
+    let done = env.json(["action", "add", "Read the refund playbook"]);
+    env.ok(["action", "done", done["short_id"].as_str().expect("id")]);
+    env.ok(["share", "--recap"]);
+    open["short_id"].as_str().expect("id").to_string()
+}
+
+fn parse(raw: &[u8]) -> mail_parser::Message<'_> {
+    mail_parser::MessageParser::default()
+        .parse(raw)
+        .expect("a MIME message")
+}
+
+fn digests_in(received: &[Received]) -> Vec<&Received> {
+    received
+        .iter()
+        .filter(|m| m.text().contains("Subject: Your 1:1 digest"))
+        .collect()
+}
+
+fn digest_log(env: &Env) -> Vec<Value> {
+    env.json(["share", "log"])
+        .as_array()
+        .expect("log")
+        .iter()
+        .filter(|e| e["kind"] == "digest")
+        .cloned()
+        .collect()
+}
+
+#[test]
+fn a_digest_goes_through_smtp_and_a_reply_to_it_checks_an_action_off() {
+    let env = Env::with_team();
+    let server = TestSmtp::plain();
+    smtp(&env, server.port);
+    let action = alex_month(&env);
+
+    let out = env.ok(["share", "--digest", "alex"]);
+    assert!(
+        out.starts_with("Sent the digest of Alex Kim to alex@example.com"),
+        "{out}"
+    );
+    let all = server.messages();
+    let digests = digests_in(&all);
+    assert_eq!(digests.len(), 1, "one digest");
+    let message = parse(&digests[0].raw);
+    assert_eq!(digests[0].rcpt_to, ["alex@example.com"]);
+    let text = message.body_text(0).expect("a text part").to_string();
+    let html = message.body_html(0).expect("an HTML part").to_string();
+    for part in [&text, &html] {
+        assert!(
+            part.contains("Calm under pressure on the outage call"),
+            "kudos text: {part}"
+        );
+        assert!(part.contains("SHARED-MARKER"), "the shared note: {part}");
+        assert!(
+            !part.contains("PRIVATE-CANARY"),
+            "a private note leaked: {part}"
+        );
+        assert!(part.contains("Read the refund playbook"), "done: {part}");
+        assert!(part.contains("Recap sent"), "recaps: {part}");
+        assert!(part.contains("CSAT"), "metrics: {part}");
+        assert!(part.contains("██████████"), "a bar: {part}");
+    }
+    assert!(
+        text.contains(&format!("[ ] {action} Shadow a team-lead shift")),
+        "an answerable line: {text}"
+    );
+    // Email-safe: no SVG, no script, no remote image.
+    for unsafe_tag in ["<svg", "<script", "<img", "<style"] {
+        assert!(!html.contains(unsafe_tag), "{unsafe_tag} in {html}");
+    }
+    let message_id = message.message_id().expect("a Message-ID").to_string();
+    let log = digest_log(&env);
+    assert_eq!(log.len(), 1);
+    assert_eq!(log[0]["outcome"], "sent");
+    assert_eq!(log[0]["member"]["name"], "Alex Kim");
+    assert_eq!(log[0]["message_id"], message_id.as_str());
+    let table = env.ok(["share", "log"]);
+    assert!(
+        table
+            .lines()
+            .any(|l| l.contains("digest") && l.contains("Alex Kim")),
+        "{table}"
+    );
+
+    // Alex answers from their mail client, quoting the digest.
+    let quoted: String = text.lines().map(|l| format!("> {l}\n")).collect();
+    let reply = |id: &str, from: &str, body: &str| {
+        format!(
+            "From: {from}\nTo: Sam Lee <sam@example.com>\nSubject: Re: {}\n\
+             Date: {}\nMessage-ID: <{id}@mail.example.com>\nIn-Reply-To: <{message_id}>\n\
+             References: <{message_id}>\nContent-Type: text/plain; charset=UTF-8\n\n{body}\n\n\
+             On Tue, Dec 1, 2026 at 9:00 AM Sam Lee <sam@example.com> wrote:\n{quoted}",
+            message.subject().expect("subject"),
+            chrono::Utc::now().to_rfc2822()
+        )
+    };
+    let forged = env.dir.path().join("forged.eml");
+    std::fs::write(
+        &forged,
+        reply(
+            "forged",
+            "Alex Kim <alex@evil.example>",
+            &format!("[x] {action}"),
+        ),
+    )
+    .expect("write");
+    let before = snapshot(&env.db);
+    let taken = env.json(["inbox", forged.to_str().expect("path")]);
+    assert_eq!(taken[0]["verdict"], "refused", "{taken}");
+    assert_eq!(
+        snapshot(&env.db),
+        before,
+        "a forged reply changed something"
+    );
+    let jordan = env.dir.path().join("jordan.eml");
+    std::fs::write(
+        &jordan,
+        reply(
+            "jordan",
+            "Jordan Park <jordan@example.com>",
+            &format!("[x] {action}"),
+        ),
+    )
+    .expect("write");
+    let taken = env.json(["inbox", jordan.to_str().expect("path")]);
+    assert_eq!(taken[0]["verdict"], "refused", "{taken}");
+    assert!(
+        taken[0]["reason"]
+            .as_str()
+            .expect("reason")
+            .contains("digest of Alex Kim"),
+        "{taken}"
+    );
+
+    let path = env.dir.path().join("reply.eml");
+    std::fs::write(
+        &path,
+        reply(
+            "good",
+            "Alex Kim <alex@example.com>",
+            &format!("Thanks!\n[x] {action}"),
+        ),
+    )
+    .expect("write");
+    let taken = env.json(["inbox", path.to_str().expect("path")]);
+    assert_eq!(taken[0]["verdict"], "accepted", "{taken}");
+    assert_eq!(taken[0]["answers"], "digest");
+    let changes = taken[0]["changes"].as_array().expect("changes");
+    assert_eq!(changes[0]["change"], "not-kept", "{taken}");
+    assert_eq!(changes[0]["text"], "Thanks!");
+    assert_eq!(changes[1]["change"], "done");
+    assert_eq!(changes[1]["action"], action.as_str());
+    let done = env.json(["action", "list", "--done"]);
+    assert!(
+        done.as_array()
+            .expect("done")
+            .iter()
+            .any(|a| a["short_id"] == action.as_str()),
+        "{done}"
+    );
+    // No note was written from a digest reply.
+    let notes = env.json(["session", "show"])["notes"].clone();
+    assert!(notes
+        .as_array()
+        .expect("notes")
+        .iter()
+        .all(|n| n["author"]["role"] == "coach"));
+
+    // The same message again: nothing changes.
+    let before = snapshot(&env.db);
+    let again = env.json(["inbox", path.to_str().expect("path")]);
+    assert_eq!(again[0]["verdict"], "ignored");
+    assert_eq!(snapshot(&env.db), before);
+
+    // The next digest starts where this one ended and shows the action done.
+    let second = env.json(["share", "--digest", "alex", "--dry-run"]);
+    let raw = second[0]["message"].as_str().expect("message");
+    let next = parse(raw.as_bytes());
+    let next_text = next.body_text(0).expect("text").to_string();
+    assert!(
+        next_text.contains(&format!("[x] {action} Shadow a team-lead shift")),
+        "{next_text}"
+    );
+    assert!(!next_text.contains("Calm under pressure"), "{next_text}");
+    assert_eq!(digest_log(&env).len(), 1, "a dry run records nothing");
+}
+
+#[test]
+fn pending_sends_the_digests_due_under_digest_every_once() {
+    let env = Env::with_team();
+    let server = TestSmtp::plain();
+    smtp(&env, server.port);
+    alex_month(&env);
+    env.ok(["member", "add", "Robin Noemail"]);
+    env.ok([
+        "member",
+        "add",
+        "Casey Gone",
+        "--email",
+        "casey@example.com",
+    ]);
+    env.ok(["member", "archive", "casey"]);
+
+    // Off by default: nothing is due.
+    let out = env
+        .coach(["share", "--digest", "--pending"])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("digest.every is off"));
+    assert!(digest_log(&env).is_empty());
+
+    let stderr = env.fails(3, ["config", "set", "digest.every", "sometimes"]);
+    assert!(stderr.contains("digest.every"), "{stderr}");
+    env.ok(["config", "set", "digest.every", "monthly"]);
+    let out = env
+        .coach(["share", "--digest", "--pending"])
+        .output()
+        .expect("run");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("Sent the digest of Alex Kim"), "{stdout}");
+    assert!(
+        stdout.contains("Sent the digest of Jordan Park"),
+        "{stdout}"
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("Robin Noemail has no email address"),
+        "members without email are named"
+    );
+    let received = server.messages();
+    let to: Vec<String> = digests_in(&received)
+        .iter()
+        .map(|m| m.rcpt_to.join(","))
+        .collect();
+    assert_eq!(to.len(), 2, "{to:?}");
+    assert!(
+        !to.iter().any(|t| t.contains("casey")),
+        "archived members get none"
+    );
+
+    // The next run the same day: nothing due, nothing sent, exit 0.
+    let again = env.json(["share", "--digest", "--pending"]);
+    assert_eq!(again, serde_json::json!([]));
+    assert_eq!(digests_in(&server.messages_now()).len(), 2);
+    // Weekly, a week later by the database's clock: due again.
+    env.ok(["config", "set", "digest.every", "1w"]);
+    let db = rusqlite::Connection::open(&env.db).expect("open");
+    db.execute(
+        "UPDATE digests SET created_at = '2026-01-01T07:00:00.000Z'",
+        [],
+    )
+    .expect("age");
+    drop(db);
+    let out = env.ok(["share", "--digest", "--pending", "--member", "alex"]);
+    assert!(out.contains("Sent the digest of Alex Kim"), "{out}");
+    assert_eq!(digests_in(&server.messages_now()).len(), 3);
+}
+
+#[test]
+fn a_server_down_is_75_and_a_member_without_email_is_3() {
+    let env = Env::with_team();
+    smtp(&env, unused_port());
+    env.ok(["session", "new", "alex"]);
+    // The failure is recorded (share log), so this is not `env.fails`.
+    let out = env
+        .coach(["share", "--digest", "alex"])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(75));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("FAILED the digest of Alex Kim"), "{stdout}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot send the digest of Alex Kim"));
+    let log = digest_log(&env);
+    assert_eq!(log[0]["outcome"], "failed");
+    assert_eq!(log[0]["temporary"], true);
+    env.ok(["member", "add", "Robin Noemail"]);
+    let before = snapshot(&env.db);
+    let stderr = env.fails(3, ["share", "--digest", "robin"]);
+    assert!(stderr.contains("no email address"), "{stderr}");
+    assert_eq!(snapshot(&env.db), before, "nothing was recorded");
+    env.fails(2, ["share", "--digest", "alex", "--recap"]);
+    let stderr = env.fails(3, ["share", "--digest", "alex", "--since", "+2d"]);
+    assert!(stderr.contains("not in the past"), "{stderr}");
+    let stderr = env.fails(3, ["share", "--digest", "nobody-by-that-name"]);
+    assert!(!stderr.is_empty());
+}
+
+#[test]
+fn two_pending_runs_started_together_send_each_digest_once() {
+    let env = Env::with_team();
+    let server = TestSmtp::plain();
+    smtp(&env, server.port);
+    alex_month(&env);
+    for n in 0..6 {
+        env.ok([
+            "member",
+            "add",
+            &format!("Member {n}"),
+            "--email",
+            &format!("member{n}@example.com"),
+        ]);
+    }
+    env.ok(["config", "set", "digest.every", "weekly"]);
+    let spawn = || {
+        Command::new(assert_cmd::cargo::cargo_bin("coach"))
+            .env("COACH_DB", &env.db)
+            .env("TZ", "UTC")
+            .args(["share", "--digest", "--pending"])
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn coach")
+    };
+    let (first, second) = (spawn(), spawn());
+    let mut lines = String::new();
+    for child in [first, second] {
+        let output = child.wait_with_output().expect("wait");
+        assert!(
+            matches!(output.status.code(), Some(0 | 75)),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        lines.push_str(&String::from_utf8_lossy(&output.stdout));
+    }
+    let received = server.messages();
+    let mut to: Vec<String> = digests_in(&received)
+        .iter()
+        .map(|m| m.rcpt_to.join(","))
+        .collect();
+    to.sort();
+    let count = to.len();
+    to.dedup();
+    assert_eq!(count, 8, "each member's digest arrives once: {to:?}");
+    assert_eq!(to.len(), 8);
+    assert_eq!(lines.matches("Sent the digest of ").count(), 8, "{lines}");
+    let sent = digest_log(&env)
+        .iter()
+        .filter(|d| d["outcome"] == "sent")
+        .count();
+    assert_eq!(sent, 8);
+}
