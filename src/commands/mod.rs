@@ -22,6 +22,7 @@ mod search;
 mod session;
 mod share;
 mod share_digest;
+mod status;
 mod stream;
 mod team;
 mod template;
@@ -66,6 +67,7 @@ pub enum Command {
     Inbox(inbox::InboxArgs),
     Team(team::TeamArgs),
     Search(search::SearchArgs),
+    Status(status::StatusArgs),
     Undo(undo::UndoArgs),
     Export(export::ExportArgs),
     Import(import::ImportArgs),
@@ -146,6 +148,7 @@ pub fn run(ctx: &Ctx, command: Command) -> Result<()> {
         Command::Metric(command) => metric::run(ctx, command),
         Command::Team(args) => team::run(ctx, args),
         Command::Search(args) => search::run(ctx, args),
+        Command::Status(args) => status::run(ctx, args),
         Command::Undo(args) => undo::run(ctx, args),
     }
 }
