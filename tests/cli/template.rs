@@ -268,14 +268,15 @@ fn the_recap_lists_what_was_noted_before_the_templates_prompts() {
         .collect();
     assert_eq!(flags, [true, true, true, true, true, false]);
 
-    let recap = env.ok([
+    const RECAP: [&str; 6] = [
         "session",
         "show",
         "--as-member",
         "--format",
         "md",
         "--recap",
-    ]);
+    ];
+    let recap = env.ok(RECAP);
     let noted = recap.find("## Notes").expect("what was noted");
     let retro = recap.find("Alex led the retro").expect("the note");
     let agenda = recap.find("## From the agenda").expect("the prompts");
@@ -285,14 +286,7 @@ fn the_recap_lists_what_was_noted_before_the_templates_prompts() {
     // A prompt the coach edits becomes what was noted.
     let id = notes[3]["id"].as_str().expect("id");
     env.ok(["note", "edit", id, "Alex wants to lead the next retro"]);
-    let recap = env.ok([
-        "session",
-        "show",
-        "--as-member",
-        "--format",
-        "md",
-        "--recap",
-    ]);
+    let recap = env.ok(RECAP);
     let edited = recap.find("Alex wants to lead").expect("the edited prompt");
     assert!(
         edited < recap.find("## From the agenda").expect("prompts"),
