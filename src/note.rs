@@ -500,14 +500,17 @@ pub fn export_rows(
 
 /// How many of a session's shared notes were added, edited or removed
 /// after `since` (storage form): what an email sent then no longer shows.
-/// Private notes never count: they are in no email.
+/// Private notes never count: they are in no email. Nor does a note the
+/// member wrote in a reply after it (a topic or a note from `coach inbox`):
+/// they know what they wrote, and the email was right when it went.
 pub fn shared_changed_since(tx: &Tx<'_>, session_id: &str, since: &str) -> Result<u64> {
     let n: i64 = tx
         .conn()
         .prepare_cached(
             "SELECT count(*) FROM notes
              WHERE session_id = ?1 AND visibility = 'shared' AND updated_at > ?2
-               AND (deleted_at IS NULL OR created_at <= ?2)",
+               AND (deleted_at IS NULL OR created_at <= ?2)
+               AND NOT (reply_id IS NOT NULL AND created_at > ?2)",
         )?
         .query_row(rusqlite::params![session_id, since], |r| r.get(0))?;
     Ok(u64::try_from(n).unwrap_or(0))
