@@ -553,7 +553,7 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<Note> {
             },
             name: member_name.unwrap_or_default(),
         },
-        from_template: row.get(9)?,
+        from_template: row.get::<_, Option<bool>>(9)?.unwrap_or(false),
         created_at: time_at(row, 6)?,
         updated_at: time_at(row, 7)?,
     })

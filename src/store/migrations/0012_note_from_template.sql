@@ -2,7 +2,8 @@
 -- the template's agenda as shared notes with `from_template = 1`, and the
 -- recap lists those prompts after what was actually noted. Editing such a
 -- note makes it the coach's own words: `note edit` clears the flag.
-ALTER TABLE notes ADD COLUMN from_template INTEGER NOT NULL DEFAULT 0
+-- NULL (a note imported from an export made before this column) is 0.
+ALTER TABLE notes ADD COLUMN from_template INTEGER DEFAULT 0
     CHECK (from_template IN (0, 1));
 
 -- Notes written before this flag existed were told apart by timing: a
