@@ -154,27 +154,24 @@ pub fn gather(tx: &Tx<'_>, member: &Member, since: DateTime<Utc>) -> Result<Dige
     let until = tx.now();
     // Trends look back from a moment in the past.
     let since = since.min(until - TimeDelta::seconds(1));
-    let entries = stream::of_member(tx, member, Some(since), MAX_ENTRIES)?;
-    let mut sessions: Vec<SessionDigest> = Vec::new();
+    // Every 1:1 held in the window, newest first, with its recap...
+    let mut sessions = Vec::new();
+    for session in held_between(tx, &member.id, since, until)? {
+        let recap = share::last_sent(tx, &session.id, share::Kind::Recap)?;
+        sessions.push(SessionDigest {
+            session,
+            recap_sent_at: recap.map(|r| r.created_at),
+            notes: Vec::new(),
+        });
+    }
+    // ...and what the member's stream holds of them.
     let mut kudos = Vec::new();
-    for entry in entries {
-        if entry.session.date > until {
-            continue;
-        }
-        let at = match sessions
+    for entry in stream::of_member(tx, member, Some(since), MAX_ENTRIES)? {
+        let Some(at) = sessions
             .iter()
             .position(|s| s.session.id == entry.session.id)
-        {
-            Some(at) => at,
-            None => {
-                let recap = share::last_sent(tx, &entry.session.id, share::Kind::Recap)?;
-                sessions.push(SessionDigest {
-                    session: entry.session.clone(),
-                    recap_sent_at: recap.map(|r| r.created_at),
-                    notes: Vec::new(),
-                });
-                sessions.len() - 1
-            }
+        else {
+            continue;
         };
         match entry.item {
             Item::Kudos(k) => kudos.push(k),
@@ -182,7 +179,6 @@ pub fn gather(tx: &Tx<'_>, member: &Member, since: DateTime<Utc>) -> Result<Dige
             Item::Action(_) => {}
         }
     }
-    sessions.sort_by_key(|s| std::cmp::Reverse(s.session.date));
     let mine = |show: Show| -> Result<Vec<Action>> {
         let all = action::list(
             tx,
@@ -217,6 +213,42 @@ pub fn gather(tx: &Tx<'_>, member: &Member, since: DateTime<Utc>) -> Result<Dige
         sessions,
         trends: trends::of_member(tx, member, Some(since))?,
     })
+}
+
+/// The member's sessions held from `since` to `until`, newest first.
+fn held_between(
+    tx: &Tx<'_>,
+    member_id: &str,
+    since: DateTime<Utc>,
+    until: DateTime<Utc>,
+) -> Result<Vec<stream::SessionRef>> {
+    let mut stmt = tx.conn().prepare_cached(
+        "SELECT id, title, held_at FROM sessions
+         WHERE member_id = ?1 AND deleted_at IS NULL AND held_at >= ?2 AND held_at <= ?3
+         ORDER BY held_at DESC, id DESC",
+    )?;
+    let rows = stmt
+        .query_map(
+            rusqlite::params![member_id, when::to_storage(since), when::to_storage(until)],
+            |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    time_at(r, 2)?,
+                ))
+            },
+        )?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    rows.into_iter()
+        .map(|(id, title, date)| {
+            Ok(stream::SessionRef {
+                short_id: tx.short_id("sessions", &id)?,
+                id,
+                title,
+                date,
+            })
+        })
+        .collect()
 }
 
 /// A digest as an email: both parts from one Markdown document.

@@ -459,3 +459,80 @@ mod tests {
         }
     }
 }
+
+/// Properties over arbitrary input: reading a reply never panics, and
+/// never hands back quoted text as the member's.
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// The marker only quoted lines hold (no generated new text has a `Q`).
+    const QUOTED: &str = "QQUOTEDQ";
+
+    /// A reply line: new text (anything but `>` and `Q`), a quoted line
+    /// (`>` after any blank space, holding the marker), an attribution, a
+    /// signature, an Outlook header, or a check-off.
+    fn line() -> impl Strategy<Value = String> {
+        prop_oneof![
+            4 => "[^>Q\n\r]{0,60}",
+            3 => ("[ \t]{0,3}", "[>]{1,3}", "[^\n\r]{0,40}")
+                .prop_map(|(ws, gt, rest)| format!("{ws}{gt}{QUOTED}{rest}")),
+            1 => Just("On Tue, Dec 1, 2026 at 9:00 AM Sam Lee <sam@example.com> wrote:".to_string()),
+            1 => Just("-- ".to_string()),
+            1 => Just("From: Sam Lee".to_string()),
+            1 => "(\\[x\\]|done|reopen) [0-9a-f]{4}",
+        ]
+    }
+
+    /// An HTML reply: paragraphs of new text and blockquotes (nested, with
+    /// markup inside) holding the marker.
+    fn html_block() -> impl Strategy<Value = String> {
+        let text = "[a-zA-Z0-9 .,!?&;]{0,40}";
+        prop_oneof![
+            3 => text.prop_map(|t| format!("<p>{t}</p>")),
+            1 => text.prop_map(|t| format!("<div>{t}<br></div>")),
+            2 => (text, 0usize..3).prop_map(|(t, depth)| {
+                let open = "<blockquote type=\"cite\"><div>".repeat(depth + 1);
+                let close = "</div></blockquote>".repeat(depth + 1);
+                format!("{open}{QUOTED} {t}<p>{QUOTED}</p>{close}")
+            }),
+            1 => Just("<div class=\"gmail_quote\"><blockquote>".to_string() + QUOTED + "</blockquote></div>"),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+
+        #[test]
+        fn any_text_is_read_without_a_panic(body in "(?s).{0,2000}") {
+            let said = read_text(&body);
+            for check_off in &said.check_offs {
+                prop_assert!(check_off.id().chars().all(|c| c.is_ascii_hexdigit()));
+            }
+            let _ = read_html(&body);
+            let _ = html_to_text(&body);
+        }
+
+        #[test]
+        fn any_bytes_as_a_message_are_read_without_a_panic(raw in proptest::collection::vec(any::<u8>(), 0..4000)) {
+            let _ = crate::inbox::read_reply(&raw);
+        }
+
+        #[test]
+        fn quoted_lines_never_come_back_as_new_text(lines in proptest::collection::vec(line(), 0..40)) {
+            let body = lines.join("\n");
+            let said = read_text(&body);
+            prop_assert!(!said.text.contains(QUOTED), "quoted text kept: {:?}", said.text);
+            let crlf = read_text(&body.replace('\n', "\r\n"));
+            prop_assert!(!crlf.text.contains(QUOTED), "quoted text kept: {:?}", crlf.text);
+        }
+
+        #[test]
+        fn html_blockquotes_never_come_back_as_new_text(blocks in proptest::collection::vec(html_block(), 0..20)) {
+            let html = format!("<html><body>{}</body></html>", blocks.concat());
+            let said = read_html(&html);
+            prop_assert!(!said.text.contains(QUOTED), "quoted text kept: {:?} from {html}", said.text);
+        }
+    }
+}

@@ -328,9 +328,11 @@ impl Renderer<'_> {
         if metrics.is_empty() {
             return;
         }
+        // Three columns, the target beside the value: a phone has room for
+        // no more without breaking words.
         let _ = writeln!(md, "\n### Metrics against target\n");
-        let _ = writeln!(md, "| Metric | Latest | Target | On target |");
-        let _ = writeln!(md, "|---|--:|--:|---|");
+        let _ = writeln!(md, "| Metric | Latest (target) | On target |");
+        let _ = writeln!(md, "|---|---|---|");
         for m in metrics {
             let unit = match m.unit.as_deref() {
                 Some("%") => "%".to_string(),
@@ -340,8 +342,8 @@ impl Renderer<'_> {
             let direction = if m.lower_is_better { "≤" } else { "≥" };
             let target = m
                 .target
-                .map(|t| format!("{direction} {}{unit}", number(t)))
-                .unwrap_or_else(|| "–".into());
+                .map(|t| format!(" ({direction} {}{unit})", number(t)))
+                .unwrap_or_default();
             let status = match m.on_target {
                 Some(true) => "✅",
                 Some(false) => "⚠️",
@@ -353,7 +355,7 @@ impl Renderer<'_> {
             };
             let _ = writeln!(
                 md,
-                "| {} | {status} {}{unit} | {target} | {share} |",
+                "| {} | {status} {}{unit}{target} | {share} |",
                 escape_inline(&m.metric),
                 number(m.latest.value)
             );
