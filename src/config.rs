@@ -179,6 +179,12 @@ pub const KEYS: &[Key] = &[
         "A command that prints the SMTP password (like msmtp's passwordeval); or set COACH_SMTP_PASSWORD",
     ),
     key(
+        "inbox.maildir",
+        ValueKind::Text,
+        None,
+        "The Maildir your replies are delivered to (what `coach inbox --maildir` reads; a leading ~/ is your home folder): `coach status` counts the messages waiting in it",
+    ),
+    key(
         "mail.sendmail.path",
         ValueKind::Text,
         Some("/usr/sbin/sendmail"),

@@ -34,6 +34,7 @@ pub mod search;
 pub mod sent;
 pub mod session;
 pub mod share;
+pub mod status;
 pub mod store;
 pub mod stream;
 pub mod team;
@@ -79,7 +80,7 @@ fn command_line() -> String {
 
 /// A word as a shell would need it: bare when it is plain, else in single
 /// quotes.
-fn shell_word(word: &str) -> String {
+pub(crate) fn shell_word(word: &str) -> String {
     let plain = !word.is_empty()
         && word
             .chars()

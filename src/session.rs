@@ -193,9 +193,14 @@ pub fn explicit_or_current(tx: &Tx<'_>, explicit: Option<&str>) -> Result<Sessio
     }
 }
 
-/// Makes `session` the current session.
+/// Makes `session` the current session, remembering since when (for
+/// `coach status`); making the current session current again keeps that.
 pub fn set_current(tx: &Tx<'_>, session: &Session) -> Result<()> {
-    tx.set_state(CURRENT, Some(&session.id))
+    if tx.state(CURRENT)?.as_deref() == Some(session.id.as_str()) {
+        return Ok(());
+    }
+    tx.set_state(CURRENT, Some(&session.id))?;
+    tx.set_state(crate::status::CURRENT_SINCE, Some(&tx.now_text()))
 }
 
 /// Sessions, newest first.
@@ -285,6 +290,7 @@ pub fn delete(tx: &Tx<'_>, session: &Session) -> Result<()> {
     crate::saved::release_session(tx, &session.id)?;
     if tx.state(CURRENT)?.as_deref() == Some(session.id.as_str()) {
         tx.set_state(CURRENT, None)?;
+        tx.set_state(crate::status::CURRENT_SINCE, None)?;
     }
     Ok(())
 }

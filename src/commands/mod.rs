@@ -21,6 +21,7 @@ mod saved;
 mod search;
 mod session;
 mod share;
+mod status;
 mod stream;
 mod team;
 mod template;
@@ -65,6 +66,7 @@ pub enum Command {
     Inbox(inbox::InboxArgs),
     Team(team::TeamArgs),
     Search(search::SearchArgs),
+    Status(status::StatusArgs),
     Undo(undo::UndoArgs),
     Export(export::ExportArgs),
     Import(import::ImportArgs),
@@ -145,6 +147,7 @@ pub fn run(ctx: &Ctx, command: Command) -> Result<()> {
         Command::Metric(command) => metric::run(ctx, command),
         Command::Team(args) => team::run(ctx, args),
         Command::Search(args) => search::run(ctx, args),
+        Command::Status(args) => status::run(ctx, args),
         Command::Undo(args) => undo::run(ctx, args),
     }
 }

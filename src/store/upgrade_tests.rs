@@ -194,6 +194,8 @@ fn value_for(table: &str, name: &str, kind: &str, create: &str) -> Value {
     }
     let kind = kind.to_ascii_uppercase();
     match name {
+        // An INTEGER PRIMARY KEY (undo_commands) takes a number only.
+        "id" if kind.contains("INT") => Value::Integer(7),
         "id" => Value::Text(format!("{:0>32x}", crc(table))),
         // Live rows, in the shared notes block.
         "deleted_at" | "item_id" => Value::Null,

@@ -565,3 +565,31 @@ fn a_check_off_of_someone_elses_action_is_skipped() {
         "open"
     );
 }
+
+#[test]
+fn a_members_reply_is_not_a_change_made_after_the_agenda_was_sent() {
+    let env = Env::with_team();
+    let (agenda, action) = agenda_sent(&env);
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    let reply = write(
+        &env,
+        "reply.eml",
+        &reply_to("gmail-top-posted.eml", &agenda, &action),
+    );
+    let taken = inbox(&env, &[reply.to_str().expect("path")]);
+    assert_eq!(taken[0]["verdict"], "accepted", "{taken:?}");
+    assert_eq!(taken[0]["changes"][0]["change"], "note");
+    // The member's topic is new since the agenda, but they wrote it: the
+    // agenda is still what was agreed, `share` says it was sent.
+    let stdout = env.ok(["share"]);
+    assert!(stdout.contains("was already sent"), "{stdout}");
+    let show = env.ok(["session", "show"]);
+    assert!(!show.contains("Changed since"), "{show}");
+    // A note the coach adds afterwards still counts, and only it.
+    env.ok(["note", "add", "A point of mine"]);
+    let stderr = env.fails(3, ["share"]);
+    assert!(
+        stderr.contains("changed since the agenda was sent") && stderr.contains(": 1 note"),
+        "{stderr}"
+    );
+}

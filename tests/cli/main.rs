@@ -30,6 +30,7 @@ mod saved;
 mod search;
 mod share;
 mod smtp_server;
+mod status;
 mod stream;
 mod team;
 mod template;
