@@ -785,3 +785,22 @@ fn help_has_examples() {
             .stdout(predicate::str::contains("Examples:"));
     }
 }
+
+#[test]
+fn the_version_is_printed_alike_by_the_quick_path_and_by_clap() {
+    let env = Env::new();
+    let expected = format!("coach {}\n", env!("CARGO_PKG_VERSION"));
+    // `--version` alone is answered before the command tree is built; with
+    // another option, clap answers: the same line either way.
+    for args in [vec!["--version"], vec!["-V"], vec!["--json", "--version"]] {
+        let output = env.coach(&args).output().expect("run");
+        assert!(output.status.success(), "{args:?}");
+        assert_eq!(
+            String::from_utf8_lossy(&output.stdout),
+            expected,
+            "{args:?}"
+        );
+        assert!(output.stderr.is_empty(), "{args:?}");
+    }
+    assert!(!env.db.exists(), "--version opens no database");
+}
