@@ -35,6 +35,7 @@ use rusqlite::{OptionalExtension, Row};
 use serde::Serialize;
 
 use crate::action::{self, Action, Owner, Show};
+use crate::config::Settings;
 use crate::kudos::Kudos;
 use crate::mail::{self, Address, OutgoingMail};
 use crate::member::{self, Member};
@@ -45,7 +46,7 @@ use crate::share::{self, MailSettings, Outcome};
 use crate::store::{new_id, opt_time_at, time_at, Store, Tx};
 use crate::stream::{self, Item};
 use crate::trends::{self, Trends};
-use crate::{config, when, Error, Result};
+use crate::{when, Error, Result};
 
 /// The setting: how often `share --digest --pending` sends each member
 /// their digest (`off`, the default, sends none).
@@ -109,13 +110,7 @@ impl Every {
 
 /// `digest.every`, read.
 pub fn every(tx: &Tx<'_>) -> Result<Every> {
-    let text = config::get_or_default(tx, EVERY)?;
-    Every::parse(&text).ok_or_else(|| {
-        Error::input(format!(
-            "digest.every is set to {text:?}, which is not a period"
-        ))
-        .with_hint("coach config set digest.every monthly (or weekly, 2w, off)")
-    })
+    Settings::of(tx)?.digest_every()
 }
 
 /// What a digest holds: only what the member may see.
@@ -204,7 +199,7 @@ pub fn gather(tx: &Tx<'_>, member: &Member, since: DateTime<Utc>) -> Result<Dige
             name: member.name.clone(),
             email: member.email.clone(),
         },
-        coach: config::get(tx, "user.name")?,
+        coach: Settings::of(tx)?.user_name()?,
         since,
         until,
         open,
@@ -319,7 +314,7 @@ pub fn prepare(tx: &Tx<'_>, member: &Member, since: DateTime<Utc>) -> Result<Pre
         ))
     })?;
     let to = Address::new(member.name.clone(), email);
-    let cc = if config::get_bool(tx, "mail.cc-me")? {
+    let cc = if Settings::of(tx)?.cc_me()? {
         vec![coach.clone()]
     } else {
         Vec::new()
@@ -505,8 +500,9 @@ pub fn claim(tx: &Tx<'_>, request: &Request, transport: &str) -> Result<Claim> {
         }
     }
     if let Some(claimed) = in_flight(tx, &member.id)? {
-        let minutes = config::get_u64(tx, share::CLAIM_TIMEOUT)?.unwrap_or(5);
-        let stale_before = tx.now() - TimeDelta::minutes(i64::try_from(minutes).unwrap_or(5));
+        let timeout = Settings::of(tx)?.claim_timeout()?;
+        let stale_before =
+            tx.now() - TimeDelta::from_std(timeout).unwrap_or_else(|_| TimeDelta::minutes(5));
         let gone = share::claimant_is_gone(claimed.detail.as_deref());
         if claimed.created_at > stale_before && !gone {
             return Ok(Claim::Busy(claimed));

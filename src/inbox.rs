@@ -33,6 +33,7 @@ use mail_parser::{MessageParser, MimeHeaders, PartType};
 use rusqlite::OptionalExtension;
 use serde::Serialize;
 
+use crate::config::Settings;
 use crate::digest;
 use crate::member::Member;
 use crate::note::{self, Visibility};
@@ -40,7 +41,7 @@ use crate::reply::{self, CheckOff, Said};
 use crate::session::{self, Session};
 use crate::share::{self, Kind, SessionRef, Share};
 use crate::store::{new_id, Tx};
-use crate::{action, config, member, when, Error, Result};
+use crate::{action, member, when, Error, Result};
 
 /// The largest message taken in, in bytes; a larger one is refused
 /// without being read whole.
@@ -355,7 +356,9 @@ fn authorize(tx: &Tx<'_>, headers: &Headers) -> Result<std::result::Result<Answe
     {
         return refuse("it is an email coach sent, not a reply".into());
     }
-    let coach_email = config::get(tx, "user.email")?.map(|e| e.trim().to_lowercase());
+    let coach_email = Settings::of(tx)?
+        .user_email()?
+        .map(|e| e.trim().to_lowercase());
     if coach_email.as_deref() == Some(headers.from.as_str()) {
         return refuse(format!(
             "it is from you ({}), not from a team member",
