@@ -194,6 +194,8 @@ fn value_for(table: &str, name: &str, kind: &str, create: &str) -> Value {
     }
     let kind = kind.to_ascii_uppercase();
     match name {
+        // An INTEGER PRIMARY KEY (undo_commands) takes integers only.
+        "id" if kind.contains("INT") => Value::Integer(3),
         "id" => Value::Text(format!("{:0>32x}", crc(table))),
         // Live rows, in the shared notes block.
         "deleted_at" | "item_id" => Value::Null,
@@ -245,4 +247,48 @@ fn check_survived(conn: &Connection, row: &Written, version: usize) {
             row.table
         );
     }
+}
+
+/// Migration 0012: a kudos outside any session already in a version-11
+/// file (imported) is indexed for search by the upgrade.
+#[test]
+fn kudos_outside_sessions_already_there_are_indexed_by_the_upgrade() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("coach.db");
+    {
+        let conn = Connection::open(&path).expect("open");
+        for (index, sql) in MIGRATIONS.iter().take(11).enumerate() {
+            apply_migration(&conn, index, sql).expect("migration");
+        }
+        conn.execute_batch(
+            "INSERT INTO members (id, name, author, created_at, updated_at)
+                 VALUES ('m1', 'Alex Kim', 'me', '2026-01-01T09:00:00.000Z', '2026-01-01T09:00:00.000Z');
+             INSERT INTO kudos (id, session_id, member_id, body, author, created_at, updated_at)
+                 VALUES ('k1', NULL, 'm1', 'Rescued the weekend', 'me',
+                         '2026-01-02T09:00:00.000Z', '2026-01-02T09:00:00.000Z');",
+        )
+        .expect("rows");
+        let indexed: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM search_docs WHERE record_id = 'k1'",
+                [],
+                |r| r.get(0),
+            )
+            .expect("count");
+        assert_eq!(indexed, 0, "version 11 did not index it");
+    }
+    let store = Store::open(&path, false).expect("upgrade");
+    let (member, session, at): (String, Option<String>, String) = store
+        .connection()
+        .query_row(
+            "SELECT d.member_id, d.session_id, d.at FROM search_text t
+             JOIN search_docs d ON d.rowid = t.rowid
+             WHERE search_text MATCH 'rescued'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .expect("found by search");
+    assert_eq!(member, "m1");
+    assert_eq!(session, None);
+    assert_eq!(at, "2026-01-02T09:00:00.000Z");
 }

@@ -866,9 +866,23 @@ fn kudos_for_a_member_go_only_into_an_open_session_within_the_window() {
         .trim()
         .to_string();
     env.ok(["session", "new", "jordan"]);
-    let stderr = env.fails(3, ["kudos", "alex", "Great save"]);
-    assert!(stderr.contains("more than 7 days from now"), "{stderr}");
-    assert!(stderr.contains("--new-session"), "{stderr}");
+    let added = env.ok(["kudos", "alex", "Great save"]);
+    assert!(added.contains("outside any session"), "{added}");
+    assert!(added.contains("more than 7 days from now"), "{added}");
+    let outside = env.json(["kudos", "list", "--member", "alex"]);
+    assert_eq!(outside[0]["body"], "Great save");
+    assert_eq!(outside[0]["session_id"], serde_json::Value::Null);
+    // The old draft did not get it: cron mailing its recap never says it.
+    let recap = env.ok([
+        "session",
+        "show",
+        &old,
+        "--as-member",
+        "--format",
+        "plain",
+        "--recap",
+    ]);
+    assert!(!recap.contains("Great save"), "{recap}");
     let kudos = env.json(["kudos", "alex", "Great save", "--new-session"]);
     assert_ne!(
         kudos["session_id"],
