@@ -48,6 +48,9 @@ pub struct Note {
     pub body: String,
     pub visibility: Visibility,
     pub author: Author,
+    /// A template's talking point as `session new --template` wrote it
+    /// (a prompt, not what was said); editing the note clears it.
+    pub from_template: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -161,7 +164,7 @@ mod sealed {
 }
 
 const SELECT: &str = "SELECT n.id, n.session_id, n.body, n.visibility, n.author, m.name,
-            n.created_at, n.updated_at, n.item_id
+            n.created_at, n.updated_at, n.item_id, n.from_template
      FROM notes n LEFT JOIN members m ON m.id = n.author";
 
 /// The one place where an audience's filter is written: `?2` is true for
@@ -277,19 +280,25 @@ pub fn resolve(tx: &Tx<'_>, query: &str) -> Result<Note> {
     get(tx, &id)
 }
 
-/// Replaces a note's text.
+/// Replaces a note's text. A template's talking point edited becomes the
+/// coach's own note.
 pub fn edit(tx: &Tx<'_>, note: &Note, body: &str) -> Result<Note> {
     let body = check_body(body)?;
     tx.conn()
-        .prepare_cached("UPDATE notes SET body = ?2, updated_at = ?3 WHERE id = ?1")?
+        .prepare_cached(
+            "UPDATE notes SET body = ?2, updated_at = ?3, from_template = 0 WHERE id = ?1",
+        )?
         .execute(rusqlite::params![note.id, body, tx.now_text()])?;
     get(tx, &note.id)
 }
 
-/// Sets when a note was written (the order notes are shown in).
-pub fn set_written_at(tx: &Tx<'_>, note: &Note, at: DateTime<Utc>) -> Result<Note> {
+/// Marks a note as a template's talking point (`session new --template`)
+/// written at `at` (the order notes are shown in).
+pub fn mark_from_template(tx: &Tx<'_>, note: &Note, at: DateTime<Utc>) -> Result<Note> {
     tx.conn()
-        .prepare_cached("UPDATE notes SET created_at = ?2, updated_at = ?2 WHERE id = ?1")?
+        .prepare_cached(
+            "UPDATE notes SET created_at = ?2, updated_at = ?2, from_template = 1 WHERE id = ?1",
+        )?
         .execute(rusqlite::params![note.id, crate::when::to_storage(at)])?;
     get(tx, &note.id)
 }
@@ -544,6 +553,7 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<Note> {
             },
             name: member_name.unwrap_or_default(),
         },
+        from_template: row.get::<_, Option<bool>>(9)?.unwrap_or(false),
         created_at: time_at(row, 6)?,
         updated_at: time_at(row, 7)?,
     })
@@ -581,6 +591,7 @@ mod tests {
                 name: "Sam".into(),
                 role: Role::Coach,
             },
+            from_template: false,
             created_at: at,
             updated_at: at,
         }

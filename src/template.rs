@@ -159,7 +159,7 @@ pub fn add_agenda(tx: &Tx<'_>, template: &Template, session: &Session) -> Result
         // command has one clock, so each part is written a millisecond
         // after the one before to keep the agenda's order.
         let at = tx.now() + chrono::Duration::milliseconds(index as i64);
-        notes.push(note::set_written_at(tx, &note, at)?);
+        notes.push(note::mark_from_template(tx, &note, at)?);
     }
     Ok(notes)
 }

@@ -105,6 +105,9 @@ pub(super) fn columns(table: &str) -> Option<Vec<Column>> {
             opt("followed_up_in", Ref("sessions")),
             // The reply it came from (a plain id: replies come later in a dump).
             opt("reply_id", Id),
+            // A template's talking point (migration 0012); absent in
+            // exports made before it.
+            opt("from_template", Int(0, 1)),
         ],
         "feedback" => &[
             req("member_id", Ref("members")),

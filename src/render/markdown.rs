@@ -150,16 +150,10 @@ struct Email<'a> {
 const NO_TALKING_POINTS: &str =
     "Nothing on the agenda yet: reply with what you would like to talk about.";
 
-/// Whether a note is a talking point written with the session (a
-/// template's agenda: `session new --template` writes part N at the
-/// session's creation time + N ms, in the same command) and never edited
-/// since: a prompt, not what was said. A note added by a later command,
-/// even from a fast script, comes more than a few milliseconds later.
-fn is_prompt(view: &MemberView, note: &SharedNote) -> bool {
-    let after = (note.created_at - view.session.created_at).num_milliseconds();
-    note.author.role == Role::Coach
-        && note.updated_at == note.created_at
-        && (0..20).contains(&after)
+/// Whether a note is a template's talking point, as `session new
+/// --template` wrote it: a prompt, not what was said.
+fn is_prompt(note: &SharedNote) -> bool {
+    note.from_template
 }
 
 /// A person's first name, as a greeting or an author says it.
@@ -395,10 +389,9 @@ impl Email<'_> {
                 self.note_blocks(md, view.notes.iter());
             }
             Flavour::Recap => {
-                let noted: Vec<&SharedNote> =
-                    view.notes.iter().filter(|n| !is_prompt(view, n)).collect();
+                let noted: Vec<&SharedNote> = view.notes.iter().filter(|n| !is_prompt(n)).collect();
                 let prompts: Vec<&SharedNote> =
-                    view.notes.iter().filter(|n| is_prompt(view, n)).collect();
+                    view.notes.iter().filter(|n| is_prompt(n)).collect();
                 if !noted.is_empty() {
                     let _ = writeln!(md, "\n## Notes");
                     self.note_blocks(md, noted.into_iter());
@@ -730,7 +723,21 @@ mod tests {
         note_at(body, role, (2026, 12, 1, 9))
     }
 
-    fn note_at(body: &str, role: Role, (y, m, d, h): (i32, u32, u32, u32)) -> SharedNote {
+    fn note_at(body: &str, role: Role, when: (i32, u32, u32, u32)) -> SharedNote {
+        made(body, role, when, false)
+    }
+
+    /// A template's talking point, as `session new --template` writes it.
+    fn prompt(body: &str, when: (i32, u32, u32, u32)) -> SharedNote {
+        made(body, Role::Coach, when, true)
+    }
+
+    fn made(
+        body: &str,
+        role: Role,
+        (y, m, d, h): (i32, u32, u32, u32),
+        from_template: bool,
+    ) -> SharedNote {
         let at = Utc
             .with_ymd_and_hms(y, m, d, h, 30, 0)
             .single()
@@ -751,6 +758,7 @@ mod tests {
                 },
                 role,
             },
+            from_template,
             created_at: at,
             updated_at: at,
         })
@@ -838,9 +846,10 @@ mod tests {
 
     #[test]
     fn the_recap_puts_what_was_noted_before_the_templates_prompts() {
-        // The session was created at 14:30; the prompt with it.
-        let prompt = note_at("What went well?", Role::Coach, (2026, 12, 1, 14));
-        let noted = note_at("Alex led the retro", Role::Coach, (2026, 12, 1, 15));
+        // Written first, the prompt still comes after what was noted; a
+        // note of the coach's own, written at once after it, is not one.
+        let prompt = prompt("What went well?", (2026, 12, 1, 14));
+        let noted = note_at("Alex led the retro", Role::Coach, (2026, 12, 1, 14));
         let v = view(vec![prompt, noted]);
         let md = md(&v, Flavour::Recap).expect("recap");
         let notes = md

@@ -47,7 +47,8 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0009_email.sql"),
     include_str!("migrations/0010_replies.sql"),
     include_str!("migrations/0011_search_undo.sql"),
-    include_str!("migrations/0012_kudos_outside_sessions_search.sql"),
+    include_str!("migrations/0012_note_from_template.sql"),
+    include_str!("migrations/0013_kudos_outside_sessions_search.sql"),
 ];
 
 /// The schema version of a database this coach has brought up to date.

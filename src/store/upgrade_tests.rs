@@ -194,8 +194,8 @@ fn value_for(table: &str, name: &str, kind: &str, create: &str) -> Value {
     }
     let kind = kind.to_ascii_uppercase();
     match name {
-        // An INTEGER PRIMARY KEY (undo_commands) takes integers only.
-        "id" if kind.contains("INT") => Value::Integer(3),
+        // An INTEGER PRIMARY KEY (undo_commands) takes a number only.
+        "id" if kind.contains("INT") => Value::Integer(7),
         "id" => Value::Text(format!("{:0>32x}", crc(table))),
         // Live rows, in the shared notes block.
         "deleted_at" | "item_id" => Value::Null,
@@ -249,7 +249,7 @@ fn check_survived(conn: &Connection, row: &Written, version: usize) {
     }
 }
 
-/// Migration 0012: a kudos outside any session already in a version-11
+/// Migration 0013: a kudos outside any session already in a version-11
 /// file (imported) is indexed for search by the upgrade.
 #[test]
 fn kudos_outside_sessions_already_there_are_indexed_by_the_upgrade() {

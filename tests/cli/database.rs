@@ -316,11 +316,67 @@ fn tombstones_of_an_earlier_coach_lose_their_text_on_upgrade() {
     assert!(!holds(&env.db, "OLD-TOMBSTONE-CANARY"));
 }
 
+#[test]
+fn template_prompts_of_an_earlier_coach_are_flagged_once_on_upgrade() {
+    let env = Env::new();
+    {
+        // Schema version 11 had no flag: a template's prompt was a coach's
+        // note written within 20 ms of its session and never edited.
+        let conn = earlier_database(&env.db, 11);
+        conn.execute_batch(
+            "INSERT INTO members (id, name, author, created_at, updated_at)
+             VALUES ('aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', 'Alex Kim', 'bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb',
+                     '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z');
+             INSERT INTO sessions (id, member_id, title, held_at, author, created_at, updated_at)
+             VALUES ('cccccccccccccccccccccccccccccccc', 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa',
+                     'Weekly', '2026-01-02T09:00:00.000Z', 'bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb',
+                     '2026-01-01T10:00:00.000Z', '2026-01-01T10:00:00.000Z');
+             INSERT INTO notes (id, session_id, body, visibility, author, created_at, updated_at) VALUES
+               ('e0000000000000000000000000000000', 'cccccccccccccccccccccccccccccccc', 'PROMPT-0',
+                'shared', 'bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb', '2026-01-01T10:00:00.000Z', '2026-01-01T10:00:00.000Z'),
+               ('e1000000000000000000000000000000', 'cccccccccccccccccccccccccccccccc', 'PROMPT-19',
+                'shared', 'bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb', '2026-01-01T10:00:00.019Z', '2026-01-01T10:00:00.019Z'),
+               ('e2000000000000000000000000000000', 'cccccccccccccccccccccccccccccccc', 'EDITED-PROMPT',
+                'shared', 'bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb', '2026-01-01T10:00:00.002Z', '2026-01-03T10:00:00.000Z'),
+               ('e3000000000000000000000000000000', 'cccccccccccccccccccccccccccccccc', 'LATER-NOTE',
+                'shared', 'bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb', '2026-01-01T10:00:00.020Z', '2026-01-01T10:00:00.020Z'),
+               ('e4000000000000000000000000000000', 'cccccccccccccccccccccccccccccccc', 'MEMBER-TOPIC',
+                'shared', 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', '2026-01-01T10:00:00.003Z', '2026-01-01T10:00:00.003Z'),
+               ('e5000000000000000000000000000000', 'cccccccccccccccccccccccccccccccc', 'PRIVATE-NOTE',
+                'private', 'bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb', '2026-01-01T10:00:00.004Z', '2026-01-01T10:00:00.004Z');",
+        )
+        .expect("an earlier session with notes");
+    }
+    let notes = env.json(["note", "list", "--session", "cccc"]);
+    let flagged: Vec<(&str, bool)> = notes
+        .as_array()
+        .expect("notes")
+        .iter()
+        .map(|n| {
+            (
+                n["body"].as_str().expect("body"),
+                n["from_template"].as_bool().expect("from_template"),
+            )
+        })
+        .collect();
+    assert_eq!(
+        flagged,
+        [
+            ("PROMPT-0", true),
+            ("EDITED-PROMPT", false),
+            ("MEMBER-TOPIC", false),
+            ("PRIVATE-NOTE", false),
+            ("PROMPT-19", true),
+            ("LATER-NOTE", false),
+        ]
+    );
+}
+
 /// A database as an earlier coach left it: the schema of its first
 /// `version` migrations (as files, since migrations are not re-runnable)
 /// and the owner's id; nothing else.
 fn earlier_database(path: &Path, version: usize) -> rusqlite::Connection {
-    const MIGRATIONS: [&str; 7] = [
+    const MIGRATIONS: [&str; 11] = [
         include_str!("../../src/store/migrations/0001_core.sql"),
         include_str!("../../src/store/migrations/0002_content.sql"),
         include_str!("../../src/store/migrations/0003_sharing.sql"),
@@ -328,6 +384,10 @@ fn earlier_database(path: &Path, version: usize) -> rusqlite::Connection {
         include_str!("../../src/store/migrations/0005_history.sql"),
         include_str!("../../src/store/migrations/0006_application_id.sql"),
         include_str!("../../src/store/migrations/0007_deleted_text.sql"),
+        include_str!("../../src/store/migrations/0008_session_life.sql"),
+        include_str!("../../src/store/migrations/0009_email.sql"),
+        include_str!("../../src/store/migrations/0010_replies.sql"),
+        include_str!("../../src/store/migrations/0011_search_undo.sql"),
     ];
     let conn = rusqlite::Connection::open(path).expect("open");
     for sql in &MIGRATIONS[..version] {

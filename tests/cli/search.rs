@@ -349,10 +349,12 @@ fn a_database_from_before_search_is_indexed_when_opened() {
             conn.execute_batch(&format!("DROP TRIGGER {name}"))
                 .expect("drop");
         }
-        // Schema 9 had neither the search index nor the undo log (10).
+        // Schema 10 had neither the search index nor the undo log (11),
+        // nor the notes' from_template flag (12).
         conn.execute_batch(
             "DROP TABLE search_text; DROP TABLE search_docs;
-             DROP TABLE undo_rows; DROP TABLE undo_commands; PRAGMA user_version = 10;",
+             DROP TABLE undo_rows; DROP TABLE undo_commands;
+             ALTER TABLE notes DROP COLUMN from_template; PRAGMA user_version = 10;",
         )
         .expect("downgrade");
     }

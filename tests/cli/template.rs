@@ -254,6 +254,48 @@ fn a_session_starts_with_the_templates_title_and_agenda_notes() {
 }
 
 #[test]
+fn the_recap_lists_what_was_noted_before_the_templates_prompts() {
+    let env = with_templates();
+    env.ok(["session", "new", "alex", "--template", "weekly"]);
+    // A script adds a note at once: the coach's own words, not a prompt.
+    env.ok(["note", "add", "Alex led the retro"]);
+    let notes = env.json(["note", "list"]);
+    let flags: Vec<bool> = notes
+        .as_array()
+        .expect("notes")
+        .iter()
+        .map(|n| n["from_template"].as_bool().expect("from_template"))
+        .collect();
+    assert_eq!(flags, [true, true, true, true, true, false]);
+
+    const RECAP: [&str; 6] = [
+        "session",
+        "show",
+        "--as-member",
+        "--format",
+        "md",
+        "--recap",
+    ];
+    let recap = env.ok(RECAP);
+    let noted = recap.find("## Notes").expect("what was noted");
+    let retro = recap.find("Alex led the retro").expect("the note");
+    let agenda = recap.find("## From the agenda").expect("the prompts");
+    let wins = recap.find("Wins since last week").expect("a prompt");
+    assert!(noted < retro && retro < agenda && agenda < wins, "{recap}");
+
+    // A prompt the coach edits becomes what was noted.
+    let id = notes[3]["id"].as_str().expect("id");
+    env.ok(["note", "edit", id, "Alex wants to lead the next retro"]);
+    let recap = env.ok(RECAP);
+    let edited = recap.find("Alex wants to lead").expect("the edited prompt");
+    assert!(
+        edited < recap.find("## From the agenda").expect("prompts"),
+        "{recap}"
+    );
+    assert!(!recap[recap.find("## From the agenda").expect("prompts")..].contains("Your topics"));
+}
+
+#[test]
 fn an_unknown_template_is_an_error_with_a_hint() {
     let empty = Env::with_team();
     let err = empty.fails(3, ["session", "new", "alex", "--template", "weekly"]);
