@@ -161,17 +161,17 @@ pub fn gather(tx: &Tx<'_>, member: &Member, since: DateTime<Utc>) -> Result<Dige
     }
     // ...and what the member's stream holds of them.
     let mut kudos = Vec::new();
+    // Kudos given outside any session are in it too, dated when given.
     for entry in stream::of_member(tx, member, Some(since), MAX_ENTRIES)? {
-        let Some(at) = sessions
-            .iter()
-            .position(|s| s.session.id == entry.session.id)
-        else {
-            continue;
-        };
-        match entry.item {
-            Item::Kudos(k) => kudos.push(k),
-            Item::Note(note) => sessions[at].notes.insert(0, note),
-            Item::Action(_) => {}
+        let at = entry
+            .session
+            .as_ref()
+            .and_then(|e| sessions.iter().position(|s| s.session.id == e.id));
+        match (entry.item, at) {
+            (Item::Kudos(k), Some(_)) => kudos.push(k),
+            (Item::Kudos(k), None) if k.session_id.is_none() && k.date() <= until => kudos.push(k),
+            (Item::Note(note), Some(at)) => sessions[at].notes.insert(0, note),
+            _ => {}
         }
     }
     let mine = |show: Show| -> Result<Vec<Action>> {

@@ -203,7 +203,7 @@ impl Renderer<'_> {
                 md,
                 "- {kind}{} _({})_",
                 escape_inline(&k.body),
-                self.day(k.session_date)
+                self.day(k.date())
             );
         }
     }

@@ -350,7 +350,7 @@ fn a_database_from_before_search_is_indexed_when_opened() {
                 .expect("drop");
         }
         // Schema 10 had neither the search index nor the undo log (11),
-        // nor the notes' from_template flag (12), nor digests (13).
+        // nor the notes' from_template flag (12), nor digests (15).
         conn.execute_batch(
             "DROP TABLE search_text; DROP TABLE search_docs;
              DROP TABLE undo_rows; DROP TABLE undo_commands;
