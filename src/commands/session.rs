@@ -16,7 +16,7 @@ use crate::share;
 use crate::store::check_long_enough;
 use crate::template;
 use crate::view::{self, SessionView};
-use crate::{when, Result};
+use crate::{when, Error, Result};
 
 /// Start, list, show and change 1:1 sessions
 ///
@@ -201,6 +201,14 @@ pub struct DeleteArgs {
     /// Do not ask for confirmation
     #[arg(long, short)]
     yes: bool,
+    /// When its agenda was sent with a calendar invite, email the member
+    /// a cancellation (METHOD:CANCEL) so their calendar removes the 1:1
+    /// [default: ask on a terminal]
+    #[arg(long, conflicts_with = "no_cancel_invite")]
+    cancel_invite: bool,
+    /// Delete without cancelling the calendar invite its agenda carried
+    #[arg(long)]
+    no_cancel_invite: bool,
 }
 
 pub(super) fn run(ctx: &Ctx, command: SessionCommand) -> Result<()> {
@@ -880,7 +888,13 @@ fn show_email(ctx: &Ctx, args: ShowArgs) -> Result<()> {
 fn delete(ctx: &Ctx, args: DeleteArgs) -> Result<()> {
     check_long_enough(&args.session)?;
     let mut store = ctx.store()?;
-    let session = store.read(|tx| session::resolve(tx, &args.session))?;
+    let folder = store.folder().to_path_buf();
+    let (session, invited) = store.read(|tx| {
+        let session = session::resolve(tx, &args.session)?;
+        let invited =
+            share::last_invite(tx, &session.id)?.is_some() && session.member.email.is_some();
+        Ok((session, invited))
+    })?;
     if !args.yes {
         let question = format!(
             "Delete the session \"{}\" with {} on {}?",
@@ -896,6 +910,27 @@ fn delete(ctx: &Ctx, args: DeleteArgs) -> Result<()> {
             return Ok(());
         }
     }
+    let cancel = invited && cancel_invite(ctx, &args, &session)?;
+    if cancel {
+        // Sent before the deletion: if it fails, nothing is deleted and the
+        // same command can be run again.
+        let (message, mut settings) = store.read(|tx| {
+            let message = share::prepare_cancellation(tx, &session)?
+                .ok_or_else(|| Error::internal("the invite to cancel is gone"))?;
+            Ok((message, share::mail_settings(tx, &folder)?))
+        })?;
+        settings.unlock()?;
+        crate::mail::send(&settings.transport, &message).map_err(|err| {
+            Error::new(
+                err.kind(),
+                format!(
+                    "the cancellation could not be sent, so the session was not deleted: {}",
+                    err.message()
+                ),
+            )
+            .with_hint("try again later, or delete it with --no-cancel-invite")
+        })?;
+    }
     store.write(|tx| {
         // Resolve again inside the write: it may have changed meanwhile.
         let session = session::get(tx, &session.id)?;
@@ -906,8 +941,39 @@ fn delete(ctx: &Ctx, args: DeleteArgs) -> Result<()> {
             "Deleted the session {} \"{}\"",
             session.short_id, session.title
         ))?;
+        if cancel {
+            ctx.out.line(format!(
+                "Sent {} a cancellation of the calendar invite",
+                session.member.name
+            ))?;
+        }
     }
     Ok(())
+}
+
+/// Whether to cancel the calendar invite that the agenda of `session`
+/// carried: the flags, else a question on a terminal; without either, an
+/// error naming both flags.
+fn cancel_invite(ctx: &Ctx, args: &DeleteArgs, session: &Session) -> Result<bool> {
+    if args.cancel_invite || args.no_cancel_invite {
+        return Ok(args.cancel_invite);
+    }
+    let instead =
+        "pass --cancel-invite to send a cancellation, or --no-cancel-invite to delete without one";
+    if !ctx.prompt.enabled() {
+        return Err(Error::usage(format!(
+            "the agenda of this session was sent to {} with a calendar invite: say whether to cancel it",
+            session.member.name
+        ))
+        .with_hint(instead));
+    }
+    ctx.prompt.confirm(
+        &format!(
+            "Email {} a cancellation so their calendar removes the 1:1?",
+            session.member.name
+        ),
+        instead,
+    )
 }
 
 fn print_one(ctx: &Ctx, session: &Session, verb: &str) -> Result<()> {

@@ -17,6 +17,7 @@ mod hostile;
 mod ids;
 mod imports;
 mod inbox;
+mod invite;
 mod kudos;
 mod lifecycle;
 mod mail;
