@@ -228,8 +228,9 @@ pub(super) fn run(ctx: &Ctx, command: SessionCommand) -> Result<()> {
             if let Some(query) = &args.session {
                 check_long_enough(query)?;
             }
-            let date = args.date.as_deref().map(parse_when).transpose()?;
-            let session = ctx.store()?.write(|tx| {
+            let mut store = ctx.store()?;
+            let date = read_date(ctx, &mut store, args.date.as_deref())?;
+            let session = store.write(|tx| {
                 let session = session::explicit_or_current(tx, args.session.as_deref())?;
                 session::edit(tx, &session, args.title.as_deref(), date)
             })?;
@@ -242,8 +243,8 @@ pub(super) fn run(ctx: &Ctx, command: SessionCommand) -> Result<()> {
 }
 
 fn new(ctx: &Ctx, args: NewArgs) -> Result<()> {
-    let date = args.date.as_deref().map(parse_when).transpose()?;
     let mut store = ctx.store()?;
+    let date = read_date(ctx, &mut store, args.date.as_deref())?;
     let member = match &args.member {
         Some(query) => store.read(|tx| member::resolve(tx, query))?,
         None => pick_member(ctx, &mut store)?,
@@ -647,7 +648,7 @@ fn print_balance_hint(ctx: &Ctx, balance: &Balance) {
 
 fn list(ctx: &Ctx, args: ListArgs) -> Result<()> {
     let since = args.since.as_deref().map(parse_when).transpose()?;
-    let (sessions, current) = ctx.store()?.read(|tx| {
+    let (sessions, current, zone) = ctx.store()?.read(|tx| {
         let member_id = match &args.member {
             Some(query) => Some(member::resolve(tx, query)?.id),
             None => None,
@@ -671,7 +672,11 @@ fn list(ctx: &Ctx, args: ListArgs) -> Result<()> {
                 })
             })
             .collect::<Result<Vec<_>>>()?;
-        Ok((sessions, session::current(tx)?.map(|s| s.id)))
+        Ok((
+            sessions,
+            session::current(tx)?.map(|s| s.id),
+            crate::zone::coach(tx)?,
+        ))
     })?;
     if ctx.out.json {
         return ctx.out.print_json(&sessions);
@@ -697,7 +702,7 @@ fn list(ctx: &Ctx, args: ListArgs) -> Result<()> {
             };
             vec![
                 format!("{}{marker}", s.short_id),
-                when::display_local(s.date),
+                when::display_in_zone(s.date, &zone),
                 s.member.name.clone(),
                 s.title.clone(),
                 format!("{}{acknowledged}", s.status.as_str()),
@@ -990,6 +995,23 @@ fn print_one(ctx: &Ctx, session: &Session, verb: &str) -> Result<()> {
         session.member.name,
         when::display_local(session.date)
     ))
+}
+
+/// Reads `--date` in the coach's zone (`user.timezone`, else the
+/// system's): a time in a daylight-saving gap is an error; one that happens
+/// twice is taken the first time, and stderr says so.
+fn read_date(
+    ctx: &Ctx,
+    store: &mut crate::store::Store,
+    text: Option<&str>,
+) -> Result<Option<chrono::DateTime<chrono::Utc>>> {
+    let Some(text) = text else { return Ok(None) };
+    let zone = store.read(crate::zone::coach)?;
+    let read = when::parse_in_zone(text, chrono::Utc::now(), &zone)?;
+    if let Some(warning) = &read.warning {
+        ctx.out.note(format!("warning: {warning}"));
+    }
+    Ok(Some(read.at))
 }
 
 /// Parses a WHEN argument relative to now, in local time.

@@ -7,6 +7,7 @@ mod common;
 mod completion;
 mod core;
 mod database;
+mod dates;
 mod dedicated;
 mod doctor;
 mod examples;
