@@ -15,10 +15,61 @@ use crate::{action, attachment, config, member, saved, session, template, when, 
 /// CLI: an argument called `member` (or `by`) takes a MEMBER, `session` a
 /// SESSION, and so on; the clap definitions stay free of completion code.
 pub fn command() -> clap::Command {
-    with_candidates(<crate::cli::Cli as clap::CommandFactory>::command())
+    with_candidates(
+        <crate::cli::Cli as clap::CommandFactory>::command(),
+        &|_| true,
+    )
 }
 
-fn with_candidates(cmd: clap::Command) -> clap::Command {
+/// The command tree for completing `words` (what was typed, the program
+/// first): database values are attached only along the subcommands the
+/// words name, as no other argument can be the one completed.
+pub fn command_for(words: &[std::ffi::OsString]) -> clap::Command {
+    let named = |name: &str| words.iter().any(|w| w == name);
+    with_candidates(<crate::cli::Cli as clap::CommandFactory>::command(), &named)
+}
+
+/// Answers a shell's request for completions (`COMPLETE=<shell> coach --
+/// coach WORDS...`) and exits; returns at once when there is none.
+///
+/// clap_complete's `CompleteEnv` does the same, but after answering it
+/// drops the whole command tree (1.8 M instructions of a 11.6 M
+/// request); here the process exits with the tree still built. Anything
+/// but a plain request (the registration script, an unknown shell) is left
+/// to `CompleteEnv`.
+pub fn answer_shell() {
+    use clap_complete::env::Shells;
+    use std::io::Write;
+
+    let Some(shell) = std::env::var_os("COMPLETE") else {
+        return;
+    };
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let words = match args.iter().position(|a| a == "--") {
+        Some(i) => &args[i + 1..],
+        None => &args[args.len()..],
+    };
+    let shells = Shells::builtins();
+    let completer = std::path::Path::new(&shell)
+        .file_stem()
+        .and_then(|stem| stem.to_str())
+        .and_then(|name| shells.completer(name));
+    let (Some(completer), false) = (completer, words.is_empty()) else {
+        clap_complete::CompleteEnv::with_factory(command).complete();
+        return;
+    };
+    let mut cmd = command_for(words);
+    cmd.build();
+    let current_dir = std::env::current_dir().ok();
+    let mut buf = Vec::new();
+    let answered = completer
+        .write_complete(&mut cmd, words.to_vec(), current_dir.as_deref(), &mut buf)
+        .and_then(|()| std::io::stdout().write_all(&buf));
+    // Without dropping `cmd`: the process ends here.
+    std::process::exit(if answered.is_ok() { 0 } else { 1 })
+}
+
+fn with_candidates(cmd: clap::Command, wanted: &dyn Fn(&str) -> bool) -> clap::Command {
     // `mut_args` keeps the arguments in place (positional order matters);
     // `mut_arg` would move each one to the end.
     let mut cmd = cmd.mut_args(|arg| match arg.get_id().as_str() {
@@ -32,10 +83,11 @@ fn with_candidates(cmd: clap::Command) -> clap::Command {
     });
     let names: Vec<String> = cmd
         .get_subcommands()
+        .filter(|s| wanted(s.get_name()) || s.get_all_aliases().any(wanted))
         .map(|s| s.get_name().to_string())
         .collect();
     for name in names {
-        cmd = cmd.mut_subcommand(name, with_candidates);
+        cmd = cmd.mut_subcommand(name, |sub| with_candidates(sub, wanted));
     }
     cmd
 }

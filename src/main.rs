@@ -1,3 +1,4 @@
+use std::io::Write;
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -5,9 +6,12 @@ use coach::cli::Cli;
 use coach::output::Output;
 
 fn main() -> ExitCode {
+    if let Some(code) = version_only() {
+        return code;
+    }
     // A shell asking for completions (COMPLETE=<shell> coach ...) is
     // answered here, and the process exits.
-    clap_complete::CompleteEnv::with_factory(coach::complete::command).complete();
+    coach::complete::answer_shell();
 
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
@@ -22,6 +26,23 @@ fn main() -> ExitCode {
             ExitCode::from(err.kind().exit_code())
         }
     }
+}
+
+/// `coach --version` (or `-V`) and nothing else: answered as clap answers
+/// it, before clap builds the command tree (which was half of the
+/// instructions of the whole command).
+fn version_only() -> Option<ExitCode> {
+    let mut args = std::env::args_os().skip(1);
+    let (Some(arg), None) = (args.next(), args.next()) else {
+        return None;
+    };
+    if arg != "--version" && arg != "-V" {
+        return None;
+    }
+    let mut stdout = std::io::stdout().lock();
+    // As clap: a closed pipe is not an error.
+    let _ = writeln!(stdout, "coach {}", env!("CARGO_PKG_VERSION"));
+    Some(ExitCode::SUCCESS)
 }
 
 /// A command line clap refused: its own report, or with `--json` the

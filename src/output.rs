@@ -1,5 +1,6 @@
 //! Printing for people and for scripts: tables, `--json`, `--quiet`, colour.
 
+use std::borrow::Cow;
 use std::io::{IsTerminal, Write};
 
 use anstyle::{AnsiColor, Style};
@@ -157,13 +158,20 @@ impl Output {
             eprintln!("{empty}");
             return Ok(());
         }
-        // Escaped before they are measured, so the columns line up.
+        // Escaped before they are measured, so the columns line up; a cell
+        // with nothing to escape is kept as it is, not copied.
         let rows: Vec<Vec<String>> = rows
             .into_iter()
-            .map(|row| row.iter().map(|cell| for_terminal(cell)).collect())
+            .map(|row| row.into_iter().map(into_terminal).collect())
             .collect();
-        if let Some(text) = plain_table(header, &rows) {
-            return self.line(text);
+        if let Some(mut text) = plain_table(header, &rows) {
+            // Escaped cells, spaces and line breaks: nothing left to escape
+            // (escaping the whole text again was a tenth of a long list).
+            text.push('\n');
+            let mut stdout = std::io::stdout().lock();
+            return stdout
+                .write_all(text.as_bytes())
+                .map_err(|e| Error::io("cannot write the output", e));
         }
         let mut builder = Builder::default();
         builder.push_record(header.iter().map(|h| h.to_string()));
@@ -222,6 +230,16 @@ pub fn for_terminal(text: &str) -> String {
         escaped.replace(own_escape(), "\u{1b}")
     } else {
         escaped.into_owned()
+    }
+}
+
+/// [`for_terminal`] for a `String` the caller no longer needs: returned as
+/// it is when nothing in it changes.
+fn into_terminal(text: String) -> String {
+    if !text.contains('\u{fdd0}') && matches!(text::escape_multiline(&text), Cow::Borrowed(_)) {
+        text
+    } else {
+        for_terminal(&text)
     }
 }
 

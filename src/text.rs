@@ -78,6 +78,13 @@ pub fn escape(text: &str) -> Cow<'_, str> {
 }
 
 fn escape_where(text: &str, unsafe_char: impl Fn(char) -> bool) -> Cow<'_, str> {
+    // Most text is ASCII: a byte at a time, without decoding characters.
+    if text
+        .bytes()
+        .all(|b| b.is_ascii() && !unsafe_char(char::from(b)))
+    {
+        return Cow::Borrowed(text);
+    }
     if !text.chars().any(&unsafe_char) {
         return Cow::Borrowed(text);
     }

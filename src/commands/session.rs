@@ -13,7 +13,7 @@ use crate::saved::{self, Balance, Item, Selection};
 use crate::sent;
 use crate::session::{self, Filter, Session};
 use crate::share;
-use crate::store::check_long_enough;
+use crate::store::{check_long_enough, Tx};
 use crate::template;
 use crate::view::{self, SessionView};
 use crate::{when, Error, Result};
@@ -725,17 +725,22 @@ fn show(ctx: &Ctx, args: ShowArgs) -> Result<()> {
         return show_email(ctx, args);
     }
     if args.as_member {
-        return show_view::<SharedNote>(ctx, &args).map(drop);
+        return show_view::<SharedNote, ()>(ctx, &args, |_, _| Ok(())).map(drop);
     }
-    let view = show_view::<Note>(ctx, &args)?;
-    if ctx.out.human() {
-        let (latest, skipped) = ctx.store()?.read(|tx| {
-            let session = session::get(tx, &view.session.id)?;
-            Ok((
-                sent::latest_sent_with_changes(tx, &session)?,
+    // Under the view, for you: whether the email the member has is out of
+    // date, and a recap marked as not needed; read in the same transaction.
+    let human = ctx.out.human();
+    let (view, emails) = show_view::<Note, _>(ctx, &args, |tx, session| {
+        Ok(if human {
+            Some((
+                sent::latest_sent_with_changes(tx, session)?,
                 sent::recap_skipped(tx, &session.id)?,
             ))
-        })?;
+        } else {
+            None
+        })
+    })?;
+    if let Some((latest, skipped)) = emails {
         print_emails_state(ctx, latest, skipped)?;
         print_balance_hint(ctx, &view.balance);
     }
@@ -829,12 +834,18 @@ fn print_emails_state(
 }
 
 /// Prints the session as the audience of `N` sees it (text, `--json` or
-/// `--quiet`) and returns the view.
-fn show_view<N: Visible>(ctx: &Ctx, args: &ShowArgs) -> Result<SessionView<N>> {
-    let (view, replies) = ctx.store()?.read(|tx| {
+/// `--quiet`) and returns the view, with what `more` read about the session
+/// in the same transaction.
+fn show_view<N: Visible, M>(
+    ctx: &Ctx,
+    args: &ShowArgs,
+    more: impl FnOnce(&Tx<'_>, &Session) -> Result<M>,
+) -> Result<(SessionView<N>, M)> {
+    let (view, replies, more) = ctx.store()?.read(|tx| {
         let session = session::explicit_or_current(tx, args.session.as_deref())?;
         let replies = inbox::replies_of(tx, &session.id)?;
-        Ok((view::session_view::<N>(tx, session)?, replies))
+        let more = more(tx, &session)?;
+        Ok((view::session_view::<N>(tx, session)?, replies, more))
     })?;
     if ctx.out.json {
         ctx.out.print_json(&Shown {
@@ -847,7 +858,7 @@ fn show_view<N: Visible>(ctx: &Ctx, args: &ShowArgs) -> Result<SessionView<N>> {
         ctx.out.line(terminal::session(&view, &ctx.out))?;
         print_replies(ctx, &replies)?;
     }
-    Ok(view)
+    Ok((view, more))
 }
 
 /// `session show --as-member --format plain|html|md [--recap]`: the agenda

@@ -195,6 +195,7 @@ impl Store {
                 MIGRATIONS.len()
             )));
         }
+        store.keep_wal_after_reads()?;
         Ok(store)
     }
 
@@ -246,6 +247,7 @@ impl Store {
         if self.read_only {
             return Err(self.cannot_write());
         }
+        self.checkpoint_on_close()?;
         if let Some(r) = &mut self.recorder {
             if !r.installed {
                 undo::install(&self.conn)?;
@@ -326,6 +328,35 @@ impl Store {
         Ok(())
     }
 
+    /// Keeps the WAL and its index in place when the connection closes, once
+    /// the file is known to be coach's and up to date.
+    ///
+    /// A connection that only reads leaves the WAL and its index (`-wal`,
+    /// `-shm`) in place at close, for the next command to open as they are;
+    /// SQLite's default, a checkpoint and both files unlinked by the last
+    /// connection, made every command create them again. It also means a
+    /// read never checkpoints into the database file, even a WAL left
+    /// behind by a killed writer. The first write of a connection turns the
+    /// checkpoint at close back on ([`Store::checkpoint_on_close`]), so after
+    /// a command that wrote, the file stands alone as before. A file that is
+    /// not coach's is never left with files beside it.
+    fn keep_wal_after_reads(&self) -> Result<()> {
+        self.conn
+            .set_db_config(DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, true)
+            .map(drop)
+            .map_err(|e| self.unavailable(e))
+    }
+
+    /// Makes the connection checkpoint the WAL into the database file and
+    /// remove it when it closes (as the last connection): called before
+    /// anything is written, so a command that changed the file leaves it
+    /// whole, alone, for copies and backups.
+    fn checkpoint_on_close(&self) -> rusqlite::Result<()> {
+        self.conn
+            .set_db_config(DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, false)
+            .map(drop)
+    }
+
     /// Refuses, before anything is written, a SQLite file that is not
     /// coach's: another program's application id, or tables without
     /// coach's own (a file coach has never touched is empty).
@@ -394,7 +425,7 @@ impl Store {
             return Err(too_new(&self.path, version));
         }
         if version == MIGRATIONS.len() {
-            return Ok(());
+            return self.keep_wal_after_reads();
         }
         if self.read_only {
             return Err(self.cannot_write());

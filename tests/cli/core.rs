@@ -561,7 +561,7 @@ fn reads_leave_the_file_untouched() {
         .expect("meta")
         .modified()
         .expect("mtime");
-    for args in [
+    let reads = [
         vec!["member", "list"],
         vec!["member", "show", "alex"],
         vec!["member", "search", "a"],
@@ -571,8 +571,13 @@ fn reads_leave_the_file_untouched() {
         vec!["note", "list"],
         vec!["config", "list"],
         vec!["config", "get", "user.name"],
-    ] {
-        env.ok(&args);
+        vec!["team"],
+        vec!["action", "list", "--open"],
+    ];
+    // Twice: the first read after a write opens a new WAL, the reads after
+    // it open the one the read before left in place.
+    for args in reads.iter().chain(reads.iter()) {
+        env.ok(args);
         assert_eq!(
             snapshot(&env.db),
             before,
@@ -585,6 +590,27 @@ fn reads_leave_the_file_untouched() {
         .modified()
         .expect("mtime");
     assert_eq!(modified, after, "a read changed the file's time");
+}
+
+#[test]
+fn after_a_write_the_file_stands_alone() {
+    let env = Env::with_team();
+    env.ok(["session", "new", "alex"]);
+    let wal = env.db.with_extension("db-wal");
+    // A read leaves the WAL (empty) for the next command.
+    env.ok(["session", "show"]);
+    assert_eq!(std::fs::metadata(&wal).map(|m| m.len()).ok(), Some(0));
+    // A write checkpoints it into the file: a copy of coach.db alone holds it.
+    env.ok(["note", "add", "Kept in the file itself"]);
+    assert!(!wal.exists(), "the WAL is checkpointed and removed");
+    let copy = env.dir.path().join("copy.db");
+    std::fs::copy(&env.db, &copy).expect("copy");
+    let shown = env
+        .coach(["note", "list"])
+        .env("COACH_DB", &copy)
+        .output()
+        .expect("run");
+    assert!(String::from_utf8_lossy(&shown.stdout).contains("Kept in the file itself"));
 }
 
 #[test]
@@ -708,4 +734,23 @@ fn help_has_examples() {
             .success()
             .stdout(predicate::str::contains("Examples:"));
     }
+}
+
+#[test]
+fn the_version_is_printed_alike_by_the_quick_path_and_by_clap() {
+    let env = Env::new();
+    let expected = format!("coach {}\n", env!("CARGO_PKG_VERSION"));
+    // `--version` alone is answered before the command tree is built; with
+    // another option, clap answers: the same line either way.
+    for args in [vec!["--version"], vec!["-V"], vec!["--json", "--version"]] {
+        let output = env.coach(&args).output().expect("run");
+        assert!(output.status.success(), "{args:?}");
+        assert_eq!(
+            String::from_utf8_lossy(&output.stdout),
+            expected,
+            "{args:?}"
+        );
+        assert!(output.stderr.is_empty(), "{args:?}");
+    }
+    assert!(!env.db.exists(), "--version opens no database");
 }

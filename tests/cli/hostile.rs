@@ -68,7 +68,8 @@ fn copy_dir(from: &Path, to: &Path) {
 }
 
 /// Every file under `dir` with its bytes (SQLite's shared-memory index,
-/// `-shm`, is not data and is left out).
+/// `-shm`, is not data and is left out, and so is an empty WAL, which a
+/// read leaves in place).
 fn folder_snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
     let mut files = BTreeMap::new();
     let mut stack = vec![dir.to_path_buf()];
@@ -80,6 +81,9 @@ fn folder_snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
                 stack.push(path);
             } else if !path.to_string_lossy().ends_with("-shm") {
                 let bytes = std::fs::read(&path).unwrap_or_default();
+                if bytes.is_empty() && path.to_string_lossy().ends_with("-wal") {
+                    continue;
+                }
                 files.insert(path.strip_prefix(dir).expect("inside").to_path_buf(), bytes);
             }
         }
