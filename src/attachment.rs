@@ -21,12 +21,13 @@ use rusqlite::{OptionalExtension, Row};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
+use crate::config::Settings;
 use crate::member::check_line;
 use crate::note::{self, Note, Visible};
 use crate::private_file::{Existing, PrivateFile};
 use crate::session::Session;
 use crate::store::{new_id, normalize_prefix, time_at, Tx};
-use crate::{config, Error, ErrorKind, Result};
+use crate::{Error, ErrorKind, Result};
 
 /// The store's folder, inside the database's folder.
 pub const FOLDER: &str = "attachments";
@@ -75,7 +76,7 @@ pub fn add(
         Some(name) => check_name(name)?,
         None => check_name(&default_name(source)?)?,
     };
-    let max = config::get_u64(tx, "attachments.max-size")?.unwrap_or(u64::MAX);
+    let max = Settings::of(tx)?.attachment_max_size()?;
     remove_orphans(tx, folder)?;
     let stored = store_file(folder, source, max)?;
     let id = new_id();

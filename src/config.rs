@@ -4,6 +4,12 @@
 //! value, so a typo is an error with a suggestion rather than a setting that
 //! silently does nothing, and completion can offer the keys.
 
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::rc::Rc;
+use std::time::Duration;
+
+use chrono_tz::Tz;
 use rusqlite::OptionalExtension;
 use serde::Serialize;
 
@@ -218,43 +224,220 @@ pub fn find(name: &str) -> Result<&'static Key> {
     Err(err)
 }
 
-/// The value of `name`: set in the database, else its default.
+/// The value of `name` as `config get` shows it: set in the database (as
+/// stored), else its default. Everything else reads [`Settings`].
 pub fn get(tx: &Tx<'_>, name: &str) -> Result<Option<String>> {
     let key = find(name)?;
     Ok(stored(tx, key.name)?.or_else(|| key.default.map(String::from)))
 }
 
-/// The value of a setting that has a declared default: set in the
-/// database, else that default (declared once, in [`KEYS`]).
-pub fn get_or_default(tx: &Tx<'_>, name: &str) -> Result<String> {
-    get(tx, name)?.ok_or_else(|| Error::internal(format!("the setting {name} has no default")))
+/// How shared sessions are sent (`mail.transport`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MailTransport {
+    Outbox,
+    Smtp,
+    Sendmail,
 }
 
-/// The value of a numeric setting (numbers and sizes), or its default.
-pub fn get_u64(tx: &Tx<'_>, name: &str) -> Result<Option<u64>> {
-    let key = find(name)?;
-    get(tx, name)?
-        .map(|value| match key.kind {
-            ValueKind::Size => parse_size(&value),
-            _ => value
-                .parse()
-                .map_err(|_| Error::input(format!("the setting {name} is not a number: {value}"))),
+/// The settings of the database, read once per command ([`Settings::of`])
+/// and read only through their typed accessors: the default of each comes
+/// from its declaration in [`KEYS`], and a stored value that is not of its
+/// key's shape (a file edited by hand) is an error naming the key, never
+/// read as some default.
+#[derive(Debug, Default)]
+pub struct Settings {
+    stored: HashMap<String, String>,
+}
+
+impl Settings {
+    /// The settings, read at the first call in a transaction.
+    pub fn of(tx: &Tx<'_>) -> Result<Rc<Settings>> {
+        tx.memo(|tx| {
+            let mut stored = HashMap::new();
+            tx.each_row("SELECT key, value FROM config", &[], |row| {
+                stored.insert(row.get(0)?, row.get(1)?);
+                Ok(())
+            })?;
+            Ok(Settings { stored })
         })
-        .transpose()
-}
+    }
 
-/// The value of a yes/no setting, or its default (false when none).
-pub fn get_bool(tx: &Tx<'_>, name: &str) -> Result<bool> {
-    Ok(match get(tx, name)? {
-        Some(value) => parse_bool(&value).unwrap_or(false),
-        None => false,
-    })
+    /// `user.name`: the coach's name.
+    pub fn user_name(&self) -> Result<Option<String>> {
+        self.optional("user.name")
+    }
+
+    /// `user.email`: the coach's address.
+    pub fn user_email(&self) -> Result<Option<String>> {
+        self.optional("user.email")
+    }
+
+    /// `user.timezone`: the coach's zone, when set.
+    pub fn time_zone(&self) -> Result<Option<Tz>> {
+        self.optional("user.timezone")?
+            .map(|name| crate::zone::parse(&name))
+            .transpose()
+    }
+
+    /// `session.default-title`.
+    pub fn default_title(&self) -> Result<String> {
+        self.required("session.default-title")
+    }
+
+    /// `session.kudos-window`, in days.
+    pub fn kudos_window_days(&self) -> Result<u64> {
+        self.number("session.kudos-window")
+    }
+
+    /// `session.duration`, in minutes: the length of a calendar invite.
+    pub fn session_minutes(&self) -> Result<u64> {
+        self.number("session.duration")
+    }
+
+    /// `feedback.positive-rating`.
+    pub fn positive_rating(&self) -> Result<u64> {
+        self.number("feedback.positive-rating")
+    }
+
+    /// `qa.positive-score`.
+    pub fn positive_qa_score(&self) -> Result<u64> {
+        self.number("qa.positive-score")
+    }
+
+    /// `metric.lower-is-better`, as written (names separated by commas).
+    pub fn lower_is_better(&self) -> Result<Option<String>> {
+        self.optional("metric.lower-is-better")
+    }
+
+    /// `team.cadence-days`.
+    pub fn cadence_days(&self) -> Result<u64> {
+        self.number("team.cadence-days")
+    }
+
+    /// `attachments.max-size`, in bytes.
+    pub fn attachment_max_size(&self) -> Result<u64> {
+        self.size("attachments.max-size")
+    }
+
+    /// `mail.transport`.
+    pub fn mail_transport(&self) -> Result<MailTransport> {
+        Ok(match self.required("mail.transport")?.as_str() {
+            "smtp" => MailTransport::Smtp,
+            "sendmail" => MailTransport::Sendmail,
+            "outbox" => MailTransport::Outbox,
+            other => {
+                return Err(Error::internal(format!(
+                    "mail.transport {other} is not declared"
+                )))
+            }
+        })
+    }
+
+    /// `mail.cc-me`.
+    pub fn cc_me(&self) -> Result<bool> {
+        let value = self.required("mail.cc-me")?;
+        Ok(parse_bool(&value) == Some(true))
+    }
+
+    /// `mail.max-attachments-size`, in bytes.
+    pub fn max_attachments_size(&self) -> Result<u64> {
+        self.size("mail.max-attachments-size")
+    }
+
+    /// `mail.smtp.host`.
+    pub fn smtp_host(&self) -> Result<Option<String>> {
+        self.optional("mail.smtp.host")
+    }
+
+    /// `mail.smtp.port`.
+    pub fn smtp_port(&self) -> Result<u16> {
+        let port = self.number("mail.smtp.port")?;
+        u16::try_from(port).map_err(|_| Error::internal("mail.smtp.port is declared up to 65535"))
+    }
+
+    /// `mail.smtp.tls`.
+    pub fn smtp_tls(&self) -> Result<crate::mail::TlsMode> {
+        self.required("mail.smtp.tls")?.parse()
+    }
+
+    /// `mail.smtp.ca-file`.
+    pub fn smtp_ca_file(&self) -> Result<Option<PathBuf>> {
+        Ok(self.optional("mail.smtp.ca-file")?.map(PathBuf::from))
+    }
+
+    /// `mail.smtp.timeout` (seconds).
+    pub fn smtp_timeout(&self) -> Result<Duration> {
+        Ok(Duration::from_secs(self.number("mail.smtp.timeout")?))
+    }
+
+    /// `mail.smtp.username`.
+    pub fn smtp_username(&self) -> Result<Option<String>> {
+        self.optional("mail.smtp.username")
+    }
+
+    /// `mail.smtp.password-command`.
+    pub fn smtp_password_command(&self) -> Result<Option<String>> {
+        self.optional("mail.smtp.password-command")
+    }
+
+    /// `mail.sendmail.path`.
+    pub fn sendmail_path(&self) -> Result<PathBuf> {
+        Ok(PathBuf::from(self.required("mail.sendmail.path")?))
+    }
+
+    /// `mail.max-attempts`.
+    pub fn max_attempts(&self) -> Result<u64> {
+        self.number("mail.max-attempts")
+    }
+
+    /// `mail.claim-timeout` (minutes).
+    pub fn claim_timeout(&self) -> Result<Duration> {
+        Ok(Duration::from_secs(
+            self.number("mail.claim-timeout")?.saturating_mul(60),
+        ))
+    }
+
+    /// The value of `name` in its normal form: stored, else its default.
+    fn optional(&self, name: &str) -> Result<Option<String>> {
+        let key = find(name).map_err(|_| Error::internal(format!("{name} is not declared")))?;
+        let Some(value) = self.stored.get(key.name) else {
+            return Ok(key.default.map(String::from));
+        };
+        normalize(key, value).map(Some).map_err(|expected| {
+            Error::database(format!(
+                "the setting {} holds \"{}\", which is not {expected}",
+                key.name,
+                crate::text::escape(value)
+            ))
+            .with_hint(format!(
+                "set it with: coach config set {} VALUE (or unset it for the default)",
+                key.name
+            ))
+        })
+    }
+
+    /// The value of a setting declared with a default.
+    fn required(&self, name: &str) -> Result<String> {
+        self.optional(name)?
+            .ok_or_else(|| Error::internal(format!("the setting {name} has no default")))
+    }
+
+    fn number(&self, name: &str) -> Result<u64> {
+        self.required(name)?
+            .parse()
+            .map_err(|_| Error::internal(format!("the setting {name} is not declared a number")))
+    }
+
+    fn size(&self, name: &str) -> Result<u64> {
+        parse_size(&self.required(name)?)
+    }
 }
 
 /// Sets `name` to `value` after checking it; returns the value as stored.
 pub fn set(tx: &Tx<'_>, name: &str, value: &str) -> Result<String> {
     let key = find(name)?;
     let value = check(key, value)?;
+    tx.forget::<Settings>();
     tx.conn()
         .prepare_cached(
             "INSERT INTO config (key, value, updated_at) VALUES (?1, ?2, ?3)
@@ -267,6 +450,7 @@ pub fn set(tx: &Tx<'_>, name: &str, value: &str) -> Result<String> {
 /// Removes `name` from the database; returns whether it was set.
 pub fn unset(tx: &Tx<'_>, name: &str) -> Result<bool> {
     let key = find(name)?;
+    tx.forget::<Settings>();
     Ok(tx
         .conn()
         .execute("DELETE FROM config WHERE key = ?1", [key.name])?
@@ -305,42 +489,53 @@ fn stored(tx: &Tx<'_>, name: &str) -> Result<Option<String>> {
 
 /// Checks `value` against the key's shape and returns its normal form.
 fn check(key: &Key, value: &str) -> Result<String> {
-    let value = value.trim();
-    let invalid = |expected: &str| {
+    normalize(key, value).map_err(|expected| {
         Error::input(format!(
             "\"{}\" is not a valid value for {}: expected {expected}",
-            crate::text::escape(value),
+            crate::text::escape(value.trim()),
             key.name
         ))
-    };
+    })
+}
+
+/// The normal form of `value` for `key`, or what was expected instead.
+fn normalize(key: &Key, value: &str) -> Result<String, String> {
+    let value = value.trim();
     if value.chars().any(crate::text::is_unsafe) {
-        return Err(invalid("a single line of text without control characters"));
+        return Err("a single line of text without control characters".into());
     }
+    let fits = |ok: bool, expected: &str| {
+        if ok {
+            Ok(value.to_string())
+        } else {
+            Err(expected.to_string())
+        }
+    };
     match key.kind {
-        ValueKind::Text if value.is_empty() => Err(invalid("some text")),
-        ValueKind::Text => Ok(value.to_string()),
+        ValueKind::Text => fits(!value.is_empty(), "some text"),
         ValueKind::Email => {
-            crate::member::check_email(value).map_err(|_| invalid("an email address"))
+            crate::member::check_email(value).map_err(|_| "an email address".to_string())
         }
         ValueKind::Bool => parse_bool(value)
             .map(|b| b.to_string())
-            .ok_or_else(|| invalid("true or false")),
+            .ok_or_else(|| "true or false".to_string()),
         ValueKind::Number { min, max } => match value.parse::<u64>() {
             Ok(n) if (min..=max).contains(&n) => Ok(n.to_string()),
-            _ => Err(invalid(&format!("a whole number from {min} to {max}"))),
+            _ => Err(format!("a whole number from {min} to {max}")),
         },
-        ValueKind::Size => parse_size(value)
-            .map(|_| value.to_string())
-            .map_err(|_| invalid("a size such as 500K, 25MiB or 1G")),
+        ValueKind::Size => fits(
+            parse_size(value).is_ok(),
+            "a size such as 500K, 25MiB or 1G",
+        ),
         ValueKind::TimeZone => crate::zone::parse(value)
             .map(|tz| tz.name().to_string())
-            .map_err(|_| invalid("an IANA time zone such as America/Chicago or Europe/Paris")),
+            .map_err(|_| "an IANA time zone such as America/Chicago or Europe/Paris".to_string()),
         ValueKind::OneOf(words) => {
             let lower = value.to_ascii_lowercase();
             if words.contains(&lower.as_str()) {
                 Ok(lower)
             } else {
-                Err(invalid(&format!("one of {}", words.join(", "))))
+                Err(format!("one of {}", words.join(", ")))
             }
         }
     }
@@ -400,6 +595,73 @@ mod tests {
             if let Some(default) = key.default {
                 assert!(check(key, default).is_ok(), "{} default", key.name);
             }
+        }
+    }
+
+    #[test]
+    fn every_setting_read_is_declared_with_its_default() {
+        // Nothing stored: each accessor answers from the declaration alone.
+        let s = Settings::default();
+        assert_eq!(s.default_title().expect("title"), "Weekly check-in");
+        assert_eq!(s.kudos_window_days().expect("window"), 7);
+        assert_eq!(s.positive_rating().expect("rating"), 4);
+        assert_eq!(s.positive_qa_score().expect("score"), 80);
+        assert_eq!(s.cadence_days().expect("cadence"), 7);
+        assert_eq!(s.attachment_max_size().expect("size"), 25 << 20);
+        assert_eq!(s.max_attachments_size().expect("size"), 10 << 20);
+        assert_eq!(
+            s.mail_transport().expect("transport"),
+            MailTransport::Outbox
+        );
+        assert!(!s.cc_me().expect("cc"));
+        assert_eq!(s.smtp_port().expect("port"), 587);
+        assert_eq!(s.smtp_tls().expect("tls"), crate::mail::TlsMode::StartTls);
+        assert_eq!(s.smtp_timeout().expect("timeout"), Duration::from_secs(30));
+        assert_eq!(s.claim_timeout().expect("claim"), Duration::from_secs(300));
+        assert_eq!(s.max_attempts().expect("attempts"), 5);
+        assert_eq!(
+            s.sendmail_path().expect("sendmail"),
+            PathBuf::from("/usr/sbin/sendmail")
+        );
+        for unset in [
+            s.user_name(),
+            s.user_email(),
+            s.lower_is_better(),
+            s.smtp_host(),
+            s.smtp_username(),
+            s.smtp_password_command(),
+        ] {
+            assert_eq!(unset.expect("declared"), None);
+        }
+        assert!(s.time_zone().expect("declared").is_none());
+        assert!(s.smtp_ca_file().expect("declared").is_none());
+    }
+
+    #[test]
+    fn a_bad_stored_value_is_an_error_naming_the_key() {
+        for (key, value) in [
+            ("mail.cc-me", "maybe"),
+            ("session.kudos-window", "-3"),
+            ("mail.smtp.timeout", "30s"),
+            ("mail.smtp.tls", "ssl"),
+            ("attachments.max-size", "big"),
+            ("user.timezone", "Mars/Olympus"),
+        ] {
+            let s = Settings {
+                stored: HashMap::from([(key.to_string(), value.to_string())]),
+            };
+            let err = match key {
+                "mail.cc-me" => s.cc_me().map(|_| ()),
+                "session.kudos-window" => s.kudos_window_days().map(|_| ()),
+                "mail.smtp.timeout" => s.smtp_timeout().map(|_| ()),
+                "mail.smtp.tls" => s.smtp_tls().map(|_| ()),
+                "attachments.max-size" => s.attachment_max_size().map(|_| ()),
+                _ => s.time_zone().map(|_| ()),
+            }
+            .expect_err(key);
+            assert_eq!(err.kind(), crate::ErrorKind::Database, "{key}");
+            assert!(err.to_string().contains(key), "{key}: {err}");
+            assert!(err.to_string().contains(value), "{key}: {err}");
         }
     }
 

@@ -27,13 +27,14 @@ use mail_parser::{MessageParser, MimeHeaders, PartType};
 use rusqlite::OptionalExtension;
 use serde::Serialize;
 
+use crate::config::Settings;
 use crate::member::Member;
 use crate::note::{self, Visibility};
 use crate::reply::{self, CheckOff, Said};
 use crate::session::{self, Session};
 use crate::share::{self, Kind, SessionRef, Share};
 use crate::store::{new_id, Tx};
-use crate::{action, config, member, when, Error, Result};
+use crate::{action, member, when, Error, Result};
 
 /// The largest message taken in, in bytes; a larger one is refused
 /// without being read whole.
@@ -300,7 +301,9 @@ fn authorize(tx: &Tx<'_>, headers: &Headers) -> Result<std::result::Result<Answe
     if share::by_message_id(tx, &headers.message_id)?.is_some() {
         return refuse("it is an email coach sent, not a reply".into());
     }
-    let coach_email = config::get(tx, "user.email")?.map(|e| e.trim().to_lowercase());
+    let coach_email = Settings::of(tx)?
+        .user_email()?
+        .map(|e| e.trim().to_lowercase());
     if coach_email.as_deref() == Some(headers.from.as_str()) {
         return refuse(format!(
             "it is from you ({}), not from a team member",

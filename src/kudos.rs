@@ -120,7 +120,7 @@ pub fn target_for(tx: &Tx<'_>, member: &Member, start: bool) -> Result<Target> {
     }
     // An open session long past or far ahead is an old draft or a future
     // plan, not the 1:1 this kudos is for (cron would mail it later).
-    let window = crate::config::get_u64(tx, "session.kudos-window")?.unwrap_or(7);
+    let window = crate::config::Settings::of(tx)?.kudos_window_days()?;
     let within = |s: &Session| (s.date - tx.now()).num_days().unsigned_abs() <= window;
     let open = latest_open_session(tx, member)?;
     if let Some(open) = open.clone().filter(within) {

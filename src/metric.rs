@@ -19,11 +19,12 @@ use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, Row};
 use serde::Serialize;
 
+use crate::config::Settings;
 use crate::member::Member;
 use crate::note::{self, Note, Visible};
 use crate::session::{MemberRef, Session};
 use crate::store::{new_id, normalize_prefix, time_at, Tx};
-use crate::{config, when, Error, Result};
+use crate::{when, Error, Result};
 
 /// How many recent values a scorecard keeps for its sparkline.
 pub const RECENT: usize = 12;
@@ -33,9 +34,6 @@ const MAX_NAME: usize = 100;
 
 /// The longest unit, in characters.
 const MAX_UNIT: usize = 20;
-
-/// The setting that names the metrics where lower is better.
-const LOWER_IS_BETTER: &str = "metric.lower-is-better";
 
 /// One recorded value of a member's metric.
 #[derive(Debug, Clone, Serialize)]
@@ -770,7 +768,10 @@ impl Directions {
     /// Reads the setting.
     pub fn load(tx: &Tx<'_>) -> Result<Directions> {
         Ok(Directions::parse(
-            config::get(tx, LOWER_IS_BETTER)?.as_deref().unwrap_or(""),
+            Settings::of(tx)?
+                .lower_is_better()?
+                .as_deref()
+                .unwrap_or(""),
         ))
     }
 

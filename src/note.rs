@@ -14,10 +14,11 @@ use rusqlite::Row;
 use serde::Serialize;
 
 use crate::audience::Audience;
+use crate::config::Settings;
 use crate::member::Member;
 use crate::session::Session;
 use crate::store::{new_id, stored_enum, time_at, Tx};
-use crate::{config, Error, Result};
+use crate::{Error, Result};
 
 /// Who may see a note.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -569,7 +570,9 @@ fn finish(tx: &Tx<'_>, mut note: Note) -> Result<Note> {
 
 /// The coach's name as authors show it.
 pub fn coach_name(tx: &Tx<'_>) -> Result<String> {
-    Ok(config::get(tx, "user.name")?.unwrap_or_else(|| "Coach".into()))
+    Ok(Settings::of(tx)?
+        .user_name()?
+        .unwrap_or_else(|| "Coach".into()))
 }
 
 #[cfg(test)]

@@ -23,12 +23,13 @@ use rusqlite::{OptionalExtension, Row};
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
 
+use crate::config::Settings;
 use crate::import::Input;
 use crate::member;
 use crate::note::{self, Note, Visible};
 use crate::session::{MemberRef, Session};
 use crate::store::{new_id, normalize_prefix, stored_enum, time_at, Tx};
-use crate::{config, when, Error, ErrorKind, Result};
+use crate::{when, Error, ErrorKind, Result};
 
 /// Recognition, or an opportunity to improve.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -507,14 +508,15 @@ const MAX_CACHED_DATES: usize = 10_000;
 
 impl<'t, 'c> Checker<'t, 'c> {
     fn new(tx: &'t Tx<'c>, kind: Kind) -> Result<Self> {
-        let (key, default) = match kind {
-            Kind::Feedback => ("feedback.positive-rating", 4),
-            Kind::Qa => ("qa.positive-score", 80),
+        let settings = Settings::of(tx)?;
+        let positive_at = match kind {
+            Kind::Feedback => settings.positive_rating()?,
+            Kind::Qa => settings.positive_qa_score()?,
         };
         Ok(Checker {
             tx,
             kind,
-            positive_at: config::get_u64(tx, key)?.unwrap_or(default),
+            positive_at,
             now: tx.now(),
             local_now: tx.now().with_timezone(&Local),
             members: HashMap::new(),
@@ -1895,7 +1897,7 @@ mod tests {
                 assert!(tone(fb, &[(C::Comment, "x")]).is_err());
                 assert_eq!(tone(Kind::Qa, &[(C::Score, "80")])?, Tone::Positive);
                 assert_eq!(tone(Kind::Qa, &[(C::Score, "79")])?, Tone::Improve);
-                config::set(tx, "qa.positive-score", "70")?;
+                crate::config::set(tx, "qa.positive-score", "70")?;
                 assert_eq!(tone(Kind::Qa, &[(C::Score, "75")])?, Tone::Positive);
                 assert!(tone(Kind::Qa, &[(C::Score, "75"), (C::Rating, "5")]).is_err());
                 Ok(())

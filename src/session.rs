@@ -4,9 +4,10 @@ use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, Row};
 use serde::Serialize;
 
+use crate::config::Settings;
 use crate::member::{self, check_line, Member};
 use crate::store::{new_id, normalize_prefix, stored_enum, time_at, Tx};
-use crate::{config, when, Error, Result};
+use crate::{when, Error, Result};
 
 /// A session, as lists and shows present it.
 #[derive(Debug, Clone, Serialize)]
@@ -82,7 +83,7 @@ pub fn create(
     }
     let title = match title {
         Some(title) => check_title(title)?,
-        None => config::get_or_default(tx, "session.default-title")?,
+        None => Settings::of(tx)?.default_title()?,
     };
     let id = new_id();
     let now = tx.now_text();

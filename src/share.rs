@@ -27,8 +27,7 @@
 //! accepted the message but before step 3, that recap goes out twice: one
 //! duplicate per fault, and a duplicate beats a recap never sent.)
 
-use std::path::{Path, PathBuf};
-use std::time::Duration;
+use std::path::Path;
 
 use chrono::{DateTime, TimeDelta, Utc};
 use lettre::Message;
@@ -36,9 +35,10 @@ use rusqlite::{OptionalExtension, Row};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
+use crate::config::{MailTransport, Settings};
 use crate::invite::{self, Method};
 use crate::mail::{
-    self, Address, CalendarPart, MailAttachment, OutgoingMail, SmtpSettings, TlsMode, Transport,
+    self, Address, CalendarPart, MailAttachment, OutgoingMail, SmtpSettings, Transport,
 };
 use crate::note::SharedNote;
 use crate::render::markdown::{self, Flavour, NotAttached};
@@ -46,7 +46,7 @@ use crate::render::{html, text};
 use crate::session::{self, MemberRef, Session};
 use crate::store::{new_id, opt_time_at, stored_enum, time_at, Store, Tx};
 use crate::view;
-use crate::{config, when, Error, ErrorKind, Result};
+use crate::{when, Error, ErrorKind, Result};
 
 /// The setting: minutes after which a claim still `sending` is taken to
 /// belong to a process that died, and may be claimed again.
@@ -212,7 +212,7 @@ pub fn subject(session: &Session, zone: &chrono_tz::Tz) -> String {
 /// the member's time zone.
 pub fn compose(tx: &Tx<'_>, session: Session, kind: Kind) -> Result<Composed> {
     let files = attachments_of(tx, &session.id)?;
-    let cap = config::get_u64(tx, "mail.max-attachments-size")?.unwrap_or(0);
+    let cap = Settings::of(tx)?.max_attachments_size()?;
     let (attached, not_attached) = within_cap(files, cap);
     let zone = crate::member::zone_of(tx, &session.member.id)?;
     let view = view::session_view::<SharedNote>(tx, session)?;
@@ -324,7 +324,7 @@ pub fn prepare(tx: &Tx<'_>, session: Session, kind: Kind, folder: &Path) -> Resu
         ))
     })?;
     let to = Address::new(session.member.name.clone(), member_email);
-    let cc = if config::get_bool(tx, "mail.cc-me")? {
+    let cc = if Settings::of(tx)?.cc_me()? {
         vec![coach.clone()]
     } else {
         Vec::new()
@@ -390,7 +390,7 @@ fn event_of(
         uid: invite::uid(&composed.session.id),
         sequence: invite::next_sequence(last_invite(tx, &composed.session.id)?, start),
         start,
-        minutes: config::get_u64(tx, "session.duration")?.unwrap_or(30),
+        minutes: Settings::of(tx)?.session_minutes()?,
         summary: composed.session.title.clone(),
         description: composed.talking_points.clone(),
         organizer: coach.clone(),
@@ -444,7 +444,7 @@ pub fn prepare_cancellation(tx: &Tx<'_>, session: &Session) -> Result<Option<Mes
         uid: invite::uid(&session.id),
         sequence: sequence.saturating_add(1),
         start,
-        minutes: config::get_u64(tx, "session.duration")?.unwrap_or(30),
+        minutes: Settings::of(tx)?.session_minutes()?,
         summary: session.title.clone(),
         description: String::new(),
         organizer: coach.clone(),
@@ -470,10 +470,8 @@ pub fn prepare_cancellation(tx: &Tx<'_>, session: &Session) -> Result<Option<Mes
 }
 
 fn coach_address(tx: &Tx<'_>) -> Result<Address> {
-    match (
-        config::get(tx, "user.name")?,
-        config::get(tx, "user.email")?,
-    ) {
+    let settings = Settings::of(tx)?;
+    match (settings.user_name()?, settings.user_email()?) {
         (Some(name), Some(email)) => Ok(Address::new(name, email)),
         _ => Err(Error::input(
             "your name and email are not set, and they are the sender of every agenda and recap",
@@ -575,42 +573,33 @@ impl MailSettings {
 
 /// Reads the `mail.*` settings. The outbox is `folder/outbox`.
 pub fn mail_settings(tx: &Tx<'_>, folder: &Path) -> Result<MailSettings> {
-    let setting = |key: &str| config::get(tx, key);
-    let transport = match setting("mail.transport")?.as_deref() {
-        Some("smtp") => {
-            let host = setting("mail.smtp.host")?.ok_or_else(|| {
+    let settings = Settings::of(tx)?;
+    let transport = match settings.mail_transport()? {
+        MailTransport::Smtp => {
+            let host = settings.smtp_host()?.ok_or_else(|| {
                 Error::input("mail.transport is smtp, but mail.smtp.host is not set")
                     .with_hint("coach config set mail.smtp.host smtp.example.com")
             })?;
-            let number = |key: &str, default: u64| -> Result<u64> {
-                Ok(config::get_u64(tx, key)?.unwrap_or(default))
-            };
-            let tls: TlsMode = setting("mail.smtp.tls")?
-                .as_deref()
-                .unwrap_or("starttls")
-                .parse()?;
             Transport::Smtp(SmtpSettings {
                 host,
-                port: u16::try_from(number("mail.smtp.port", 587)?).unwrap_or(587),
-                tls,
-                ca_file: setting("mail.smtp.ca-file")?.map(PathBuf::from),
-                timeout: Duration::from_secs(number("mail.smtp.timeout", 30)?),
-                username: setting("mail.smtp.username")?,
+                port: settings.smtp_port()?,
+                tls: settings.smtp_tls()?,
+                ca_file: settings.smtp_ca_file()?,
+                timeout: settings.smtp_timeout()?,
+                username: settings.smtp_username()?,
                 password: None,
             })
         }
-        Some("sendmail") => Transport::Sendmail {
-            path: PathBuf::from(
-                setting("mail.sendmail.path")?.unwrap_or_else(|| "/usr/sbin/sendmail".into()),
-            ),
+        MailTransport::Sendmail => Transport::Sendmail {
+            path: settings.sendmail_path()?,
         },
-        _ => Transport::Outbox {
+        MailTransport::Outbox => Transport::Outbox {
             dir: folder.join("outbox"),
         },
     };
     Ok(MailSettings {
         transport,
-        password_command: setting("mail.smtp.password-command")?,
+        password_command: settings.smtp_password_command()?,
     })
 }
 
@@ -818,8 +807,8 @@ pub fn claim(
 /// this host (`gone`), or it is older than `mail.claim-timeout`; `None`
 /// while it may still be sending.
 pub(crate) fn stale(tx: &Tx<'_>, claimed: &Share) -> Result<Option<bool>> {
-    let minutes = config::get_u64(tx, CLAIM_TIMEOUT)?.unwrap_or(5);
-    let stale_before = tx.now() - TimeDelta::minutes(i64::try_from(minutes).unwrap_or(5));
+    let timeout = Settings::of(tx)?.claim_timeout()?;
+    let stale_before = tx.now() - TimeDelta::from_std(timeout).unwrap_or(TimeDelta::MAX);
     let gone = claimant_is_gone(claimed.detail.as_deref());
     Ok((claimed.created_at <= stale_before || gone).then_some(gone))
 }
@@ -1025,7 +1014,7 @@ pub enum HeldBack {
 /// the history of its sends, newest first, ends in a permanent failure, or
 /// in `mail.max-attempts` temporary ones.
 pub fn held_back(tx: &Tx<'_>, session_id: &str, kind: Kind) -> Result<Option<HeldBack>> {
-    let max = config::get_u64(tx, MAX_ATTEMPTS)?.unwrap_or(5);
+    let max = Settings::of(tx)?.max_attempts()?;
     let sql = format!(
         "{SELECT} WHERE sh.session_id = ?1 AND sh.kind = ?2 AND sh.outcome <> 'sending'
          ORDER BY sh.created_at DESC, sh.id DESC LIMIT ?3"
@@ -1150,8 +1139,8 @@ mod tests {
         let mut store = Store::open(&dir.path().join("coach.db"), false).expect("open");
         let id = store
             .write(|tx| {
-                config::set(tx, "user.name", "Sam Lee")?;
-                config::set(tx, "user.email", "sam@example.com")?;
+                crate::config::set(tx, "user.name", "Sam Lee")?;
+                crate::config::set(tx, "user.email", "sam@example.com")?;
                 let member = crate::member::add(
                     tx,
                     crate::member::Fields {

@@ -9,10 +9,11 @@ use chrono::{DateTime, Local, Utc};
 use rusqlite::OptionalExtension;
 use serde::Serialize;
 
+use crate::config::Settings;
 use crate::inbox::{self, RecapState};
 use crate::member::{self, Member};
 use crate::store::Tx;
-use crate::{config, saved, when, Result};
+use crate::{saved, when, Result};
 
 /// The setting: the days between two 1:1s the coach aims for.
 pub const CADENCE_KEY: &str = "team.cadence-days";
@@ -60,7 +61,7 @@ pub struct TeamRow {
 
 /// The cadence the coach aims for, in days (`team.cadence-days`).
 pub fn cadence_days(tx: &Tx<'_>) -> Result<i64> {
-    let days = config::get_u64(tx, CADENCE_KEY)?.unwrap_or(7);
+    let days = Settings::of(tx)?.cadence_days()?;
     Ok(i64::try_from(days).unwrap_or(i64::MAX))
 }
 

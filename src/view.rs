@@ -12,13 +12,14 @@ use serde::Serialize;
 use crate::action::{self, Action};
 use crate::attachment::{self, Attachment};
 use crate::audience::Audience;
+use crate::config::Settings;
 use crate::kudos::{self, Kudos};
 use crate::metric::{self, SessionMetric};
 use crate::note::{self, Note, SharedNote, Visible};
 use crate::saved::{self, Balance, Feedback, QaReview};
 use crate::session::Session;
 use crate::store::Tx;
-use crate::{config, Result};
+use crate::Result;
 
 /// A session as one audience sees it: [`Note`]s for the owner,
 /// [`SharedNote`]s for the member.
@@ -73,8 +74,8 @@ pub fn session_view<N: Visible>(tx: &Tx<'_>, session: Session) -> Result<Session
     Ok(SessionView {
         audience: N::AUDIENCE,
         coach: Coach {
-            name: config::get(tx, "user.name")?,
-            email: config::get(tx, "user.email")?,
+            name: Settings::of(tx)?.user_name()?,
+            email: Settings::of(tx)?.user_email()?,
         },
         carried_over: action::carried_over(tx, &session)?,
         notes: note::list(tx, id)?,

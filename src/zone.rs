@@ -8,8 +8,9 @@
 
 use chrono_tz::Tz;
 
+use crate::config::Settings;
 use crate::store::Tx;
-use crate::{config, Error, Result};
+use crate::{Error, Result};
 
 /// The zone named `name` (`America/Chicago`, `Europe/Paris`, `UTC`),
 /// ignoring case.
@@ -46,10 +47,7 @@ pub fn system() -> Tz {
 
 /// The coach's zone: `user.timezone`, else the system's.
 pub fn coach(tx: &Tx<'_>) -> Result<Tz> {
-    match config::get(tx, "user.timezone")? {
-        Some(name) => parse(&name),
-        None => Ok(system()),
-    }
+    Ok(Settings::of(tx)?.time_zone()?.unwrap_or_else(system))
 }
 
 /// A member's zone: their own when they have one, else the coach's.

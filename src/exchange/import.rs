@@ -22,8 +22,9 @@ use sha2::{Digest, Sha256};
 
 use super::check::{self, Column, Rule};
 use super::{Counts, Table, FORMAT, TABLES, VERSION};
+use crate::config::Settings;
 use crate::store::Tx;
-use crate::{attachment, config, note, Error, Result};
+use crate::{attachment, note, Error, Result};
 
 /// The most fields a row may have (the widest table has 16 columns).
 const MAX_FIELDS: usize = 64;
@@ -69,7 +70,7 @@ pub fn import(tx: &Tx<'_>, input: impl Read) -> Result<Counts> {
 /// The longest text a dump may hold: an attachment's content in base64
 /// under `attachments.max-size`, or [`MIN_TEXT_LIMIT`].
 fn text_limit(tx: &Tx<'_>) -> Result<u64> {
-    let max = config::get_u64(tx, "attachments.max-size")?.unwrap_or(25 << 20);
+    let max = Settings::of(tx)?.attachment_max_size()?;
     Ok((max.div_ceil(3).saturating_mul(4) + 64).max(MIN_TEXT_LIMIT))
 }
 

@@ -13,10 +13,13 @@ mod undo;
 #[cfg(test)]
 mod upgrade_tests;
 
+use std::any::Any;
+use std::cell::RefCell;
 use std::fs;
 use std::io::ErrorKind as IoKind;
 use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -106,6 +109,8 @@ pub struct Tx<'c> {
     now: DateTime<Utc>,
     me: String,
     folder: &'c Path,
+    /// What [`Tx::memo`] read once in this transaction (the settings), by type.
+    memo: RefCell<Vec<Rc<dyn Any>>>,
 }
 
 impl Store {
@@ -302,6 +307,7 @@ impl Store {
             now: self.clock.unwrap_or_else(Utc::now),
             me,
             folder,
+            memo: RefCell::new(Vec::new()),
         })
     }
 
@@ -538,6 +544,29 @@ impl<'c> Tx<'c> {
             each(row)?;
         }
         Ok(())
+    }
+
+    /// The value of type `T` read by `load` once in this transaction: the
+    /// first call loads it, the next ones share it (until [`Tx::forget`]).
+    /// This is how the settings are read once per command.
+    pub fn memo<T: 'static>(&self, load: impl FnOnce(&Self) -> Result<T>) -> Result<Rc<T>> {
+        let known = self
+            .memo
+            .borrow()
+            .iter()
+            .find_map(|v| v.clone().downcast::<T>().ok());
+        if let Some(known) = known {
+            return Ok(known);
+        }
+        let value = Rc::new(load(self)?);
+        self.memo.borrow_mut().push(value.clone());
+        Ok(value)
+    }
+
+    /// Drops the value of type `T` kept by [`Tx::memo`], after a change to
+    /// what it was read from.
+    pub fn forget<T: 'static>(&self) {
+        self.memo.borrow_mut().retain(|v| !v.is::<T>());
     }
 
     /// The connection, for the queries of each area of the domain.

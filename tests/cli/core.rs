@@ -552,6 +552,56 @@ fn settings_are_read_set_and_unset() {
 }
 
 #[test]
+fn a_bad_stored_setting_is_an_error_naming_it_never_a_default() {
+    let env = Env::with_team();
+    env.ok(["session", "new", "alex"]);
+    let session = env.json(["session", "show"]);
+    assert_eq!(
+        session["title"], "Weekly check-in",
+        "the title comes from the declared default"
+    );
+    let store = |key: &str, value: &str| {
+        // A file edited by hand, or written by another version.
+        let conn = rusqlite::Connection::open(&env.db).expect("open");
+        conn.execute(
+            "INSERT OR REPLACE INTO config (key, value, updated_at)
+             VALUES (?1, ?2, '2026-12-01T00:00:00.000Z')",
+            [key, value],
+        )
+        .expect("edit");
+    };
+    env.ok(["config", "set", "mail.smtp.host", "127.0.0.1"]);
+    for (kind, key, value, before, command) in [
+        ("bool", "mail.cc-me", "maybe", None, vec!["share"]),
+        ("number", "team.cadence-days", "soon", None, vec!["team"]),
+        (
+            "duration",
+            "mail.smtp.timeout",
+            "30s",
+            Some(("mail.transport", "smtp")),
+            vec!["share"],
+        ),
+        ("enum", "mail.transport", "pigeon", None, vec!["share"]),
+    ] {
+        if let Some((key, value)) = before {
+            env.ok(["config", "set", key, value]);
+        }
+        store(key, value);
+        // `fails` checks that the database is unchanged.
+        let err = env.fails(4, &command);
+        assert!(
+            err.contains(key) && err.contains(value),
+            "a bad {kind} names the setting and its value: {err}"
+        );
+        assert!(err.contains("coach config set"), "{kind}: the fix: {err}");
+        env.ok(["config", "unset", key]);
+        if let Some((key, _)) = before {
+            env.ok(["config", "unset", key]);
+        }
+    }
+}
+
+#[test]
 fn reads_leave_the_file_untouched() {
     let env = Env::with_team();
     env.ok(["session", "new", "alex"]);
