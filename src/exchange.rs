@@ -416,7 +416,8 @@ pub fn check_stored(tx: &Tx<'_>, limit: usize) -> Result<Vec<String>> {
 
 /// Writes one Markdown file per session into `dir` (created if missing):
 /// the recap the member would read, and, only with `include_private`, my
-/// private notes after it. Returns the number of files written. A file
+/// private notes after it; and one per member of the kudos given outside
+/// any session. Returns the number of files written. A file
 /// that exists is refused before any is written, unless `existing` is
 /// `Replace`; each file is written whole or not at all.
 pub fn export_markdown(
@@ -446,7 +447,16 @@ pub fn export_markdown(
     for session in &sessions {
         private_file::check_target(&file_name(session), existing)?;
     }
+    // Kudos outside any session: one file per member who has some.
+    let outside = kudos_outside_files(tx, options, dir)?;
+    for (path, _) in &outside {
+        private_file::check_target(path, existing)?;
+    }
     let mut written = 0;
+    for (path, md) in outside {
+        private_file::write(&path, md.as_bytes(), existing)?;
+        written += 1;
+    }
     for session in sessions {
         let path = file_name(&session);
         let private = if options.include_private {
@@ -477,6 +487,43 @@ pub fn export_markdown(
         written += 1;
     }
     Ok(written)
+}
+
+/// The Markdown files of kudos given outside any session, one per member
+/// who has some (`NAME-ID-kudos-outside-sessions.md`), oldest first: what the
+/// member may read (a kudos is never private).
+fn kudos_outside_files(
+    tx: &Tx<'_>,
+    options: &ExportOptions<'_>,
+    dir: &Path,
+) -> Result<Vec<(std::path::PathBuf, String)>> {
+    let all = crate::kudos::outside(tx, options.member.map(|m| m.id.as_str()))?;
+    let mut files: Vec<(std::path::PathBuf, String)> = Vec::new();
+    let mut last_member: Option<String> = None;
+    for kudos in all {
+        if last_member.as_deref() != Some(kudos.member.id.as_str()) {
+            let path = dir.join(format!(
+                "{}-{}-kudos-outside-sessions.md",
+                slug(&kudos.member.name),
+                tx.short_id("members", &kudos.member.id)?
+            ));
+            let title = format!("# Kudos for {}, outside sessions\n", kudos.member.name);
+            files.push((path, title));
+            last_member = Some(kudos.member.id.clone());
+        }
+        let kind = kudos
+            .kind
+            .map(|k| format!(", for {}", k.label()))
+            .unwrap_or_default();
+        if let Some((_, md)) = files.last_mut() {
+            md.push_str(&format!(
+                "\n## {}{kind}\n\n{}\n",
+                when::display_local_date(kudos.created_at),
+                kudos.body
+            ));
+        }
+    }
+    Ok(files)
 }
 
 /// A name as a file-name part: lowercase letters and digits, dashes between.

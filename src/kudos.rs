@@ -1,5 +1,7 @@
 //! Kudos: shout-outs for a member's wins, knowledge, effort or values, or
-//! a plain thank-you, given in a session.
+//! a plain thank-you, given in a session or outside any (`coach kudos
+//! MEMBER` when the member has no open session near now): such a kudos is
+//! in the member's stream, trends and searches, never in an email.
 
 use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, Row};
@@ -15,9 +17,10 @@ use crate::{when, Error, Result};
 pub struct Kudos {
     pub id: String,
     pub short_id: String,
-    pub session_id: String,
-    /// That session's date.
-    pub session_date: DateTime<Utc>,
+    /// The session it was given in; `None` outside any session.
+    pub session_id: Option<String>,
+    /// That session's date; `None` outside any session.
+    pub session_date: Option<DateTime<Utc>>,
     /// The member it celebrates (the session's member).
     pub member: MemberRef,
     /// Markdown.
@@ -62,12 +65,38 @@ stored_enum!(Kind, "kudos kind", {
     Values => "values",
 });
 
-/// The session a kudos for `member` goes to, and whether it was started
-/// for it.
+impl Kudos {
+    /// Where it sorts among a member's history: its session's date, or
+    /// when it was given outside any session.
+    pub fn date(&self) -> DateTime<Utc> {
+        self.session_date.unwrap_or(self.created_at)
+    }
+}
+
+/// Where a kudos for `member` goes: a session (and whether it was started
+/// for it), or outside any session, and why.
 #[derive(Debug, Clone)]
-pub struct Target {
-    pub session: Session,
-    pub started: bool,
+pub enum Target {
+    Session {
+        session: Session,
+        started: bool,
+    },
+    /// Outside any session: the member's open session is outside
+    /// `session.kudos-window` days, or they have none (the reason).
+    Outside {
+        member: Member,
+        why: String,
+    },
+}
+
+impl Target {
+    /// The session, if any.
+    pub fn session(&self) -> Option<&Session> {
+        match self {
+            Target::Session { session, .. } => Some(session),
+            Target::Outside { .. } => None,
+        }
+    }
 }
 
 /// The largest kudos accepted, in characters.
@@ -77,11 +106,34 @@ const COLUMNS: &str = "k.id, k.session_id, m.id, m.name, m.email, k.body, k.kind
             k.created_at, k.updated_at, s.held_at";
 
 const FROM: &str = "FROM kudos k
-     JOIN sessions s ON s.id = k.session_id
-     JOIN members m ON m.id = s.member_id";
+     LEFT JOIN sessions s ON s.id = k.session_id
+     JOIN members m ON m.id = k.member_id";
 
 /// Adds a kudos to `session`.
 pub fn add(tx: &Tx<'_>, session: &Session, body: &str, kind: Option<Kind>) -> Result<Kudos> {
+    insert(tx, Some(session), &session.member.id, body, kind)
+}
+
+/// Adds a kudos for `member` outside any session.
+pub fn add_outside(tx: &Tx<'_>, member: &Member, body: &str, kind: Option<Kind>) -> Result<Kudos> {
+    insert(tx, None, &member.id, body, kind)
+}
+
+/// Adds a kudos where `target` says.
+pub fn give(tx: &Tx<'_>, target: &Target, body: &str, kind: Option<Kind>) -> Result<Kudos> {
+    match target {
+        Target::Session { session, .. } => add(tx, session, body, kind),
+        Target::Outside { member, .. } => add_outside(tx, member, body, kind),
+    }
+}
+
+fn insert(
+    tx: &Tx<'_>,
+    session: Option<&Session>,
+    member_id: &str,
+    body: &str,
+    kind: Option<Kind>,
+) -> Result<Kudos> {
     let body = check_body(body)?;
     let id = new_id();
     tx.conn()
@@ -91,8 +143,8 @@ pub fn add(tx: &Tx<'_>, session: &Session, body: &str, kind: Option<Kind>) -> Re
         )?
         .execute(rusqlite::params![
             id,
-            session.id,
-            session.member.id,
+            session.map(|s| s.id.as_str()),
+            member_id,
             body,
             kind.map(Kind::as_str),
             tx.me(),
@@ -103,7 +155,9 @@ pub fn add(tx: &Tx<'_>, session: &Session, body: &str, kind: Option<Kind>) -> Re
 
 /// Where a kudos for `member` goes when no session is named: the current
 /// session if it is with them, else their latest open session (one whose
-/// recap has not been sent), else, with `start`, a new session with them.
+/// recap has not been sent) when it is dated within `session.kudos-window`
+/// days of now, else, with `start`, a new session with them, else outside
+/// any session.
 ///
 /// A session started here becomes the current session only when there was
 /// none, so a kudos for someone else never moves the coach away from the
@@ -112,7 +166,7 @@ pub fn target_for(tx: &Tx<'_>, member: &Member, start: bool) -> Result<Target> {
     let current = session::current(tx)?;
     if let Some(current) = &current {
         if current.member.id == member.id {
-            return Ok(Target {
+            return Ok(Target::Session {
                 session: current.clone(),
                 started: false,
             });
@@ -124,7 +178,7 @@ pub fn target_for(tx: &Tx<'_>, member: &Member, start: bool) -> Result<Target> {
     let within = |s: &Session| (s.date - tx.now()).num_days().unsigned_abs() <= window;
     let open = latest_open_session(tx, member)?;
     if let Some(open) = open.clone().filter(within) {
-        return Ok(Target {
+        return Ok(Target::Session {
             session: open,
             started: false,
         });
@@ -132,25 +186,21 @@ pub fn target_for(tx: &Tx<'_>, member: &Member, start: bool) -> Result<Target> {
     if !start {
         let why = match &open {
             Some(old) => format!(
-                "{}'s open session {} is more than {window} days from now (session.kudos-window)",
-                member.name,
+                "their open session {} is more than {window} days from now (session.kudos-window)",
                 describe_session(old)
             ),
-            None => format!(
-                "{} has no open session (one whose recap has not been sent)",
-                member.name
-            ),
+            None => "they have no open session".to_string(),
         };
-        return Err(Error::input(why).with_hint(format!(
-            "pass --new-session to start one, or start it yourself: coach session new \"{}\"",
-            member.name
-        )));
+        return Ok(Target::Outside {
+            member: member.clone(),
+            why,
+        });
     }
     let started = session::create(tx, member, None, None)?;
     if current.is_none() {
         session::set_current(tx, &started)?;
     }
-    Ok(Target {
+    Ok(Target::Session {
         session: started,
         started: true,
     })
@@ -175,7 +225,9 @@ pub fn latest_open_session(tx: &Tx<'_>, member: &Member) -> Result<Option<Sessio
 /// The kudos with this full id.
 pub fn get(tx: &Tx<'_>, id: &str) -> Result<Kudos> {
     let sql = format!(
-        "SELECT {COLUMNS} {FROM} WHERE k.id = ?1 AND k.deleted_at IS NULL AND s.deleted_at IS NULL"
+        "SELECT {COLUMNS} {FROM}
+         WHERE k.id = ?1 AND k.deleted_at IS NULL
+           AND (k.session_id IS NULL OR s.deleted_at IS NULL)"
     );
     let mut stmt = tx.conn().prepare_cached(&sql)?;
     let kudos = stmt
@@ -208,12 +260,14 @@ pub fn for_session(tx: &Tx<'_>, session_id: &str) -> Result<Vec<Kudos>> {
     kudos.into_iter().map(|k| finish(tx, k)).collect()
 }
 
-/// Recent kudos, newest session first (then newest first), for one member
+/// Recent kudos, newest first by their session's date (a kudos outside
+/// any session by when it was given), then newest first, for one member
 /// or everyone, at most `limit`.
 ///
 /// Sessions are walked newest first through their date index and each
 /// one's kudos through `kudos_by_session`, so this reads only as far back
-/// as `limit` needs.
+/// as `limit` needs; kudos outside sessions come from their own index
+/// (`kudos_outside_sessions`), newest first, and the two are merged.
 pub fn recent(tx: &Tx<'_>, member_id: Option<&str>, limit: usize) -> Result<Vec<Kudos>> {
     // The sessions come first (CROSS JOIN keeps that order), newest first
     // through an index, so LIMIT stops the walk early.
@@ -224,18 +278,71 @@ pub fn recent(tx: &Tx<'_>, member_id: Option<&str>, limit: usize) -> Result<Vec<
         ),
         None => ("sessions s INDEXED BY sessions_by_date", "?1 IS NULL"),
     };
-    let sql = format!(
+    let in_sessions = format!(
         "SELECT {COLUMNS} FROM {sessions}
          CROSS JOIN kudos k ON k.session_id = s.id
          JOIN members m ON m.id = s.member_id
          WHERE {by_member} AND s.deleted_at IS NULL AND k.deleted_at IS NULL
          ORDER BY s.held_at DESC, k.created_at DESC, k.id LIMIT ?2"
     );
+    let by_member = match member_id {
+        Some(_) => "k.member_id = ?1",
+        None => "?1 IS NULL",
+    };
+    let outside = format!(
+        "SELECT {COLUMNS} FROM kudos k INDEXED BY kudos_outside_sessions
+         LEFT JOIN sessions s ON s.id = k.session_id
+         JOIN members m ON m.id = k.member_id
+         WHERE {by_member} AND k.session_id IS NULL AND k.deleted_at IS NULL
+         ORDER BY k.created_at DESC, k.id LIMIT ?2"
+    );
+    let sql_limit = i64::try_from(limit).unwrap_or(i64::MAX);
+    let mut kudos = Vec::new();
+    for sql in [in_sessions, outside] {
+        let mut stmt = tx.conn().prepare_cached(&sql)?;
+        let rows = stmt.query_map(rusqlite::params![member_id, sql_limit], from_row)?;
+        kudos.extend(rows.collect::<rusqlite::Result<Vec<_>>>()?);
+    }
+    kudos.sort_by(|a, b| (b.date(), b.created_at, &a.id).cmp(&(a.date(), a.created_at, &b.id)));
+    kudos.truncate(limit);
+    kudos.into_iter().map(|k| finish(tx, k)).collect()
+}
+
+/// Every kudos given outside any session, of one member or of all, by
+/// member name, then oldest first.
+pub fn outside(tx: &Tx<'_>, member_id: Option<&str>) -> Result<Vec<Kudos>> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM kudos k INDEXED BY kudos_outside_sessions
+         LEFT JOIN sessions s ON s.id = k.session_id
+         JOIN members m ON m.id = k.member_id
+         WHERE (?1 IS NULL OR k.member_id = ?1)
+           AND k.session_id IS NULL AND k.deleted_at IS NULL
+         ORDER BY m.name, m.id, k.created_at, k.id"
+    );
     let mut stmt = tx.conn().prepare_cached(&sql)?;
-    let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-    let rows = stmt.query_map(rusqlite::params![member_id, limit], from_row)?;
+    let rows = stmt.query_map([member_id], from_row)?;
     let kudos = rows.collect::<rusqlite::Result<Vec<_>>>()?;
     kudos.into_iter().map(|k| finish(tx, k)).collect()
+}
+
+/// The kudos given to `member` outside any session since `since`, the
+/// newest first, at most `limit`: their sort keys (when given, id).
+pub fn outside_keys(
+    tx: &Tx<'_>,
+    member_id: &str,
+    since: Option<&str>,
+    limit: i64,
+) -> Result<Vec<(DateTime<Utc>, String)>> {
+    let mut stmt = tx.conn().prepare_cached(
+        "SELECT created_at, id FROM kudos INDEXED BY kudos_outside_sessions
+         WHERE member_id = ?1 AND session_id IS NULL AND deleted_at IS NULL
+           AND (?2 IS NULL OR created_at >= ?2)
+         ORDER BY created_at DESC, id DESC LIMIT ?3",
+    )?;
+    let rows = stmt.query_map(rusqlite::params![member_id, since, limit], |r| {
+        Ok((time_at(r, 0)?, r.get(1)?))
+    })?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
 }
 
 /// Deletes a kudos, leaving a tombstone.
@@ -287,7 +394,7 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<Kudos> {
         id: row.get(0)?,
         short_id: String::new(),
         session_id: row.get(1)?,
-        session_date: time_at(row, 9)?,
+        session_date: crate::store::opt_time_at(row, 9)?,
         member: MemberRef {
             id: row.get(2)?,
             name: row.get(3)?,

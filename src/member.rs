@@ -359,6 +359,8 @@ pub fn check_email(email: &str) -> Result<String> {
                 && !email
                     .chars()
                     .any(|c| c.is_whitespace() || text::is_unsafe(c) || "<>(),;:\"[]\\".contains(c))
+                // What is accepted can be sent to: the mail library takes it.
+                && email.parse::<lettre::Address>().is_ok()
         }
         None => false,
     };
@@ -387,6 +389,8 @@ mod tests {
             "a@b@c.com",
             "a@example",
             "x@y.com\r\nBcc: z@w.com",
+            "alex@example..com",
+            "alex@-example.com",
         ] {
             assert!(check_email(bad).is_err(), "{bad}");
         }

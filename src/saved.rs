@@ -15,16 +15,14 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
-use std::fmt;
 use std::io::BufRead;
 
 use chrono::{DateTime, Local, TimeDelta, Utc};
 use rusqlite::{OptionalExtension, Row};
-use serde::de::{self, Deserializer, MapAccess, Visitor};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::config::Settings;
-use crate::import::Input;
+use crate::import::{Input, JsonValue};
 use crate::member;
 use crate::note::{self, Note, Visible};
 use crate::session::{MemberRef, Session};
@@ -178,79 +176,50 @@ pub struct QaReview<N = Note> {
     pub notes: Vec<N>,
 }
 
-impl Feedback {
-    /// The same item holding `notes` as its dedicated notes.
-    fn with_notes<N>(self, notes: Vec<N>) -> Feedback<N> {
-        let Feedback {
-            id,
-            short_id,
-            member,
-            session_id,
-            comment,
-            rating,
-            customer,
-            channel,
-            url,
-            date,
-            tone,
-            created_at,
-            updated_at,
-            notes: _,
-        } = self;
-        Feedback {
-            id,
-            short_id,
-            member,
-            session_id,
-            comment,
-            rating,
-            customer,
-            channel,
-            url,
-            date,
-            tone,
-            created_at,
-            updated_at,
-            notes,
+/// Implements `with_notes` for an item type: the same item holding other
+/// notes (its owner's `Note`s, or the member's `SharedNote`s). Every field
+/// is named, so a new field cannot be forgotten.
+macro_rules! with_notes {
+    ($ty:ident { $($field:ident),+ $(,)? }) => {
+        impl $ty {
+            /// The same item holding `notes` as its dedicated notes.
+            fn with_notes<N>(self, notes: Vec<N>) -> $ty<N> {
+                let $ty { $($field,)+ notes: _ } = self;
+                $ty { $($field,)+ notes }
+            }
         }
-    }
+    };
 }
 
-impl QaReview {
-    /// The same review holding `notes` as its dedicated notes.
-    fn with_notes<N>(self, notes: Vec<N>) -> QaReview<N> {
-        let QaReview {
-            id,
-            short_id,
-            member,
-            session_id,
-            score,
-            reviewer,
-            comment,
-            url,
-            date,
-            tone,
-            created_at,
-            updated_at,
-            notes: _,
-        } = self;
-        QaReview {
-            id,
-            short_id,
-            member,
-            session_id,
-            score,
-            reviewer,
-            comment,
-            url,
-            date,
-            tone,
-            created_at,
-            updated_at,
-            notes,
-        }
-    }
-}
+with_notes!(Feedback {
+    id,
+    short_id,
+    member,
+    session_id,
+    comment,
+    rating,
+    customer,
+    channel,
+    url,
+    date,
+    tone,
+    created_at,
+    updated_at,
+});
+with_notes!(QaReview {
+    id,
+    short_id,
+    member,
+    session_id,
+    score,
+    reviewer,
+    comment,
+    url,
+    date,
+    tone,
+    created_at,
+    updated_at,
+});
 
 /// A saved item of either kind; in JSON, its fields plus `kind`.
 #[derive(Debug, Clone, Serialize)]
@@ -943,48 +912,7 @@ pub fn edit(tx: &Tx<'_>, item: &Item, changes: &Fields<'_>) -> Result<Item> {
 // ---------------------------------------------------------------------------
 // Bulk import.
 
-/// The format of a bulk input.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
-    /// Comma-separated values with a header row naming the fields.
-    Csv,
-    /// One JSON object per line.
-    JsonLines,
-}
-
-impl Format {
-    /// Decides the format of `input`: by `extension` when it is a known
-    /// one (`csv`; `jsonl`, `ndjson`, `json`), else by the first byte that
-    /// is not blank: `{` is JSON Lines, anything else CSV. A JSON array is
-    /// refused with the way to turn it into JSON Lines.
-    pub fn detect(extension: Option<&str>, input: &mut Input<impl BufRead>) -> Result<Format> {
-        let head = input
-            .fill_buf()
-            .map_err(|e| Error::io("cannot read the input", e))?;
-        let first = head.iter().copied().find(|b| !b.is_ascii_whitespace());
-        let by_extension = match extension.map(str::to_ascii_lowercase).as_deref() {
-            Some("csv") => Some(Format::Csv),
-            Some("jsonl" | "ndjson" | "json") => Some(Format::JsonLines),
-            _ => None,
-        };
-        if first == Some(b'[') && by_extension != Some(Format::Csv) {
-            return Err(Error::input("the input is a JSON array, not JSON Lines")
-                .with_hint("give one object per line, e.g.: jq -c '.[]' FILE | coach save feedback --from -"));
-        }
-        Ok(by_extension.unwrap_or(match first {
-            Some(b'{') => Format::JsonLines,
-            _ => Format::Csv,
-        }))
-    }
-}
-
-/// A row that was not saved, and why.
-#[derive(Debug, Clone, Serialize)]
-pub struct BadRow {
-    /// The line of the input where the row starts (1 is the first line).
-    pub line: u64,
-    pub reason: String,
-}
+pub use crate::import::{BadRow, Format, MAX_BAD_LISTED};
 
 /// What a bulk import did.
 #[derive(Debug, Clone, Default)]
@@ -1002,9 +930,6 @@ pub struct ImportReport {
     /// was saved.
     pub rejected: bool,
 }
-
-/// How many bad rows a report lists; the rest are counted.
-pub const MAX_BAD_LISTED: usize = 100;
 
 /// How often (in rows) the progress callback is called.
 const PROGRESS_EVERY: u64 = 4096;
@@ -1062,7 +987,7 @@ pub fn import(
     };
     let read = match format {
         Format::Csv => importer.read_csv(input),
-        Format::JsonLines => importer.read_json_lines(input),
+        Format::Jsonl => importer.read_json_lines(input),
     }
     .and_then(|()| importer.flush());
     let mut report = importer.finish();
@@ -1218,7 +1143,7 @@ impl Importer<'_, '_, '_> {
             if text.is_empty() {
                 continue;
             }
-            let fields = serde_json::from_str::<Fields<'_>>(text).map_err(json_reason);
+            let fields = json_fields(text);
             self.row(line, fields)?;
         }
     }
@@ -1305,92 +1230,16 @@ fn json_reason(err: serde_json::Error) -> Invalid {
     }
 }
 
-/// A JSON object of fields; values are strings or numbers (or null).
-impl<'de> Deserialize<'de> for Fields<'de> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(FieldsVisitor)
+/// The fields of a JSON Lines object (keys ignore case; numbers as text).
+fn json_fields(text: &str) -> Result<Fields<'_>, Invalid> {
+    let mut values: [Option<JsonValue<'_>>; ALL_COLUMNS.len()] = Default::default();
+    crate::import::json_fields(text, &ALL_COLUMNS.map(Column::name), &mut values)
+        .map_err(json_reason)?;
+    let mut fields = Fields::default();
+    for (column, value) in ALL_COLUMNS.into_iter().zip(values) {
+        fields.set(column, value.map(JsonValue::into_text));
     }
-}
-
-struct FieldsVisitor;
-
-impl<'de> Visitor<'de> for FieldsVisitor {
-    type Value = Fields<'de>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("an object of fields")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let mut fields = Fields::default();
-        let mut seen = [false; ALL_COLUMNS.len()];
-        while let Some(Text(key)) = map.next_key::<Text<'de>>()? {
-            let key = key.unwrap_or_default();
-            let column = Column::from_name(&key).ok_or_else(|| {
-                de::Error::custom(format!("unknown field \"{}\"", key.escape_debug()))
-            })?;
-            if std::mem::replace(&mut seen[column as usize], true) {
-                return Err(de::Error::custom(format!(
-                    "the field \"{}\" appears twice",
-                    column.name()
-                )));
-            }
-            let Text(value) = map.next_value::<Text<'de>>()?;
-            fields.set(column, value);
-        }
-        Ok(fields)
-    }
-}
-
-/// A JSON string (borrowed when it has no escapes), number or null, as text.
-struct Text<'de>(Option<Cow<'de, str>>);
-
-impl<'de> Deserialize<'de> for Text<'de> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(TextVisitor)
-    }
-}
-
-struct TextVisitor;
-
-impl<'de> Visitor<'de> for TextVisitor {
-    type Value = Text<'de>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a string or a number")
-    }
-
-    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
-        Ok(Text(Some(Cow::Borrowed(v))))
-    }
-
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-        Ok(Text(Some(Cow::Owned(v.to_string()))))
-    }
-
-    fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
-        Ok(Text(Some(Cow::Owned(v))))
-    }
-
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
-        Ok(Text(Some(Cow::Owned(v.to_string()))))
-    }
-
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
-        Ok(Text(Some(Cow::Owned(v.to_string()))))
-    }
-
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
-        Ok(Text(Some(Cow::Owned(v.to_string()))))
-    }
-
-    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok(Text(None))
-    }
-
-    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok(Text(None))
-    }
+    Ok(fields)
 }
 
 // ---------------------------------------------------------------------------
@@ -1803,29 +1652,9 @@ mod tests {
     }
 
     #[test]
-    fn the_format_comes_from_the_extension_or_the_first_byte() {
-        let detect = |ext: Option<&str>, text: &str| {
-            let mut input = crate::import::open(text.as_bytes(), "x")?;
-            Format::detect(ext, &mut input)
-        };
-        assert_eq!(
-            detect(None, "  \n{\"member\":1}").ok(),
-            Some(Format::JsonLines)
-        );
-        assert_eq!(detect(None, "member,comment").ok(), Some(Format::Csv));
-        assert_eq!(detect(None, "\u{feff}{}").ok(), Some(Format::JsonLines));
-        assert_eq!(detect(Some("CSV"), "{").ok(), Some(Format::Csv));
-        assert!(detect(Some("jsonl"), "").is_err(), "an empty input");
-        assert!(detect(None, "\u{feff}").is_err(), "an empty input");
-        assert!(detect(None, "[{}]").is_err());
-        assert!(detect(Some("json"), "[{}]").is_err());
-    }
-
-    #[test]
     fn json_rows_read_strings_numbers_and_nulls() {
-        let row: Fields<'_> =
-            serde_json::from_str(r#"{"member":"Alex","rating":5,"url":null,"Comment":"ok \"x\""}"#)
-                .expect("row");
+        let row = json_fields(r#"{"member":"Alex","rating":5,"url":null,"Comment":"ok \"x\""}"#)
+            .expect("row");
         assert_eq!(row.get(Column::Member), Some("Alex"));
         assert_eq!(row.get(Column::Rating), Some("5"));
         assert_eq!(row.get(Column::Url), None);
@@ -1836,7 +1665,7 @@ mod tests {
             r#"{"member":true}"#,
             r#"["A"]"#,
         ] {
-            assert!(serde_json::from_str::<Fields<'_>>(bad).is_err(), "{bad}");
+            assert!(json_fields(bad).is_err(), "{bad}");
         }
     }
 

@@ -88,6 +88,9 @@ pub struct Changes {
     pub actions: u64,
     /// The session's date changed.
     pub date: bool,
+    /// Saved feedback and QA reviews of the session edited, brought in or
+    /// deleted (`saved edit`, `session add-saved`, `saved rm`).
+    pub saved: u64,
 }
 
 impl Changes {
@@ -96,7 +99,7 @@ impl Changes {
         *self == Changes::default()
     }
 
-    /// `2 notes, 1 action, the date`.
+    /// `2 notes, 1 action, 1 saved item, the date`.
     pub fn describe(&self) -> String {
         let count = |n: u64, one: &str, many: &str| match n {
             0 => None,
@@ -106,6 +109,7 @@ impl Changes {
         [
             count(self.notes, "note", "notes"),
             count(self.actions, "action", "actions"),
+            count(self.saved, "saved item", "saved items"),
             self.date.then(|| "the date".to_string()),
         ]
         .into_iter()
@@ -132,6 +136,10 @@ pub fn changes_since(tx: &Tx<'_>, session: &Session, sent: &Share) -> Result<Cha
            AND (deleted_at IS NULL OR created_at <= ?2)
            AND NOT (done_at IS NOT NULL AND done_at = updated_at AND created_at <= ?2)",
     )?;
+    let saved = count(
+        "SELECT (SELECT count(*) FROM feedback WHERE session_id = ?1 AND updated_at > ?2)
+              + (SELECT count(*) FROM qa_reviews WHERE session_id = ?1 AND updated_at > ?2)",
+    )?;
     let date_changed: Option<String> = tx
         .conn()
         .prepare_cached("SELECT date_changed_at FROM sessions WHERE id = ?1")?
@@ -142,6 +150,7 @@ pub fn changes_since(tx: &Tx<'_>, session: &Session, sent: &Share) -> Result<Cha
         notes,
         actions,
         date: date_changed.is_some_and(|at| at > since),
+        saved,
     })
 }
 

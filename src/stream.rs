@@ -23,8 +23,9 @@ pub const DEFAULT_LIMIT: usize = 50;
 pub struct Entry {
     #[serde(flatten)]
     pub item: Item,
-    /// The session the entry belongs to.
-    pub session: SessionRef,
+    /// The session the entry belongs to; `None` for a kudos given outside
+    /// any session.
+    pub session: Option<SessionRef>,
 }
 
 /// What an entry is; `kind` in JSON.
@@ -47,11 +48,12 @@ pub struct SessionRef {
 
 /// Where an entry sorts, and how to load it.
 struct Key {
+    /// The session's date; for a kudos outside sessions, when it was given.
     held_at: DateTime<Utc>,
     created_at: DateTime<Utc>,
     id: String,
     kind: Kind,
-    session_id: String,
+    session_id: Option<String>,
 }
 
 #[derive(Clone, Copy)]
@@ -66,8 +68,9 @@ enum Kind {
 /// sessions held on or after `since`.
 ///
 /// Each kind is one query that walks the member's sessions newest first
-/// through `sessions_by_member` and stops after `limit` rows; the three
-/// lists are merged and only the entries shown are loaded.
+/// through `sessions_by_member` and stops after `limit` rows (kudos outside
+/// sessions, one more, through `kudos_outside_sessions`, dated when given);
+/// the lists are merged and only the entries shown are loaded.
 pub fn of_member(
     tx: &Tx<'_>,
     member: &Member,
@@ -86,13 +89,21 @@ pub fn of_member(
          ORDER BY s.held_at DESC, k.created_at DESC, k.id DESC LIMIT ?3",
         rusqlite::params![member.id, since, limit_sql],
     )?);
+    let outside = kudos::outside_keys(tx, &member.id, since.as_deref(), limit_sql)?;
+    keys.extend(outside.into_iter().map(|(at, id)| Key {
+        held_at: at,
+        created_at: at,
+        id,
+        kind: Kind::Kudos,
+        session_id: None,
+    }));
     let notes = note::stream_keys(tx, &member.id, since.as_deref(), limit_sql)?;
     keys.extend(notes.into_iter().map(|n| Key {
         held_at: n.held_at,
         created_at: n.created_at,
         id: n.id,
         kind: Kind::Note,
-        session_id: n.session_id,
+        session_id: Some(n.session_id),
     }));
     keys.extend(keys_of(
         tx,
@@ -122,26 +133,29 @@ fn keys_of(
             created_at: time_at(r, 1)?,
             id: r.get(2)?,
             kind,
-            session_id: r.get(3)?,
+            session_id: Some(r.get(3)?),
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
 }
 
 fn load(tx: &Tx<'_>, key: Key) -> Result<Entry> {
-    let session = session::get(tx, &key.session_id)?;
+    let session = match &key.session_id {
+        Some(id) => {
+            let session = session::get(tx, id)?;
+            Some(SessionRef {
+                id: session.id,
+                short_id: session.short_id,
+                title: session.title,
+                date: session.date,
+            })
+        }
+        None => None,
+    };
     let item = match key.kind {
         Kind::Kudos => Item::Kudos(kudos::get(tx, &key.id)?),
         Kind::Note => Item::Note(note::get_for(tx, &key.id)?),
         Kind::Action => Item::Action(action::get(tx, &key.id)?),
     };
-    Ok(Entry {
-        session: SessionRef {
-            id: session.id,
-            short_id: session.short_id,
-            title: session.title,
-            date: session.date,
-        },
-        item,
-    })
+    Ok(Entry { session, item })
 }

@@ -71,7 +71,8 @@ pub struct MonthCount {
     pub sessions: u64,
 }
 
-/// The kudos of the window's sessions, by what they celebrate.
+/// The kudos of the window's sessions, and those given outside sessions
+/// in the window, by what they celebrate.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct KudosCounts {
     pub total: u64,
@@ -302,9 +303,14 @@ const WINDOW_SESSIONS: &str = "sessions s
 
 fn kudos(tx: &Tx<'_>, w: &Window<'_>) -> Result<KudosCounts> {
     let sql = format!(
-        "SELECT k.kind, count(*) FROM kudos k JOIN {WINDOW_SESSIONS}
-           AND k.session_id = s.id AND k.deleted_at IS NULL
-         GROUP BY k.kind"
+        "SELECT kind, count(*) FROM (
+             SELECT k.kind FROM kudos k JOIN {WINDOW_SESSIONS}
+               AND k.session_id = s.id AND k.deleted_at IS NULL
+             UNION ALL
+             SELECT kind FROM kudos INDEXED BY kudos_outside_sessions
+             WHERE member_id = ?1 AND session_id IS NULL AND deleted_at IS NULL
+               AND created_at >= ?2)
+         GROUP BY kind"
     );
     let mut stmt = tx.conn().prepare_cached(&sql)?;
     let rows = stmt.query_map(rusqlite::params![w.member_id, w.since], |r| {

@@ -13,8 +13,11 @@ use crate::{when, Error, Result};
 /// `coach kudos TEXT` adds a kudos to the current session. With two or more
 /// arguments, the first names the team member: `coach kudos MEMBER TEXT`
 /// adds it to the current session if it is with them, else to their latest
-/// open session (the latest by date whose recap has not been sent). So quote
-/// a kudos of several words: `coach kudos "Great save on the outage"`.
+/// open session (the latest by date whose recap has not been sent) when it
+/// is dated within `session.kudos-window` days of now (default 7), else
+/// outside any session: it is then in their stream and trends, in `kudos
+/// list` (SESSION "outside") and searches, never in an email. So quote a
+/// kudos of several words: `coach kudos "Great save on the outage"`.
 #[derive(Debug, Args)]
 #[command(
     args_conflicts_with_subcommands = true,
@@ -30,7 +33,7 @@ pub struct KudosArgs {
 
 #[derive(Debug, Subcommand)]
 pub(super) enum KudosCommand {
-    /// List kudos, newest session first
+    /// List kudos, newest session first (kudos outside sessions by when given)
     List(ListArgs),
     /// Delete a kudos
     Rm(RmArgs),
@@ -49,8 +52,9 @@ pub(super) struct GiveArgs {
     /// session]
     #[arg(long, short, value_name = "SESSION")]
     session: Option<String>,
-    /// When MEMBER has no open session, start one (titled by the setting
-    /// session.default-title, dated now) instead of failing. It becomes the
+    /// When MEMBER has no open session within session.kudos-window days,
+    /// start one (titled by the setting session.default-title, dated now)
+    /// instead of giving the kudos outside any session. It becomes the
     /// current session only if there was none
     #[arg(long, conflicts_with = "session")]
     new_session: bool,
@@ -124,18 +128,18 @@ fn give(ctx: &Ctx, args: GiveArgs) -> Result<()> {
                 if let Some(member) = &member {
                     ensure_with(&session, member)?;
                 }
-                Target {
+                Target::Session {
                     session,
                     started: false,
                 }
             }
             (None, Some(member)) => kudos::target_for(tx, member, args.new_session)?,
-            (None, None) => Target {
+            (None, None) => Target::Session {
                 session: session::explicit_or_current(tx, None)?,
                 started: false,
             },
         };
-        let kudos = kudos::add(tx, &target.session, &text, args.kind)?;
+        let kudos = kudos::give(tx, &target, &text, args.kind)?;
         Ok(Given {
             kudos,
             target,
@@ -148,34 +152,38 @@ fn give(ctx: &Ctx, args: GiveArgs) -> Result<()> {
     if ctx.out.quiet {
         return ctx.out.line(&given.kudos.id);
     }
-    let target = &given.target;
-    let mut text = String::new();
-    if target.started {
-        text += &format!(
-            "Started session {}",
-            kudos::describe_session(&target.session)
-        );
-        match &given.current {
-            Some(current) if current.id != target.session.id => {
-                text += &format!(
-                    "; your current session is still {}",
-                    kudos::describe_session(current)
-                );
-            }
-            _ => text += ", now your current session",
-        }
-        text += "\n";
-    }
     let kind = given
         .kudos
         .kind
         .map(|k| format!(" for {}", k.label()))
         .unwrap_or_default();
-    text += &format!(
-        "Added kudos {}{kind} to {}",
-        ctx.out.paint(&given.kudos.short_id, ID),
-        kudos::describe_session(&target.session)
-    );
+    let id = ctx.out.paint(&given.kudos.short_id, ID);
+    let text = match &given.target {
+        Target::Session { session, started } => {
+            let mut text = String::new();
+            if *started {
+                text += &format!("Started session {}", kudos::describe_session(session));
+                match &given.current {
+                    Some(current) if current.id != session.id => {
+                        text += &format!(
+                            "; your current session is still {}",
+                            kudos::describe_session(current)
+                        );
+                    }
+                    _ => text += ", now your current session",
+                }
+                text += "\n";
+            }
+            text + &format!(
+                "Added kudos {id}{kind} to {}",
+                kudos::describe_session(session)
+            )
+        }
+        Target::Outside { member, why } => format!(
+            "Added kudos {id}{kind} for {} outside any session ({why}): it is in their stream and trends, in no email",
+            member.name
+        ),
+    };
     ctx.out.line(text)
 }
 
@@ -222,7 +230,8 @@ fn list(ctx: &Ctx, args: ListArgs) -> Result<()> {
         .map(|k| {
             vec![
                 k.short_id.clone(),
-                when::display_local_date(k.session_date),
+                k.session_date
+                    .map_or_else(|| "outside".to_string(), when::display_local_date),
                 k.member.name.clone(),
                 k.kind.map(Kind::as_str).unwrap_or_default().to_string(),
                 k.body

@@ -290,13 +290,9 @@ fn import(ctx: &Ctx, kind: Kind, path: &Path, skip_bad: bool) -> Result<()> {
             count: Rc::clone(&bytes),
         },
     );
-    let extension = if stdin {
-        None
-    } else {
-        path.extension().and_then(|e| e.to_str())
-    };
+    let named = if stdin { None } else { Format::from_path(path) };
     let mut input = crate::import::open(input, &source)?;
-    let format = Format::detect(extension, &mut input)?;
+    let format = Format::detect(named, &mut input, &source)?;
     let bar = ctx.out.progress_bar(crate::output::Progress::Bytes(size));
     let mut progress = |rows: u64| {
         if let Some(bar) = &bar {

@@ -3,6 +3,7 @@ use clap::{Args, Subcommand};
 use super::Ctx;
 use crate::render::terminal;
 use crate::saved::{self, Column, Fields, Item};
+use crate::store::Tx;
 use crate::{member, when, Result};
 
 /// List the saved feedback and QA reviews waiting for a 1:1, newest first
@@ -151,31 +152,52 @@ pub(super) fn run(ctx: &Ctx, args: SavedArgs) -> Result<()> {
 
 /// `coach saved rm ITEM`.
 fn remove(ctx: &Ctx, args: &RmArgs) -> Result<()> {
-    let item = ctx.store()?.write(|tx| {
-        let item = saved::resolve(tx, &args.items)?;
-        saved::remove(tx, &item)?;
-        Ok(item)
-    })?;
-    if ctx.out.json {
-        return ctx.out.print_json(&item);
-    }
-    if ctx.out.quiet {
-        return ctx.out.line(item.id());
-    }
-    ctx.out.line(format!(
-        "Deleted the {} {} about {}: {}",
-        item.kind().noun(),
-        item.short_id(),
-        item.member().name,
-        summary(&item)
-    ))
+    change(
+        ctx,
+        &args.items,
+        |tx, item| saved::remove(tx, &item).map(|()| item),
+        |item| {
+            format!(
+                "Deleted the {} {} about {}: {}",
+                item.kind().noun(),
+                item.short_id(),
+                item.member().name,
+                summary(item)
+            )
+        },
+    )
 }
 
 /// `coach saved edit ITEM ...`.
 fn edit_item(ctx: &Ctx, args: &EditArgs) -> Result<()> {
+    change(
+        ctx,
+        &args.item,
+        |tx, item| saved::edit(tx, &item, &args.changes()),
+        |item| {
+            format!(
+                "Changed the {} {} about {}: {} {}",
+                item.kind().noun(),
+                ctx.out.paint(item.short_id(), crate::output::ID),
+                item.member().name,
+                summary(item),
+                terminal::tone_word(item.tone())
+            )
+        },
+    )
+}
+
+/// Resolves the item `query` names and changes it (`apply`) in one
+/// transaction; prints the item as changed: JSON, its id, or `line`.
+fn change(
+    ctx: &Ctx,
+    query: &str,
+    apply: impl FnOnce(&Tx<'_>, Item) -> Result<Item>,
+    line: impl FnOnce(&Item) -> String,
+) -> Result<()> {
     let item = ctx.store()?.write(|tx| {
-        let item = saved::resolve(tx, &args.item)?;
-        saved::edit(tx, &item, &args.changes())
+        let item = saved::resolve(tx, query)?;
+        apply(tx, item)
     })?;
     if ctx.out.json {
         return ctx.out.print_json(&item);
@@ -183,14 +205,7 @@ fn edit_item(ctx: &Ctx, args: &EditArgs) -> Result<()> {
     if ctx.out.quiet {
         return ctx.out.line(item.id());
     }
-    ctx.out.line(format!(
-        "Changed the {} {} about {}: {} {}",
-        item.kind().noun(),
-        ctx.out.paint(item.short_id(), crate::output::ID),
-        item.member().name,
-        summary(&item),
-        terminal::tone_word(item.tone())
-    ))
+    ctx.out.line(line(&item))
 }
 
 /// One line about an item: its rating or score, who, and the start of the

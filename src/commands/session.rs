@@ -756,12 +756,52 @@ struct Listed {
     recap_acknowledged_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
-/// `session show --json`: the session view and the replies taken in.
+/// `session show --json`: the session view and the replies taken in;
+/// for the coach (not `--as-member`), what became of its emails.
 #[derive(Serialize)]
 struct Shown<'a, N: Visible> {
     #[serde(flatten)]
     view: &'a SessionView<N>,
     replies: &'a [inbox::ReplyRecord],
+    #[serde(flatten)]
+    emails: Option<EmailsState>,
+}
+
+/// What became of a session's emails, for the coach: the one the member
+/// has is out of date, or the recap was marked as not needed.
+#[derive(Serialize)]
+struct EmailsState {
+    /// `{kind, sent_at, changes: {notes, actions, saved, date}, resend}`,
+    /// or null when what was sent still matches (or nothing was sent).
+    changed_since_sent: Option<ChangedSinceSent>,
+    /// `{at, reason}` after `share --skip`, else null.
+    recap_skipped: Option<sent::Skipped>,
+}
+
+#[derive(Serialize)]
+struct ChangedSinceSent {
+    kind: share::Kind,
+    sent_at: chrono::DateTime<chrono::Utc>,
+    changes: sent::Changes,
+    /// The command that sends it again.
+    resend: String,
+}
+
+impl EmailsState {
+    fn of(tx: &Tx<'_>, session: &Session) -> Result<EmailsState> {
+        let changed_since_sent = sent::latest_sent_with_changes(tx, session)?
+            .filter(|(_, c)| !c.is_empty())
+            .map(|(sent, changes)| ChangedSinceSent {
+                kind: sent.kind,
+                sent_at: sent.created_at,
+                resend: sent::resend_command(&sent),
+                changes,
+            });
+        Ok(EmailsState {
+            changed_since_sent,
+            recap_skipped: sent::recap_skipped(tx, &session.id)?,
+        })
+    }
 }
 
 /// Which notes and check-offs came from the member's replies, and whether
@@ -841,16 +881,22 @@ fn show_view<N: Visible, M>(
     args: &ShowArgs,
     more: impl FnOnce(&Tx<'_>, &Session) -> Result<M>,
 ) -> Result<(SessionView<N>, M)> {
-    let (view, replies, more) = ctx.store()?.read(|tx| {
+    let (view, replies, emails, more) = ctx.store()?.read(|tx| {
         let session = session::explicit_or_current(tx, args.session.as_deref())?;
         let replies = inbox::replies_of(tx, &session.id)?;
+        let emails = if ctx.out.json && !args.as_member {
+            Some(EmailsState::of(tx, &session)?)
+        } else {
+            None
+        };
         let more = more(tx, &session)?;
-        Ok((view::session_view::<N>(tx, session)?, replies, more))
+        Ok((view::session_view::<N>(tx, session)?, replies, emails, more))
     })?;
     if ctx.out.json {
         ctx.out.print_json(&Shown {
             view: &view,
             replies: &replies,
+            emails,
         })?;
     } else if ctx.out.quiet {
         ctx.out.line(&view.session.id)?;

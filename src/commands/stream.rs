@@ -62,19 +62,39 @@ pub(super) fn run(ctx: &Ctx, store: &mut Store, args: StreamArgs) -> Result<()> 
 /// The stream as text, grouped under each session's date and title.
 fn render(out: &Output, coach: &str, entries: &[Entry]) -> String {
     let mut text = String::new();
-    let mut last_session = None;
+    // The heading printed last: a session's id, or a day outside sessions.
+    let mut last_heading: Option<String> = None;
     for entry in entries {
-        if last_session != Some(&entry.session.id) {
-            let s = &entry.session;
-            let heading = format!("{}  {}", when::display_local_date(s.date), s.title);
+        let (key, heading) = match &entry.session {
+            Some(s) => (
+                s.id.clone(),
+                format!(
+                    "{} {}",
+                    out.paint(
+                        &format!("{}  {}", when::display_local_date(s.date), s.title),
+                        HEADING
+                    ),
+                    out.paint(&s.short_id, ID)
+                ),
+            ),
+            None => {
+                let day = match &entry.item {
+                    Item::Kudos(k) => when::display_local_date(k.created_at),
+                    _ => String::new(),
+                };
+                (
+                    format!("outside {day}"),
+                    out.paint(&format!("{day}  Outside any session"), HEADING),
+                )
+            }
+        };
+        if last_heading.as_ref() != Some(&key) {
             let _ = writeln!(
                 text,
-                "{}{} {}",
-                if last_session.is_some() { "\n" } else { "" },
-                out.paint(&heading, HEADING),
-                out.paint(&s.short_id, ID)
+                "{}{heading}",
+                if last_heading.is_some() { "\n" } else { "" },
             );
-            last_session = Some(&entry.session.id);
+            last_heading = Some(key);
         }
         match &entry.item {
             Item::Kudos(k) => text.push_str(&terminal::kudos_lines(out, k)),

@@ -8,25 +8,20 @@
 //! metric names, dates), and no SELECT per row, so a million rows take
 //! seconds.
 
-use std::borrow::Cow;
 use std::collections::HashMap;
 use std::io::BufRead;
-use std::path::Path;
 
 use chrono::{DateTime, Local};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use super::{check_name, names, UPSERT};
-use crate::import::Input;
+use crate::import::{Input, JsonValue};
 use crate::store::Tx;
 use crate::{member, when, Error, Result};
 
 /// The columns of a CSV file (its header names them, in any order) and the
 /// fields of a JSON Lines object.
 pub const COLUMNS: &str = "member, metric, value, date, and optionally target and unit";
-
-/// How many bad rows a summary lists; the rest are only counted.
-pub const MAX_LISTED: usize = 100;
 
 /// How many distinct date (or unit) texts are kept parsed before the cache
 /// restarts.
@@ -48,27 +43,7 @@ const CHUNK: usize = if cfg!(test) { 4 } else { 1 << 15 };
 /// How often (in rows) progress is reported.
 const PROGRESS_EVERY: u64 = 8192;
 
-/// The format of an import file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Format {
-    /// Comma-separated values with a header line.
-    Csv,
-    /// One JSON object per line.
-    Jsonl,
-}
-
-impl Format {
-    /// The format a file name says: `.csv`, or `.jsonl` / `.ndjson` /
-    /// `.json`; `None` for anything else.
-    pub fn from_path(path: &Path) -> Option<Format> {
-        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
-        match ext.as_str() {
-            "csv" => Some(Format::Csv),
-            "jsonl" | "ndjson" | "json" => Some(Format::Jsonl),
-            _ => None,
-        }
-    }
-}
+pub use crate::import::{BadRow, Format};
 
 /// How to import.
 #[derive(Debug, Clone)]
@@ -100,17 +75,9 @@ pub struct Summary {
     /// Bad rows, skipped (or, without --skip-bad, the reason nothing was
     /// imported).
     pub bad_count: u64,
-    /// The first [`MAX_LISTED`] bad rows.
+    /// The first [`crate::import::MAX_BAD_LISTED`] bad rows.
     pub bad: Vec<BadRow>,
     pub dry_run: bool,
-}
-
-/// A row that cannot be imported.
-#[derive(Debug, Clone, Serialize)]
-pub struct BadRow {
-    /// The line of the file it starts on, from 1.
-    pub line: u64,
-    pub reason: String,
 }
 
 /// Imports values from `input`. `progress` is called now and then with the
@@ -125,11 +92,7 @@ pub fn import(
     options: &Options,
     progress: &mut dyn FnMut(u64),
 ) -> Result<Summary> {
-    let read_error = |e: std::io::Error| Error::io(format!("cannot read {}", options.source), e);
-    let format = match options.format {
-        Some(format) => format,
-        None => sniff(input).map_err(read_error)?,
-    };
+    let format = Format::detect(options.format, input, &options.source)?;
     if !options.dry_run {
         // See IMPORT_CACHE_KIB. The setting lasts for this connection only.
         tx.conn()
@@ -141,15 +104,6 @@ pub fn import(
         Format::Jsonl => read_jsonl(&mut importer, input, options, progress)?,
     }
     importer.finish()
-}
-
-/// JSON Lines when the first thing in the file is `{`, CSV otherwise.
-fn sniff(input: &mut dyn BufRead) -> std::io::Result<Format> {
-    let head = input.fill_buf()?;
-    Ok(match head.iter().find(|b| !b.is_ascii_whitespace()) {
-        Some(b'{') | Some(b'[') => Format::Jsonl,
-        _ => Format::Csv,
-    })
 }
 
 /// A number as a row gives it.
@@ -310,22 +264,44 @@ fn csv_error(source: &str, err: csv::Error) -> Result<Error> {
     })
 }
 
-/// One JSON Lines row. Strings are borrowed from the line when they have
-/// no escapes.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct JsonRow<'a> {
-    #[serde(borrow)]
-    member: Cow<'a, str>,
-    #[serde(borrow)]
-    metric: Cow<'a, str>,
-    value: f64,
-    #[serde(borrow)]
-    date: Cow<'a, str>,
-    #[serde(default)]
-    target: Option<f64>,
-    #[serde(default, borrow)]
-    unit: Option<Cow<'a, str>>,
+/// The fields of a JSON Lines object, in the order of [`json_row`].
+const JSON_FIELDS: [&str; 6] = ["member", "metric", "value", "date", "target", "unit"];
+
+/// One JSON Lines row (strings borrowed from the line when they have no
+/// escapes); why it is bad otherwise.
+fn json_row<'a>(values: &'a [Option<JsonValue<'a>>; 6]) -> std::result::Result<Fields<'a>, String> {
+    let text = |i: usize| match &values[i] {
+        None => Ok(None),
+        Some(JsonValue::Text(text)) => Ok(Some(&**text)),
+        Some(_) => Err(format!(
+            "not a valid row: invalid type: number, expected a string (`{}`)",
+            JSON_FIELDS[i]
+        )),
+    };
+    let missing = |i: usize| format!("not a valid row: missing field `{}`", JSON_FIELDS[i]);
+    let required = |i: usize| text(i)?.ok_or_else(|| missing(i));
+    let number = |i: usize| match &values[i] {
+        None => Ok(Num::Absent),
+        Some(JsonValue::Text(text)) => Err(format!(
+            "not a valid row: invalid type: string \"{}\", expected a number (`{}`)",
+            text.escape_debug(),
+            JSON_FIELDS[i]
+        )),
+        Some(JsonValue::Int(n)) => Ok(Num::Number(*n as f64)),
+        Some(JsonValue::UInt(n)) => Ok(Num::Number(*n as f64)),
+        Some(JsonValue::Float(n)) => Ok(Num::Number(*n)),
+    };
+    Ok(Fields {
+        member: required(0)?,
+        metric: required(1)?,
+        value: match number(2)? {
+            Num::Absent => return Err(missing(2)),
+            value => value,
+        },
+        date: required(3)?,
+        target: number(4)?,
+        unit: text(5)?,
+    })
 }
 
 fn read_jsonl(
@@ -351,23 +327,15 @@ fn read_jsonl(
         if text.is_empty() {
             continue;
         }
-        if line == 1 && text.starts_with(b"[") {
-            return Err(Error::input(format!(
-                "{} holds a JSON array; coach reads JSON Lines: one object per line",
-                options.source
-            ))
-            .with_hint("convert it first, e.g. with: jq -c '.[]' FILE"));
-        }
-        let outcome = match serde_json::from_slice::<JsonRow<'_>>(text) {
-            Ok(row) => importer.take(Fields {
-                member: &row.member,
-                metric: &row.metric,
-                value: Num::Number(row.value),
-                date: &row.date,
-                target: row.target.map_or(Num::Absent, Num::Number),
-                unit: row.unit.as_deref(),
-            }),
-            Err(e) => Err(json_reason(&e)),
+        let outcome = match std::str::from_utf8(text) {
+            Err(_) => Err("not UTF-8 text".to_string()),
+            Ok(text) => {
+                let mut values: [Option<JsonValue<'_>>; 6] = Default::default();
+                match crate::import::json_fields(text, &JSON_FIELDS, &mut values) {
+                    Err(e) => Err(json_reason(&e)),
+                    Ok(()) => json_row(&values).and_then(|row| importer.take(row)),
+                }
+            }
         };
         if let Err(reason) = outcome {
             importer.bad(line, reason);
@@ -594,7 +562,7 @@ impl<'t, 'c> Importer<'t, 'c> {
 
     fn bad(&mut self, line: u64, reason: String) {
         self.summary.bad_count += 1;
-        if self.summary.bad.len() < MAX_LISTED {
+        if self.summary.bad.len() < crate::import::MAX_BAD_LISTED {
             self.summary.bad.push(BadRow { line, reason });
         }
         if !self.options.skip_bad {
@@ -857,19 +825,5 @@ mod tests {
         let summary = import_text(&mut store, csv, &options(true)).unwrap();
         assert_eq!((summary.imported, summary.bad_count), (6, 1));
         assert_eq!(stored(&mut store).len(), 6);
-    }
-
-    #[test]
-    fn formats_are_told_by_name_or_first_character() {
-        assert_eq!(Format::from_path(Path::new("a.CSV")), Some(Format::Csv));
-        assert_eq!(
-            Format::from_path(Path::new("a.ndjson")),
-            Some(Format::Jsonl)
-        );
-        assert_eq!(Format::from_path(Path::new("a.txt")), None);
-        let mut jsonl = crate::import::open(&b"\xEF\xBB\xBF  {\"member\": 1}"[..], "x").unwrap();
-        assert_eq!(sniff(&mut jsonl).unwrap(), Format::Jsonl);
-        let mut csv: &[u8] = b"member,metric";
-        assert_eq!(sniff(&mut csv).unwrap(), Format::Csv);
     }
 }

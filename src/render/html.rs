@@ -112,7 +112,7 @@ const CARD_WIDTH: u32 = 640;
 /// outside the document.
 pub fn email_document(title: &str, preheader: &str, markdown: &str) -> String {
     let body = fragment(markdown);
-    let title = escape_text(title);
+    let title = escape(title);
     let mut out = String::with_capacity(body.len() + 2048);
     out.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n");
     out.push_str("<meta charset=\"utf-8\">\n");
@@ -125,7 +125,7 @@ pub fn email_document(title: &str, preheader: &str, markdown: &str) -> String {
     if !preheader.is_empty() {
         out.push_str(&format!(
             "<div style=\"{PREHEADER_STYLE}\">{}</div>\n",
-            escape_text(preheader)
+            escape(preheader)
         ));
     }
     out.push_str(&format!(
@@ -172,7 +172,7 @@ pub fn fragment(markdown: &str) -> String {
     if formatted.is_err() {
         // Writing to a String cannot fail and the formatter only fails when
         // writing does; should it happen anyway, the text is still shown.
-        return format!("<pre>{}</pre>\n", escape_text(markdown));
+        return format!("<pre>{}</pre>\n", escape(markdown));
     }
     add_inline_styles(&html)
 }
@@ -514,8 +514,9 @@ fn push_styled_tag(out: &mut String, name: &str, style: &str, attributes: &str) 
     out.push_str(attributes);
 }
 
-/// Escapes text for HTML content or a quoted attribute value.
-fn escape_text(text: &str) -> String {
+/// Escapes text for HTML content or a quoted attribute value: the one
+/// HTML escaper (emails, the trends page).
+pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {

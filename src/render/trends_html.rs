@@ -15,6 +15,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use crate::metric::{format_number, format_target, format_value};
 use crate::output::plural;
+use crate::render::html::escape;
 use crate::trends::{MetricTrend, Trends};
 use crate::{when, Error, Result};
 
@@ -94,22 +95,6 @@ pub fn page(t: &Trends, coach: &str) -> Result<String> {
          </main>\n</body>\n</html>\n",
     );
     Ok(html)
-}
-
-/// Escapes text for HTML content and attribute values.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 fn cards(html: &mut String, t: &Trends) {

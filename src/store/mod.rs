@@ -51,6 +51,8 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0010_replies.sql"),
     include_str!("migrations/0011_search_undo.sql"),
     include_str!("migrations/0012_note_from_template.sql"),
+    include_str!("migrations/0013_kudos_outside_sessions_search.sql"),
+    include_str!("migrations/0014_release_items_of_deleted_sessions.sql"),
 ];
 
 /// The schema version of a database this coach has brought up to date.

@@ -248,3 +248,100 @@ fn check_survived(conn: &Connection, row: &Written, version: usize) {
         );
     }
 }
+
+/// Migration 0013: a kudos outside any session already in a version-11
+/// file (imported) is indexed for search by the upgrade.
+#[test]
+fn kudos_outside_sessions_already_there_are_indexed_by_the_upgrade() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("coach.db");
+    {
+        let conn = Connection::open(&path).expect("open");
+        for (index, sql) in MIGRATIONS.iter().take(11).enumerate() {
+            apply_migration(&conn, index, sql).expect("migration");
+        }
+        conn.execute_batch(
+            "INSERT INTO members (id, name, author, created_at, updated_at)
+                 VALUES ('m1', 'Alex Kim', 'me', '2026-01-01T09:00:00.000Z', '2026-01-01T09:00:00.000Z');
+             INSERT INTO kudos (id, session_id, member_id, body, author, created_at, updated_at)
+                 VALUES ('k1', NULL, 'm1', 'Rescued the weekend', 'me',
+                         '2026-01-02T09:00:00.000Z', '2026-01-02T09:00:00.000Z');",
+        )
+        .expect("rows");
+        let indexed: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM search_docs WHERE record_id = 'k1'",
+                [],
+                |r| r.get(0),
+            )
+            .expect("count");
+        assert_eq!(indexed, 0, "version 11 did not index it");
+    }
+    let store = Store::open(&path, false).expect("upgrade");
+    let (member, session, at): (String, Option<String>, String) = store
+        .connection()
+        .query_row(
+            "SELECT d.member_id, d.session_id, d.at FROM search_text t
+             JOIN search_docs d ON d.rowid = t.rowid
+             WHERE search_text MATCH 'rescued'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .expect("found by search");
+    assert_eq!(member, "m1");
+    assert_eq!(session, None);
+    assert_eq!(at, "2026-01-02T09:00:00.000Z");
+}
+
+/// Migration 0014: saved items still in a session deleted before deleting
+/// a session released its items wait again; the others stay where they are.
+#[test]
+fn items_of_sessions_deleted_earlier_wait_again_after_the_upgrade() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("coach.db");
+    let before = MIGRATIONS
+        .iter()
+        .position(|m| m.contains("Saved feedback and QA reviews still in a session deleted"))
+        .expect("the migration");
+    {
+        let conn = Connection::open(&path).expect("open");
+        for (index, sql) in MIGRATIONS.iter().take(before).enumerate() {
+            apply_migration(&conn, index, sql).expect("migration");
+        }
+        conn.execute_batch(
+            "INSERT INTO members (id, name, author, created_at, updated_at)
+                 VALUES ('m1', 'Alex Kim', 'me', '2026-01-01T09:00:00.000Z', '2026-01-01T09:00:00.000Z');
+             INSERT INTO sessions (id, member_id, title, held_at, author, created_at, updated_at, deleted_at)
+                 VALUES ('gone', 'm1', 'Old', '2026-01-02T09:00:00.000Z', 'me',
+                         '2026-01-02T09:00:00.000Z', '2026-01-03T09:00:00.000Z', '2026-01-03T09:00:00.000Z'),
+                        ('live', 'm1', 'New', '2026-01-05T09:00:00.000Z', 'me',
+                         '2026-01-05T09:00:00.000Z', '2026-01-05T09:00:00.000Z', NULL);
+             INSERT INTO feedback (id, member_id, session_id, comment, given_at, tone, author, created_at, updated_at)
+                 VALUES ('f-stuck', 'm1', 'gone', 'Stuck', '2026-01-01T09:00:00.000Z', 'positive', 'me',
+                         '2026-01-01T09:00:00.000Z', '2026-01-01T09:00:00.000Z'),
+                        ('f-live', 'm1', 'live', 'Fine', '2026-01-01T09:00:00.000Z', 'positive', 'me',
+                         '2026-01-01T09:00:00.000Z', '2026-01-01T09:00:00.000Z');
+             INSERT INTO qa_reviews (id, member_id, session_id, score, reviewed_at, tone, author, created_at, updated_at)
+                 VALUES ('q-stuck', 'm1', 'gone', 40, '2026-01-01T09:00:00.000Z', 'improve', 'me',
+                         '2026-01-01T09:00:00.000Z', '2026-01-01T09:00:00.000Z');",
+        )
+        .expect("rows");
+    }
+    let store = Store::open(&path, false).expect("upgrade");
+    let session_of = |table: &str, id: &str| -> (Option<String>, String) {
+        store
+            .connection()
+            .query_row(
+                &format!("SELECT session_id, updated_at FROM {table} WHERE id = ?1"),
+                [id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .expect("row")
+    };
+    let (session, updated) = session_of("feedback", "f-stuck");
+    assert_eq!(session, None, "back to waiting");
+    assert!(updated.as_str() > "2026-01-01T09:00:00.000Z", "{updated}");
+    assert_eq!(updated.len(), "2026-01-01T09:00:00.000Z".len(), "{updated}");
+    assert_eq!(session_of("qa_reviews", "q-stuck").0, None);
+    assert_eq!(session_of("feedback", "f-live").0.as_deref(), Some("live"));
+}

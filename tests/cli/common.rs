@@ -132,6 +132,24 @@ impl Env {
     }
 
     /// The current session's id, in full.
+    /// Runs `coach export --format markdown --output FOLDER` and returns
+    /// the names of the files in FOLDER, sorted.
+    pub(crate) fn markdown_export(&self, folder: &Path) -> Vec<String> {
+        self.ok([
+            "export",
+            "--format",
+            "markdown",
+            "--output",
+            folder.to_str().expect("path"),
+        ]);
+        let mut names: Vec<String> = std::fs::read_dir(folder)
+            .expect("folder")
+            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
     pub(crate) fn current_session(&self) -> String {
         self.json(["session", "show"])["id"]
             .as_str()

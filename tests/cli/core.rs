@@ -530,6 +530,28 @@ fn members_are_edited_and_archived() {
 }
 
 #[test]
+fn an_email_address_that_is_accepted_can_be_sent_to() {
+    let env = Env::with_team();
+    for bad in [
+        "alex@example..com",
+        "alex@-example.com",
+        "alex kim@example.com",
+    ] {
+        let err = env.fails(3, ["member", "add", "Casey Day", "--email", bad]);
+        assert!(err.contains("is not an email address"), "{bad}: {err}");
+        let err = env.fails(3, ["member", "edit", "alex", "--email", bad]);
+        assert!(err.contains("is not an email address"), "{bad}: {err}");
+    }
+    env.ok([
+        "member",
+        "add",
+        "Casey Day",
+        "--email",
+        "casey.o'neil+1@mail.example.co.uk",
+    ]);
+}
+
+#[test]
 fn settings_are_read_set_and_unset() {
     let env = Env::initialized();
     assert_eq!(env.ok(["config", "get", "user.name"]).trim(), "Sam Lee");

@@ -213,18 +213,7 @@ fn a_bad_file_is_refused_and_changes_nothing() {
 fn a_markdown_export_is_one_readable_file_per_session() {
     let env = a_season_of_coaching();
     let folder = env.dir.path().join("md");
-    env.ok([
-        "export",
-        "--format",
-        "markdown",
-        "--output",
-        folder.to_str().expect("path"),
-    ]);
-    let mut files: Vec<String> = std::fs::read_dir(&folder)
-        .expect("folder")
-        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
-        .collect();
-    files.sort();
+    let files = env.markdown_export(&folder);
     assert_eq!(files.len(), 2, "{files:?}");
     assert!(
         files[0].starts_with("2026-11-02-alex-kim-") && files[0].ends_with(".md"),

@@ -123,17 +123,26 @@ fn a_member_gets_kudos_in_their_latest_open_session() {
 }
 
 #[test]
-fn no_open_session_is_an_error_unless_new_session_is_given() {
+fn without_an_open_session_a_kudos_is_outside_any_session_unless_new_session_is_given() {
     let env = Env::with_team();
     let current = session(&env, "alex", "2026-11-30");
-    let err = env.fails(3, ["kudos", "jordan", "Covered the queue"]);
-    assert!(err.contains("Jordan Park has no open session"), "{err}");
-    assert!(err.contains("--new-session"), "{err}");
+    let added = env.ok(["kudos", "jordan", "Covered the queue"]);
+    assert!(
+        added.contains("for Jordan Park outside any session (they have no open session)"),
+        "{added}"
+    );
+    let outside = env.json(["kudos", "jordan", "Covered it again", "--for", "effort"]);
+    assert_eq!(outside["session_id"], serde_json::Value::Null);
+    assert_eq!(outside["session_date"], serde_json::Value::Null);
+    assert_eq!(outside["member"]["name"], "Jordan Park");
+    assert_eq!(outside["for"], "effort");
 
     let closed = session(&env, "jordan", "2026-11-01");
     set_status(&env, &closed, "recap-sent");
     env.ok(["session", "use", &current]);
-    env.fails(3, ["kudos", "jordan", "Covered the queue"]);
+    let outside = env.json(["kudos", "jordan", "Covered the queue"]);
+    assert_eq!(outside["session_id"], serde_json::Value::Null);
+    assert!(kudos_of(&env, &closed).is_empty(), "never a closed session");
 
     let added = env.ok(["kudos", "jordan", "Covered the queue", "--new-session"]);
     assert!(added.starts_with("Started session "), "{added}");
@@ -229,4 +238,203 @@ fn kudos_are_listed_and_removed() {
     let before = snapshot(&env.db);
     env.ok(["kudos", "list", "--member", "jordan"]);
     assert_eq!(snapshot(&env.db), before, "a list does not write");
+}
+
+/// Alex's world: an old forgotten draft (20 days ago) with a shared and a
+/// private note, and a kudos given now outside any session. Returns the
+/// draft's id and the kudos's id.
+fn kudos_outside(env: &Env) -> (String, String) {
+    let draft = env
+        .ok(["session", "new", "alex", "--date", "-20d", "--no-use", "-q"])
+        .trim()
+        .to_string();
+    env.ok([
+        "note",
+        "add",
+        "--session",
+        &draft,
+        "SHARED-MARKER agenda point",
+    ]);
+    env.ok([
+        "note",
+        "add",
+        "--session",
+        &draft,
+        "--private",
+        "PRIVATE-CANARY worry",
+    ]);
+    let kudos = env.json([
+        "kudos",
+        "alex",
+        "Rescued the migration weekend",
+        "--for",
+        "success",
+    ]);
+    assert_eq!(kudos["session_id"], serde_json::Value::Null);
+    (draft, kudos["id"].as_str().expect("id").to_string())
+}
+
+#[test]
+fn a_kudos_outside_any_session_is_in_the_stream_trends_list_and_search_never_in_an_email() {
+    let env = Env::with_team();
+    let (draft, id) = kudos_outside(&env);
+
+    // The member's stream: the kudos, dated when given, without a session;
+    // their shared note, never the private one.
+    let stream = env.json(["member", "stream", "alex"]);
+    let entries = stream.as_array().expect("entries");
+    assert_eq!(entries[0]["kind"], "kudos");
+    assert_eq!(entries[0]["id"], id.as_str());
+    assert_eq!(entries[0]["session"], serde_json::Value::Null);
+    let all = stream.to_string();
+    assert!(all.contains("SHARED-MARKER"), "{all}");
+    assert!(!all.contains("PRIVATE-CANARY"), "{all}");
+    let text = env.ok(["member", "stream", "alex"]);
+    assert!(text.contains("Outside any session"), "{text}");
+    assert!(text.contains("Rescued the migration weekend"), "{text}");
+    assert!(text.contains("SHARED-MARKER"), "{text}");
+    assert!(!text.contains("PRIVATE-CANARY"), "{text}");
+    // --since compares when it was given.
+    let later = env.json(["member", "stream", "alex", "--since", "+1d"]);
+    assert_eq!(later.as_array().map(Vec::len), Some(0));
+
+    // Trends count it.
+    let trends = env.json(["member", "trends", "alex"]);
+    assert_eq!(trends["kudos"]["total"], 1);
+    assert_eq!(trends["kudos"]["success"], 1);
+
+    // kudos list: first (newest), SESSION "outside"; kudos rm finds it.
+    let list = env.json(["kudos", "list"]);
+    assert_eq!(list[0]["id"], id.as_str());
+    let text = env.ok(["kudos", "list", "--member", "alex"]);
+    assert!(text.contains("outside"), "{text}");
+
+    // Search finds it, with no session.
+    let hits = env.json(["search", "migration", "--kind", "kudos"]);
+    assert_eq!(hits[0]["id"], id.as_str());
+    assert_eq!(hits[0]["session"], serde_json::Value::Null);
+    assert_eq!(hits[0]["member"]["name"], "Alex Kim");
+    let hits = env.json(["search", "migration", "--member", "jordan"]);
+    assert_eq!(hits.as_array().map(Vec::len), Some(0));
+
+    // The stale draft's emails never hold it.
+    for args in [
+        vec!["session", "show", &draft, "--as-member", "--format", "md"],
+        vec![
+            "session",
+            "show",
+            &draft,
+            "--as-member",
+            "--format",
+            "md",
+            "--recap",
+        ],
+    ] {
+        let email = env.ok(args);
+        assert!(!email.contains("Rescued"), "{email}");
+        assert!(email.contains("SHARED-MARKER"), "{email}");
+    }
+    env.ok(["share", "--pending", "--recap"]);
+    let outbox = env.dir.path().join("outbox");
+    let mut sent = 0;
+    for file in std::fs::read_dir(&outbox).expect("outbox") {
+        let eml = std::fs::read_to_string(file.expect("file").path()).expect("eml");
+        assert!(!eml.contains("Rescued"), "{eml}");
+        assert!(!eml.contains("PRIVATE-CANARY"), "{eml}");
+        sent += 1;
+    }
+    assert_eq!(sent, 1, "the draft's recap went out, without the kudos");
+
+    // Deleted: gone from the stream and the search.
+    env.ok(["kudos", "rm", &id[..8]]);
+    let hits = env.json(["search", "migration"]);
+    assert_eq!(hits.as_array().map(Vec::len), Some(0));
+    assert_eq!(env.json(["member", "trends", "alex"])["kudos"]["total"], 0);
+}
+
+#[test]
+fn a_kudos_outside_any_session_is_undone_exported_imported_and_passes_doctor() {
+    let env = Env::with_team();
+    let (_, id) = kudos_outside(&env);
+    let report = env.json(["doctor"]);
+    assert_eq!(report["ok"], true, "{report}");
+
+    // Export -> import into a new database: the same kudos, no session,
+    // its member, found by search there too.
+    let dump = env.dir.path().join("dump.json");
+    env.ok(["export", "--output", dump.to_str().expect("path")]);
+    let dumped = std::fs::read_to_string(&dump).expect("dump");
+    assert!(dumped.contains("Rescued the migration weekend"));
+    assert!(
+        !dumped.contains("PRIVATE-CANARY"),
+        "no private notes by default"
+    );
+    let other = Env::initialized();
+    other.ok(["import", dump.to_str().expect("path")]);
+    let list = other.json(["kudos", "list", "--member", "alex"]);
+    assert_eq!(list[0]["id"], id.as_str());
+    assert_eq!(list[0]["session_id"], serde_json::Value::Null);
+    assert_eq!(list[0]["member"]["name"], "Alex Kim");
+    assert_eq!(list[0]["for"], "success");
+    let hits = other.json(["search", "rescued"]);
+    assert_eq!(hits[0]["id"], id.as_str());
+    assert_eq!(other.json(["doctor"])["ok"], true);
+    // A second import changes nothing.
+    other.ok(["import", dump.to_str().expect("path")]);
+    assert_eq!(
+        other.json(["kudos", "list"]).as_array().map(Vec::len),
+        Some(1)
+    );
+
+    // An imported kudos naming neither a session nor a member is refused.
+    let mut broken: serde_json::Value = serde_json::from_str(&dumped).expect("JSON");
+    for row in broken["tables"]["kudos"]
+        .as_array_mut()
+        .expect("kudos rows")
+    {
+        row["member_id"] = serde_json::Value::Null;
+    }
+    let broken = broken.to_string();
+    let bad = env.dir.path().join("bad.json");
+    std::fs::write(&bad, broken).expect("write");
+    let third = Env::initialized();
+    let before = snapshot(&third.db);
+    let err = third.fails(3, ["import", bad.to_str().expect("path")]);
+    assert!(err.contains("names its member"), "{err}");
+    assert_eq!(snapshot(&third.db), before);
+
+    // The Markdown export has a file of Alex's kudos outside sessions,
+    // beside the draft's recap (no private note in either).
+    let folder = env.dir.path().join("md");
+    let names = env.markdown_export(&folder);
+    assert_eq!(names.len(), 2, "{names:?}");
+    let kudos_file = names
+        .iter()
+        .find(|n| n.starts_with("alex-kim-") && n.ends_with("-kudos-outside-sessions.md"))
+        .expect("the kudos file");
+    let md = std::fs::read_to_string(folder.join(kudos_file)).expect("md");
+    assert!(
+        md.contains("# Kudos for Alex Kim, outside sessions"),
+        "{md}"
+    );
+    assert!(md.contains("for success"), "{md}");
+    assert!(md.contains("Rescued the migration weekend"), "{md}");
+    for name in &names {
+        let md = std::fs::read_to_string(folder.join(name)).expect("md");
+        assert!(!md.contains("PRIVATE-CANARY"), "{md}");
+    }
+
+    // Undo takes it back: gone from the list, the stream and the search.
+    let out = env.ok(["undo"]);
+    assert!(out.contains("kudos"), "{out}");
+    assert_eq!(
+        env.json(["kudos", "list"]).as_array().map(Vec::len),
+        Some(0)
+    );
+    let stream = env.json(["member", "stream", "alex"]).to_string();
+    assert!(!stream.contains("Rescued"), "{stream}");
+    assert_eq!(
+        env.json(["search", "rescued"]).as_array().map(Vec::len),
+        Some(0)
+    );
 }

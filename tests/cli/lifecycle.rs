@@ -690,6 +690,22 @@ fn the_cron_wrapper_stops_failing_once_a_recap_is_skipped() {
     );
 }
 
+/// Saves a feedback for Alex, "Kind and quick" (5 stars); returns its id.
+fn kind_feedback(env: &Env) -> String {
+    env.ok([
+        "save",
+        "feedback",
+        "alex",
+        "--comment",
+        "Kind and quick",
+        "--rating",
+        "5",
+        "-q",
+    ])
+    .trim()
+    .to_string()
+}
+
 fn saved_ids(env: &Env, member: &str) -> Vec<String> {
     env.ok(["saved", member, "-q"])
         .lines()
@@ -700,19 +716,7 @@ fn saved_ids(env: &Env, member: &str) -> Vec<String> {
 #[test]
 fn saved_items_leave_a_session_or_go_and_a_deleted_sessions_items_wait_again() {
     let env = Env::with_team();
-    let kind = env
-        .ok([
-            "save",
-            "feedback",
-            "alex",
-            "--comment",
-            "Kind and quick",
-            "--rating",
-            "5",
-            "-q",
-        ])
-        .trim()
-        .to_string();
+    let kind = kind_feedback(&env);
     let typo = env
         .ok(["save", "qa", "alex", "--score", "17", "-q"])
         .trim()
@@ -866,9 +870,23 @@ fn kudos_for_a_member_go_only_into_an_open_session_within_the_window() {
         .trim()
         .to_string();
     env.ok(["session", "new", "jordan"]);
-    let stderr = env.fails(3, ["kudos", "alex", "Great save"]);
-    assert!(stderr.contains("more than 7 days from now"), "{stderr}");
-    assert!(stderr.contains("--new-session"), "{stderr}");
+    let added = env.ok(["kudos", "alex", "Great save"]);
+    assert!(added.contains("outside any session"), "{added}");
+    assert!(added.contains("more than 7 days from now"), "{added}");
+    let outside = env.json(["kudos", "list", "--member", "alex"]);
+    assert_eq!(outside[0]["body"], "Great save");
+    assert_eq!(outside[0]["session_id"], serde_json::Value::Null);
+    // The old draft did not get it: cron mailing its recap never says it.
+    let recap = env.ok([
+        "session",
+        "show",
+        &old,
+        "--as-member",
+        "--format",
+        "plain",
+        "--recap",
+    ]);
+    assert!(!recap.contains("Great save"), "{recap}");
     let kudos = env.json(["kudos", "alex", "Great save", "--new-session"]);
     assert_ne!(
         kudos["session_id"],
@@ -895,4 +913,72 @@ fn kudos_for_a_member_go_only_into_an_open_session_within_the_window() {
         upcoming.as_str(),
         "the latest open one, in 3 days"
     );
+}
+
+#[test]
+fn session_show_json_says_what_changed_since_sent_and_the_skip() {
+    let env = Env::with_team();
+    let praise = kind_feedback(&env);
+    let session = env
+        .ok([
+            "session",
+            "new",
+            "alex",
+            "--date",
+            "+1d",
+            "--with-saved",
+            "-q",
+        ])
+        .trim()
+        .to_string();
+    env.ok(["note", "add", "First point"]);
+    let view = env.json(["session", "show"]);
+    assert_eq!(view["changed_since_sent"], serde_json::Value::Null);
+    assert_eq!(view["recap_skipped"], serde_json::Value::Null);
+    env.ok(["share"]);
+    assert_eq!(
+        env.json(["session", "show"])["changed_since_sent"],
+        serde_json::Value::Null
+    );
+
+    // A saved item of the sent session, corrected: a change since sent.
+    env.ok([
+        "saved",
+        "edit",
+        &praise[..8],
+        "--comment",
+        "Kind, quick and thorough",
+    ]);
+    let stderr = env.fails(3, ["share"]);
+    assert!(
+        stderr.contains("changed since the agenda was sent") && stderr.contains("1 saved item"),
+        "{stderr}"
+    );
+    env.ok(["note", "add", "Second point"]);
+    let view = env.json(["session", "show"]);
+    let changed = &view["changed_since_sent"];
+    assert_eq!(changed["kind"], "agenda");
+    assert_eq!(changed["changes"]["notes"], 1);
+    assert_eq!(changed["changes"]["saved"], 1);
+    assert_eq!(changed["changes"]["actions"], 0);
+    assert_eq!(changed["changes"]["date"], false);
+    assert_eq!(
+        changed["resend"],
+        format!("coach share --resend {}", &session[..4])
+    );
+    assert!(changed["sent_at"].is_string());
+    let report = env.coach(["share", "--json"]).output().expect("run");
+    let report: serde_json::Value = serde_json::from_slice(&report.stdout).expect("report");
+    assert_eq!(report["changes"]["saved"], 1);
+    // The member's view says neither.
+    let member = env.json(["session", "show", "--as-member"]);
+    assert!(member.get("changed_since_sent").is_none(), "{member}");
+    assert!(member.get("recap_skipped").is_none(), "{member}");
+
+    env.ok(["share", "--skip", &session, "--reason", "1:1 cancelled"]);
+    let view = env.json(["session", "show"]);
+    assert_eq!(view["recap_skipped"]["reason"], "1:1 cancelled");
+    assert!(view["recap_skipped"]["at"].is_string());
+    let member = env.json(["session", "show", "--as-member"]).to_string();
+    assert!(!member.contains("1:1 cancelled"), "{member}");
 }
