@@ -298,6 +298,11 @@ impl Settings {
         self.number("session.kudos-window")
     }
 
+    /// `session.duration`, in minutes: the length of a calendar invite.
+    pub fn session_minutes(&self) -> Result<u64> {
+        self.number("session.duration")
+    }
+
     /// `feedback.positive-rating`.
     pub fn positive_rating(&self) -> Result<u64> {
         self.number("feedback.positive-rating")

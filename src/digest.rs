@@ -336,6 +336,7 @@ pub fn prepare(tx: &Tx<'_>, member: &Member, since: DateTime<Utc>) -> Result<Pre
         attachments: Vec::new(),
         message_id: message_id.clone(),
         in_reply_to: None,
+        calendar: None,
     })?;
     Ok(Prepared {
         composed,

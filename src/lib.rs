@@ -19,6 +19,7 @@ pub mod generate;
 pub mod import;
 pub mod inbox;
 pub mod input;
+pub mod invite;
 pub mod item;
 pub mod kudos;
 pub mod mail;

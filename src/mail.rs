@@ -64,6 +64,15 @@ pub struct MailAttachment {
     pub bytes: Vec<u8>,
 }
 
+/// A calendar invite carried by an email.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CalendarPart {
+    /// The iTIP method: `REQUEST` or `CANCEL` (also the `METHOD:` inside).
+    pub method: &'static str,
+    /// The VCALENDAR text, CRLF lines.
+    pub ics: String,
+}
+
 /// Everything needed to build one email.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutgoingMail {
@@ -83,6 +92,10 @@ pub struct OutgoingMail {
     pub html: String,
     /// Files attached after the body.
     pub attachments: Vec<MailAttachment>,
+    /// A calendar invite (iCalendar text): sent as a third alternative,
+    /// `text/calendar; method=...`, and as an `invite.ics` attachment, as
+    /// Gmail, Outlook and Apple Mail expect.
+    pub calendar: Option<CalendarPart>,
     /// The Message-ID without angle brackets, such as
     /// `0f6c…@example.com`; see [`new_message_id`]. Surrounding angle
     /// brackets are tolerated and removed.
@@ -167,15 +180,22 @@ pub fn build_message(mail: &OutgoingMail) -> Result<Message> {
             .references(format!("<{parent}>"));
     }
 
-    let alternative = MultiPart::alternative()
+    let mut alternative = MultiPart::alternative()
         .singlepart(SinglePart::plain(mail.text.clone()))
         .singlepart(SinglePart::html(mail.html.clone()));
+    let mut attachments = Vec::new();
+    if let Some(calendar) = &mail.calendar {
+        let (part, file) = calendar_parts(calendar)?;
+        alternative = alternative.singlepart(part);
+        attachments.push(file);
+    }
+    attachments.extend(mail.attachments.iter().cloned());
 
-    let result = if mail.attachments.is_empty() {
+    let result = if attachments.is_empty() {
         builder.multipart(alternative)
     } else {
         let mut mixed = MultiPart::mixed().multipart(alternative);
-        for attachment in &mail.attachments {
+        for attachment in &attachments {
             mixed = mixed.singlepart(attachment_part(attachment)?);
         }
         builder.multipart(mixed)
@@ -474,6 +494,25 @@ fn normalize_message_id(what: &str, id: &str) -> Result<String> {
         ))
         .with_hint("a Message-ID looks like 0f6c2a…@example.com"))
     }
+}
+
+/// The invite as the alternative part clients act on and as the
+/// `invite.ics` file others import.
+fn calendar_parts(calendar: &CalendarPart) -> Result<(SinglePart, MailAttachment)> {
+    let content_type = ContentType::parse(&format!(
+        "text/calendar; charset=utf-8; method={}",
+        calendar.method
+    ))
+    .map_err(|_| Error::internal("a calendar content type was refused"))?;
+    let part = SinglePart::builder()
+        .header(content_type)
+        .body(calendar.ics.clone());
+    let file = MailAttachment {
+        filename: "invite.ics".into(),
+        content_type: "application/ics".into(),
+        bytes: calendar.ics.as_bytes().to_vec(),
+    };
+    Ok((part, file))
 }
 
 fn attachment_part(attachment: &MailAttachment) -> Result<SinglePart> {
@@ -1016,7 +1055,7 @@ fn describe_status(status: std::process::ExitStatus) -> String {
 
 fn format_duration(duration: Duration) -> String {
     let millis = duration.as_millis();
-    if millis % 1000 == 0 {
+    if millis.is_multiple_of(1000) {
         format!("{} s", millis / 1000)
     } else {
         format!("{:.1} s", duration.as_secs_f64())

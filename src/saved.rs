@@ -1024,7 +1024,7 @@ struct Importer<'t, 'c, 'p> {
 impl Importer<'_, '_, '_> {
     fn row(&mut self, line: u64, fields: Result<Fields<'_>, Invalid>) -> Result<()> {
         self.report.rows += 1;
-        if self.report.rows % PROGRESS_EVERY == 0 {
+        if self.report.rows.is_multiple_of(PROGRESS_EVERY) {
             (self.progress)(self.report.rows);
         }
         let checked = match fields {

@@ -36,7 +36,10 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::config::{MailTransport, Settings};
-use crate::mail::{self, Address, MailAttachment, OutgoingMail, SmtpSettings, Transport};
+use crate::invite::{self, Method};
+use crate::mail::{
+    self, Address, CalendarPart, MailAttachment, OutgoingMail, SmtpSettings, Transport,
+};
 use crate::note::SharedNote;
 use crate::render::markdown::{self, Flavour, NotAttached};
 use crate::render::{html, text};
@@ -170,6 +173,9 @@ pub struct Composed {
     pub text: String,
     /// The HTML part, rendered from `markdown`.
     pub html: String,
+    /// The shared talking points as plain text: the calendar invite's
+    /// description (the member's view only, like everything here).
+    pub talking_points: String,
     /// The zone the email shows its times in: the member's.
     pub zone: chrono_tz::Tz,
     /// Files attached, within `mail.max-attachments-size` together.
@@ -186,6 +192,8 @@ pub struct Prepared {
     pub message_id: String,
     pub in_reply_to: Option<String>,
     pub recipients: Vec<String>,
+    /// The calendar invite an agenda carries.
+    pub event: Option<invite::Event>,
 }
 
 /// The subject line, one for the agenda and the recap of a session so
@@ -225,10 +233,12 @@ pub fn compose(tx: &Tx<'_>, session: Session, kind: Kind) -> Result<Composed> {
     let rendered = markdown::render(&view, kind.flavour(), &setting)?;
     let subject = subject(&view.session, &zone);
     let html = html::email_document(&subject, &rendered.preheader, &rendered.markdown);
+    let talking_points = talking_points(&view.notes);
     Ok(Composed {
         kind,
         session: view.session,
         subject,
+        talking_points,
         text: text::plain(&rendered.markdown),
         markdown: rendered.markdown,
         preheader: rendered.preheader,
@@ -237,6 +247,22 @@ pub fn compose(tx: &Tx<'_>, session: Session, kind: Kind) -> Result<Composed> {
         attached,
         not_attached,
     })
+}
+
+/// The shared notes block as plain text, one talking point after the
+/// other, each by the member saying so.
+fn talking_points(notes: &[SharedNote]) -> String {
+    notes
+        .iter()
+        .map(|note| {
+            let body = text::plain(&note.body).trim().to_string();
+            match note.author.role {
+                crate::note::Role::Member => format!("{}:\n{body}", note.author.name),
+                crate::note::Role::Coach => body,
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n\n")
 }
 
 /// The session's files, in the order they were added.
@@ -308,6 +334,10 @@ pub fn prepare(tx: &Tx<'_>, session: Session, kind: Kind, folder: &Path) -> Resu
         Kind::Agenda => None,
     };
     let composed = compose(tx, session, kind)?;
+    let event = match kind {
+        Kind::Agenda => Some(event_of(tx, &composed, &coach, &to)?),
+        Kind::Recap => None,
+    };
     let attachments = composed
         .attached
         .iter()
@@ -327,6 +357,10 @@ pub fn prepare(tx: &Tx<'_>, session: Session, kind: Kind, folder: &Path) -> Resu
         text: composed.text.clone(),
         html: composed.html.clone(),
         attachments,
+        calendar: event.as_ref().map(|event| CalendarPart {
+            method: Method::Request.as_str(),
+            ics: invite::calendar(event, Method::Request, tx.now()),
+        }),
         message_id: message_id.clone(),
         in_reply_to: in_reply_to.clone(),
     };
@@ -337,7 +371,102 @@ pub fn prepare(tx: &Tx<'_>, session: Session, kind: Kind, folder: &Path) -> Resu
         message_id,
         in_reply_to,
         recipients,
+        event,
     })
+}
+
+/// The calendar event of an agenda: the session's time and
+/// `session.duration`, the coach inviting the member, the talking points
+/// as its description; the SEQUENCE one more than the last invite sent
+/// when the time has changed since.
+fn event_of(
+    tx: &Tx<'_>,
+    composed: &Composed,
+    coach: &Address,
+    member: &Address,
+) -> Result<invite::Event> {
+    let start = composed.session.date;
+    Ok(invite::Event {
+        uid: invite::uid(&composed.session.id),
+        sequence: invite::next_sequence(last_invite(tx, &composed.session.id)?, start),
+        start,
+        minutes: Settings::of(tx)?.session_minutes()?,
+        summary: composed.session.title.clone(),
+        description: composed.talking_points.clone(),
+        organizer: coach.clone(),
+        attendee: member.clone(),
+    })
+}
+
+/// The start and SEQUENCE of the last calendar invite sent for a session
+/// (with its agenda), if any.
+pub fn last_invite(tx: &Tx<'_>, session_id: &str) -> Result<Option<(DateTime<Utc>, u32)>> {
+    let row: Option<(String, i64)> = tx
+        .conn()
+        .prepare_cached(
+            "SELECT event_start, event_sequence FROM shares
+             WHERE session_id = ?1 AND kind = 'agenda' AND outcome = 'sent'
+               AND event_start IS NOT NULL AND event_sequence IS NOT NULL
+             ORDER BY created_at DESC, id DESC LIMIT 1",
+        )?
+        .query_row([session_id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    row.map(|(start, sequence)| {
+        Ok((
+            when::from_storage(&start)?,
+            u32::try_from(sequence).unwrap_or(0),
+        ))
+    })
+    .transpose()
+}
+
+/// The cancellation of a session's calendar invite, ready to send: the
+/// same event (UID) with METHOD:CANCEL and the next SEQUENCE, in a short
+/// email that answers the agenda. `None` when no invite was sent.
+pub fn prepare_cancellation(tx: &Tx<'_>, session: &Session) -> Result<Option<Message>> {
+    let Some((start, sequence)) = last_invite(tx, &session.id)? else {
+        return Ok(None);
+    };
+    let coach = coach_address(tx)?;
+    let Some(email) = session.member.email.clone() else {
+        return Ok(None);
+    };
+    let to = Address::new(session.member.name.clone(), email);
+    let zone = crate::member::zone_of(tx, &session.member.id)?;
+    let subject = format!("Cancelled: {}", subject(session, &zone));
+    let said = format!(
+        "The 1:1 \"{}\" on {} is cancelled: your calendar can remove it.",
+        session.title,
+        when::display_long(start, &zone)
+    );
+    let md = markdown::cancellation(&session.title, &said, &coach.name);
+    let event = invite::Event {
+        uid: invite::uid(&session.id),
+        sequence: sequence.saturating_add(1),
+        start,
+        minutes: Settings::of(tx)?.session_minutes()?,
+        summary: session.title.clone(),
+        description: String::new(),
+        organizer: coach.clone(),
+        attendee: to.clone(),
+    };
+    let outgoing = OutgoingMail {
+        from: coach.clone(),
+        to: vec![to],
+        cc: Vec::new(),
+        reply_to: Some(coach.clone()),
+        subject: subject.clone(),
+        text: text::plain(&md),
+        html: html::email_document(&subject, &said, &md),
+        attachments: Vec::new(),
+        calendar: Some(CalendarPart {
+            method: Method::Cancel.as_str(),
+            ics: invite::calendar(&event, Method::Cancel, tx.now()),
+        }),
+        message_id: mail::new_message_id(&coach.email),
+        in_reply_to: last_sent(tx, &session.id, Kind::Agenda)?.map(|s| s.message_id),
+    };
+    Ok(Some(mail::build_message(&outgoing)?))
 }
 
 pub(crate) fn coach_address(tx: &Tx<'_>) -> Result<Address> {
@@ -652,8 +781,9 @@ pub fn claim(
     tx.conn()
         .prepare_cached(
             "INSERT INTO shares (id, session_id, kind, recipients, transport, message_id,
-                             in_reply_to, outcome, detail, author, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'sending', ?8, ?9, ?10, ?10)",
+                             in_reply_to, outcome, detail, author, created_at, updated_at,
+                             event_start, event_sequence)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'sending', ?8, ?9, ?10, ?10, ?11, ?12)",
         )?
         .execute(rusqlite::params![
             id,
@@ -665,7 +795,9 @@ pub fn claim(
             prepared.in_reply_to,
             claimant(),
             tx.me(),
-            now
+            now,
+            prepared.event.as_ref().map(|e| when::to_storage(e.start)),
+            prepared.event.as_ref().map(|e| e.sequence),
         ])?;
     let share = get(tx, &id)?;
     Ok(Claim::Claimed(Box::new(prepared), share))

@@ -73,14 +73,101 @@ pub fn parse_when<Tz: TimeZone>(input: &str, now: DateTime<Tz>) -> Result<DateTi
         .ok_or_else(|| unreadable(typed))
 }
 
-/// Formats a UTC instant for people, in local time: `2026-12-01 09:00`.
-pub fn display_local(at: DateTime<Utc>) -> String {
-    display_in(at, &Local)
+/// A WHEN read in a named zone, as `--date` is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InZone {
+    pub at: DateTime<Utc>,
+    /// Said on standard error: a local time that happens twice, of which the
+    /// first was taken.
+    pub warning: Option<String>,
 }
 
-/// Formats the date only, in local time: `2026-12-01`.
+/// Reads WHEN as [`parse_when`] does, in `zone` (the coach's, for
+/// `--date`), and stricter about the two nights of daylight saving: a
+/// local time that does not exist (the spring gap) is an error naming
+/// the gap, and one that happens twice (the autumn fold) is taken the
+/// first time, with a warning that says so.
+pub fn parse_in_zone(input: &str, now: DateTime<Utc>, zone: &chrono_tz::Tz) -> Result<InZone> {
+    let local_now = now.with_timezone(zone);
+    let at = parse_when(input, local_now)?;
+    let typed = input.trim().to_lowercase();
+    let exact = typed == "now"
+        || read_offset(&typed).is_some()
+        || DateTime::parse_from_rfc3339(&typed.to_uppercase()).is_ok();
+    let local = if exact {
+        None
+    } else {
+        calendar_local(&words_of(&typed), &local_now)
+    };
+    let mut warning = None;
+    if let Some(local) = local {
+        match zone.from_local_datetime(&local) {
+            chrono::LocalResult::None => {
+                // `at` is the first minute after the gap; the clocks
+                // showed the gap's start just before it.
+                let from = (at - TimeDelta::seconds(1))
+                    .with_timezone(zone)
+                    .naive_local()
+                    + TimeDelta::seconds(1);
+                let to = at.with_timezone(zone).naive_local();
+                return Err(Error::usage(format!(
+                    "{} does not exist in {} (clocks go from {} to {})",
+                    local.format("%Y-%m-%d %H:%M"),
+                    zone.name(),
+                    from.format("%H:%M"),
+                    to.format("%H:%M")
+                ))
+                .with_hint(format!(
+                    "daylight saving time starts that night: choose a time before {} or from {}",
+                    from.format("%H:%M"),
+                    to.format("%H:%M")
+                )));
+            }
+            chrono::LocalResult::Ambiguous(first, second) => {
+                warning = Some(format!(
+                    "{} happens twice in {} ({} and {}): taking the first, {}",
+                    local.format("%Y-%m-%d %H:%M"),
+                    zone.name(),
+                    first.format("%Z"),
+                    second.format("%Z"),
+                    first.format("%H:%M %Z")
+                ));
+            }
+            chrono::LocalResult::Single(_) => {}
+        }
+    }
+    Ok(InZone { at, warning })
+}
+
+/// Formats a UTC instant for people, in `zone`: `2026-12-01 09:00`.
+pub fn display_in_zone(at: DateTime<Utc>, zone: &chrono_tz::Tz) -> String {
+    display_in(at, zone)
+}
+
+/// The zone of times shown on the terminal: the coach's (`user.timezone`),
+/// set once the database is open; until then, the system's.
+static DISPLAY_ZONE: std::sync::OnceLock<chrono_tz::Tz> = std::sync::OnceLock::new();
+
+/// Sets the zone [`display_local`] shows times in (the first call wins).
+pub fn set_display_zone(zone: chrono_tz::Tz) {
+    let _ = DISPLAY_ZONE.set(zone);
+}
+
+/// Formats a UTC instant for people, in the coach's zone (see
+/// [`set_display_zone`]; the system's before it is set): `2026-12-01 09:00`.
+pub fn display_local(at: DateTime<Utc>) -> String {
+    match DISPLAY_ZONE.get() {
+        Some(zone) => display_in(at, zone),
+        None => display_in(at, &Local),
+    }
+}
+
+/// Formats the date only, as [`display_local`]: `2026-12-01`.
 pub fn display_local_date(at: DateTime<Utc>) -> String {
-    display_date_in(at, &Local)
+    match DISPLAY_ZONE.get() {
+        Some(zone) => display_date_in(at, zone),
+        None => display_date_in(at, &Local),
+    }
 }
 
 /// An instant for a person in `tz`, with the zone's abbreviation:
@@ -391,13 +478,18 @@ fn split_iso_t(word: &str) -> Option<(&str, &str)> {
 /// Reads `[DAY] [[at] TIME]` where at least one of the two is given: a day
 /// alone means 09:00, a time alone means today.
 fn read_calendar<Tz: TimeZone>(words: &[&str], now: &DateTime<Tz>) -> Option<DateTime<Utc>> {
+    resolve_local(&now.timezone(), calendar_local(words, now)?)
+}
+
+/// The local date and time `[DAY] [[at] TIME]` names.
+fn calendar_local<Tz: TimeZone>(words: &[&str], now: &DateTime<Tz>) -> Option<NaiveDateTime> {
     let today = now.date_naive();
     let (day, time) = match read_day(words, today) {
         Some((day, [])) => (day, WORKDAY_START),
         Some((day, rest)) => (day, read_time(rest)?),
         None => (today, read_time(words)?),
     };
-    resolve_local(&now.timezone(), day.and_time(time))
+    Some(day.and_time(time))
 }
 
 /// Reads `TIME` or `at TIME`, and nothing after it.
@@ -616,6 +708,36 @@ mod tests {
             format!("cannot read \"{}\" as a date", input.trim())
         );
         assert_eq!(err.hint(), Some(WHEN_HINT));
+    }
+
+    #[test]
+    fn a_date_in_the_spring_gap_is_an_error_naming_the_gap() {
+        let chicago = chrono_tz::America::Chicago;
+        let err = parse_in_zone("2027-03-14 02:30", now_utc(), &chicago).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Usage);
+        assert_eq!(
+            err.message(),
+            "2027-03-14 02:30 does not exist in America/Chicago (clocks go from 02:00 to 03:00)"
+        );
+        let fine = parse_in_zone("2027-03-14 03:30", now_utc(), &chicago).unwrap();
+        assert_eq!(fine.at, utc(2027, 3, 14, 8, 30));
+        assert_eq!(fine.warning, None);
+    }
+
+    #[test]
+    fn a_date_in_the_autumn_fold_takes_the_first_and_says_so() {
+        let chicago = chrono_tz::America::Chicago;
+        let read = parse_in_zone("2026-11-01 01:30", now_utc(), &chicago).unwrap();
+        assert_eq!(read.at, utc(2026, 11, 1, 6, 30), "01:30 CDT");
+        let warning = read.warning.unwrap();
+        assert!(
+            warning.contains("happens twice in America/Chicago"),
+            "{warning}"
+        );
+        assert!(warning.contains("taking the first, 01:30 CDT"), "{warning}");
+        // Exact forms are never ambiguous.
+        let exact = parse_in_zone("2026-11-01T01:30:00-06:00", now_utc(), &chicago).unwrap();
+        assert_eq!((exact.at, exact.warning), (utc(2026, 11, 1, 7, 30), None));
     }
 
     #[test]

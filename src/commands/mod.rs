@@ -116,10 +116,16 @@ impl Ctx {
 
     /// Opens the database without recording its writes (undo itself).
     pub fn store_unrecorded(&self) -> Result<Store> {
-        match &self.db {
-            Some(path) => Store::open(path, false),
-            None => Store::open(&Store::default_path()?, true),
+        let mut store = match &self.db {
+            Some(path) => Store::open(path, false)?,
+            None => Store::open(&Store::default_path()?, true)?,
+        };
+        // Times on the terminal are the coach's (`user.timezone`); a zone
+        // that cannot be read leaves the system's, and `config` says why.
+        if let Ok(zone) = store.read(crate::zone::coach) {
+            crate::when::set_display_zone(zone);
         }
+        Ok(store)
     }
 }
 

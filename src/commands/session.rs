@@ -16,7 +16,7 @@ use crate::share;
 use crate::store::{check_long_enough, Tx};
 use crate::template;
 use crate::view::{self, SessionView};
-use crate::{when, Result};
+use crate::{when, Error, Result};
 
 /// Start, list, show and change 1:1 sessions
 ///
@@ -201,6 +201,14 @@ pub struct DeleteArgs {
     /// Do not ask for confirmation
     #[arg(long, short)]
     yes: bool,
+    /// When its agenda was sent with a calendar invite, email the member
+    /// a cancellation (METHOD:CANCEL) so their calendar removes the 1:1
+    /// [default: ask on a terminal]
+    #[arg(long, conflicts_with = "no_cancel_invite")]
+    cancel_invite: bool,
+    /// Delete without cancelling the calendar invite its agenda carried
+    #[arg(long)]
+    no_cancel_invite: bool,
 }
 
 pub(super) fn run(ctx: &Ctx, command: SessionCommand) -> Result<()> {
@@ -220,8 +228,9 @@ pub(super) fn run(ctx: &Ctx, command: SessionCommand) -> Result<()> {
             if let Some(query) = &args.session {
                 check_long_enough(query)?;
             }
-            let date = args.date.as_deref().map(parse_when).transpose()?;
-            let session = ctx.store()?.write(|tx| {
+            let mut store = ctx.store()?;
+            let date = read_date(ctx, &mut store, args.date.as_deref())?;
+            let session = store.write(|tx| {
                 let session = session::explicit_or_current(tx, args.session.as_deref())?;
                 session::edit(tx, &session, args.title.as_deref(), date)
             })?;
@@ -234,8 +243,8 @@ pub(super) fn run(ctx: &Ctx, command: SessionCommand) -> Result<()> {
 }
 
 fn new(ctx: &Ctx, args: NewArgs) -> Result<()> {
-    let date = args.date.as_deref().map(parse_when).transpose()?;
     let mut store = ctx.store()?;
+    let date = read_date(ctx, &mut store, args.date.as_deref())?;
     let member = match &args.member {
         Some(query) => store.read(|tx| member::resolve(tx, query))?,
         None => pick_member(ctx, &mut store)?,
@@ -639,7 +648,7 @@ fn print_balance_hint(ctx: &Ctx, balance: &Balance) {
 
 fn list(ctx: &Ctx, args: ListArgs) -> Result<()> {
     let since = args.since.as_deref().map(parse_when).transpose()?;
-    let (sessions, current) = ctx.store()?.read(|tx| {
+    let (sessions, current, zone) = ctx.store()?.read(|tx| {
         let member_id = match &args.member {
             Some(query) => Some(member::resolve(tx, query)?.id),
             None => None,
@@ -663,7 +672,11 @@ fn list(ctx: &Ctx, args: ListArgs) -> Result<()> {
                 })
             })
             .collect::<Result<Vec<_>>>()?;
-        Ok((sessions, session::current(tx)?.map(|s| s.id)))
+        Ok((
+            sessions,
+            session::current(tx)?.map(|s| s.id),
+            crate::zone::coach(tx)?,
+        ))
     })?;
     if ctx.out.json {
         return ctx.out.print_json(&sessions);
@@ -689,7 +702,7 @@ fn list(ctx: &Ctx, args: ListArgs) -> Result<()> {
             };
             vec![
                 format!("{}{marker}", s.short_id),
-                when::display_local(s.date),
+                when::display_in_zone(s.date, &zone),
                 s.member.name.clone(),
                 s.title.clone(),
                 format!("{}{acknowledged}", s.status.as_str()),
@@ -937,7 +950,13 @@ fn show_email(ctx: &Ctx, args: ShowArgs) -> Result<()> {
 fn delete(ctx: &Ctx, args: DeleteArgs) -> Result<()> {
     check_long_enough(&args.session)?;
     let mut store = ctx.store()?;
-    let session = store.read(|tx| session::resolve(tx, &args.session))?;
+    let folder = store.folder().to_path_buf();
+    let (session, invited) = store.read(|tx| {
+        let session = session::resolve(tx, &args.session)?;
+        let invited =
+            share::last_invite(tx, &session.id)?.is_some() && session.member.email.is_some();
+        Ok((session, invited))
+    })?;
     if !args.yes {
         let question = format!(
             "Delete the session \"{}\" with {} on {}?",
@@ -953,6 +972,27 @@ fn delete(ctx: &Ctx, args: DeleteArgs) -> Result<()> {
             return Ok(());
         }
     }
+    let cancel = invited && cancel_invite(ctx, &args, &session)?;
+    if cancel {
+        // Sent before the deletion: if it fails, nothing is deleted and the
+        // same command can be run again.
+        let (message, mut settings) = store.read(|tx| {
+            let message = share::prepare_cancellation(tx, &session)?
+                .ok_or_else(|| Error::internal("the invite to cancel is gone"))?;
+            Ok((message, share::mail_settings(tx, &folder)?))
+        })?;
+        settings.unlock()?;
+        crate::mail::send(&settings.transport, &message).map_err(|err| {
+            Error::new(
+                err.kind(),
+                format!(
+                    "the cancellation could not be sent, so the session was not deleted: {}",
+                    err.message()
+                ),
+            )
+            .with_hint("try again later, or delete it with --no-cancel-invite")
+        })?;
+    }
     store.write(|tx| {
         // Resolve again inside the write: it may have changed meanwhile.
         let session = session::get(tx, &session.id)?;
@@ -963,8 +1003,39 @@ fn delete(ctx: &Ctx, args: DeleteArgs) -> Result<()> {
             "Deleted the session {} \"{}\"",
             session.short_id, session.title
         ))?;
+        if cancel {
+            ctx.out.line(format!(
+                "Sent {} a cancellation of the calendar invite",
+                session.member.name
+            ))?;
+        }
     }
     Ok(())
+}
+
+/// Whether to cancel the calendar invite that the agenda of `session`
+/// carried: the flags, else a question on a terminal; without either, an
+/// error naming both flags.
+fn cancel_invite(ctx: &Ctx, args: &DeleteArgs, session: &Session) -> Result<bool> {
+    if args.cancel_invite || args.no_cancel_invite {
+        return Ok(args.cancel_invite);
+    }
+    let instead =
+        "pass --cancel-invite to send a cancellation, or --no-cancel-invite to delete without one";
+    if !ctx.prompt.enabled() {
+        return Err(Error::usage(format!(
+            "the agenda of this session was sent to {} with a calendar invite: say whether to cancel it",
+            session.member.name
+        ))
+        .with_hint(instead));
+    }
+    ctx.prompt.confirm(
+        &format!(
+            "Email {} a cancellation so their calendar removes the 1:1?",
+            session.member.name
+        ),
+        instead,
+    )
 }
 
 fn print_one(ctx: &Ctx, session: &Session, verb: &str) -> Result<()> {
@@ -981,6 +1052,23 @@ fn print_one(ctx: &Ctx, session: &Session, verb: &str) -> Result<()> {
         session.member.name,
         when::display_local(session.date)
     ))
+}
+
+/// Reads `--date` in the coach's zone (`user.timezone`, else the
+/// system's): a time in a daylight-saving gap is an error; one that happens
+/// twice is taken the first time, and stderr says so.
+fn read_date(
+    ctx: &Ctx,
+    store: &mut crate::store::Store,
+    text: Option<&str>,
+) -> Result<Option<chrono::DateTime<chrono::Utc>>> {
+    let Some(text) = text else { return Ok(None) };
+    let zone = store.read(crate::zone::coach)?;
+    let read = when::parse_in_zone(text, chrono::Utc::now(), &zone)?;
+    if let Some(warning) = &read.warning {
+        ctx.out.note(format!("warning: {warning}"));
+    }
+    Ok(Some(read.at))
 }
 
 /// Parses a WHEN argument relative to now, in local time.

@@ -241,7 +241,7 @@ fn read_csv(
             }
         }
         rows += 1;
-        if rows % PROGRESS_EVERY == 0 {
+        if rows.is_multiple_of(PROGRESS_EVERY) {
             progress(reader.position().byte());
         }
     }
@@ -341,7 +341,7 @@ fn read_jsonl(
             importer.bad(line, reason);
         }
         importer.flush_if_full(bytes)?;
-        if line % PROGRESS_EVERY == 0 {
+        if line.is_multiple_of(PROGRESS_EVERY) {
             progress(bytes);
         }
     }

@@ -57,8 +57,10 @@ fn style_for(tag: &str) -> Option<&'static str> {
         "li" => "margin:0 0 6px;",
         "blockquote" => "margin:0 0 14px;padding:12px 16px;border-left:4px solid #a5b4fc;background-color:#f5f7ff;",
         "table" => "width:100%;margin:0 0 18px;border-collapse:collapse;border:1px solid #d1d5db;",
-        "th" => concat!(font!(), "padding:6px 8px;border:1px solid #d1d5db;background-color:#f3f4f6;font-size:14px;line-height:1.4;color:#111827;text-align:left;"),
-        "td" => concat!(font!(), "padding:6px 8px;border:1px solid #d1d5db;font-size:14px;line-height:1.4;color:#1f2937;vertical-align:top;"),
+        // A header's words are not split ("Measur-ed" on a phone): they
+        // are short, and the cells below give way instead.
+        "th" => concat!(font!(), "padding:6px;overflow-wrap:normal;word-break:normal;border:1px solid #d1d5db;background-color:#f3f4f6;font-size:14px;line-height:1.4;color:#111827;text-align:left;"),
+        "td" => concat!(font!(), "padding:6px;border:1px solid #d1d5db;font-size:14px;line-height:1.4;color:#1f2937;vertical-align:top;"),
         "a" => "color:#2563eb;",
         "code" => concat!(mono!(), "padding:1px 4px;background-color:#f3f4f6;font-size:14px;"),
         "pre" => concat!(mono!(), "margin:0 0 14px;padding:12px;background-color:#f6f8fa;font-size:14px;line-height:1.5;white-space:pre-wrap;"),

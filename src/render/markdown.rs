@@ -696,6 +696,17 @@ pub(crate) fn closed_fences(body: &str) -> String {
 }
 
 /// Text from a field (a title, a name) shown as itself, not as Markdown.
+/// The email that cancels a 1:1's calendar invite (`session delete
+/// --cancel-invite`): its title, what happened, the coach's name.
+pub fn cancellation(title: &str, said: &str, coach: &str) -> String {
+    format!(
+        "# Cancelled: {}\n\n{}\n\n{}\n",
+        escape_inline(title),
+        escape_inline(said),
+        escape_inline(first_name(coach))
+    )
+}
+
 pub(crate) fn escape_inline(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {

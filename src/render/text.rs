@@ -16,12 +16,18 @@ use unicode_width::UnicodeWidthStr;
 /// The width prose is wrapped to, in terminal columns.
 pub const WIDTH: usize = 72;
 
+/// Stands for a space inside a code span while prose is wrapped, so that
+/// `done 8115` or `[x] 8115` (a command a reply answers with) is never
+/// broken across lines; a space again in the result. (A private-use
+/// character: no text a person writes means anything by it.)
+const UNBREAKABLE_SPACE: char = '\u{e000}';
+
 /// `markdown` as plain text, wrapped at [`WIDTH`], ending with one newline.
 pub fn plain(markdown: &str) -> String {
     let arena = Arena::new();
     let root = super::html::parse(&arena, markdown);
     let lines = blocks(root, WIDTH);
-    let mut out = lines.join("\n");
+    let mut out = lines.join("\n").replace(UNBREAKABLE_SPACE, " ");
     out.truncate(out.trim_end().len());
     out.push('\n');
     out
@@ -151,7 +157,9 @@ fn inline<'a>(node: Node<'a>) -> String {
 fn inline_into<'a>(node: Node<'a>, out: &mut String) {
     match node.data().value {
         NodeValue::Text(ref text) => out.push_str(text),
-        NodeValue::Code(ref code) => out.push_str(&code.literal),
+        NodeValue::Code(ref code) => {
+            out.push_str(&code.literal.replace(' ', &UNBREAKABLE_SPACE.to_string()))
+        }
         NodeValue::HtmlInline(ref html) | NodeValue::Raw(ref html) => out.push_str(html),
         NodeValue::ShortCode(ref code) => out.push_str(&code.emoji),
         NodeValue::SoftBreak => out.push(' '),
@@ -295,6 +303,23 @@ mod tests {
         }
         assert!(text.lines().any(|l| l == url), "{text}");
         assert!(text.ends_with("end\n"));
+    }
+
+    #[test]
+    fn a_code_span_is_never_broken_across_lines() {
+        // The check-off hint: its commands stay whole wherever they fall.
+        for pad in 0..40 {
+            let md = format!(
+                "_{} Done with one of your actions? Answer with a line `[x] 8115` (or `done 8115`); `reopen 8115` opens it again._",
+                "x".repeat(pad)
+            );
+            let text = plain(&md);
+            for command in ["[x] 8115", "done 8115", "reopen 8115"] {
+                assert!(text.contains(command), "{command} broken at {pad}:\n{text}");
+            }
+            assert!(text.lines().all(|l| l.width() <= WIDTH), "{text}");
+            assert!(!text.contains(UNBREAKABLE_SPACE));
+        }
     }
 
     #[test]

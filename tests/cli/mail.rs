@@ -26,6 +26,7 @@ fn sample_mail() -> OutgoingMail {
         attachments: vec![],
         message_id: new_message_id("carla@example.com"),
         in_reply_to: None,
+        calendar: None,
     }
 }
 
@@ -81,6 +82,7 @@ fn plain_smtp_delivers_headers_both_parts_and_attachments() {
         ],
         message_id: new_message_id("carla@example.com"),
         in_reply_to: Some(parent.clone()),
+        calendar: None,
     };
     let message = build_message(&mail).expect("message builds");
     let expected_raw = raw(&message);

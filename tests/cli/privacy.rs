@@ -201,6 +201,7 @@ fn nothing_the_member_gets_holds_a_private_note() {
     env.ok(["share", "--digest", "alex", "--since", "2026-11-01"]);
     let outbox = env.dir.path().join("outbox");
     let mut sent = 0;
+    let mut invites = 0;
     for entry in std::fs::read_dir(&outbox).expect("outbox") {
         let raw = std::fs::read(entry.expect("entry").path()).expect("eml");
         let message = mail_parser::MessageParser::default()
@@ -220,8 +221,20 @@ fn nothing_the_member_gets_holds_a_private_note() {
             "the raw message",
             &String::from_utf8_lossy(&raw).replace("=\r\n", ""),
         );
+        // The agenda's calendar invite: the part and invite.ics, unfolded.
+        if let Some(invite) = crate::invite::calendar_of(&raw) {
+            let (_, event) = crate::invite::the_event(&invite.part);
+            let description =
+                icalendar::Component::property_value(&event, "DESCRIPTION").unwrap_or_default();
+            assert_clean("the invite's description", description);
+            for ics in [&invite.part, &invite.file] {
+                assert_clean("the calendar invite", &ics.replace("\r\n ", ""));
+            }
+            invites += 1;
+        }
         sent += 1;
     }
+    assert_eq!(invites, 1, "the agenda carried an invite");
     assert_eq!(
         sent, 3,
         "the agenda, the recap and the digest were written to the outbox"

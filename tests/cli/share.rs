@@ -124,7 +124,14 @@ fn agenda_then_recap_arrive_with_headers_both_parts_and_threading() {
         Some("1:1 with Alex Kim: Weekly check-in, 2 Jun 2025")
     );
     assert!(parsed.date().is_some());
-    assert!(parsed.is_content_type("multipart", "alternative"));
+    // The text, the HTML and the calendar invite as alternatives, and the
+    // invite again as invite.ics (tests/cli/invite.rs reads the event).
+    assert!(parsed.is_content_type("multipart", "mixed"));
+    // (mail-parser counts the text/calendar alternative among them.)
+    let attachments: Vec<_> = parsed.attachments().collect();
+    assert_eq!(attachments.len(), 2, "the invite, twice");
+    assert!(attachments[0].is_content_type("text", "calendar"));
+    assert_eq!(attachments[1].attachment_name(), Some("invite.ics"));
     assert!(!agenda.header_section().contains("In-Reply-To:"));
 
     // Both parts are exactly what `session show --as-member` prints.
@@ -1058,7 +1065,12 @@ fn attachments_go_along_up_to_the_size_cap_and_the_rest_are_listed() {
     let received = server.one_message();
     let parsed = parse(&received);
     assert!(parsed.is_content_type("multipart", "mixed"));
-    let attachments: Vec<_> = parsed.attachments().collect();
+    let attachments: Vec<_> = parsed
+        .attachments()
+        .filter(|a| {
+            a.attachment_name() != Some("invite.ics") && !a.is_content_type("text", "calendar")
+        })
+        .collect();
     assert_eq!(attachments.len(), 1);
     assert_eq!(attachments[0].attachment_name(), Some("scorecard.pdf"));
     assert!(attachments[0].is_content_type("application", "pdf"));
