@@ -557,7 +557,7 @@ pub fn record(tx: &Tx<'_>, id: &str, result: &Result<mail::Sent>) -> Result<Sent
         Ok(sent) => (Outcome::Sent, false, sent.detail.clone()),
         Err(err) => (
             Outcome::Failed,
-            share::is_temporary(err),
+            err.is_temporary(),
             err.message().to_string(),
         ),
     };

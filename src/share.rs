@@ -46,7 +46,7 @@ use crate::render::{html, text};
 use crate::session::{self, MemberRef, Session};
 use crate::store::{new_id, opt_time_at, stored_enum, time_at, Store, Tx};
 use crate::view;
-use crate::{when, Error, ErrorKind, Result};
+use crate::{when, Error, Result};
 
 /// The setting: minutes after which a claim still `sending` is taken to
 /// belong to a process that died, and may be claimed again.
@@ -875,7 +875,7 @@ pub fn record(tx: &Tx<'_>, share_id: &str, result: &Result<mail::Sent>) -> Resul
         Ok(sent) => (Outcome::Sent, false, sent.detail.clone()),
         Err(err) => (
             Outcome::Failed,
-            is_temporary(err),
+            err.is_temporary(),
             err.message().to_string(),
         ),
     };
@@ -910,11 +910,6 @@ pub fn record(tx: &Tx<'_>, share_id: &str, result: &Result<mail::Sent>) -> Resul
     Ok(share)
 }
 
-/// Whether a failure may go away by itself, so that retrying later makes
-/// sense: a temporary error, or a database that was busy.
-pub fn is_temporary(err: &Error) -> bool {
-    matches!(err.kind(), ErrorKind::Temporary | ErrorKind::Database)
-}
 
 /// How one send ended.
 #[derive(Debug)]

@@ -257,7 +257,7 @@ impl Report {
     fn fail(&mut self, error: &Error) {
         self.error = Some(error.message().to_string());
         self.hint = error.hint().map(String::from);
-        self.temporary = share::is_temporary(error);
+        self.temporary = error.is_temporary();
     }
 
     fn dry_run(prepared: &Prepared) -> Report {
