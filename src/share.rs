@@ -910,7 +910,6 @@ pub fn record(tx: &Tx<'_>, share_id: &str, result: &Result<mail::Sent>) -> Resul
     Ok(share)
 }
 
-
 /// How one send ended.
 #[derive(Debug)]
 pub enum Done {
@@ -1101,6 +1100,7 @@ pub fn pending_agendas(tx: &Tx<'_>, member_id: Option<&str>) -> Result<Vec<Sessi
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ErrorKind;
 
     fn file(name: &str, size: u64) -> StoredFile {
         StoredFile {

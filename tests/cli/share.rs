@@ -1397,7 +1397,10 @@ fn a_setting_edited_by_hand_to_a_bad_value_is_not_retried_as_if_temporary() {
     let server = TestSmtp::plain();
     let env = smtp_env(server.port);
     several_sessions(&env, 2);
-    for (key, value) in [("mail.cc-me", "maybe"), ("mail.max-attachments-size", "big")] {
+    for (key, value) in [
+        ("mail.cc-me", "maybe"),
+        ("mail.max-attachments-size", "big"),
+    ] {
         let conn = rusqlite::Connection::open(&env.db).expect("open");
         conn.execute(
             "INSERT OR REPLACE INTO config (key, value, updated_at) VALUES (?1, ?2, '2025-01-01T00:00:00Z')",
