@@ -25,7 +25,7 @@ use serde::Serialize;
 use crate::config::Settings;
 use crate::mail::{self, Transport};
 use crate::store::{stored_enum, Store, Tx};
-use crate::{when, Error, ErrorKind, Result};
+use crate::{when, Error, Result};
 
 /// The setting: minutes after which a claim still `sending` is taken to
 /// belong to a process that died, and may be claimed again.
@@ -169,7 +169,7 @@ pub fn record<A: Attempt>(tx: &Tx<'_>, id: &str, result: &Result<mail::Sent>) ->
         Ok(sent) => (Outcome::Sent, false, sent.detail.clone()),
         Err(err) => (
             Outcome::Failed,
-            is_temporary(err),
+            err.is_temporary(),
             err.message().to_string(),
         ),
     };
@@ -218,12 +218,6 @@ pub fn deliver<A: Attempt>(
             .with_hint("`coach share log` shows it as sending until it is retried"))
         }
     }
-}
-
-/// Whether a failure may go away by itself, so that retrying later makes
-/// sense: a temporary error, or a database that was busy.
-pub fn is_temporary(err: &Error) -> bool {
-    matches!(err.kind(), ErrorKind::Temporary | ErrorKind::Database)
 }
 
 // ---------------------------------------------------------------------------

@@ -36,7 +36,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::claim;
-pub use crate::claim::{is_temporary, Outcome, CLAIM_TIMEOUT, MAX_ATTEMPTS};
+pub use crate::claim::{Outcome, CLAIM_TIMEOUT, MAX_ATTEMPTS};
 use crate::config::{MailTransport, Settings};
 use crate::invite::{self, Method};
 use crate::mail::{

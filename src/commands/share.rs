@@ -241,7 +241,7 @@ impl Report {
     fn fail(&mut self, error: &Error) {
         self.error = Some(error.message().to_string());
         self.hint = error.hint().map(String::from);
-        self.temporary = crate::claim::is_temporary(error);
+        self.temporary = error.is_temporary();
     }
 
     fn dry_run(prepared: &Prepared) -> Report {
@@ -358,7 +358,10 @@ fn digest(ctx: &Ctx, args: &ShareArgs) -> Result<()> {
         .chain(&args.session)
         .cloned()
         .collect();
-    let since = args.since.as_deref().map(parse_when).transpose()?;
+    let since = match args.since.as_deref() {
+        Some(text) => ctx.read_when(&mut ctx.store()?, Some(text))?,
+        None => None,
+    };
     super::share_digest::run(
         ctx,
         super::share_digest::Asked {
@@ -532,13 +535,12 @@ struct SkipReport<'a> {
 
 /// `coach share --pending`: every email due, one line each.
 fn pending(ctx: &Ctx, args: &ShareArgs) -> Result<()> {
-    let older_than = args
-        .older_than
-        .as_deref()
-        .map(parse_older_than)
-        .transpose()?;
-    let since = args.since.as_deref().map(parse_when).transpose()?;
     let mut store = ctx.store()?;
+    let older_than = match args.older_than.as_deref() {
+        Some(text) => ctx.read_when(&mut store, Some(&older_than_when(text)))?,
+        None => None,
+    };
+    let since = ctx.read_when(&mut store, args.since.as_deref())?;
     let folder = store.folder().to_path_buf();
     let (sessions, held, mut settings) = store.read(|tx| {
         let member_id = match &args.member {
@@ -911,13 +913,9 @@ fn names(files: &[share::StoredFile]) -> Vec<String> {
     files.iter().map(|f| f.name.clone()).collect()
 }
 
-fn parse_when(text: &str) -> Result<DateTime<Utc>> {
-    when::parse_when(text, chrono::Local::now())
-}
-
 /// `--older-than`: a WHEN, or a bare duration (`2h`, `3d`, `1w`) meaning
-/// that long ago.
-fn parse_older_than(text: &str) -> Result<DateTime<Utc>> {
+/// that long ago, as the WHEN it stands for (`-2h`).
+fn older_than_when(text: &str) -> String {
     let trimmed = text.trim();
     let mut chars = trimmed.chars();
     let unit = chars.next_back();
@@ -926,8 +924,8 @@ fn parse_older_than(text: &str) -> Result<DateTime<Utc>> {
         && !count.is_empty()
         && count.chars().all(|c| c.is_ascii_digit());
     if bare {
-        parse_when(&format!("-{trimmed}"))
+        format!("-{trimmed}")
     } else {
-        parse_when(trimmed)
+        trimmed.to_string()
     }
 }

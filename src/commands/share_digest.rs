@@ -72,7 +72,7 @@ impl Report {
     fn failed(member: &Member, error: &Error) -> Report {
         let mut r = Report::new(member, "failed");
         r.error = Some(error.message().to_string());
-        r.temporary = crate::claim::is_temporary(error);
+        r.temporary = error.is_temporary();
         r
     }
 
