@@ -151,15 +151,23 @@ pub fn add(
     get(tx, &id)
 }
 
+/// The one rule for "overdue": an open action is overdue once its due day
+/// is over in the coach's zone. Actions due before the instant returned,
+/// the start of the coach's day that holds `at`, are overdue at `at`.
+pub fn overdue_before(tx: &Tx<'_>, at: DateTime<Utc>) -> Result<DateTime<Utc>> {
+    Ok(when::day_in(at, &crate::zone::coach(tx)?).0)
+}
+
 /// The action with this full id.
 pub fn get(tx: &Tx<'_>, id: &str) -> Result<Action> {
     let sql = format!(
         "{} WHERE a.id = ?1 AND a.deleted_at IS NULL AND s.deleted_at IS NULL",
         select("")
     );
+    let overdue_before = overdue_before(tx, tx.now())?;
     let mut stmt = tx.conn().prepare_cached(&sql)?;
     let action = stmt
-        .query_row([id], |r| from_row(r, tx.now()))
+        .query_row([id], |r| from_row(r, overdue_before))
         .optional()?
         .ok_or_else(|| Error::input(format!("no action has the id {id}")))?;
     finish(tx, action)
@@ -183,14 +191,15 @@ pub fn resolve(tx: &Tx<'_>, query: &str) -> Result<Action> {
 /// uses the matching partial index (open actions, a member's open actions,
 /// a session's actions); the members' names come from the same query.
 pub fn list(tx: &Tx<'_>, filter: &Filter) -> Result<Vec<Action>> {
-    let now_text = tx.now_text();
+    let overdue_before = overdue_before(tx, tx.now())?;
+    let overdue_text = when::to_storage(overdue_before);
     // An action of a deleted session is gone with it.
     let mut conditions = vec!["a.deleted_at IS NULL AND s.deleted_at IS NULL".to_string()];
     let mut params: Vec<&dyn rusqlite::ToSql> = Vec::new();
     match filter.show {
         Show::Open => conditions.push("a.done_at IS NULL".into()),
         Show::Overdue => {
-            params.push(&now_text);
+            params.push(&overdue_text);
             conditions.push(format!(
                 "a.done_at IS NULL AND a.due_at < ?{}",
                 params.len()
@@ -221,8 +230,7 @@ pub fn list(tx: &Tx<'_>, filter: &Filter) -> Result<Vec<Action>> {
         conditions.join(" AND ")
     );
     let mut stmt = tx.conn().prepare_cached(&sql)?;
-    let now = tx.now();
-    let rows = stmt.query_map(params.as_slice(), |r| from_row(r, now))?;
+    let rows = stmt.query_map(params.as_slice(), |r| from_row(r, overdue_before))?;
     let actions = rows.collect::<rusqlite::Result<Vec<_>>>()?;
     finish_all(tx, actions)
 }
@@ -260,14 +268,14 @@ pub fn carried_over(tx: &Tx<'_>, session: &Session) -> Result<Vec<Action>> {
     let member = session.member.id.as_str();
     let held_at = crate::when::to_storage(session.date);
     let created_at = crate::when::to_storage(session.created_at);
-    let now = tx.now();
+    let overdue_before = overdue_before(tx, tx.now())?;
     let mut actions = Vec::new();
     for (sql, params) in [
         (open, rusqlite::params![member, held_at]),
         (done_since, rusqlite::params![member, created_at, held_at]),
     ] {
         let mut stmt = tx.conn().prepare_cached(&sql)?;
-        let rows = stmt.query_map(params, |r| from_row(r, now))?;
+        let rows = stmt.query_map(params, |r| from_row(r, overdue_before))?;
         for action in rows {
             actions.push(action?);
         }
@@ -375,12 +383,12 @@ pub(crate) fn check_body(body: &str) -> Result<String> {
     Ok(body)
 }
 
-fn from_row(row: &Row<'_>, now: DateTime<Utc>) -> rusqlite::Result<Action> {
+fn from_row(row: &Row<'_>, overdue_before: DateTime<Utc>) -> rusqlite::Result<Action> {
     let due_at = opt_time_at(row, 8)?;
     let done_at = opt_time_at(row, 9)?;
     let state = match (done_at, due_at) {
         (Some(_), _) => State::Done,
-        (None, Some(due)) if due < now => State::Overdue,
+        (None, Some(due)) if due < overdue_before => State::Overdue,
         (None, _) => State::Open,
     };
     Ok(Action {

@@ -27,7 +27,7 @@ use crate::action::{self, Action, Show};
 use crate::session::{self, Session};
 use crate::share::{self, Kind, Outcome, SessionRef};
 use crate::store::Tx;
-use crate::{config, when, zone, Result};
+use crate::{config, when, Result};
 
 /// Everything `coach status` says.
 #[derive(Debug, Clone, Serialize)]
@@ -202,11 +202,10 @@ fn recaps(tx: &Tx<'_>) -> Result<Vec<Pending>> {
         .collect()
 }
 
-/// Open actions whose due day (in the coach's time zone) is over, most
-/// overdue first; those of archived members are left out.
+/// Overdue actions (their due day is over in the coach's zone: the rule
+/// of action.rs), most overdue first; those of archived members are left
+/// out.
 fn overdue_actions(tx: &Tx<'_>) -> Result<Vec<Pending>> {
-    let zone = zone::coach(tx)?;
-    let today = tx.now().with_timezone(&zone).date_naive();
     let filter = action::Filter {
         show: Show::Overdue,
         ..action::Filter::default()
@@ -214,11 +213,7 @@ fn overdue_actions(tx: &Tx<'_>) -> Result<Vec<Pending>> {
     let archived = archived_members(tx)?;
     Ok(action::list(tx, &filter)?
         .into_iter()
-        .filter(|a| {
-            a.due_at
-                .is_some_and(|due| due.with_timezone(&zone).date_naive() < today)
-                && !archived.contains(&a.member.id)
-        })
+        .filter(|a| !archived.contains(&a.member.id))
         .map(|action| Pending::Action {
             command: format!("coach action done {}", action.short_id),
             action,

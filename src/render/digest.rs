@@ -133,9 +133,7 @@ impl Renderer<'_> {
         };
         let mut details = Vec::new();
         if let Some(due) = action.due_at {
-            let overdue = action.state != State::Done
-                && due.with_timezone(self.zone).date_naive()
-                    < self.digest.until.with_timezone(self.zone).date_naive();
+            let overdue = action.state == State::Overdue;
             details.push(format!(
                 "due {}{}",
                 self.day(due),

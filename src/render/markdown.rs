@@ -475,11 +475,11 @@ impl Email<'_> {
         };
         let mut details = vec![owner];
         if let Some(due) = action.due_at {
-            let zone = &self.setting.zone;
-            let overdue = action.state != State::Done
-                && due.with_timezone(zone).date_naive()
-                    < self.setting.now.with_timezone(zone).date_naive();
-            let overdue = if overdue { ", overdue" } else { "" };
+            let overdue = if action.state == State::Overdue {
+                ", overdue"
+            } else {
+                ""
+            };
             details.push(format!("due {}{overdue}", self.day(due)));
         }
         if let Some(done) = action.done_at {
