@@ -24,10 +24,11 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use crate::action::{self, Action, Show};
+use crate::inbox::{self, MAILDIR};
 use crate::session::{self, Session};
 use crate::share::{self, Kind, Outcome, SessionRef};
 use crate::store::Tx;
-use crate::{config, when, Result};
+use crate::{when, Result};
 
 /// Everything `coach status` says.
 #[derive(Debug, Clone, Serialize)]
@@ -235,11 +236,10 @@ fn archived_members(tx: &Tx<'_>) -> Result<Vec<String>> {
 /// refused ones flagged and still unread. A Maildir that cannot be read is
 /// a line of its own rather than a failure of `status`.
 fn replies(tx: &Tx<'_>) -> Result<Vec<Pending>> {
-    let Some(setting) = config::get(tx, MAILDIR)? else {
+    let Some((_, root)) = inbox::configured_maildir(tx)? else {
         return Ok(Vec::new());
     };
-    let root = maildir_path(&setting);
-    let inbox = format!("coach inbox --maildir {}", crate::shell_word(&setting));
+    let inbox = "coach inbox".to_string();
     let (new, cur) = match (file_names(&root.join("new")), file_names(&root.join("cur"))) {
         (Ok(new), Ok(cur)) => (new, cur),
         (Err(e), _) | (_, Err(e)) => {
@@ -274,17 +274,6 @@ fn replies(tx: &Tx<'_>) -> Result<Vec<Pending>> {
         });
     }
     Ok(pending)
-}
-
-/// The setting naming the Maildir replies are delivered to.
-const MAILDIR: &str = "inbox.maildir";
-
-/// The folder a setting names, a leading `~/` being the home folder.
-fn maildir_path(setting: &str) -> PathBuf {
-    match (setting.strip_prefix("~/"), std::env::var_os("HOME")) {
-        (Some(rest), Some(home)) => Path::new(&home).join(rest),
-        _ => PathBuf::from(setting),
-    }
 }
 
 /// The names of the regular, not hidden files of `dir`.
