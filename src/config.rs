@@ -160,7 +160,7 @@ pub const KEYS: &[Key] = &[
         "mail.max-attempts",
         ValueKind::Number { min: 1, max: 100 },
         Some("5"),
-        "How many times `share --recap --pending` tries a recap that fails temporarily before it stops and reports it (until `--retry`)",
+        "How many times `share --pending` tries a recap or an agenda (and `share --digest --pending` a digest) that fails temporarily before it holds it back and reports it (until `--retry`)",
     ),
     key(
         "mail.claim-timeout",

@@ -19,7 +19,9 @@
 //! on `member_id WHERE outcome = 'sending'` makes a second claim
 //! impossible); the send runs with no transaction open; [`record`] writes
 //! `sent` or `failed`. A claim whose process is gone is taken over at once,
-//! one older than `mail.claim-timeout` too.
+//! one older than `mail.claim-timeout` too. These steps, and holding back
+//! a digest refused for good or failed `mail.max-attempts` times in a row
+//! ([`held_back`]), are those of every send (`claim.rs`).
 //!
 //! # A reply to a digest
 //!
@@ -35,6 +37,7 @@ use rusqlite::{OptionalExtension, Row};
 use serde::Serialize;
 
 use crate::action::{self, Action, Owner, Show};
+use crate::claim::{self, Outcome};
 use crate::config::Settings;
 use crate::kudos::Kudos;
 use crate::mail::{self, Address, OutgoingMail};
@@ -42,7 +45,7 @@ use crate::member::{self, Member};
 use crate::note::SharedNote;
 use crate::render::{digest as render, html, text};
 use crate::session::MemberRef;
-use crate::share::{self, MailSettings, Outcome};
+use crate::share::{self, MailSettings};
 use crate::store::{new_id, opt_time_at, time_at, Store, Tx};
 use crate::stream::{self, Item};
 use crate::trends::{self, Trends};
@@ -425,6 +428,18 @@ pub fn last_sent(tx: &Tx<'_>, member_id: &str) -> Result<Option<Sent>> {
     )
 }
 
+/// The member's last digest that finished (sent or failed), if any.
+pub fn last_attempt(tx: &Tx<'_>, member_id: &str) -> Result<Option<Sent>> {
+    one(
+        tx,
+        &format!(
+            "{SELECT} WHERE d.member_id = ?1 AND d.outcome <> 'sending' AND d.deleted_at IS NULL
+             ORDER BY d.created_at DESC, d.id DESC LIMIT 1"
+        ),
+        member_id,
+    )
+}
+
 fn in_flight(tx: &Tx<'_>, member_id: &str) -> Result<Option<Sent>> {
     one(
         tx,
@@ -500,29 +515,8 @@ pub fn claim(tx: &Tx<'_>, request: &Request, transport: &str) -> Result<Claim> {
             }
         }
     }
-    if let Some(claimed) = in_flight(tx, &member.id)? {
-        let timeout = Settings::of(tx)?.claim_timeout()?;
-        let stale_before =
-            tx.now() - TimeDelta::from_std(timeout).unwrap_or_else(|_| TimeDelta::minutes(5));
-        let gone = share::claimant_is_gone(claimed.detail.as_deref());
-        if claimed.created_at > stale_before && !gone {
-            return Ok(Claim::Busy(claimed));
-        }
-        let who = claimed
-            .detail
-            .as_deref()
-            .unwrap_or("the process sending it");
-        tx.conn()
-            .prepare_cached(
-                "UPDATE digests SET outcome = 'failed', temporary = 1, detail = ?2,
-                                finished_at = ?3, updated_at = ?3
-                 WHERE id = ?1 AND outcome = 'sending'",
-            )?
-            .execute(rusqlite::params![
-                claimed.id,
-                format!("abandoned: {who} did not record the outcome"),
-                tx.now_text()
-            ])?;
+    if let Some(busy) = claim::take_over_if_stale(tx, in_flight(tx, &member.id)?)? {
+        return Ok(Claim::Busy(busy));
     }
     let since = window_start(tx, &member.id, request.since)?;
     let prepared = prepare(tx, &member, since)?;
@@ -542,7 +536,7 @@ pub fn claim(tx: &Tx<'_>, request: &Request, transport: &str) -> Result<Claim> {
             serde_json::to_string(&prepared.recipients)?,
             transport,
             prepared.message_id,
-            share::claimant(),
+            claim::claimant(),
             tx.me(),
             now
         ])?;
@@ -550,32 +544,7 @@ pub fn claim(tx: &Tx<'_>, request: &Request, transport: &str) -> Result<Claim> {
     Ok(Claim::Claimed(Box::new(prepared), sent))
 }
 
-/// Step 3: records the outcome of the claimed digest `id`.
-pub fn record(tx: &Tx<'_>, id: &str, result: &Result<mail::Sent>) -> Result<Sent> {
-    let now = tx.now_text();
-    let (outcome, temporary, detail) = match result {
-        Ok(sent) => (Outcome::Sent, false, sent.detail.clone()),
-        Err(err) => (
-            Outcome::Failed,
-            share::is_temporary(err),
-            err.message().to_string(),
-        ),
-    };
-    tx.conn()
-        .prepare_cached(
-            "UPDATE digests SET outcome = ?2, temporary = ?3, detail = ?4,
-                                finished_at = ?5, updated_at = ?5
-             WHERE id = ?1",
-        )?
-        .execute(rusqlite::params![
-            id,
-            outcome.as_str(),
-            temporary,
-            detail,
-            now
-        ])?;
-    get(tx, id)
-}
+claim::attempt!(Sent, "digests", "digest", get: get, record: claim::record);
 
 /// How one digest ended.
 #[derive(Debug)]
@@ -602,33 +571,34 @@ pub fn send(store: &mut Store, request: &Request, settings: &MailSettings) -> Re
         Claim::Busy(other) => return Ok(Done::Busy(other)),
         Claim::Claimed(prepared, sent) => (prepared, sent),
     };
-    let result = mail::send(&settings.transport, &prepared.message);
-    let recorded = store.write(|tx| record(tx, &sent.id, &result));
-    let recorded = match recorded {
-        Ok(recorded) => recorded,
-        Err(err) => {
-            let what = match &result {
-                Ok(ok) => format!("was sent ({})", ok.detail),
-                Err(_) => "was not sent".to_string(),
-            };
-            return Err(Error::new(
-                err.kind(),
-                format!(
-                    "the digest of {} {what}, but recording it failed: {}",
-                    sent.member.name,
-                    err.message()
-                ),
-            )
-            .with_hint("`coach share log` shows it as sending until it is retried"));
-        }
-    };
-    Ok(match result {
-        Ok(_) => Done::Sent(recorded),
-        Err(error) => Done::Failed {
-            sent: recorded,
-            error,
-        },
+    let what = format!("the digest of {}", sent.member.name);
+    let (sent, error) =
+        claim::deliver(store, &sent, &prepared.message, &settings.transport, &what)?;
+    Ok(match error {
+        None => Done::Sent(sent),
+        Some(error) => Done::Failed { sent, error },
     })
+}
+
+/// Why `--pending` holds a member's digest back (see [`claim::HeldBack`]).
+pub type HeldBack = claim::HeldBack<Sent>;
+
+/// Whether `share --digest --pending` should hold back `member_id`'s
+/// digest: its last send was refused for good, or its last
+/// `mail.max-attempts` failed temporarily (until `--retry`).
+pub fn held_back(tx: &Tx<'_>, member_id: &str) -> Result<Option<HeldBack>> {
+    claim::held_back(tx, |limit| {
+        let mut stmt = tx.conn().prepare_cached(&format!(
+            "{SELECT} WHERE d.member_id = ?1 AND d.outcome <> 'sending' AND d.deleted_at IS NULL
+             ORDER BY d.created_at DESC, d.id DESC LIMIT ?2"
+        ))?;
+        let recent = stmt
+            .query_map(rusqlite::params![member_id, limit], from_row)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(recent)
+    })?
+    .map(|held| held.try_map(|sent| with_short_id(tx, sent)))
+    .transpose()
 }
 
 /// The members `--pending` considers: active, with an email address, in

@@ -1,8 +1,9 @@
 //! `coach doctor`: a health check of the database and the attachment
 //! store, like `git fsck`. It only reads; `--repair` fixes what can be
 //! fixed without guessing: content files that no attachment uses
-//! (orphans), temporary files left by a process that died, and share
-//! claims left by a process that died (stale claims).
+//! (orphans), temporary files left by a process that died, and the
+//! claims of agendas, recaps and digests left by a process that died
+//! (stale claims).
 //!
 //! The records are checked with the rules `coach import` applies
 //! ([`crate::exchange::check_stored`]), so a value no command could have
@@ -15,8 +16,9 @@ use std::path::Path;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
+use crate::claim::{self, Attempt};
 use crate::store::{Tx, APPLICATION_ID, LATEST_SCHEMA};
-use crate::{attachment, exchange, share, Result};
+use crate::{attachment, digest, exchange, share, Result};
 
 /// The most problems listed per check (the rest are counted).
 const MAX_LISTED: usize = 100;
@@ -47,7 +49,7 @@ pub struct Problem {
     pub detail: String,
     /// Whether `--repair` fixes it.
     pub repairable: bool,
-    /// For a repairable problem: the file or the share it is about.
+    /// For a repairable problem: the file or the claim it is about.
     #[serde(skip)]
     target: Target,
 }
@@ -57,7 +59,17 @@ enum Target {
     #[default]
     None,
     Orphan(std::path::PathBuf),
-    Claim(String, bool),
+    /// A stale claim: its id, whether its process is gone, and how to
+    /// release it (that of its table).
+    Claim(String, bool, Release),
+}
+
+/// Releases the stale claim with this id, whose process is gone or not.
+type Release = fn(&Tx<'_>, &str, bool) -> Result<()>;
+
+/// [`Release`] for the rows of `A`'s table.
+fn release<A: Attempt>(tx: &Tx<'_>, id: &str, gone: bool) -> Result<()> {
+    claim::abandon(tx, &A::get(tx, id)?, gone)
 }
 
 impl Report {
@@ -135,8 +147,8 @@ pub fn repair(tx: &Tx<'_>) -> Result<Report> {
     for problem in before.problems.into_iter().filter(|p| p.repairable) {
         let done = match &problem.target {
             Target::Orphan(path) => fs::remove_file(path).is_ok(),
-            Target::Claim(id, gone) => {
-                share::abandon(tx, &share::get(tx, id)?, *gone)?;
+            Target::Claim(id, gone, release) => {
+                release(tx, id, *gone)?;
                 true
             }
             Target::None => false,
@@ -269,24 +281,35 @@ fn orphans(tx: &Tx<'_>, report: &mut Report) -> Result<()> {
     Ok(())
 }
 
-/// Share claims left by a process that died or that is past
-/// `mail.claim-timeout` (the rule `share` itself applies).
+/// Claims of agendas and recaps, then of digests, left by a process that
+/// died or past `mail.claim-timeout` (the rule `share` itself applies).
 fn claims(tx: &Tx<'_>, report: &mut Report) -> Result<()> {
-    let mut stmt = tx.conn().prepare(
-        "SELECT id, created_at FROM shares WHERE outcome = 'sending' ORDER BY created_at",
-    )?;
+    stale_claims::<share::Share>(tx, report)?;
+    stale_claims::<digest::Sent>(tx, report)
+}
+
+fn stale_claims<A: Attempt>(tx: &Tx<'_>, report: &mut Report) -> Result<()> {
+    let mut stmt = tx.conn().prepare(&format!(
+        "SELECT id, created_at FROM {} WHERE outcome = 'sending' ORDER BY created_at",
+        A::TABLE
+    ))?;
     let rows: Vec<(String, String)> = stmt
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<rusqlite::Result<_>>()?;
     for (id, since) in rows {
-        let claimed = share::get(tx, &id)?;
-        if let Some(gone) = share::stale(tx, &claimed)? {
-            report.push(
-                "claims",
-                format!("the share {id} has been claimed since {since} by a process that is gone"),
-                Target::Claim(id, gone),
-            );
-        }
+        let Some(gone) = claim::stale(tx, &A::get(tx, &id)?)? else {
+            continue;
+        };
+        let why = if gone {
+            "by a process that is gone".to_string()
+        } else {
+            format!("and not finished within {}", claim::CLAIM_TIMEOUT)
+        };
+        report.push(
+            "claims",
+            format!("the {} {id} has been claimed since {since} {why}", A::NOUN),
+            Target::Claim(id, gone, release::<A>),
+        );
     }
     Ok(())
 }

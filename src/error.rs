@@ -125,6 +125,24 @@ impl Error {
     }
 
     /// The one-sentence message.
+    /// Whether trying again later may succeed by itself: a temporary
+    /// failure, or a database that another command holds (busy, locked) or
+    /// whose disk is full. Anything else (a setting edited by hand to a bad
+    /// value, a damaged file) fails the same way on every run.
+    pub fn is_temporary(&self) -> bool {
+        use rusqlite::ErrorCode::{DatabaseBusy, DatabaseLocked, DiskFull};
+        match self.kind {
+            ErrorKind::Temporary => true,
+            ErrorKind::Database => self
+                .source
+                .as_deref()
+                .and_then(|source| source.downcast_ref::<rusqlite::Error>())
+                .and_then(rusqlite::Error::sqlite_error_code)
+                .is_some_and(|code| matches!(code, DatabaseBusy | DatabaseLocked | DiskFull)),
+            _ => false,
+        }
+    }
+
     pub fn message(&self) -> &str {
         &self.message
     }

@@ -378,7 +378,9 @@ fn ser_error<E: fmt::Display, S: serde::ser::Error>(err: E) -> S {
 
 /// Checks every stored record against the rules an import applies (for
 /// `coach doctor`): up to `limit` problems, each naming the record and
-/// the field.
+/// the field. One value is refused in a file but right in the database: a
+/// send in progress (outcome `sending`), which the doctor's claims check
+/// judges (stale or not).
 pub fn check_stored(tx: &Tx<'_>, limit: usize) -> Result<Vec<String>> {
     let mut problems = Vec::new();
     for table in TABLES {
@@ -408,6 +410,9 @@ pub fn check_stored(tx: &Tx<'_>, limit: usize) -> Result<Vec<String>> {
                 let Some(rule) = rules.iter().find(|c| c.name == name) else {
                     continue;
                 };
+                if name == "outcome" && value == "sending" {
+                    continue;
+                }
                 if let Err(err) = check::value(rule, Some(value)) {
                     problems.push(format!(
                         "{} {id}, field {name}: {}",

@@ -7,6 +7,7 @@ pub mod action;
 pub mod attachment;
 pub mod audience;
 pub mod backup;
+pub mod claim;
 pub mod cli;
 pub mod commands;
 pub mod complete;

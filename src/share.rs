@@ -20,7 +20,7 @@
 //!
 //! Nothing half-written is ever visible as sent: until step 3 commits, the
 //! send shows as `sending`, never `sent`. A process that dies between 1 and
-//! 3 leaves a `sending` row, which names its process ([`claimant`]: pid and
+//! 3 leaves a `sending` row, which names its process ([`claim::claimant`]: pid and
 //! host). The next run marks it `failed` and claims the work again: at once
 //! when that process is gone from this host, else after the setting
 //! `mail.claim-timeout` (minutes). (If the process died after the server
@@ -29,12 +29,14 @@
 
 use std::path::Path;
 
-use chrono::{DateTime, TimeDelta, Utc};
+use chrono::{DateTime, Utc};
 use lettre::Message;
 use rusqlite::{OptionalExtension, Row};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
+use crate::claim;
+pub use crate::claim::{Outcome, CLAIM_TIMEOUT, MAX_ATTEMPTS};
 use crate::config::{MailTransport, Settings};
 use crate::invite::{self, Method};
 use crate::mail::{
@@ -46,11 +48,7 @@ use crate::render::{html, text};
 use crate::session::{self, MemberRef, Session};
 use crate::store::{new_id, opt_time_at, stored_enum, time_at, Store, Tx};
 use crate::view;
-use crate::{when, Error, ErrorKind, Result};
-
-/// The setting: minutes after which a claim still `sending` is taken to
-/// belong to a process that died, and may be claimed again.
-pub const CLAIM_TIMEOUT: &str = "mail.claim-timeout";
+use crate::{when, Error, Result};
 
 /// The environment variable that holds the SMTP password.
 pub const PASSWORD_ENV: &str = "COACH_SMTP_PASSWORD";
@@ -76,24 +74,6 @@ impl Kind {
 stored_enum!(Kind, "share kind", {
     Agenda => "agenda",
     Recap => "recap",
-});
-
-/// Where a send stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Outcome {
-    /// Claimed, being sent (or its process died: see [`claim`]).
-    Sending,
-    /// Accepted by the transport.
-    Sent,
-    /// Not sent; the session stays pending.
-    Failed,
-}
-
-stored_enum!(Outcome, "share outcome", {
-    Sending => "sending",
-    Sent => "sent",
-    Failed => "failed",
 });
 
 /// One send of an agenda or a recap, as `share log` shows it.
@@ -768,11 +748,8 @@ pub fn claim(
             return Ok(Claim::AlreadySent(sent));
         }
     }
-    if let Some(claimed) = in_flight(tx, &session.id, kind)? {
-        match stale(tx, &claimed)? {
-            None => return Ok(Claim::Busy(claimed)),
-            Some(gone) => abandon(tx, &claimed, gone)?,
-        }
+    if let Some(busy) = claim::take_over_if_stale(tx, in_flight(tx, &session.id, kind)?)? {
+        return Ok(Claim::Busy(busy));
     }
     let prepared = prepare(tx, session, kind, folder)?;
     let id = new_id();
@@ -793,7 +770,7 @@ pub fn claim(
             transport,
             prepared.message_id,
             prepared.in_reply_to,
-            claimant(),
+            claim::claimant(),
             tx.me(),
             now,
             prepared.event.as_ref().map(|e| when::to_storage(e.start)),
@@ -803,97 +780,12 @@ pub fn claim(
     Ok(Claim::Claimed(Box::new(prepared), share))
 }
 
-/// Whether a claim is stale: `Some(gone)` when its process is gone from
-/// this host (`gone`), or it is older than `mail.claim-timeout`; `None`
-/// while it may still be sending.
-pub(crate) fn stale(tx: &Tx<'_>, claimed: &Share) -> Result<Option<bool>> {
-    let timeout = Settings::of(tx)?.claim_timeout()?;
-    let stale_before = tx.now() - TimeDelta::from_std(timeout).unwrap_or(TimeDelta::MAX);
-    let gone = claimant_is_gone(claimed.detail.as_deref());
-    Ok((claimed.created_at <= stale_before || gone).then_some(gone))
-}
-
-/// Marks a stale claim failed, releasing it.
-pub(crate) fn abandon(tx: &Tx<'_>, claimed: &Share, gone: bool) -> Result<()> {
-    let who = claimed
-        .detail
-        .as_deref()
-        .unwrap_or("the process sending it");
-    let why = if gone {
-        format!("abandoned: {who} ended without recording the outcome")
-    } else {
-        format!("abandoned: {who} did not record the outcome within {CLAIM_TIMEOUT}")
-    };
-    tx.conn()
-        .prepare_cached(
-            "UPDATE shares SET outcome = 'failed', temporary = 1, detail = ?2,
-                           finished_at = ?3, updated_at = ?3
-         WHERE id = ?1 AND outcome = 'sending'",
-        )?
-        .execute(rusqlite::params![claimed.id, why, tx.now_text()])?;
-    Ok(())
-}
-
-/// What a claim records of the process making it, while it is `sending`:
-/// `pid 1234 on HOST`.
-pub fn claimant() -> String {
-    format!("pid {} on {}", std::process::id(), this_host())
-}
-
-/// This machine's name (Linux), or "" when it cannot be told.
-fn this_host() -> String {
-    std::fs::read_to_string("/proc/sys/kernel/hostname")
-        .map(|h| h.trim().to_string())
-        .unwrap_or_default()
-}
-
-/// Whether the process named by a claim's `detail` ([`claimant`]) is known
-/// to be gone: it ran on this host and no process has its pid now.
-pub(crate) fn claimant_is_gone(detail: Option<&str>) -> bool {
-    let Some((pid, host)) = detail
-        .and_then(|d| d.strip_prefix("pid "))
-        .and_then(|d| d.split_once(" on "))
-    else {
-        return false;
-    };
-    let Ok(pid) = pid.parse::<u32>() else {
-        return false;
-    };
-    let here = this_host();
-    !here.is_empty()
-        && host == here
-        && Path::new("/proc/self").exists()
-        && !Path::new(&format!("/proc/{pid}")).exists()
-}
-
 /// Step 3 of a send: records the outcome of the claimed send `share_id`
 /// and, when sent, moves the session's status on (draft -> agenda-shared
 /// -> recap-sent; never back).
 pub fn record(tx: &Tx<'_>, share_id: &str, result: &Result<mail::Sent>) -> Result<Share> {
-    let now = tx.now_text();
-    let (outcome, temporary, detail) = match result {
-        Ok(sent) => (Outcome::Sent, false, sent.detail.clone()),
-        Err(err) => (
-            Outcome::Failed,
-            is_temporary(err),
-            err.message().to_string(),
-        ),
-    };
-    tx.conn()
-        .prepare_cached(
-            "UPDATE shares SET outcome = ?2, temporary = ?3, detail = ?4,
-                           finished_at = ?5, updated_at = ?5
-         WHERE id = ?1",
-        )?
-        .execute(rusqlite::params![
-            share_id,
-            outcome.as_str(),
-            temporary,
-            detail,
-            now
-        ])?;
-    let share = get(tx, share_id)?;
-    if outcome == Outcome::Sent {
+    let share: Share = claim::record(tx, share_id, result)?;
+    if share.outcome == Outcome::Sent {
         let sql = match share.kind {
             Kind::Agenda => {
                 "UPDATE sessions SET status = 'agenda-shared', updated_at = ?2
@@ -905,16 +797,12 @@ pub fn record(tx: &Tx<'_>, share_id: &str, result: &Result<mail::Sent>) -> Resul
             }
         };
         tx.conn()
-            .execute(sql, rusqlite::params![share.session.id, now])?;
+            .execute(sql, rusqlite::params![share.session.id, tx.now_text()])?;
     }
     Ok(share)
 }
 
-/// Whether a failure may go away by itself, so that retrying later makes
-/// sense: a temporary error, or a database that was busy.
-pub fn is_temporary(err: &Error) -> bool {
-    matches!(err.kind(), ErrorKind::Temporary | ErrorKind::Database)
-}
+claim::attempt!(Share, "shares", "share", get: get, record: record);
 
 /// How one send ended.
 #[derive(Debug)]
@@ -961,86 +849,48 @@ pub fn send(
         Claim::Busy(share) => return Ok(Done::Busy(share)),
         Claim::Claimed(prepared, share) => (prepared, share),
     };
-    let result = mail::send(&settings.transport, &prepared.message);
-    let recorded = store.write(|tx| record(tx, &share.id, &result));
-    let share = match recorded {
-        Ok(share) => share,
-        Err(err) => {
-            let what = match &result {
-                Ok(sent) => format!("was sent ({})", sent.detail),
-                Err(_) => "was not sent".to_string(),
-            };
-            return Err(Error::new(
-                err.kind(),
-                format!(
-                    "the {} of session {} {what}, but recording it failed: {}",
-                    kind.as_str(),
-                    share.session.short_id,
-                    err.message()
-                ),
-            )
-            .with_hint("`coach share log` shows it as sending until it is retried"));
-        }
-    };
-    Ok(match result {
-        Ok(_) => Done::Sent {
+    let what = format!(
+        "the {} of session {}",
+        kind.as_str(),
+        share.session.short_id
+    );
+    let (share, error) =
+        claim::deliver(store, &share, &prepared.message, &settings.transport, &what)?;
+    Ok(match error {
+        None => Done::Sent {
             share,
             not_attached: prepared.composed.not_attached,
         },
-        Err(error) => Done::Failed { share, error },
+        Some(error) => Done::Failed { share, error },
     })
 }
 
 // ---------------------------------------------------------------------------
 // Pending recaps
 
-/// The setting: temporary failures in a row after which `--pending` stops
-/// retrying a recap.
-pub const MAX_ATTEMPTS: &str = "mail.max-attempts";
-
-/// Why `--pending` holds a recap back instead of trying it again (until
-/// `share --recap --pending --retry`).
-#[derive(Debug)]
-pub enum HeldBack {
-    /// Its last send was refused for good (SMTP 5xx, sendmail's permanent
-    /// exit codes, a bad address): the same message would be refused again.
-    Refused(Share),
-    /// Its last `attempts` sends failed temporarily, `mail.max-attempts` or
-    /// more.
-    GaveUp { last: Share, attempts: u64 },
-}
+/// Why `--pending` holds a recap or an agenda back (see [`claim::HeldBack`]).
+pub type HeldBack = claim::HeldBack<Share>;
 
 /// Whether `--pending` should hold back the `kind` email of `session_id`:
-/// the history of its sends, newest first, ends in a permanent failure, or
-/// in `mail.max-attempts` temporary ones.
+/// the history of its sends ends in a permanent failure, or in
+/// `mail.max-attempts` temporary ones.
 pub fn held_back(tx: &Tx<'_>, session_id: &str, kind: Kind) -> Result<Option<HeldBack>> {
-    let max = Settings::of(tx)?.max_attempts()?;
-    let sql = format!(
-        "{SELECT} WHERE sh.session_id = ?1 AND sh.kind = ?2 AND sh.outcome <> 'sending'
-         ORDER BY sh.created_at DESC, sh.id DESC LIMIT ?3"
-    );
-    let mut stmt = tx.conn().prepare_cached(&sql)?;
-    let recent = stmt
-        .query_map(
-            rusqlite::params![session_id, kind.as_str(), i64::try_from(max).unwrap_or(100)],
-            from_row,
-        )?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    let Some(last) = recent.first() else {
-        return Ok(None);
-    };
-    if last.outcome == Outcome::Failed && !last.temporary {
-        return Ok(Some(HeldBack::Refused(with_short_ids(tx, last.clone())?)));
-    }
-    let attempts = recent
-        .iter()
-        .take_while(|s| s.outcome == Outcome::Failed && s.temporary)
-        .count() as u64;
-    if attempts >= max {
-        let last = with_short_ids(tx, last.clone())?;
-        return Ok(Some(HeldBack::GaveUp { last, attempts }));
-    }
-    Ok(None)
+    claim::held_back(tx, |limit| {
+        let sql = format!(
+            "{SELECT} WHERE sh.session_id = ?1 AND sh.kind = ?2 AND sh.outcome <> 'sending'
+             ORDER BY sh.created_at DESC, sh.id DESC LIMIT ?3"
+        );
+        let mut stmt = tx.conn().prepare_cached(&sql)?;
+        let recent = stmt
+            .query_map(
+                rusqlite::params![session_id, kind.as_str(), limit],
+                from_row,
+            )?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(recent)
+    })?
+    .map(|held| held.try_map(|share| with_short_ids(tx, share)))
+    .transpose()
 }
 
 /// Which sessions `share --recap --pending` considers.
@@ -1106,6 +956,7 @@ pub fn pending_agendas(tx: &Tx<'_>, member_id: Option<&str>) -> Result<Vec<Sessi
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ErrorKind;
 
     fn file(name: &str, size: u64) -> StoredFile {
         StoredFile {

@@ -110,7 +110,7 @@ pub fn parse_in_zone(input: &str, now: DateTime<Utc>, zone: &chrono_tz::Tz) -> R
                     .naive_local()
                     + TimeDelta::seconds(1);
                 let to = at.with_timezone(zone).naive_local();
-                return Err(Error::usage(format!(
+                return Err(Error::input(format!(
                     "{} does not exist in {} (clocks go from {} to {})",
                     local.format("%Y-%m-%d %H:%M"),
                     zone.name(),
@@ -714,7 +714,7 @@ mod tests {
     fn a_date_in_the_spring_gap_is_an_error_naming_the_gap() {
         let chicago = chrono_tz::America::Chicago;
         let err = parse_in_zone("2027-03-14 02:30", now_utc(), &chicago).unwrap_err();
-        assert_eq!(err.kind(), ErrorKind::Usage);
+        assert_eq!(err.kind(), ErrorKind::Input);
         assert_eq!(
             err.message(),
             "2027-03-14 02:30 does not exist in America/Chicago (clocks go from 02:00 to 03:00)"

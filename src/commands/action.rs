@@ -1,6 +1,5 @@
 use clap::{ArgGroup, Args, Subcommand, ValueEnum};
 
-use super::session::parse_when;
 use super::Ctx;
 use crate::action::{self, Action, Change, Filter, Owner, Show, State};
 use crate::output::{DIM, ID};
@@ -140,9 +139,10 @@ pub(super) fn run(ctx: &Ctx, command: ActionCommand) -> Result<()> {
 }
 
 fn add(ctx: &Ctx, args: AddArgs) -> Result<()> {
-    let due = args.due.as_deref().map(parse_when).transpose()?;
+    let mut store = ctx.store()?;
+    let due = ctx.read_when(&mut store, args.due.as_deref())?;
     let text = args.text.join(" ");
-    let action = ctx.store()?.write(|tx| {
+    let action = store.write(|tx| {
         let session = session::explicit_or_current(tx, args.session.as_deref())?;
         action::add(tx, &session, &text, args.owner.into(), due)
     })?;
@@ -233,8 +233,10 @@ fn set_done(ctx: &Ctx, query: &str, done: bool) -> Result<()> {
 }
 
 fn edit(ctx: &Ctx, args: EditArgs) -> Result<()> {
+    check_long_enough(&args.action)?;
+    let mut store = ctx.store()?;
     let due = match (&args.due, args.no_due) {
-        (Some(text), _) => Some(Some(parse_when(text)?)),
+        (Some(text), _) => Some(ctx.read_when(&mut store, Some(text))?),
         (None, true) => Some(None),
         (None, false) => None,
     };
@@ -243,8 +245,7 @@ fn edit(ctx: &Ctx, args: EditArgs) -> Result<()> {
         due_at: due,
         owner: args.owner.map(Owner::from),
     };
-    check_long_enough(&args.action)?;
-    let action = ctx.store()?.write(|tx| {
+    let action = store.write(|tx| {
         let action = action::resolve(tx, &args.action)?;
         action::edit(tx, &action, change)
     })?;

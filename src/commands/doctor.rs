@@ -9,8 +9,9 @@ use crate::{Error, Result};
 /// Like `git fsck`: SQLite's integrity and foreign-key checks, every record
 /// against the rules an import applies (ids, times, enum values, lengths),
 /// every attachment's content present with the right SHA-256 and size,
-/// files in attachments/ that no attachment uses (orphans), share claims
-/// left by a process that died, the schema version and coach's mark on the
+/// files in attachments/ that no attachment uses (orphans), claims of
+/// agendas, recaps and digests left by a process that died or older than
+/// mail.claim-timeout (stale claims), the schema version and coach's mark on the
 /// file. It only reads, unless --repair is given. Exits 0 only when all is
 /// well, 4 when a problem remains.
 #[derive(Debug, Args)]
@@ -20,7 +21,7 @@ use crate::{Error, Result};
   coach doctor --json | jq '.problems[]'")]
 pub struct DoctorArgs {
     /// Remove orphan files and stale temporary files, and release stale
-    /// share claims (marked failed, retried by the next share)
+    /// claims (marked failed, retried by the next share or share --digest)
     #[arg(long)]
     repair: bool,
 }

@@ -7,7 +7,6 @@ use std::time::Instant;
 
 use clap::{Args, Subcommand};
 
-use super::session::parse_when;
 use super::Ctx;
 use crate::member;
 use crate::metric::import::{self, Format, Options, Summary};
@@ -190,8 +189,9 @@ pub(super) fn run(ctx: &Ctx, command: MetricCommand) -> Result<()> {
             print_scorecard(ctx, &card)
         }
         MetricCommand::List(args) => {
-            let since = args.since.as_deref().map(parse_when).transpose()?;
-            let values = ctx.store()?.read(|tx| {
+            let mut store = ctx.store()?;
+            let since = ctx.read_when(&mut store, args.since.as_deref())?;
+            let values = store.read(|tx| {
                 let member = member::resolve(tx, &args.member)?;
                 metric::history(tx, &member, args.metric.as_deref(), since)
             })?;
@@ -201,6 +201,8 @@ pub(super) fn run(ctx: &Ctx, command: MetricCommand) -> Result<()> {
 }
 
 fn record(ctx: &Ctx, args: RecordArgs) -> Result<()> {
+    let mut store = ctx.store()?;
+    let measured_at = ctx.read_when(&mut store, args.date.as_deref())?;
     let new = NewValue {
         metric: args.name,
         value: metric::parse_number("value", &args.value)?,
@@ -210,12 +212,9 @@ fn record(ctx: &Ctx, args: RecordArgs) -> Result<()> {
             .map(|t| metric::parse_number("target", t))
             .transpose()?,
         unit: args.unit,
-        measured_at: match args.date.as_deref() {
-            Some(date) => parse_when(date)?,
-            None => chrono::Utc::now(),
-        },
+        measured_at: measured_at.unwrap_or_else(chrono::Utc::now),
     };
-    let recorded = ctx.store()?.write(|tx| {
+    let recorded = store.write(|tx| {
         let member = member::resolve(tx, &args.member)?;
         metric::record(tx, &member, new)
     })?;
@@ -344,6 +343,7 @@ fn print_import(ctx: &Ctx, summary: &Summary, seconds: f64) -> Result<()> {
 }
 
 fn add(ctx: &Ctx, args: AddArgs) -> Result<()> {
+    let mut store = ctx.store()?;
     let given = Given {
         value: args
             .value
@@ -356,9 +356,9 @@ fn add(ctx: &Ctx, args: AddArgs) -> Result<()> {
             .map(|t| metric::parse_number("target", t))
             .transpose()?,
         unit: args.unit,
-        measured_at: args.date.as_deref().map(parse_when).transpose()?,
+        measured_at: ctx.read_when(&mut store, args.date.as_deref())?,
     };
-    let (session, added) = ctx.store()?.write(|tx| {
+    let (session, added) = store.write(|tx| {
         let session = session::explicit_or_current(tx, args.session.as_deref())?;
         let added = match &args.name {
             Some(name) if !args.scorecard => {

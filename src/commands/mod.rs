@@ -114,6 +114,25 @@ impl Ctx {
         Ok(store)
     }
 
+    /// Reads a WHEN the user typed (`--date`, `--due`, `--since`...) in the
+    /// coach's zone (`user.timezone`, else the system's), the one rule for
+    /// every date on the command line: a time in a daylight-saving gap is an
+    /// error naming the gap; one that happens twice is taken the first
+    /// time, and stderr says so.
+    pub fn read_when(
+        &self,
+        store: &mut Store,
+        text: Option<&str>,
+    ) -> Result<Option<chrono::DateTime<chrono::Utc>>> {
+        let Some(text) = text else { return Ok(None) };
+        let zone = store.read(crate::zone::coach)?;
+        let read = crate::when::parse_in_zone(text, chrono::Utc::now(), &zone)?;
+        if let Some(warning) = &read.warning {
+            self.out.note(format!("warning: {warning}"));
+        }
+        Ok(Some(read.at))
+    }
+
     /// Opens the database without recording its writes (undo itself).
     pub fn store_unrecorded(&self) -> Result<Store> {
         let mut store = match &self.db {

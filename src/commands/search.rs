@@ -4,7 +4,6 @@ use std::fmt::Write;
 
 use clap::Args;
 
-use super::session::parse_when;
 use super::Ctx;
 use crate::output::{one_line, Output, DIM, ID, MATCH, PRIVATE};
 use crate::search::{self, Hit, Kind, Query, MARK_END, MARK_START};
@@ -52,9 +51,10 @@ pub struct SearchArgs {
 }
 
 pub(super) fn run(ctx: &Ctx, args: SearchArgs) -> Result<()> {
-    let since = args.since.as_deref().map(parse_when).transpose()?;
+    let mut store = ctx.store()?;
+    let since = ctx.read_when(&mut store, args.since.as_deref())?;
     let text = args.query.join(" ");
-    let hits = ctx.store()?.read(|tx| {
+    let hits = store.read(|tx| {
         let member_id = match &args.member {
             Some(query) => Some(member::resolve(tx, query)?.id),
             None => None,

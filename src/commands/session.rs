@@ -229,7 +229,7 @@ pub(super) fn run(ctx: &Ctx, command: SessionCommand) -> Result<()> {
                 check_long_enough(query)?;
             }
             let mut store = ctx.store()?;
-            let date = read_date(ctx, &mut store, args.date.as_deref())?;
+            let date = ctx.read_when(&mut store, args.date.as_deref())?;
             let session = store.write(|tx| {
                 let session = session::explicit_or_current(tx, args.session.as_deref())?;
                 session::edit(tx, &session, args.title.as_deref(), date)
@@ -244,7 +244,7 @@ pub(super) fn run(ctx: &Ctx, command: SessionCommand) -> Result<()> {
 
 fn new(ctx: &Ctx, args: NewArgs) -> Result<()> {
     let mut store = ctx.store()?;
-    let date = read_date(ctx, &mut store, args.date.as_deref())?;
+    let date = ctx.read_when(&mut store, args.date.as_deref())?;
     let member = match &args.member {
         Some(query) => store.read(|tx| member::resolve(tx, query))?,
         None => pick_member(ctx, &mut store)?,
@@ -647,8 +647,9 @@ fn print_balance_hint(ctx: &Ctx, balance: &Balance) {
 }
 
 fn list(ctx: &Ctx, args: ListArgs) -> Result<()> {
-    let since = args.since.as_deref().map(parse_when).transpose()?;
-    let (sessions, current, zone) = ctx.store()?.read(|tx| {
+    let mut store = ctx.store()?;
+    let since = ctx.read_when(&mut store, args.since.as_deref())?;
+    let (sessions, current, zone) = store.read(|tx| {
         let member_id = match &args.member {
             Some(query) => Some(member::resolve(tx, query)?.id),
             None => None,
@@ -1052,26 +1053,4 @@ fn print_one(ctx: &Ctx, session: &Session, verb: &str) -> Result<()> {
         session.member.name,
         when::display_local(session.date)
     ))
-}
-
-/// Reads `--date` in the coach's zone (`user.timezone`, else the
-/// system's): a time in a daylight-saving gap is an error; one that happens
-/// twice is taken the first time, and stderr says so.
-fn read_date(
-    ctx: &Ctx,
-    store: &mut crate::store::Store,
-    text: Option<&str>,
-) -> Result<Option<chrono::DateTime<chrono::Utc>>> {
-    let Some(text) = text else { return Ok(None) };
-    let zone = store.read(crate::zone::coach)?;
-    let read = when::parse_in_zone(text, chrono::Utc::now(), &zone)?;
-    if let Some(warning) = &read.warning {
-        ctx.out.note(format!("warning: {warning}"));
-    }
-    Ok(Some(read.at))
-}
-
-/// Parses a WHEN argument relative to now, in local time.
-pub(super) fn parse_when(text: &str) -> Result<chrono::DateTime<chrono::Utc>> {
-    when::parse_when(text, chrono::Local::now())
 }

@@ -104,13 +104,14 @@ pub struct ShareArgs {
     /// mail client shows. Private notes are never part of it. Without
     /// MEMBER: every active member. With --pending: only the digests due
     /// under digest.every (e.g. monthly), members without an email left
-    /// out; exit 0 when all were sent, 75 if a failure was temporary,
-    /// else 3. For cron
+    /// out, and those whose last digest was refused for good or failed
+    /// mail.max-attempts times in a row held back (--retry); exit 0 when
+    /// all were sent, 75 if a failure was temporary, else 3. For cron
     #[arg(
         long,
         value_name = "MEMBER",
         num_args = 0..,
-        conflicts_with_all = ["recap", "resend", "skip", "retry", "older_than"]
+        conflicts_with_all = ["recap", "resend", "skip", "older_than"]
     )]
     digest: Option<Vec<String>>,
 
@@ -118,9 +119,10 @@ pub struct ShareArgs {
     #[arg(long, short, value_name = "MEMBER", requires = "pending")]
     member: Option<String>,
 
-    /// With --pending: also try the recaps that --pending holds back: those
+    /// With --pending: also try the emails that --pending holds back: those
     /// refused for good (SMTP 5xx, a bad address) and those that failed
-    /// mail.max-attempts times in a row
+    /// mail.max-attempts times in a row (recaps and agendas; with --digest,
+    /// digests)
     #[arg(long, requires = "pending")]
     retry: bool,
 }
@@ -222,29 +224,11 @@ impl Report {
         }
     }
 
-    /// A recap --pending holds back (see [`share::held_back`]).
+    /// An email --pending holds back (see [`share::held_back`]).
     fn held_back(session: &Session, kind: Kind, why: share::HeldBack) -> Report {
         let mut r = Report::new(SessionRef::of(session), kind, "held-back");
-        let (share, reason) = match why {
-            share::HeldBack::Refused(share) => {
-                let reason = format!(
-                    "refused for good on {}: {}",
-                    when::display_local(share.created_at),
-                    share.detail.as_deref().unwrap_or("no reason given")
-                );
-                (share, reason)
-            }
-            share::HeldBack::GaveUp { last, attempts } => {
-                let reason = format!(
-                    "failed {attempts} times in a row (mail.max-attempts), last: {}",
-                    last.detail.as_deref().unwrap_or("no reason given")
-                );
-                (last, reason)
-            }
-        };
-        r.share = Some(share);
-        r.error = Some(reason);
-        r.hint = Some("fix the cause, then `coach share --pending --retry`".into());
+        r.error = Some(why.reason());
+        r.share = Some(why.into_last());
         r
     }
 
@@ -257,7 +241,7 @@ impl Report {
     fn fail(&mut self, error: &Error) {
         self.error = Some(error.message().to_string());
         self.hint = error.hint().map(String::from);
-        self.temporary = share::is_temporary(error);
+        self.temporary = error.is_temporary();
     }
 
     fn dry_run(prepared: &Prepared) -> Report {
@@ -281,17 +265,7 @@ impl Report {
         let share = self.share.as_ref();
         match self.result {
             "sent" => match share {
-                Some(s) if s.transport == "outbox" => format!(
-                    "Wrote {what} for {} to {}",
-                    s.recipients.join(", "),
-                    s.detail.as_deref().unwrap_or_default()
-                ),
-                Some(s) => format!(
-                    "Sent {what} to {} ({}: {})",
-                    s.recipients.join(", "),
-                    s.transport,
-                    s.detail.as_deref().unwrap_or_default()
-                ),
+                Some(s) => sent_line(&what, &s.transport, &s.recipients, s.detail.as_deref()),
                 None => format!("Sent {what}"),
             },
             "already-sent" => format!(
@@ -305,23 +279,59 @@ impl Report {
                 share.map_or_else(String::new, |s| when::display_local(s.created_at))
             ),
             "dry-run" => format!("Would send {what}"),
-            "held-back" => format!(
-                "NOT RETRIED {what}: {} (--retry tries it again)",
-                self.error.as_deref().unwrap_or_default()
+            "held-back" => held_back_line(
+                &what,
+                self.error.as_deref().unwrap_or_default(),
+                self.retry_command(),
             ),
-            _ => {
-                let retry = if self.temporary {
-                    "it stays pending and the next run retries it"
-                } else {
-                    "fix this, then run again"
-                };
-                format!(
-                    "FAILED {what}: {} ({retry})",
-                    self.error.as_deref().unwrap_or("unknown error")
-                )
-            }
+            _ => failed_line(&what, self.error.as_deref(), self.temporary),
         }
     }
+
+    /// The command that tries a held-back email again.
+    fn retry_command(&self) -> &'static str {
+        match self.kind {
+            Kind::Recap => "coach share --recap --pending --retry",
+            Kind::Agenda => "coach share --pending --retry",
+        }
+    }
+}
+
+/// The line of an email that went out: written to the outbox, or sent
+/// (with the transport's answer).
+pub(super) fn sent_line(
+    what: &str,
+    transport: &str,
+    recipients: &[String],
+    detail: Option<&str>,
+) -> String {
+    let detail = detail.unwrap_or_default();
+    match transport {
+        "outbox" => format!("Wrote {what} for {} to {detail}", recipients.join(", ")),
+        _ => format!(
+            "Sent {what} to {} ({transport}: {detail})",
+            recipients.join(", ")
+        ),
+    }
+}
+
+/// The line of an email --pending holds back, with the command that tries
+/// it again.
+pub(super) fn held_back_line(what: &str, reason: &str, retry: &str) -> String {
+    format!("NOT RETRIED {what}: {reason} (`{retry}` tries it again)")
+}
+
+/// The line of a send that failed, saying whether the next run retries it.
+pub(super) fn failed_line(what: &str, error: Option<&str>, temporary: bool) -> String {
+    let retry = if temporary {
+        "it stays pending and the next run retries it"
+    } else {
+        "fix this, then run again"
+    };
+    format!(
+        "FAILED {what}: {} ({retry})",
+        error.unwrap_or("unknown error")
+    )
 }
 
 pub(super) fn run(ctx: &Ctx, args: ShareArgs) -> Result<()> {
@@ -348,7 +358,10 @@ fn digest(ctx: &Ctx, args: &ShareArgs) -> Result<()> {
         .chain(&args.session)
         .cloned()
         .collect();
-    let since = args.since.as_deref().map(parse_when).transpose()?;
+    let since = match args.since.as_deref() {
+        Some(text) => ctx.read_when(&mut ctx.store()?, Some(text))?,
+        None => None,
+    };
     super::share_digest::run(
         ctx,
         super::share_digest::Asked {
@@ -357,6 +370,7 @@ fn digest(ctx: &Ctx, args: &ShareArgs) -> Result<()> {
             member: args.member.as_deref(),
             since,
             dry_run: args.dry_run,
+            retry: args.retry,
         },
     )
 }
@@ -521,13 +535,12 @@ struct SkipReport<'a> {
 
 /// `coach share --pending`: every email due, one line each.
 fn pending(ctx: &Ctx, args: &ShareArgs) -> Result<()> {
-    let older_than = args
-        .older_than
-        .as_deref()
-        .map(parse_older_than)
-        .transpose()?;
-    let since = args.since.as_deref().map(parse_when).transpose()?;
     let mut store = ctx.store()?;
+    let older_than = match args.older_than.as_deref() {
+        Some(text) => ctx.read_when(&mut store, Some(&older_than_when(text)))?,
+        None => None,
+    };
+    let since = ctx.read_when(&mut store, args.since.as_deref())?;
     let folder = store.folder().to_path_buf();
     let (sessions, held, mut settings) = store.read(|tx| {
         let member_id = match &args.member {
@@ -631,9 +644,17 @@ fn pending(ctx: &Ctx, args: &ShareArgs) -> Result<()> {
     summary(&failures, total, what)
 }
 
-/// The exit of --pending: 0 when every session succeeded, else 75 if a
-/// failure was temporary, else 3.
+/// The exit of --pending: 0 when every email succeeded, else 75 if a
+/// failure was temporary, else 3 (an email held back counts as a failure
+/// that needs you). `failures`: whether each failure was temporary.
 fn summary(failures: &[Report], total: usize, what: &str) -> Result<()> {
+    let temporary: Vec<bool> = failures.iter().map(|r| r.temporary).collect();
+    pending_exit(&temporary, total, what)
+}
+
+/// [`summary`], from whether each failure was temporary (`share --digest
+/// --pending` too).
+pub(super) fn pending_exit(failures: &[bool], total: usize, what: &str) -> Result<()> {
     if failures.is_empty() {
         return Ok(());
     }
@@ -642,12 +663,21 @@ fn summary(failures: &[Report], total: usize, what: &str) -> Result<()> {
         failures.len(),
         if failures.len() == 1 { "was" } else { "were" }
     );
-    if failures.iter().any(|r| r.temporary) {
-        Err(Error::temporary(message).with_hint(
+    Err(not_sent(
+        message,
+        failures.iter().any(|temporary| *temporary),
+    ))
+}
+
+/// The error of emails not sent: 75 when a failure was temporary (the
+/// next run retries), else 3.
+pub(super) fn not_sent(message: String, temporary: bool) -> Error {
+    if temporary {
+        Error::temporary(message).with_hint(
             "they stay pending and the next run retries them; `coach share log` shows why",
-        ))
+        )
     } else {
-        Err(Error::input(message).with_hint("fix what the lines above say, then run again"))
+        Error::input(message).with_hint("fix what the lines above say, then run again")
     }
 }
 
@@ -883,13 +913,9 @@ fn names(files: &[share::StoredFile]) -> Vec<String> {
     files.iter().map(|f| f.name.clone()).collect()
 }
 
-fn parse_when(text: &str) -> Result<DateTime<Utc>> {
-    when::parse_when(text, chrono::Local::now())
-}
-
 /// `--older-than`: a WHEN, or a bare duration (`2h`, `3d`, `1w`) meaning
-/// that long ago.
-fn parse_older_than(text: &str) -> Result<DateTime<Utc>> {
+/// that long ago, as the WHEN it stands for (`-2h`).
+fn older_than_when(text: &str) -> String {
     let trimmed = text.trim();
     let mut chars = trimmed.chars();
     let unit = chars.next_back();
@@ -898,8 +924,8 @@ fn parse_older_than(text: &str) -> Result<DateTime<Utc>> {
         && !count.is_empty()
         && count.chars().all(|c| c.is_ascii_digit());
     if bare {
-        parse_when(&format!("-{trimmed}"))
+        format!("-{trimmed}")
     } else {
-        parse_when(trimmed)
+        trimmed.to_string()
     }
 }

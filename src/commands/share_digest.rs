@@ -7,10 +7,12 @@ use std::io::Write;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
+use super::share::{failed_line, held_back_line, not_sent, pending_exit, sent_line};
 use super::Ctx;
 use crate::digest::{self, Done, Every, Request, Sent};
 use crate::member::Member;
 use crate::session::MemberRef;
+use crate::store::Tx;
 use crate::{member, when, Error, Result};
 
 /// What `share --digest` was asked.
@@ -22,7 +24,12 @@ pub(super) struct Asked<'a> {
     pub(super) member: Option<&'a str>,
     pub(super) since: Option<DateTime<Utc>>,
     pub(super) dry_run: bool,
+    /// With --pending: also the digests held back.
+    pub(super) retry: bool,
 }
+
+/// The command that tries the digests --pending holds back again.
+const RETRY: &str = "coach share --digest --pending --retry";
 
 /// What happened to one member's digest, as `share --digest --json` prints it.
 #[derive(Debug, Serialize)]
@@ -30,11 +37,13 @@ struct Report {
     member: MemberRef,
     /// Always `digest`.
     kind: &'static str,
-    /// `sent`, `not-due` (with --pending), `in-progress`, `failed` or
-    /// `dry-run`.
+    /// `sent`, `not-due` (with --pending), `in-progress`, `failed`,
+    /// `held-back` (with --pending, not tried: refused for good, or
+    /// mail.max-attempts failures in a row) or `dry-run`.
     result: &'static str,
-    /// The digest recorded (sent, failed), the last one sent (not-due) or
-    /// the other process's claim (in-progress).
+    /// The digest recorded (sent, failed), the last one sent (not-due),
+    /// the other process's claim (in-progress) or the last attempt
+    /// (held-back).
     digest: Option<Sent>,
     error: Option<String>,
     /// Whether the failure may go away by itself (the next run retries).
@@ -63,7 +72,15 @@ impl Report {
     fn failed(member: &Member, error: &Error) -> Report {
         let mut r = Report::new(member, "failed");
         r.error = Some(error.message().to_string());
-        r.temporary = crate::share::is_temporary(error);
+        r.temporary = error.is_temporary();
+        r
+    }
+
+    /// A digest --pending holds back (see [`digest::held_back`]).
+    fn held_back(member: &Member, why: digest::HeldBack) -> Report {
+        let mut r = Report::new(member, "held-back");
+        r.error = Some(why.reason());
+        r.digest = Some(why.into_last());
         r
     }
 
@@ -84,7 +101,7 @@ impl Report {
     }
 
     fn succeeded(&self) -> bool {
-        !matches!(self.result, "failed" | "in-progress")
+        !matches!(self.result, "failed" | "in-progress" | "held-back")
     }
 
     fn line(&self) -> String {
@@ -92,17 +109,7 @@ impl Report {
         let digest = self.digest.as_ref();
         match self.result {
             "sent" => match digest {
-                Some(d) if d.transport == "outbox" => format!(
-                    "Wrote {what} for {} to {}",
-                    d.recipients.join(", "),
-                    d.detail.as_deref().unwrap_or_default()
-                ),
-                Some(d) => format!(
-                    "Sent {what} to {} ({}: {})",
-                    d.recipients.join(", "),
-                    d.transport,
-                    d.detail.as_deref().unwrap_or_default()
-                ),
+                Some(d) => sent_line(&what, &d.transport, &d.recipients, d.detail.as_deref()),
                 None => format!("Sent {what}"),
             },
             "not-due" => format!(
@@ -114,15 +121,10 @@ impl Report {
                 digest.map_or_else(String::new, |d| when::display_local(d.created_at))
             ),
             "dry-run" => format!("Would send {what}"),
-            _ => format!(
-                "FAILED {what}: {} ({})",
-                self.error.as_deref().unwrap_or("unknown error"),
-                if self.temporary {
-                    "the next run retries it"
-                } else {
-                    "fix this, then run again"
-                }
-            ),
+            "held-back" => {
+                held_back_line(&what, self.error.as_deref().unwrap_or_default(), RETRY)
+            }
+            _ => failed_line(&what, self.error.as_deref(), self.temporary),
         }
     }
 }
@@ -137,7 +139,7 @@ pub(super) fn run(ctx: &Ctx, asked: Asked<'_>) -> Result<()> {
     }
     let mut store = ctx.store()?;
     let folder = store.folder().to_path_buf();
-    let (members, no_email, every, mut settings) = store.read(|tx| {
+    let (members, held, no_email, every, mut settings) = store.read(|tx| {
         if let Some(since) = asked.since {
             digest::check_since(since, tx.now())?;
         }
@@ -164,8 +166,14 @@ pub(super) fn run(ctx: &Ctx, asked: Asked<'_>) -> Result<()> {
             true => digest::without_email(tx)?,
             false => Vec::new(),
         };
+        // As for recaps: --pending does not try what failed for good.
+        let (members, held) = match asked.pending && !asked.retry {
+            true => hold_back(tx, members)?,
+            false => (members, Vec::new()),
+        };
         Ok((
             members,
+            held,
             no_email,
             every,
             crate::share::mail_settings(tx, &folder)?,
@@ -185,9 +193,20 @@ pub(super) fn run(ctx: &Ctx, asked: Asked<'_>) -> Result<()> {
                 m.name.escape_debug()
             ));
         }
-        if members.is_empty() {
+        // Reported first (on standard error, for cron's mail), and not
+        // tried: the coach must look, then --retry.
+        for report in &held {
+            ctx.out.note(report.line());
+        }
+        if members.is_empty() && held.is_empty() {
             ctx.out.note("No digests are due.");
             return empty(ctx);
+        }
+        if members.is_empty() {
+            if ctx.out.json {
+                ctx.out.print_json(&held)?;
+            }
+            return summary(&held);
         }
     }
     if members.is_empty() {
@@ -238,10 +257,25 @@ pub(super) fn run(ctx: &Ctx, asked: Asked<'_>) -> Result<()> {
         }
         reports.push(report);
     }
+    reports.extend(held);
     if ctx.out.json {
         ctx.out.print_json(&reports)?;
     }
     summary(&reports)
+}
+
+/// Splits the members due into those to try and the reports of those
+/// held back ([`digest::held_back`]).
+fn hold_back(tx: &Tx<'_>, members: Vec<Member>) -> Result<(Vec<Member>, Vec<Report>)> {
+    let mut due = Vec::new();
+    let mut held = Vec::new();
+    for m in members {
+        match digest::held_back(tx, &m.id)? {
+            Some(why) => held.push(Report::held_back(&m, why)),
+            None => due.push(m),
+        }
+    }
+    Ok((due, held))
 }
 
 fn empty(ctx: &Ctx) -> Result<()> {
@@ -252,30 +286,23 @@ fn empty(ctx: &Ctx) -> Result<()> {
 }
 
 /// 0 when every digest went (or was not due), else 75 if a failure was
-/// temporary, else 3: the exits of `share --recap --pending`.
+/// temporary, else 3 (a digest held back is a failure that needs you):
+/// the exits of `share --recap --pending`.
 fn summary(reports: &[Report]) -> Result<()> {
     let failures: Vec<&Report> = reports.iter().filter(|r| !r.succeeded()).collect();
-    if failures.is_empty() {
-        return Ok(());
-    }
-    let message = match (reports, failures.as_slice()) {
-        ([_], [one]) => format!(
-            "cannot send the digest of {}: {}",
-            one.member.name.escape_debug(),
-            one.error.as_deref().unwrap_or("unknown error")
-        ),
-        _ => format!(
-            "{} of {} digests {} not sent",
-            failures.len(),
-            reports.len(),
-            if failures.len() == 1 { "was" } else { "were" }
-        ),
-    };
-    if failures.iter().any(|r| r.temporary) {
-        Err(Error::temporary(message)
-            .with_hint("run the same command again later; `coach share log` shows why"))
-    } else {
-        Err(Error::input(message).with_hint("fix what the lines above say, then run again"))
+    match (reports, failures.as_slice()) {
+        ([_], [one]) => Err(not_sent(
+            format!(
+                "cannot send the digest of {}: {}",
+                one.member.name.escape_debug(),
+                one.error.as_deref().unwrap_or("unknown error")
+            ),
+            one.temporary,
+        )),
+        _ => {
+            let temporary: Vec<bool> = failures.iter().map(|r| r.temporary).collect();
+            pending_exit(&temporary, reports.len(), "digests")
+        }
     }
 }
 

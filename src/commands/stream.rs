@@ -4,7 +4,6 @@ use std::fmt::Write;
 
 use clap::Args;
 
-use super::session::parse_when;
 use super::Ctx;
 use crate::note::Role;
 use crate::output::{Output, DIM, HEADING, ID};
@@ -35,7 +34,7 @@ pub struct StreamArgs {
 }
 
 pub(super) fn run(ctx: &Ctx, store: &mut Store, args: StreamArgs) -> Result<()> {
-    let since = args.since.as_deref().map(parse_when).transpose()?;
+    let since = ctx.read_when(store, args.since.as_deref())?;
     let (member, coach, entries) = store.read(|tx| {
         let member = member::resolve(tx, &args.member)?;
         let entries = stream::of_member(tx, &member, since, args.limit)?;

@@ -7,7 +7,6 @@ use std::path::PathBuf;
 use anstyle::{AnsiColor, Style};
 use clap::Args;
 
-use super::session::parse_when;
 use super::Ctx;
 use crate::metric::{format_target, format_value};
 use crate::output::plural;
@@ -51,7 +50,7 @@ pub struct TrendsArgs {
 }
 
 pub(super) fn run(ctx: &Ctx, store: &mut crate::store::Store, args: TrendsArgs) -> Result<()> {
-    let since = args.since.as_deref().map(parse_when).transpose()?;
+    let since = ctx.read_when(store, args.since.as_deref())?;
     if let Some(path) = &args.html {
         private_file::check_target(path, Existing::from_force(args.force))?;
     }

@@ -197,3 +197,11 @@ pub(crate) fn snapshot(db: &Path) -> Vec<Option<Vec<u8>>> {
         .map(|p| std::fs::read(p).ok().filter(|bytes| !bytes.is_empty()))
         .collect()
 }
+
+/// This machine's name, as a claim records it (`pid 1234 on HOST`).
+pub(crate) fn host() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .expect("hostname")
+        .trim()
+        .to_string()
+}

@@ -394,3 +394,128 @@ fn two_pending_runs_started_together_send_each_digest_once() {
         .count();
     assert_eq!(sent, 8);
 }
+
+/// `coach share --digest --pending ARGS...`: the exit code, standard
+/// output and standard error.
+fn pending_digests(env: &Env, extra: &[&str]) -> (Option<i32>, String, String) {
+    let mut args = vec!["share", "--digest", "--pending"];
+    args.extend_from_slice(extra);
+    let output = env.coach(&args).output().expect("run");
+    (
+        output.status.code(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+fn attempts_of(env: &Env, name: &str) -> Vec<Value> {
+    digest_log(env)
+        .into_iter()
+        .filter(|d| d["member"]["name"] == name)
+        .collect()
+}
+
+#[test]
+fn a_digest_refused_for_good_is_held_back_by_pending_until_retry() {
+    let env = Env::with_team();
+    alex_month(&env);
+    let server = TestSmtp::rejecting_recipient("alex@example.com");
+    smtp(&env, server.port);
+    env.ok(["config", "set", "digest.every", "monthly"]);
+
+    // The first cron run: Jordan's goes, Alex's is refused (550): exit 3.
+    let (code, stdout, stderr) = pending_digests(&env, &[]);
+    assert_eq!(code, Some(3), "{stderr}");
+    assert!(stdout.contains("FAILED the digest of Alex Kim"), "{stdout}");
+    assert!(
+        stdout.contains("Sent the digest of Jordan Park"),
+        "{stdout}"
+    );
+    let alex = attempts_of(&env, "Alex Kim");
+    assert_eq!(alex.len(), 1);
+    assert_eq!(
+        (&alex[0]["outcome"], &alex[0]["temporary"]),
+        (&"failed".into(), &false.into())
+    );
+
+    // The next run says so, with the command that retries, and sends nothing.
+    let before = snapshot(&env.db);
+    let (code, stdout, stderr) = pending_digests(&env, &[]);
+    assert_eq!(code, Some(3), "{stderr}");
+    assert!(stdout.is_empty(), "{stdout}");
+    assert!(
+        stderr.contains("NOT RETRIED the digest of Alex Kim"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("refused for good"), "{stderr}");
+    assert!(
+        stderr.contains("coach share --digest --pending --retry"),
+        "{stderr}"
+    );
+    assert_eq!(snapshot(&env.db), before, "nothing tried, nothing recorded");
+    let output = env
+        .coach(["share", "--digest", "--pending", "--json"])
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(3));
+    let reports: Value = serde_json::from_slice(&output.stdout).expect("json");
+    assert_eq!(reports[0]["result"], "held-back", "{reports}");
+    assert_eq!(reports[0]["member"]["name"], "Alex Kim");
+    assert_eq!(reports[0]["digest"]["id"], alex[0]["id"]);
+    assert!(
+        reports[0]["error"].as_str().expect("why").contains("550"),
+        "{reports}"
+    );
+
+    // The address fixed (here: the server), --retry sends it; then nothing is due.
+    let fixed = TestSmtp::plain();
+    env.ok(["config", "set", "mail.smtp.port", &fixed.port.to_string()]);
+    let (code, stdout, stderr) = pending_digests(&env, &["--retry"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(stdout.contains("Sent the digest of Alex Kim"), "{stdout}");
+    let received = fixed.messages();
+    let digests = digests_in(&received);
+    assert_eq!(digests.len(), 1);
+    assert_eq!(digests[0].rcpt_to, ["alex@example.com"]);
+    assert_eq!(pending_digests(&env, &[]).0, Some(0), "nothing due");
+    assert_eq!(attempts_of(&env, "Alex Kim").len(), 2);
+}
+
+#[test]
+fn a_digest_failing_max_attempts_times_in_a_row_is_held_back() {
+    let env = Env::with_team();
+    alex_month(&env);
+    smtp(&env, unused_port());
+    env.ok(["config", "set", "digest.every", "weekly"]);
+    env.ok(["config", "set", "mail.max-attempts", "2"]);
+    let alex = ["--member", "alex"];
+
+    // The server is down: each run tries (75), up to mail.max-attempts.
+    for _ in 0..2 {
+        let (code, stdout, stderr) = pending_digests(&env, &alex);
+        assert_eq!(code, Some(75), "{stderr}");
+        assert!(stdout.contains("the next run retries it"), "{stdout}");
+    }
+    let (code, _, stderr) = pending_digests(&env, &alex);
+    assert_eq!(code, Some(3), "{stderr}");
+    assert!(
+        stderr.contains("NOT RETRIED the digest of Alex Kim"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("failed 2 times in a row"), "{stderr}");
+    assert!(stderr.contains("--retry"), "{stderr}");
+    assert_eq!(
+        attempts_of(&env, "Alex Kim").len(),
+        2,
+        "the third run did not try"
+    );
+
+    // With the server back, --retry sends it.
+    let server = TestSmtp::plain();
+    env.ok(["config", "set", "mail.smtp.port", &server.port.to_string()]);
+    let (code, stdout, stderr) = pending_digests(&env, &["--member", "alex", "--retry"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(stdout.contains("Sent the digest of Alex Kim"), "{stdout}");
+    assert_eq!(digests_in(&server.messages()).len(), 1);
+    assert_eq!(pending_digests(&env, &alex).0, Some(0), "not due again");
+}

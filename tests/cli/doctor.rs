@@ -1,6 +1,6 @@
 //! `coach doctor`: a health check that only reads, and `--repair`.
 
-use crate::common::{assert_failed, snapshot, Env};
+use crate::common::{assert_failed, host, snapshot, Env};
 
 /// A coach with a session, a note and an attachment.
 fn a_session_with_an_attachment() -> (Env, String) {
@@ -126,4 +126,103 @@ fn repair_removes_orphans_and_releases_stale_claims() {
     let output = env.coach(["doctor", "--repair"]).output().expect("run");
     assert_failed(&output, 4);
     assert!(String::from_utf8_lossy(&output.stdout).contains("is missing"));
+}
+
+/// Plants a digest of `member`'s left `sending` since `at` by `claimant`.
+fn plant_digest_claim(env: &Env, member: &str, id: &str, claimant: &str, at: &str) {
+    let conn = rusqlite::Connection::open(&env.db).expect("open");
+    conn.execute(
+        "INSERT INTO digests (id, member_id, since, until, recipients, transport, message_id,
+                              outcome, detail, author, created_at, updated_at)
+         SELECT ?1, id, ?3, ?3, '[\"alex@example.com\"]', 'outbox', ?1 || '@x', 'sending',
+                ?2, ?1, ?3, ?3
+         FROM members WHERE name = ?4",
+        rusqlite::params![id, claimant, at, member],
+    )
+    .expect("plant a digest claim");
+}
+
+#[test]
+fn a_stale_digest_claim_is_found_and_released_but_a_live_one_is_left_alone() {
+    let env = Env::with_team();
+    let now = chrono::Utc::now()
+        .format("%Y-%m-%dT%H:%M:%S%.3fZ")
+        .to_string();
+    // A claim made just now by a live process (this test): not stale.
+    let live = format!("pid {} on {}", std::process::id(), host());
+    plant_digest_claim(&env, "Alex Kim", &"a".repeat(32), &live, &now);
+    assert!(env.ok(["doctor"]).contains("All is well"));
+    sql(&env, "DELETE FROM digests");
+
+    // One whose process is gone from this host (a pid above pid_max), and
+    // one from another machine older than mail.claim-timeout.
+    let gone = format!("pid 4194305 on {}", host());
+    plant_digest_claim(&env, "Alex Kim", &"d".repeat(32), &gone, &now);
+    plant_digest_claim(
+        &env,
+        "Jordan Park",
+        &"e".repeat(32),
+        "pid 12 on another-machine",
+        "2020-01-01T00:00:00.000Z",
+    );
+    let before = snapshot(&env.db);
+    let output = env.coach(["doctor"]).output().expect("run");
+    assert_failed(&output, 4);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.contains(&format!(
+            "the digest {} has been claimed since",
+            "d".repeat(32)
+        )),
+        "{stdout}"
+    );
+    assert!(stdout.contains("by a process that is gone"), "{stdout}");
+    assert!(
+        stdout.contains(
+            "claimed since 2020-01-01T00:00:00.000Z and not finished within mail.claim-timeout"
+        ),
+        "{stdout}"
+    );
+    assert_eq!(snapshot(&env.db), before, "doctor only reads");
+    let report = env
+        .coach(["doctor", "--json"])
+        .output()
+        .expect("run")
+        .stdout;
+    let report: serde_json::Value = serde_json::from_slice(&report).expect("json");
+    let claims: Vec<&serde_json::Value> = report["problems"]
+        .as_array()
+        .expect("problems")
+        .iter()
+        .filter(|p| p["check"] == "claims")
+        .collect();
+    assert_eq!(claims.len(), 2, "{report}");
+    assert!(claims.iter().all(|p| p["repairable"] == true));
+
+    // --repair marks both failed (temporary), and the next digest goes.
+    let out = env.ok(["doctor", "--repair"]);
+    assert!(out.contains("repaired claims"), "{out}");
+    assert!(out.contains("All is well"), "{out}");
+    let log = env.json(["share", "log"]);
+    let digests: Vec<&serde_json::Value> = log
+        .as_array()
+        .expect("log")
+        .iter()
+        .filter(|e| e["kind"] == "digest")
+        .collect();
+    assert_eq!(digests.len(), 2);
+    for d in &digests {
+        assert_eq!(
+            (&d["outcome"], &d["temporary"]),
+            (&"failed".into(), &true.into())
+        );
+        assert!(
+            d["detail"]
+                .as_str()
+                .expect("why")
+                .starts_with("abandoned: pid "),
+            "{d}"
+        );
+    }
+    env.ok(["share", "--digest", "alex", "jordan"]);
 }

@@ -8,7 +8,7 @@ use std::process::Stdio;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use crate::common::Env;
+use crate::common::{host, Env};
 
 /// How the peer behaves.
 #[derive(Clone, Copy)]
@@ -175,13 +175,6 @@ fn plant_claim(env: &Env, detail: &str) {
         rusqlite::params!["f".repeat(32), session, detail, me, now],
     )
     .expect("insert claim");
-}
-
-fn host() -> String {
-    std::fs::read_to_string("/proc/sys/kernel/hostname")
-        .expect("hostname")
-        .trim()
-        .to_string()
 }
 
 #[test]

@@ -1391,3 +1391,32 @@ fn a_fifty_item_session_stays_far_under_gmails_clipping_and_reads_as_text() {
         );
     }
 }
+
+#[test]
+fn a_setting_edited_by_hand_to_a_bad_value_is_not_retried_as_if_temporary() {
+    let server = TestSmtp::plain();
+    let env = smtp_env(server.port);
+    several_sessions(&env, 2);
+    for (key, value) in [
+        ("mail.cc-me", "maybe"),
+        ("mail.max-attachments-size", "big"),
+    ] {
+        let conn = rusqlite::Connection::open(&env.db).expect("open");
+        conn.execute(
+            "INSERT OR REPLACE INTO config (key, value, updated_at) VALUES (?1, ?2, '2025-01-01T00:00:00Z')",
+            [key, value],
+        )
+        .expect("edit the setting by hand");
+        drop(conn);
+        let (code, stdout, stderr) = run(&env, &["share", "--recap", "--pending"]);
+        // The same value fails the same way on every run: a cron job must
+        // not be told to try again later.
+        assert_eq!(code, 3, "{key}: {stderr}");
+        assert!(stdout.contains(key), "{key}: {stdout}");
+        let conn = rusqlite::Connection::open(&env.db).expect("open");
+        conn.execute("DELETE FROM config WHERE key = ?1", [key])
+            .expect("put the setting back");
+    }
+    assert!(server.messages().is_empty());
+    env.ok(["share", "--recap", "--pending"]);
+}
