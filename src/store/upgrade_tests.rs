@@ -370,7 +370,7 @@ fn items_of_sessions_deleted_earlier_wait_again_after_the_upgrade() {
 }
 
 /// Migration 0016: the index of a file from before search (0011 indexed
-/// every note before every feedback item) is renumbered in date order, so
+/// every note and kudos before every feedback item) is renumbered in date order, so
 /// a search ranks the newest matches, and every record is still found.
 #[test]
 fn the_search_index_is_renumbered_in_date_order_by_the_upgrade() {
@@ -384,8 +384,8 @@ fn the_search_index_is_renumbered_in_date_order_by_the_upgrade() {
              INSERT INTO sessions (id, member_id, title, held_at, author, created_at, updated_at)
                  VALUES ('s1', 'm1', 'Weekly', '2026-06-01T09:00:00.000Z', 'me',
                          '2026-06-01T09:00:00.000Z', '2026-06-01T09:00:00.000Z');
-             INSERT INTO notes (id, session_id, body, visibility, author, created_at, updated_at)
-                 VALUES ('n-june', 's1', 'The refund queue in June', 'shared', 'me',
+             INSERT INTO kudos (id, session_id, member_id, body, author, created_at, updated_at)
+                 VALUES ('k-june', 's1', 'm1', 'Cleared the refund queue in June', 'me',
                          '2026-06-01T09:00:00.000Z', '2026-06-01T09:00:00.000Z');
              INSERT INTO feedback (id, member_id, comment, given_at, tone, author, created_at, updated_at)
                  VALUES ('f-may', 'm1', 'A quick refund in May', '2026-05-01T09:00:00.000Z', 'positive', 'me',
@@ -403,7 +403,7 @@ fn the_search_index_is_renumbered_in_date_order_by_the_upgrade() {
             ),
         )
     };
-    assert_eq!(newest_first("refund"), ["f-july", "n-june", "f-may"]);
-    assert_eq!(newest_first("queue"), ["n-june"]);
+    assert_eq!(newest_first("refund"), ["f-july", "k-june", "f-may"]);
+    assert_eq!(newest_first("queue"), ["k-june"]);
     assert_eq!(newest_first("slow"), ["f-july"]);
 }
