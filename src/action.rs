@@ -160,15 +160,23 @@ pub fn add(
     get(tx, &id)
 }
 
+/// The one rule for "overdue": an open action is overdue once its due day
+/// is over in the coach's zone. Actions due before the instant returned,
+/// the start of the coach's day that holds `at`, are overdue at `at`.
+pub fn overdue_before(tx: &Tx<'_>, at: DateTime<Utc>) -> Result<DateTime<Utc>> {
+    Ok(when::day_in(at, &crate::zone::coach(tx)?).0)
+}
+
 /// The action with this full id.
 pub fn get(tx: &Tx<'_>, id: &str) -> Result<Action> {
     let sql = format!(
         "{} WHERE a.id = ?1 AND a.deleted_at IS NULL AND s.deleted_at IS NULL",
         select("")
     );
+    let overdue_before = overdue_before(tx, tx.now())?;
     let mut stmt = tx.conn().prepare_cached(&sql)?;
     let action = stmt
-        .query_row([id], |r| from_row(r, tx.now()))
+        .query_row([id], |r| from_row(r, overdue_before))
         .optional()?
         .ok_or_else(|| Error::input(format!("no action has the id {id}")))?;
     finish(tx, action)
@@ -192,20 +200,21 @@ pub fn resolve(tx: &Tx<'_>, query: &str) -> Result<Action> {
 /// uses the matching partial index (open actions, a member's open actions,
 /// a session's actions); the members' names come from the same query.
 pub fn list(tx: &Tx<'_>, filter: &Filter) -> Result<Vec<Action>> {
-    let now_text = tx.now_text();
-    let (sql, params) = list_query(COLUMNS, filter, &now_text);
+    let overdue_before = overdue_before(tx, tx.now())?;
+    let overdue_text = when::to_storage(overdue_before);
+    let (sql, params) = list_query(COLUMNS, filter, &overdue_text);
     let mut stmt = tx.conn().prepare_cached(&sql)?;
-    let now = tx.now();
-    let rows = stmt.query_map(params.as_slice(), |r| from_row(r, now))?;
+    let rows = stmt.query_map(params.as_slice(), |r| from_row(r, overdue_before))?;
     let actions = rows.collect::<rusqlite::Result<Vec<_>>>()?;
     finish_all(tx, actions)
 }
 
-/// The query of [`list`] and [`listing`], and its parameters.
+/// The query of [`list`] and [`listing`], and its parameters
+/// (`overdue_text`: [`overdue_before`] as stored).
 fn list_query<'p>(
     columns: &str,
     filter: &'p Filter,
-    now_text: &'p dyn ToSql,
+    overdue_text: &'p dyn ToSql,
 ) -> (String, Vec<&'p dyn ToSql>) {
     // An action of a deleted session is gone with it.
     let mut conditions = vec!["a.deleted_at IS NULL AND s.deleted_at IS NULL".to_string()];
@@ -213,7 +222,7 @@ fn list_query<'p>(
     match filter.show {
         Show::Open => conditions.push("a.done_at IS NULL".into()),
         Show::Overdue => {
-            params.push(now_text);
+            params.push(overdue_text);
             conditions.push(format!(
                 "a.done_at IS NULL AND a.due_at < ?{}",
                 params.len()
@@ -251,18 +260,18 @@ fn list_query<'p>(
 /// owned strings per row (ten thousand open actions after ten years).
 /// [`Listing::iter`] hands out each row borrowed, with `Action`'s JSON shape.
 pub fn listing(tx: &Tx<'_>, filter: &Filter, detail: Detail) -> Result<Listing> {
-    let now_text = tx.now_text();
+    let overdue_before = overdue_before(tx, tx.now())?;
+    let overdue_text = when::to_storage(overdue_before);
     let columns = match detail {
         Detail::Whole => COLUMNS,
         Detail::Shown => SHOWN_COLUMNS,
     };
-    let (sql, params) = list_query(columns, filter, &now_text);
+    let (sql, params) = list_query(columns, filter, &overdue_text);
     let mut stmt = tx.conn().prepare_cached(&sql)?;
-    let now = tx.now();
     let mut listing = Listing::default();
     let mut rows = stmt.query(params.as_slice())?;
     while let Some(row) = rows.next()? {
-        listing.push(row, now)?;
+        listing.push(row, overdue_before)?;
     }
     let ids: Vec<&str> = listing.rows.iter().map(|r| listing.text_of(r, 0)).collect();
     let lens = tx.short_id_lens("actions", &ids)?;
@@ -376,7 +385,7 @@ impl Listing {
     }
 
     /// Reads one row of [`COLUMNS`] (as [`from_row`] does).
-    fn push(&mut self, row: &Row<'_>, now: DateTime<Utc>) -> rusqlite::Result<()> {
+    fn push(&mut self, row: &Row<'_>, overdue_before: DateTime<Utc>) -> rusqlite::Result<()> {
         let due_at = opt_time_at(row, 8)?;
         let done_at = opt_time_at(row, 9)?;
         let start = self.text.len();
@@ -406,7 +415,7 @@ impl Listing {
             owner: row.get(7)?,
             due_at,
             done_at,
-            state: state_of(done_at, due_at, now),
+            state: state_of(done_at, due_at, overdue_before),
             created_at: opt_time_at(row, 10)?,
             updated_at: opt_time_at(row, 11)?,
         });
@@ -447,14 +456,14 @@ pub fn carried_over(tx: &Tx<'_>, session: &Session) -> Result<Vec<Action>> {
     let member = session.member.id.as_str();
     let held_at = crate::when::to_storage(session.date);
     let created_at = crate::when::to_storage(session.created_at);
-    let now = tx.now();
+    let overdue_before = overdue_before(tx, tx.now())?;
     let mut actions = Vec::new();
     for (sql, params) in [
         (open, rusqlite::params![member, held_at]),
         (done_since, rusqlite::params![member, created_at, held_at]),
     ] {
         let mut stmt = tx.conn().prepare_cached(&sql)?;
-        let rows = stmt.query_map(params, |r| from_row(r, now))?;
+        let rows = stmt.query_map(params, |r| from_row(r, overdue_before))?;
         for action in rows {
             actions.push(action?);
         }
@@ -562,10 +571,10 @@ pub(crate) fn check_body(body: &str) -> Result<String> {
     Ok(body)
 }
 
-fn from_row(row: &Row<'_>, now: DateTime<Utc>) -> rusqlite::Result<Action> {
+fn from_row(row: &Row<'_>, overdue_before: DateTime<Utc>) -> rusqlite::Result<Action> {
     let due_at = opt_time_at(row, 8)?;
     let done_at = opt_time_at(row, 9)?;
-    let state = state_of(done_at, due_at, now);
+    let state = state_of(done_at, due_at, overdue_before);
     Ok(Action {
         id: row.get(0)?,
         short_id: String::new(),
@@ -586,15 +595,16 @@ fn from_row(row: &Row<'_>, now: DateTime<Utc>) -> rusqlite::Result<Action> {
     })
 }
 
-/// Where an action stands at `now`.
+/// Where an action stands, overdue when due before `overdue_before`
+/// ([`overdue_before`]).
 fn state_of(
     done_at: Option<DateTime<Utc>>,
     due_at: Option<DateTime<Utc>>,
-    now: DateTime<Utc>,
+    overdue_before: DateTime<Utc>,
 ) -> State {
     match (done_at, due_at) {
         (Some(_), _) => State::Done,
-        (None, Some(due)) if due < now => State::Overdue,
+        (None, Some(due)) if due < overdue_before => State::Overdue,
         (None, _) => State::Open,
     }
 }

@@ -429,6 +429,18 @@ pub fn last_sent(tx: &Tx<'_>, member_id: &str) -> Result<Option<Sent>> {
     )
 }
 
+/// The member's last digest that finished (sent or failed), if any.
+pub fn last_attempt(tx: &Tx<'_>, member_id: &str) -> Result<Option<Sent>> {
+    one(
+        tx,
+        &format!(
+            "{SELECT} WHERE d.member_id = ?1 AND d.outcome <> 'sending' AND d.deleted_at IS NULL
+             ORDER BY d.created_at DESC, d.id DESC LIMIT 1"
+        ),
+        member_id,
+    )
+}
+
 fn in_flight(tx: &Tx<'_>, member_id: &str) -> Result<Option<Sent>> {
     one(
         tx,

@@ -8,6 +8,9 @@
 //!   retries it until the session's date has passed);
 //! - a **recap** not sent and not skipped for a session whose date has
 //!   passed (what `share --pending --recap` would send);
+//! - a **digest** due under `digest.every` for a member with an email
+//!   (what `share --digest --pending` would send), or held back by it
+//!   (refused for good, or `mail.max-attempts` failures in a row);
 //! - an **overdue action**: open, and its due day is over (an action due
 //!   today is not overdue until the day ends, as in the emails);
 //! - **replies** in the Maildir named by `inbox.maildir`: messages in
@@ -24,10 +27,11 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use crate::action::{self, Action, Show};
-use crate::session::{self, Session};
+use crate::inbox::{self, MAILDIR};
+use crate::session::{self, MemberRef, Session};
 use crate::share::{self, Kind, Outcome, SessionRef};
 use crate::store::Tx;
-use crate::{config, when, zone, Result};
+use crate::{config, digest, when, Result};
 
 /// Everything `coach status` says.
 #[derive(Debug, Clone, Serialize)]
@@ -38,7 +42,8 @@ pub struct Status {
     /// coach older than `coach status`).
     pub current_since: Option<DateTime<Utc>>,
     /// What is waiting, agendas first (soonest first), then recaps (oldest
-    /// first), overdue actions (most overdue first), replies.
+    /// first), digests (by member name), overdue actions (most overdue
+    /// first), replies.
     pub pending: Vec<Pending>,
 }
 
@@ -62,6 +67,14 @@ pub enum Pending {
         command: String,
         /// When it is not needed: `coach share --skip ...`.
         skip_command: String,
+    },
+    /// A member's digest due under `digest.every`, or held back.
+    Digest {
+        member: MemberRef,
+        /// Whether `share --digest --pending` holds it back (until `--retry`).
+        held_back: bool,
+        detail: String,
+        command: String,
     },
     /// An open action whose due day is over.
     Action { action: Action, command: String },
@@ -100,6 +113,7 @@ pub fn status(tx: &Tx<'_>) -> Result<Status> {
     };
     let mut pending = agendas(tx)?;
     pending.extend(recaps(tx)?);
+    pending.extend(digests(tx)?);
     pending.extend(overdue_actions(tx)?);
     pending.extend(replies(tx)?);
     Ok(Status {
@@ -171,15 +185,7 @@ fn recaps(tx: &Tx<'_>) -> Result<Vec<Pending>> {
         .into_iter()
         .map(|session| {
             let detail = match share::held_back(tx, &session.id, Kind::Recap)? {
-                Some(share::HeldBack::Refused(last)) => format!(
-                    "refused for good on {}: {} (share --pending holds it back)",
-                    when::display_local(last.created_at),
-                    last.detail.as_deref().unwrap_or("no reason given")
-                ),
-                Some(share::HeldBack::GaveUp { last, attempts }) => format!(
-                    "failed {attempts} times in a row, last: {} (share --pending holds it back)",
-                    last.detail.as_deref().unwrap_or("no reason given")
-                ),
+                Some(why) => format!("{} (share --pending holds it back)", why.reason()),
                 None if session.member.email.is_none() => {
                     format!("not sent: {} has no email", session.member.name)
                 }
@@ -202,11 +208,65 @@ fn recaps(tx: &Tx<'_>) -> Result<Vec<Pending>> {
         .collect()
 }
 
-/// Open actions whose due day (in the coach's time zone) is over, most
-/// overdue first; those of archived members are left out.
+/// The digests `share --digest --pending` would send or holds back, by
+/// member name (members with an email; none while `digest.every` is off).
+fn digests(tx: &Tx<'_>) -> Result<Vec<Pending>> {
+    let every = digest::every(tx)?;
+    let setting = config::get(tx, digest::EVERY)?.unwrap_or_default();
+    let mut pending = Vec::new();
+    for member in digest::due_members(tx, every, None)? {
+        let (held_back, detail, command) = match digest::held_back(tx, &member.id)? {
+            Some(why) => (
+                true,
+                format!("{} (share --digest --pending holds it back)", why.reason()),
+                "coach share --digest --pending --retry",
+            ),
+            None => (
+                false,
+                due_detail(tx, &member.id, &setting)?,
+                "coach share --digest --pending",
+            ),
+        };
+        pending.push(Pending::Digest {
+            member: MemberRef {
+                id: member.id,
+                name: member.name,
+                email: member.email,
+            },
+            held_back,
+            detail,
+            command: command.to_string(),
+        });
+    }
+    Ok(pending)
+}
+
+/// Why a digest is due: when the last one went, and how its last send
+/// failed, if it did.
+fn due_detail(tx: &Tx<'_>, member_id: &str, every: &str) -> Result<String> {
+    let mut detail = match digest::last_sent(tx, member_id)? {
+        Some(last) => format!(
+            "due (digest.every {every}), the last one sent on {}",
+            when::display_local(last.created_at)
+        ),
+        None => format!("due (digest.every {every}), none sent yet"),
+    };
+    if let Some(failed) =
+        digest::last_attempt(tx, member_id)?.filter(|attempt| attempt.outcome == Outcome::Failed)
+    {
+        detail += &format!(
+            "; its send failed on {}: {} (the next run retries it)",
+            when::display_local(failed.created_at),
+            failed.detail.as_deref().unwrap_or("no reason given")
+        );
+    }
+    Ok(detail)
+}
+
+/// Overdue actions (their due day is over in the coach's zone: the rule
+/// of action.rs), most overdue first; those of archived members are left
+/// out.
 fn overdue_actions(tx: &Tx<'_>) -> Result<Vec<Pending>> {
-    let zone = zone::coach(tx)?;
-    let today = tx.now().with_timezone(&zone).date_naive();
     let filter = action::Filter {
         show: Show::Overdue,
         ..action::Filter::default()
@@ -214,11 +274,7 @@ fn overdue_actions(tx: &Tx<'_>) -> Result<Vec<Pending>> {
     let archived = archived_members(tx)?;
     Ok(action::list(tx, &filter)?
         .into_iter()
-        .filter(|a| {
-            a.due_at
-                .is_some_and(|due| due.with_timezone(&zone).date_naive() < today)
-                && !archived.contains(&a.member.id)
-        })
+        .filter(|a| !archived.contains(&a.member.id))
         .map(|action| Pending::Action {
             command: format!("coach action done {}", action.short_id),
             action,
@@ -240,11 +296,10 @@ fn archived_members(tx: &Tx<'_>) -> Result<Vec<String>> {
 /// refused ones flagged and still unread. A Maildir that cannot be read is
 /// a line of its own rather than a failure of `status`.
 fn replies(tx: &Tx<'_>) -> Result<Vec<Pending>> {
-    let Some(setting) = config::get(tx, MAILDIR)? else {
+    let Some((_, root)) = inbox::configured_maildir(tx)? else {
         return Ok(Vec::new());
     };
-    let root = maildir_path(&setting);
-    let inbox = format!("coach inbox --maildir {}", crate::shell_word(&setting));
+    let inbox = "coach inbox".to_string();
     let (new, cur) = match (file_names(&root.join("new")), file_names(&root.join("cur"))) {
         (Ok(new), Ok(cur)) => (new, cur),
         (Err(e), _) | (_, Err(e)) => {
@@ -279,17 +334,6 @@ fn replies(tx: &Tx<'_>) -> Result<Vec<Pending>> {
         });
     }
     Ok(pending)
-}
-
-/// The setting naming the Maildir replies are delivered to.
-const MAILDIR: &str = "inbox.maildir";
-
-/// The folder a setting names, a leading `~/` being the home folder.
-fn maildir_path(setting: &str) -> PathBuf {
-    match (setting.strip_prefix("~/"), std::env::var_os("HOME")) {
-        (Some(rest), Some(home)) => Path::new(&home).join(rest),
-        _ => PathBuf::from(setting),
-    }
 }
 
 /// The names of the regular, not hidden files of `dir`.

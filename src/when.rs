@@ -189,17 +189,18 @@ where
     at.with_timezone(tz).format("%-d %b %Y").to_string()
 }
 
-/// The local calendar day that holds `at`, as the instants it starts and
-/// ends (the start of the next day): a session "on the same day".
-pub fn local_day(at: DateTime<Utc>) -> (DateTime<Utc>, DateTime<Utc>) {
-    let day = at.with_timezone(&Local).date_naive();
+/// The calendar day in `zone` that holds `at`, as the instants it starts
+/// and ends (the start of the next day): a session "on the same day", the
+/// day an action is due.
+pub fn day_in(at: DateTime<Utc>, zone: &chrono_tz::Tz) -> (DateTime<Utc>, DateTime<Utc>) {
+    let day = at.with_timezone(zone).date_naive();
     // Midnight, or 01:00 where a daylight-saving change skips midnight.
     let start_of = |date: chrono::NaiveDate| {
         [0, 1]
             .into_iter()
             .find_map(|hour| {
                 date.and_hms_opt(hour, 0, 0)?
-                    .and_local_timezone(Local)
+                    .and_local_timezone(*zone)
                     .earliest()
             })
             .map(|start| start.with_timezone(&Utc))
@@ -255,7 +256,7 @@ pub fn serialize_json<S: serde::Serializer>(
     serializer: S,
 ) -> std::result::Result<S::Ok, S::Error> {
     let nanos = at.time().nanosecond();
-    if let Some(mut text) = storage_form(*at).filter(|_| nanos % 1_000_000 == 0) {
+    if let Some(mut text) = storage_form(*at).filter(|_| nanos.is_multiple_of(1_000_000)) {
         let text = if nanos == 0 {
             text[19] = b'Z';
             &text[..20]

@@ -17,6 +17,9 @@ use crate::{kudos, when, Result};
 /// - recaps neither sent nor skipped for sessions that were held (what
 ///   `share --pending --recap` sends; `share --skip` when one is not
 ///   needed);
+/// - digests due under digest.every for members with an email (what
+///   `share --digest --pending` sends), and those it holds back (refused
+///   for good, or mail.max-attempts failures in a row: `--retry`);
 /// - overdue actions: open, and their due day is over (an action due today
 ///   is not overdue until the day ends);
 /// - replies: when the setting inbox.maildir names the Maildir your mail
@@ -81,7 +84,7 @@ fn render(ctx: &Ctx, status: &Status) -> String {
     }
     text += &out.paint(&format!("Pending ({}):", status.pending.len()), HEADING);
     text.push('\n');
-    for kind in 0..4 {
+    for kind in 0..5 {
         let items: Vec<&Pending> = status
             .pending
             .iter()
@@ -104,10 +107,11 @@ fn group(pending: &Pending) -> (u8, &'static str) {
     match pending {
         Pending::Agenda { .. } => (0, "coach status --json"),
         Pending::Recap { .. } => (1, "coach status --json"),
-        Pending::Action { .. } => (2, "coach action list --overdue"),
+        Pending::Digest { .. } => (2, "coach status --json"),
+        Pending::Action { .. } => (3, "coach action list --overdue"),
         Pending::Replies { .. }
         | Pending::RefusedReplies { .. }
-        | Pending::MaildirUnreadable { .. } => (3, ""),
+        | Pending::MaildirUnreadable { .. } => (4, ""),
     }
 }
 
@@ -141,6 +145,15 @@ fn line(ctx: &Ctx, pending: &Pending) -> String {
         } => (
             format!("recap of {}: {detail}", session_words(session)),
             format!("{command}  (not needed: {skip_command})"),
+        ),
+        Pending::Digest {
+            member,
+            detail,
+            command,
+            ..
+        } => (
+            format!("digest of {}: {detail}", member.name),
+            command.clone(),
         ),
         Pending::Action { action, command } => (
             format!(

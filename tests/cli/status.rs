@@ -24,6 +24,14 @@ fn pending_of<'a>(status: &'a Value, kind: &str) -> Vec<&'a Value> {
         .collect()
 }
 
+/// Mail goes through SMTP on 127.0.0.1:`port`, in plain text.
+fn smtp(env: &Env, port: u16) {
+    env.ok(["config", "set", "mail.transport", "smtp"]);
+    env.ok(["config", "set", "mail.smtp.host", "127.0.0.1"]);
+    env.ok(["config", "set", "mail.smtp.port", &port.to_string()]);
+    env.ok(["config", "set", "mail.smtp.tls", "none"]);
+}
+
 #[test]
 fn an_empty_database_has_no_current_session_and_nothing_pending() {
     let env = Env::new();
@@ -144,11 +152,7 @@ fn each_pending_thing_says_the_command_that_clears_it() {
 #[test]
 fn a_failed_agenda_is_pending_with_its_reason_until_it_is_sent() {
     let env = Env::with_team();
-    env.ok(["config", "set", "mail.transport", "smtp"]);
-    env.ok(["config", "set", "mail.smtp.host", "127.0.0.1"]);
-    let port = smtp_server::unused_port().to_string();
-    env.ok(["config", "set", "mail.smtp.port", &port]);
-    env.ok(["config", "set", "mail.smtp.tls", "none"]);
+    smtp(&env, smtp_server::unused_port());
     let next = env
         .ok(["session", "new", "alex", "--date", "+1d", "--no-use", "-q"])
         .trim()
@@ -189,10 +193,7 @@ fn replies_waiting_in_the_maildir_are_counted_and_reading_changes_nothing() {
     let status = env.json(["status"]);
     assert_eq!(kinds(&status), ["replies", "refused-replies"]);
     assert_eq!(status["pending"][0]["count"], 2);
-    assert_eq!(
-        status["pending"][0]["command"],
-        format!("coach inbox --maildir {root}")
-    );
+    assert_eq!(status["pending"][0]["command"], "coach inbox");
     assert_eq!(status["pending"][1]["count"], 1);
     let out = env.ok(["status"]);
     assert!(out.contains("2 replies in "), "{out}");
@@ -214,4 +215,93 @@ fn replies_waiting_in_the_maildir_are_counted_and_reading_changes_nothing() {
         status["pending"][0]["command"],
         "coach config set inbox.maildir DIR"
     );
+}
+
+#[test]
+fn digests_due_and_held_back_are_pending_with_the_command_that_sends_them() {
+    let env = Env::with_team();
+    env.ok(["member", "add", "Robin Noemail"]);
+    env.ok(["session", "new", "alex", "--date", "+1d", "--no-use"]);
+    // digest.every is off by default: no digest is pending.
+    assert_eq!(kinds(&env.json(["status"])), ["agenda"]);
+
+    env.ok(["config", "set", "digest.every", "monthly"]);
+    let before = snapshot(&env.db);
+    let status = env.json(["status"]);
+    assert_eq!(kinds(&status), ["agenda", "digest", "digest"]);
+    let digests = pending_of(&status, "digest");
+    let names: Vec<&str> = digests
+        .iter()
+        .map(|d| d["member"]["name"].as_str().expect("name"))
+        .collect();
+    assert_eq!(names, ["Alex Kim", "Jordan Park"], "members with an email");
+    for d in &digests {
+        assert_eq!(d["held_back"], false);
+        assert_eq!(d["command"], "coach share --digest --pending");
+        assert_eq!(d["detail"], "due (digest.every monthly), none sent yet");
+    }
+    let out = env.ok(["status"]);
+    assert!(
+        out.contains("  digest of Alex Kim: due (digest.every monthly), none sent yet\n    -> coach share --digest --pending"),
+        "{out}"
+    );
+    assert!(!out.contains("Robin"), "{out}");
+    assert_eq!(snapshot(&env.db), before, "status never writes");
+
+    // Alex's address is refused for good: --pending holds it back, and
+    // status says so with the command that retries it.
+    let server = smtp_server::TestSmtp::rejecting_recipient("alex@example.com");
+    smtp(&env, server.port);
+    env.coach(["share", "--digest", "--pending"])
+        .assert()
+        .code(3);
+    let before = snapshot(&env.db);
+    let status = env.json(["status"]);
+    let digests = pending_of(&status, "digest");
+    assert_eq!(digests.len(), 1, "Jordan's went: {status}");
+    let held = digests[0];
+    assert_eq!(held["member"]["name"], "Alex Kim");
+    assert_eq!(held["held_back"], true);
+    assert_eq!(held["command"], "coach share --digest --pending --retry");
+    let detail = held["detail"].as_str().expect("detail");
+    assert!(detail.starts_with("refused for good on "), "{detail}");
+    assert!(detail.contains("550"), "{detail}");
+    assert!(
+        detail.ends_with("(share --digest --pending holds it back)"),
+        "{detail}"
+    );
+    let out = env.ok(["status"]);
+    assert!(
+        out.contains("digest of Alex Kim: refused for good"),
+        "{out}"
+    );
+    assert!(
+        out.contains("-> coach share --digest --pending --retry"),
+        "{out}"
+    );
+    assert!(!out.contains("Jordan Park: due"), "{out}");
+    assert_eq!(snapshot(&env.db), before, "status never writes");
+
+    // Running the command clears the line.
+    let fixed = smtp_server::TestSmtp::plain();
+    env.ok(["config", "set", "mail.smtp.port", &fixed.port.to_string()]);
+    env.ok(["share", "--digest", "--pending", "--retry"]);
+    assert!(pending_of(&env.json(["status"]), "digest").is_empty());
+}
+
+#[test]
+fn a_digest_that_failed_for_now_is_due_with_its_reason() {
+    let env = Env::with_team();
+    env.ok(["config", "set", "digest.every", "weekly"]);
+    smtp(&env, smtp_server::unused_port());
+    env.coach(["share", "--digest", "jordan"]).assert().code(75);
+    let status = env.json(["status"]);
+    let jordan = pending_of(&status, "digest")
+        .into_iter()
+        .find(|d| d["member"]["name"] == "Jordan Park")
+        .expect("Jordan's digest is still due");
+    assert_eq!(jordan["held_back"], false);
+    let detail = jordan["detail"].as_str().expect("detail");
+    assert!(detail.contains("its send failed on "), "{detail}");
+    assert!(detail.contains("(the next run retries it)"), "{detail}");
 }
