@@ -191,7 +191,7 @@ pub const KEYS: &[Key] = &[
         "inbox.maildir",
         ValueKind::Text,
         None,
-        "The Maildir your replies are delivered to (what `coach inbox --maildir` reads; a leading ~/ is your home folder): `coach status` counts the messages waiting in it",
+        "The Maildir your replies are delivered to (what a bare `coach inbox` reads; a leading ~/ is your home folder): `coach status` counts the messages waiting in it",
     ),
     key(
         "mail.sendmail.path",

@@ -865,6 +865,22 @@ pub enum Flag {
     Flagged,
 }
 
+/// The setting naming the Maildir replies are delivered to: what `coach
+/// inbox` reads when given nothing else, and what `coach status` counts.
+pub const MAILDIR: &str = "inbox.maildir";
+
+/// The Maildir `inbox.maildir` names, as set and as a path (a leading `~/`
+/// is the home folder), when it is set.
+pub fn configured_maildir(tx: &Tx<'_>) -> Result<Option<(String, PathBuf)>> {
+    Ok(crate::config::get(tx, MAILDIR)?.map(|setting| {
+        let path = match (setting.strip_prefix("~/"), std::env::var_os("HOME")) {
+            (Some(rest), Some(home)) => Path::new(&home).join(rest),
+            _ => PathBuf::from(&setting),
+        };
+        (setting, path)
+    }))
+}
+
 impl Maildir {
     /// The Maildir at `root`, which must hold `new/` and `cur/`.
     pub fn open(root: &Path) -> Result<Maildir> {

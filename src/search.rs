@@ -124,31 +124,62 @@ pub struct SessionRef {
     pub date: DateTime<Utc>,
 }
 
-/// The hits for `query`, best first.
+/// How many of the newest matches are ranked (at least: a larger
+/// `--limit` ranks as many). Ranking costs each match a bm25 score, about
+/// 2 µs, so ranking every match of a common word in ten years of notes
+/// would take longer than a search should; the newest matches are what a
+/// coach usually looks for, and older ones are found with more words or a
+/// filter.
+pub const RANKED: usize = 500;
+
+/// The hits for `query`: of the newest matches that pass the filters (at
+/// most [`RANKED`], or `limit` if more), the best `limit` by bm25, the
+/// newer first among equals.
+///
+/// FTS5 reads the matches newest first (the index ids follow the dates,
+/// migration 0016) and stops at the bound, so only those are scored. The
+/// snippets are made for the hits shown only, in a second pass over the
+/// matches from the oldest hit on (looking each hit up by its id would
+/// walk a word's list from its start, once per hit).
 pub fn search(tx: &Tx<'_>, query: &Query) -> Result<Vec<Hit>> {
     let fts = fts_query(&query.text).ok_or_else(|| {
         Error::input("there is nothing to search for")
             .with_hint("give a word: coach search workload")
     })?;
+    let ranked = i64::try_from(query.limit.max(RANKED)).unwrap_or(i64::MAX);
     let limit = i64::try_from(query.limit).unwrap_or(i64::MAX);
     let since = query.since.map(when::to_storage);
+    // The id bound makes FTS5 stop at the first match older than --since
+    // (an id is the date's second times 2^20); `d.at` checks the rest.
     let mut stmt = tx.conn().prepare_cached(
-        "SELECT d.kind, d.record_id, d.member_id, d.session_id, d.at,
-                snippet(search_text, -1, char(2), char(3), '…', 16), rank
-         FROM search_text JOIN search_docs d ON d.rowid = search_text.rowid
+        "WITH best AS MATERIALIZED (
+             SELECT id, rank FROM (
+                 SELECT search_text.rowid AS id, rank
+                 FROM search_text JOIN search_docs d ON d.rowid = search_text.rowid
+                 WHERE search_text MATCH ?1
+                   AND search_text.rowid >= coalesce(unixepoch(?4) * 1048576, -9223372036854775808)
+                   AND (?2 IS NULL OR d.kind = ?2)
+                   AND (?3 IS NULL OR d.member_id = ?3)
+                   AND (?4 IS NULL OR d.at >= ?4)
+                 ORDER BY search_text.rowid DESC LIMIT ?5)
+             ORDER BY rank, id DESC LIMIT ?6)
+         SELECT d.kind, d.record_id, d.member_id, d.session_id, d.at,
+                snippet(search_text, -1, char(2), char(3), '…', 16), b.rank
+         FROM search_text
+              CROSS JOIN best b ON b.id = search_text.rowid
+              CROSS JOIN search_docs d ON d.rowid = b.id
          WHERE search_text MATCH ?1
-           AND (?2 IS NULL OR d.kind = ?2)
-           AND (?3 IS NULL OR d.member_id = ?3)
-           AND (?4 IS NULL OR d.at >= ?4)
-         ORDER BY rank LIMIT ?5",
+           AND search_text.rowid >= coalesce((SELECT min(id) FROM best), 9223372036854775807)
+         ORDER BY b.rank, b.id DESC",
     )?;
-    let params: [Value; 5] = [
+    let params: [Value; 6] = [
         Value::Text(fts),
         query
             .kind
             .map_or(Value::Null, |k| Value::Text(k.as_str().into())),
         query.member_id.clone().map_or(Value::Null, Value::Text),
         since.map_or(Value::Null, Value::Text),
+        Value::Integer(ranked),
         Value::Integer(limit),
     ];
     let rows = stmt

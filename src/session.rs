@@ -104,11 +104,11 @@ pub fn create(
     get(tx, &id)
 }
 
-/// The member's sessions on the local calendar day of `date`, earliest
+/// The member's sessions on the coach's calendar day of `date`, earliest
 /// first: what `session new --once` reuses, and what a second session on
 /// the same day is warned about.
 pub fn on_day(tx: &Tx<'_>, member: &Member, date: DateTime<Utc>) -> Result<Vec<Session>> {
-    let (start, end) = when::local_day(date);
+    let (start, end) = when::day_in(date, &crate::zone::coach(tx)?);
     let mut stmt = tx.conn().prepare_cached(
         "SELECT id FROM sessions INDEXED BY sessions_by_member
          WHERE member_id = ?1 AND held_at >= ?2 AND held_at < ?3 AND deleted_at IS NULL

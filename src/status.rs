@@ -27,10 +27,11 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use crate::action::{self, Action, Show};
+use crate::inbox::{self, MAILDIR};
 use crate::session::{self, MemberRef, Session};
 use crate::share::{self, Kind, Outcome, SessionRef};
 use crate::store::Tx;
-use crate::{config, digest, when, zone, Result};
+use crate::{config, digest, when, Result};
 
 /// Everything `coach status` says.
 #[derive(Debug, Clone, Serialize)]
@@ -262,11 +263,10 @@ fn due_detail(tx: &Tx<'_>, member_id: &str, every: &str) -> Result<String> {
     Ok(detail)
 }
 
-/// Open actions whose due day (in the coach's time zone) is over, most
-/// overdue first; those of archived members are left out.
+/// Overdue actions (their due day is over in the coach's zone: the rule
+/// of action.rs), most overdue first; those of archived members are left
+/// out.
 fn overdue_actions(tx: &Tx<'_>) -> Result<Vec<Pending>> {
-    let zone = zone::coach(tx)?;
-    let today = tx.now().with_timezone(&zone).date_naive();
     let filter = action::Filter {
         show: Show::Overdue,
         ..action::Filter::default()
@@ -274,11 +274,7 @@ fn overdue_actions(tx: &Tx<'_>) -> Result<Vec<Pending>> {
     let archived = archived_members(tx)?;
     Ok(action::list(tx, &filter)?
         .into_iter()
-        .filter(|a| {
-            a.due_at
-                .is_some_and(|due| due.with_timezone(&zone).date_naive() < today)
-                && !archived.contains(&a.member.id)
-        })
+        .filter(|a| !archived.contains(&a.member.id))
         .map(|action| Pending::Action {
             command: format!("coach action done {}", action.short_id),
             action,
@@ -300,11 +296,10 @@ fn archived_members(tx: &Tx<'_>) -> Result<Vec<String>> {
 /// refused ones flagged and still unread. A Maildir that cannot be read is
 /// a line of its own rather than a failure of `status`.
 fn replies(tx: &Tx<'_>) -> Result<Vec<Pending>> {
-    let Some(setting) = config::get(tx, MAILDIR)? else {
+    let Some((_, root)) = inbox::configured_maildir(tx)? else {
         return Ok(Vec::new());
     };
-    let root = maildir_path(&setting);
-    let inbox = format!("coach inbox --maildir {}", crate::shell_word(&setting));
+    let inbox = "coach inbox".to_string();
     let (new, cur) = match (file_names(&root.join("new")), file_names(&root.join("cur"))) {
         (Ok(new), Ok(cur)) => (new, cur),
         (Err(e), _) | (_, Err(e)) => {
@@ -339,17 +334,6 @@ fn replies(tx: &Tx<'_>) -> Result<Vec<Pending>> {
         });
     }
     Ok(pending)
-}
-
-/// The setting naming the Maildir replies are delivered to.
-const MAILDIR: &str = "inbox.maildir";
-
-/// The folder a setting names, a leading `~/` being the home folder.
-fn maildir_path(setting: &str) -> PathBuf {
-    match (setting.strip_prefix("~/"), std::env::var_os("HOME")) {
-        (Some(rest), Some(home)) => Path::new(&home).join(rest),
-        _ => PathBuf::from(setting),
-    }
 }
 
 /// The names of the regular, not hidden files of `dir`.

@@ -186,11 +186,12 @@ fn session_ref(tx: &Tx<'_>, sql: &str, member_id: &str, now: &str) -> Result<Opt
 fn open_actions(tx: &Tx<'_>, member_id: &str) -> Result<(u64, u64)> {
     // Two statements: as one (two subqueries in FROM), SQLite prepared it
     // again for every member.
+    let overdue_before = when::to_storage(crate::action::overdue_before(tx, tx.now())?);
     let count = |sql: &str| -> Result<(i64, i64)> {
         Ok(tx
             .conn()
             .prepare_cached(sql)?
-            .query_row(rusqlite::params![member_id, tx.now_text()], |r| {
+            .query_row(rusqlite::params![member_id, overdue_before], |r| {
                 Ok((r.get(0)?, r.get(1)?))
             })?)
     };

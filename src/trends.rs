@@ -335,16 +335,17 @@ fn kudos(tx: &Tx<'_>, w: &Window<'_>) -> Result<KudosCounts> {
 fn actions(tx: &Tx<'_>, w: &Window<'_>) -> Result<ActionCounts> {
     let sql = format!(
         "SELECT count(*), coalesce(sum(a.done_at IS NOT NULL), 0),
-                coalesce(sum(a.done_at IS NULL AND a.due_at < ?3), 0)
+                coalesce(sum(a.done_at IS NULL AND a.due_at < ?4), 0)
          FROM actions a JOIN {WINDOW_SESSIONS}
            AND a.session_id = s.id AND a.deleted_at IS NULL"
     );
-    let (total, done, overdue) = tx
-        .conn()
-        .prepare_cached(&sql)?
-        .query_row(rusqlite::params![w.member_id, w.since, w.until], |r| {
-            Ok((count(r.get(0)?), count(r.get(1)?), count(r.get(2)?)))
-        })?;
+    // Overdue as of the window's end, by the one rule (action.rs).
+    let until = when::from_storage(&w.until)?;
+    let overdue_before = when::to_storage(crate::action::overdue_before(tx, until)?);
+    let (total, done, overdue) = tx.conn().prepare_cached(&sql)?.query_row(
+        rusqlite::params![w.member_id, w.since, w.until, overdue_before],
+        |r| Ok((count(r.get(0)?), count(r.get(1)?), count(r.get(2)?))),
+    )?;
     Ok(ActionCounts {
         total,
         done,

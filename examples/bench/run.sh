@@ -58,9 +58,10 @@ fi
 
 # --- Build --------------------------------------------------------------------
 echo "== cargo build --release"
-cargo build --release --quiet --bin coach --example generate
+cargo build --release --quiet --bin coach --example generate --example sqlq
 COACH=$ROOT/target/release/coach
 GENERATE=$ROOT/target/release/examples/generate
+SQLQ=$ROOT/target/release/examples/sqlq
 export NO_COLOR=1
 
 # --- Datasets -----------------------------------------------------------------
@@ -272,11 +273,13 @@ reads() { # TAG DATASET
   unset COACH_DB
 }
 # --- Search, on both datasets ---------------------------------------------------------
-# The reference is the sqlite3 shell running the same FTS5 MATCH, ranked by
-# bm25 with the same snippet, and the names coach shows with each hit. A
-# shell older than SQLite 3.42 (Debian 12 has 3.40) cannot read an FTS5
-# index with secure-delete ("invalid fts5 file format"), nor write the
-# tables whose triggers keep it: then search and undo have no reference.
+# The reference runs the same SQL as coach: the newest 500 matches that pass
+# the filters, the 20 best of them by bm25, their snippets, and the names
+# coach shows with each hit. It is examples/sqlq.rs (one statement on the
+# SQLite coach is built with), as a sqlite3 shell older than SQLite 3.42
+# (Debian 12 has 3.40) cannot read an FTS5 index with secure-delete
+# ("invalid fts5 file format"), nor write the tables whose triggers keep
+# it (then undo has no reference).
 fts_readable() { # DB
   sqlite3 -readonly "$1" "SELECT count(*) FROM search_text WHERE search_text MATCH 'x'" >/dev/null 2>&1
 }
@@ -285,35 +288,49 @@ searches() { # TAG DATASET
   pick "$db"
   export COACH_DB=$db
   echo "== search, $tag years: member \"$M\""
-  local hits="SELECT d.kind, d.record_id, d.member_id, d.session_id, d.at,
-        snippet(search_text, -1, char(2), char(3), '…', 16) AS snip, rank
-      FROM search_text JOIN search_docs d ON d.rowid = search_text.rowid
-      WHERE search_text MATCH '\"WORD\"' FILTER ORDER BY rank LIMIT 20"
+  # src/search.rs, its parameters filled in.
+  local hits="WITH best AS MATERIALIZED (
+        SELECT id, rank FROM (
+          SELECT search_text.rowid AS id, rank
+          FROM search_text JOIN search_docs d ON d.rowid = search_text.rowid
+          WHERE search_text MATCH '\"WORD\"' FILTER
+          ORDER BY search_text.rowid DESC LIMIT 500)
+        ORDER BY rank, id DESC LIMIT 20)
+      SELECT d.kind, d.record_id, d.member_id, d.session_id, d.at,
+        snippet(search_text, -1, char(2), char(3), '…', 16) AS snip, b.rank
+      FROM search_text CROSS JOIN best b ON b.id = search_text.rowid
+        CROSS JOIN search_docs d ON d.rowid = b.id
+      WHERE search_text MATCH '\"WORD\"'
+        AND search_text.rowid >= coalesce((SELECT min(id) FROM best), 9223372036854775807)"
   local named="SELECT h.kind, h.record_id, m.name, s.id, s.title, s.held_at, h.at, h.snip, h.rank
-      FROM (HITS) h JOIN members m ON m.id = h.member_id LEFT JOIN sessions s ON s.id = h.session_id;"
-  local word n ref=sqlite3
-  fts_readable "$db" || ref=
-  [[ -n $ref ]] || echo "   (this sqlite3 shell cannot read the FTS5 index: no reference)"
-  for word in refund escalations; do
-    local sql=${named/HITS/${hits//WORD/$word}}
-    n=$("$COACH" search "$word" --limit 1000000 --quiet | wc -l)
-    measure "search-$word-$tag" "$RUNS" "$COACH" search "$word"
-    if [[ -n $ref ]]; then
-      measure "search-$word-$tag-sql" "$RUNS" sqlite3 -readonly "$db" "${sql//FILTER/}"
-      case_row "search-$word-$tag" read "search $word ($n hits, best 20)" "$tag" "search-$word-$tag-sql" "sqlite3" "" "10"
-    else
-      case_row "search-$word-$tag" read "search $word ($n hits, best 20)" "$tag" "" "" "" "10"
-    fi
-  done
+      FROM (HITS) h JOIN members m ON m.id = h.member_id LEFT JOIN sessions s ON s.id = h.session_id
+      ORDER BY h.rank;"
   local me="(SELECT id FROM members WHERE name = $(q "$M"))"
-  local sql=${named/HITS/${hits//WORD/refund}}
-  measure "search-member-$tag" "$RUNS" "$COACH" search refund --member "$M"
-  if [[ -n $ref ]]; then
-    measure "search-member-$tag-sql" "$RUNS" sqlite3 -readonly "$db" "${sql//FILTER/AND d.member_id = $me}"
-    case_row "search-member-$tag" read "search refund --member M" "$tag" "search-member-$tag-sql" "sqlite3" "" "10"
-  else
-    case_row "search-member-$tag" read "search refund --member M" "$tag" "" "" "" "10"
-  fi
+  local word args filter label n
+  # ID|WORD|FILTER (SQL)|ARGS (coach's filter flags)
+  local cases=(
+    "refund|refund||"
+    "escalations|escalations||"
+    "nomatch|zyzzyva||"
+    "member|refund|AND d.member_id = $me|--member"
+    "kind|refund|AND d.kind = 'note'|--kind note"
+  )
+  local c id
+  for c in "${cases[@]}"; do
+    IFS='|' read -r id word filter args <<<"$c"
+    local flags=()
+    case $args in
+    --member) flags=(--member "$M") label=" --member M" ;;
+    "") label= ;;
+    *) read -ra flags <<<"$args" && label=" $args" ;;
+    esac
+    local sql=${named/HITS/$hits}
+    sql=${sql//WORD/$word}
+    n=$("$COACH" search "$word" "${flags[@]}" --limit 1000000 --quiet | wc -l)
+    measure "search-$id-$tag" "$RUNS" "$COACH" search "$word" "${flags[@]}"
+    measure "search-$id-$tag-sql" "$RUNS" "$SQLQ" "$db" "${sql//FILTER/$filter}"
+    case_row "search-$id-$tag" read "search $word$label ($n hits, best 20)" "$tag" "search-$id-$tag-sql" "sqlq (rusqlite's SQLite)" "" "10"
+  done
   unset COACH_DB
 }
 if wanted reads; then

@@ -31,11 +31,14 @@ use crate::{when, Error, Result};
 /// (flag S) when accepted or ignored, flagged (F) and unread when refused,
 /// for you to look at; none is ever deleted.
 ///
+/// Given no message, it reads the Maildir named by `inbox.maildir`, as
+/// --maildir does.
+///
 /// Exit 0 when every message was looked at, whatever became of it
 /// (--json says, for each); 3 when a file cannot be read.
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Examples:\n  coach inbox reply.eml                    # one message\n  coach inbox - < reply.eml                # from procmail, maildrop or fetchmail --mda\n  coach inbox --mbox ~/mail/coach.mbox\n  coach inbox --maildir ~/Mail/coach       # what mbsync, fetchmail or getmail filled\n  coach inbox --maildir ~/Mail/coach --dry-run --json"
+    after_help = "Examples:\n  coach inbox reply.eml                    # one message\n  coach inbox - < reply.eml                # from procmail, maildrop or fetchmail --mda\n  coach inbox --mbox ~/mail/coach.mbox\n  coach inbox --maildir ~/Mail/coach       # what mbsync, fetchmail or getmail filled\n  coach inbox                              # the Maildir of inbox.maildir\n  coach inbox --maildir ~/Mail/coach --dry-run --json"
 )]
 pub struct InboxArgs {
     /// Message files (.eml); `-` reads one message from standard input
@@ -56,14 +59,22 @@ pub struct InboxArgs {
     dry_run: bool,
 }
 
-pub(super) fn run(ctx: &Ctx, args: InboxArgs) -> Result<()> {
-    if args.files.is_empty() && args.mbox.is_none() && args.maildir.is_none() {
-        return Err(Error::usage("name the messages to take in").with_hint(
-            "coach inbox FILE..., coach inbox - < message, --mbox FILE or --maildir DIR",
-        ));
-    }
+pub(super) fn run(ctx: &Ctx, mut args: InboxArgs) -> Result<()> {
     if args.files.iter().filter(|f| f.as_os_str() == "-").count() > 1 {
         return Err(Error::usage("standard input (-) can be read only once"));
+    }
+    let mut store = ctx.store()?;
+    if args.files.is_empty() && args.mbox.is_none() && args.maildir.is_none() {
+        let Some((_, path)) = store.read(inbox::configured_maildir)? else {
+            return Err(
+                Error::usage("name the messages to take in").with_hint(format!(
+                    "coach inbox FILE..., coach inbox - < message, --mbox FILE or --maildir DIR; \
+                 or set {} to the Maildir your replies arrive in, and run coach inbox",
+                    inbox::MAILDIR
+                )),
+            );
+        };
+        args.maildir = Some(path);
     }
     let maildir = args.maildir.as_deref().map(Maildir::open).transpose()?;
     let mbox = args.mbox.as_deref().map(Mbox::open).transpose()?;
@@ -73,7 +84,6 @@ pub(super) fn run(ctx: &Ctx, args: InboxArgs) -> Result<()> {
         .iter()
         .map(|path| inbox::read_file(path))
         .collect::<Result<Vec<_>>>()?;
-    let mut store = ctx.store()?;
     let mut report = Report {
         ctx,
         dry_run: args.dry_run,

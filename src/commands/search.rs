@@ -19,6 +19,10 @@ use crate::{member, when, Result};
 /// with the words around the match highlighted, and the session it is in
 /// (saved items not yet in a session show as waiting).
 ///
+/// Ranked are the newest 500 matches by date that pass the filters (or as
+/// many as --limit, if more): an older match is found with another word, a
+/// filter or a larger --limit.
+///
 /// QUERY is plain text, never a query language: words must all appear, in
 /// any order; "words in double quotes" must appear together as a phrase;
 /// a word ending in * matches every word that starts with it (work*
@@ -41,7 +45,7 @@ pub struct SearchArgs {
     /// Only this kind of record
     #[arg(long, value_enum, value_name = "KIND")]
     kind: Option<Kind>,
-    /// At most this many hits
+    /// At most this many hits (more than 500 ranks as many of the newest matches)
     #[arg(long, short = 'n', value_name = "N", default_value_t = search::DEFAULT_LIMIT)]
     limit: usize,
 }

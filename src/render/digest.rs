@@ -16,8 +16,10 @@ use std::fmt::Write;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
-use super::markdown::{closed_fences, demote_headings, escape_inline, first_name, number};
-use crate::action::{Action, State};
+use super::markdown::{
+    action_line, check_off_hint, closed_fences, demote_headings, escape_inline, first_name, number,
+};
+use crate::action::Action;
 use crate::digest::Digest;
 use crate::kudos::Kind as KudosKind;
 use crate::note::Role;
@@ -124,38 +126,10 @@ impl Renderer<'_> {
         }
     }
 
-    /// `- [ ] 3f2a Text _(due 4 Dec 2026)_`: a line a reply can answer.
+    /// `- [ ] 3f2a Text _(due 4 Dec 2026)_`: a line a reply can answer
+    /// (the digest holds the member's own actions only).
     fn action_line(&self, md: &mut String, action: &Action) {
-        let check = if action.state == State::Done {
-            "x"
-        } else {
-            " "
-        };
-        let mut details = Vec::new();
-        if let Some(due) = action.due_at {
-            let overdue = action.state != State::Done
-                && due.with_timezone(self.zone).date_naive()
-                    < self.digest.until.with_timezone(self.zone).date_naive();
-            details.push(format!(
-                "due {}{}",
-                self.day(due),
-                if overdue { ", overdue" } else { "" }
-            ));
-        }
-        if let Some(done) = action.done_at {
-            details.push(format!("done {}", self.day(done)));
-        }
-        let details = if details.is_empty() {
-            String::new()
-        } else {
-            format!(" _({})_", details.join(", "))
-        };
-        let _ = writeln!(
-            md,
-            "- [{check}] {} {}{details}",
-            action.short_id,
-            escape_inline(&action.body)
-        );
+        action_line(md, action, None, |at| self.day(at));
     }
 
     fn open_actions(&self, md: &mut String) {
@@ -168,12 +142,7 @@ impl Renderer<'_> {
         for action in open {
             self.action_line(md, action);
         }
-        let _ = writeln!(
-            md,
-            "\n_Done with one? Answer this email with a line `[x] {id}` (or `done {id}`); \
-             `reopen {id}` opens it again._",
-            id = open[0].short_id
-        );
+        check_off_hint(md, &open[0].short_id);
     }
 
     fn done(&self, md: &mut String) {

@@ -461,42 +461,14 @@ impl Email<'_> {
         }
     }
 
-    /// `- [ ] Text _(you, due 4 Dec 2026)_`: a task-list line a reply can
-    /// answer. Overdue only once its day is over, in the member's zone.
+    /// `- [ ] 3f2a Text _(you, due 4 Dec 2026)_`: whose it is, then
+    /// [`action_line`].
     fn action_line(&self, md: &mut String, action: &Action) {
-        let check = if action.state == State::Done {
-            "x"
-        } else {
-            " "
-        };
         let owner = match action.owner {
             Owner::Member => "you".to_string(),
             Owner::Coach => escape_inline(self.coach()),
         };
-        let mut details = vec![owner];
-        if let Some(due) = action.due_at {
-            let zone = &self.setting.zone;
-            let overdue = action.state != State::Done
-                && due.with_timezone(zone).date_naive()
-                    < self.setting.now.with_timezone(zone).date_naive();
-            let overdue = if overdue { ", overdue" } else { "" };
-            details.push(format!("due {}{overdue}", self.day(due)));
-        }
-        if let Some(done) = action.done_at {
-            details.push(format!("done {}", self.day(done)));
-        }
-        // The member's own actions carry their short id, so that a reply
-        // line `[x] 3f2a` checks one off (src/reply.rs, `coach inbox`).
-        let id = match action.owner {
-            Owner::Member => format!("{} ", action.short_id),
-            Owner::Coach => String::new(),
-        };
-        let _ = writeln!(
-            md,
-            "- [{check}] {id}{} _({})_",
-            escape_inline(&action.body),
-            details.join(", ")
-        );
+        action_line(md, action, Some(owner), |at| self.day(at));
     }
 
     /// How to check an action off by replying, with the first of the
@@ -509,11 +481,7 @@ impl Email<'_> {
             .chain(&self.view.actions)
             .find(|a| a.owner == Owner::Member && a.state != State::Done);
         if let Some(action) = open {
-            let _ = writeln!(
-                md,
-                "\n_Done with one of your actions? Answer with a line `[x] {id}` (or `done {id}`); `reopen {id}` opens it again._",
-                id = action.short_id
-            );
+            check_off_hint(md, &action.short_id);
         }
     }
 
@@ -602,6 +570,60 @@ impl Email<'_> {
 
 /// A link with a short text, such as `[View conversation](url)`; the URL
 /// in angle brackets, so spaces or parentheses in it cannot end it early.
+/// `- [ ] 3f2a Text _(OWNER, due 4 Dec 2026, overdue)_`: a task-list line
+/// a reply can answer, in every email (agenda, recap, digest). The
+/// member's own actions carry their short id, so that a reply line
+/// `[x] 3f2a` checks one off (src/reply.rs, `coach inbox`); "overdue" is
+/// the action's state, by the one rule of action.rs.
+pub(crate) fn action_line(
+    md: &mut String,
+    action: &Action,
+    owner: Option<String>,
+    day: impl Fn(DateTime<Utc>) -> String,
+) {
+    let check = if action.state == State::Done {
+        "x"
+    } else {
+        " "
+    };
+    let mut details: Vec<String> = owner.into_iter().collect();
+    if let Some(due) = action.due_at {
+        let overdue = if action.state == State::Overdue {
+            ", overdue"
+        } else {
+            ""
+        };
+        details.push(format!("due {}{overdue}", day(due)));
+    }
+    if let Some(done) = action.done_at {
+        details.push(format!("done {}", day(done)));
+    }
+    let id = match action.owner {
+        Owner::Member => format!("{} ", action.short_id),
+        Owner::Coach => String::new(),
+    };
+    let details = if details.is_empty() {
+        String::new()
+    } else {
+        format!(" _({})_", details.join(", "))
+    };
+    let _ = writeln!(
+        md,
+        "- [{check}] {id}{}{details}",
+        escape_inline(&action.body)
+    );
+}
+
+/// How to check an action off by answering the email, with `id` as the
+/// example.
+pub(crate) fn check_off_hint(md: &mut String, id: &str) {
+    let _ = writeln!(
+        md,
+        "\n_Done with one of your actions? Answer this email with a line `[x] {id}` \
+         (or `done {id}`); `reopen {id}` opens it again._"
+    );
+}
+
 fn link(text: &str, url: &str) -> String {
     let url: String = url
         .chars()

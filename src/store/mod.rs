@@ -54,6 +54,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0013_kudos_outside_sessions_search.sql"),
     include_str!("migrations/0014_release_items_of_deleted_sessions.sql"),
     include_str!("migrations/0015_digests.sql"),
+    include_str!("migrations/0016_search_in_date_order.sql"),
 ];
 
 /// The schema version of a database this coach has brought up to date.
@@ -587,6 +588,12 @@ impl<'c> Tx<'c> {
     /// lists, much cheaper than one at a time.
     pub fn short_ids(&self, table: &'static str, ids: &[&str]) -> Result<Vec<String>> {
         ids::short_ids(&self.tx, table, ids)
+    }
+
+    /// [`Tx::short_ids`] as lengths: each short id is `&id[..len]`, for
+    /// long lists that keep their rows' text in place.
+    pub fn short_id_lens(&self, table: &'static str, ids: &[&str]) -> Result<Vec<usize>> {
+        ids::short_id_lens(&self.tx, table, ids)
     }
 
     /// The ids in `table` that start with `prefix` (already normalized),

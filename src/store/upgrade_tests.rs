@@ -166,6 +166,13 @@ fn populate(conn: &Connection, table: &str, written: &[Written], version: usize)
         rusqlite::params_from_iter(values.values()),
     )
     .unwrap_or_else(|e| panic!("version {version}: cannot populate {table}: {e}"));
+    // A number kept only in step with the other columns (the search
+    // index's map, renumbered in date order by 0016) may change: such a
+    // row is found by its unique column instead.
+    if let Some(unique) = unique_column(conn, table).filter(|_| key_column == "rowid") {
+        values.remove(&key_column);
+        key_column = unique;
+    }
     let key = values
         .get(&key_column)
         .cloned()
@@ -176,6 +183,19 @@ fn populate(conn: &Connection, table: &str, written: &[Written], version: usize)
         key,
         values,
     }
+}
+
+/// The one column of `table` declared UNIQUE, if there is one.
+fn unique_column(conn: &Connection, table: &str) -> Option<String> {
+    names(
+        conn,
+        &format!(
+            "SELECT c.name FROM pragma_index_list('{table}') i, pragma_index_info(i.name) c
+             WHERE i.origin = 'u'"
+        ),
+    )
+    .into_iter()
+    .next()
 }
 
 fn key_of(written: &[Written], table: &str) -> Value {
@@ -249,6 +269,17 @@ fn check_survived(conn: &Connection, row: &Written, version: usize) {
     }
 }
 
+/// A file at schema `version`, from the first `version` migrations, with
+/// the rows `rows` inserts.
+fn file_at(path: &Path, version: usize, rows: &str) -> Connection {
+    let conn = Connection::open(path).expect("open");
+    for (index, sql) in MIGRATIONS.iter().take(version).enumerate() {
+        apply_migration(&conn, index, sql).expect("migration");
+    }
+    conn.execute_batch(rows).expect("rows");
+    conn
+}
+
 /// Migration 0013: a kudos outside any session already in a version-11
 /// file (imported) is indexed for search by the upgrade.
 #[test]
@@ -256,18 +287,15 @@ fn kudos_outside_sessions_already_there_are_indexed_by_the_upgrade() {
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("coach.db");
     {
-        let conn = Connection::open(&path).expect("open");
-        for (index, sql) in MIGRATIONS.iter().take(11).enumerate() {
-            apply_migration(&conn, index, sql).expect("migration");
-        }
-        conn.execute_batch(
+        let conn = file_at(
+            &path,
+            11,
             "INSERT INTO members (id, name, author, created_at, updated_at)
                  VALUES ('m1', 'Alex Kim', 'me', '2026-01-01T09:00:00.000Z', '2026-01-01T09:00:00.000Z');
              INSERT INTO kudos (id, session_id, member_id, body, author, created_at, updated_at)
                  VALUES ('k1', NULL, 'm1', 'Rescued the weekend', 'me',
                          '2026-01-02T09:00:00.000Z', '2026-01-02T09:00:00.000Z');",
-        )
-        .expect("rows");
+        );
         let indexed: i64 = conn
             .query_row(
                 "SELECT count(*) FROM search_docs WHERE record_id = 'k1'",
@@ -303,13 +331,10 @@ fn items_of_sessions_deleted_earlier_wait_again_after_the_upgrade() {
         .iter()
         .position(|m| m.contains("Saved feedback and QA reviews still in a session deleted"))
         .expect("the migration");
-    {
-        let conn = Connection::open(&path).expect("open");
-        for (index, sql) in MIGRATIONS.iter().take(before).enumerate() {
-            apply_migration(&conn, index, sql).expect("migration");
-        }
-        conn.execute_batch(
-            "INSERT INTO members (id, name, author, created_at, updated_at)
+    file_at(
+        &path,
+        before,
+        "INSERT INTO members (id, name, author, created_at, updated_at)
                  VALUES ('m1', 'Alex Kim', 'me', '2026-01-01T09:00:00.000Z', '2026-01-01T09:00:00.000Z');
              INSERT INTO sessions (id, member_id, title, held_at, author, created_at, updated_at, deleted_at)
                  VALUES ('gone', 'm1', 'Old', '2026-01-02T09:00:00.000Z', 'me',
@@ -324,9 +349,7 @@ fn items_of_sessions_deleted_earlier_wait_again_after_the_upgrade() {
              INSERT INTO qa_reviews (id, member_id, session_id, score, reviewed_at, tone, author, created_at, updated_at)
                  VALUES ('q-stuck', 'm1', 'gone', 40, '2026-01-01T09:00:00.000Z', 'improve', 'me',
                          '2026-01-01T09:00:00.000Z', '2026-01-01T09:00:00.000Z');",
-        )
-        .expect("rows");
-    }
+    );
     let store = Store::open(&path, false).expect("upgrade");
     let session_of = |table: &str, id: &str| -> (Option<String>, String) {
         store
@@ -344,4 +367,43 @@ fn items_of_sessions_deleted_earlier_wait_again_after_the_upgrade() {
     assert_eq!(updated.len(), "2026-01-01T09:00:00.000Z".len(), "{updated}");
     assert_eq!(session_of("qa_reviews", "q-stuck").0, None);
     assert_eq!(session_of("feedback", "f-live").0.as_deref(), Some("live"));
+}
+
+/// Migration 0016: the index of a file from before search (0011 indexed
+/// every note and kudos before every feedback item) is renumbered in date order, so
+/// a search ranks the newest matches, and every record is still found.
+#[test]
+fn the_search_index_is_renumbered_in_date_order_by_the_upgrade() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("coach.db");
+    file_at(
+        &path,
+        10,
+        "INSERT INTO members (id, name, author, created_at, updated_at)
+                 VALUES ('m1', 'Alex Kim', 'me', '2026-01-01T09:00:00.000Z', '2026-01-01T09:00:00.000Z');
+             INSERT INTO sessions (id, member_id, title, held_at, author, created_at, updated_at)
+                 VALUES ('s1', 'm1', 'Weekly', '2026-06-01T09:00:00.000Z', 'me',
+                         '2026-06-01T09:00:00.000Z', '2026-06-01T09:00:00.000Z');
+             INSERT INTO kudos (id, session_id, member_id, body, author, created_at, updated_at)
+                 VALUES ('k-june', 's1', 'm1', 'Cleared the refund queue in June', 'me',
+                         '2026-06-01T09:00:00.000Z', '2026-06-01T09:00:00.000Z');
+             INSERT INTO feedback (id, member_id, comment, given_at, tone, author, created_at, updated_at)
+                 VALUES ('f-may', 'm1', 'A quick refund in May', '2026-05-01T09:00:00.000Z', 'positive', 'me',
+                         '2026-06-02T09:00:00.000Z', '2026-06-02T09:00:00.000Z'),
+                        ('f-july', 'm1', 'A slow refund in July', '2026-07-01T09:00:00.000Z', 'positive', 'me',
+                         '2026-07-01T09:00:00.000Z', '2026-07-01T09:00:00.000Z');",
+    );
+    let store = Store::open(&path, false).expect("upgrade");
+    let newest_first = |word: &str| -> Vec<String> {
+        names(
+            store.connection(),
+            &format!(
+                "SELECT d.record_id FROM search_text t JOIN search_docs d ON d.rowid = t.rowid
+                 WHERE search_text MATCH '{word}' ORDER BY t.rowid DESC"
+            ),
+        )
+    };
+    assert_eq!(newest_first("refund"), ["f-july", "k-june", "f-may"]);
+    assert_eq!(newest_first("queue"), ["k-june"]);
+    assert_eq!(newest_first("slow"), ["f-july"]);
 }

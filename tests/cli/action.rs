@@ -359,3 +359,55 @@ fn a_deleted_session_takes_its_actions_and_kudos_with_it() {
         .is_empty());
     env.fails(3, ["action", "done", &action]);
 }
+
+#[test]
+fn an_action_is_overdue_once_its_due_day_is_over_in_the_coachs_zone_everywhere() {
+    let env = Env::with_team();
+    env.ok(["config", "set", "user.timezone", "Pacific/Auckland"]);
+    session(&env, "alex", "yesterday 10:00");
+    // Due at the very start of today: its day is not over yet, whatever
+    // the time now. Due at the last minute of yesterday: it is.
+    add(&env, &["Due today", "--due", "today 00:00"]);
+    add(&env, &["Due yesterday", "--due", "yesterday 23:59"]);
+
+    assert_eq!(listed(&env, &["--overdue"]), ["Due yesterday"]);
+    let states: Vec<(String, String)> = env
+        .json(["action", "list"])
+        .as_array()
+        .expect("list")
+        .iter()
+        .map(|a| {
+            (
+                a["body"].as_str().unwrap_or_default().into(),
+                a["state"].as_str().unwrap_or_default().into(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        states,
+        [
+            ("Due yesterday".to_string(), "overdue".to_string()),
+            ("Due today".to_string(), "open".to_string())
+        ]
+    );
+    let team = env.json(["team"]);
+    let alex = team
+        .as_array()
+        .expect("team")
+        .iter()
+        .find(|m| m["member"]["name"] == "Alex Kim")
+        .expect("alex");
+    assert_eq!(alex["overdue_actions"], 1, "{alex}");
+    let trends = env.json(["member", "trends", "alex"]);
+    assert_eq!(trends["actions"]["overdue"], 1, "{trends}");
+    let status = env.json(["status"]);
+    let actions: Vec<&Value> = status["pending"]
+        .as_array()
+        .expect("pending")
+        .iter()
+        .filter(|p| p["kind"] == "action")
+        .collect();
+    assert_eq!(actions.len(), 1, "{status}");
+    let recap = env.ok(["share", "--recap", "--dry-run"]);
+    assert_eq!(recap.matches(", overdue").count(), 1, "{recap}");
+}

@@ -519,3 +519,47 @@ fn a_digest_failing_max_attempts_times_in_a_row_is_held_back() {
     assert_eq!(digests_in(&server.messages()).len(), 1);
     assert_eq!(pending_digests(&env, &alex).0, Some(0), "not due again");
 }
+
+/// The text and HTML parts of a message, decoded.
+fn parts(raw: &[u8]) -> [String; 2] {
+    let message = parse(raw);
+    [
+        message.body_text(0).expect("a text part").to_string(),
+        message.body_html(0).expect("an HTML part").to_string(),
+    ]
+}
+
+#[test]
+fn a_kudos_given_outside_any_session_is_in_the_digest_with_its_text() {
+    let env = Env::with_team();
+    // Alex's last 1:1 was 20 days ago, beyond session.kudos-window (7
+    // days), with a shared and a private note: a kudos given now,
+    // "Rescued the migration weekend", belongs to no session.
+    crate::kudos::kudos_outside(&env);
+
+    let check = |raw: &[u8], what: &str| {
+        for part in parts(raw) {
+            assert!(
+                part.contains("Rescued the migration weekend"),
+                "{what}: the kudos text: {part}"
+            );
+            assert!(part.contains("SHARED-MARKER"), "{what}: {part}");
+            assert!(!part.contains("PRIVATE-CANARY"), "{what}: leaked: {part}");
+        }
+    };
+    // The dry run shows it...
+    let dry = env.json(["share", "--digest", "alex", "--dry-run"]);
+    let raw = dry[0]["message"].as_str().expect("the message");
+    check(raw.as_bytes(), "dry run");
+    assert!(digest_log(&env).is_empty(), "a dry run records nothing");
+
+    // ...and the email sent through SMTP holds it.
+    let server = TestSmtp::plain();
+    smtp(&env, server.port);
+    env.ok(["share", "--digest", "alex"]);
+    let received = server.messages();
+    let digests = digests_in(&received);
+    assert_eq!(digests.len(), 1);
+    assert_eq!(digests[0].rcpt_to, ["alex@example.com"]);
+    check(&digests[0].raw, "sent");
+}

@@ -424,6 +424,30 @@ fn a_maildir_is_read_from_new_and_each_message_filed_in_cur() {
 }
 
 #[test]
+fn with_inbox_maildir_set_a_bare_coach_inbox_reads_that_maildir() {
+    let env = Env::with_team();
+    let (agenda, action) = agenda_sent(&env);
+    let err = env.fails(2, ["inbox"]);
+    assert!(err.contains("inbox.maildir"), "the error says how: {err}");
+    let root = env.dir.path().join("Mail");
+    maildir(&root);
+    env.ok([
+        "config",
+        "set",
+        "inbox.maildir",
+        root.to_str().expect("path"),
+    ]);
+    let good = reply_to("thunderbird-inline.eml", &agenda, &action);
+    std::fs::write(root.join("new/1764583500.M1P1.host"), &good).expect("deliver");
+
+    let taken = inbox(&env, &[]);
+    assert_eq!(taken.len(), 1);
+    assert_eq!(taken[0]["verdict"], "accepted");
+    assert_eq!(names(&root.join("cur")), ["1764583500.M1P1.host:2,S"]);
+    assert!(inbox(&env, &[]).is_empty(), "nothing new the second time");
+}
+
+#[test]
 fn inbox_without_messages_or_with_a_missing_file_is_an_error() {
     let env = Env::with_team();
     env.fails(2, ["inbox"]);

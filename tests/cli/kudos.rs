@@ -243,7 +243,7 @@ fn kudos_are_listed_and_removed() {
 /// Alex's world: an old forgotten draft (20 days ago) with a shared and a
 /// private note, and a kudos given now outside any session. Returns the
 /// draft's id and the kudos's id.
-fn kudos_outside(env: &Env) -> (String, String) {
+pub(crate) fn kudos_outside(env: &Env) -> (String, String) {
     let draft = env
         .ok(["session", "new", "alex", "--date", "-20d", "--no-use", "-q"])
         .trim()

@@ -363,3 +363,49 @@ fn a_database_from_before_search_is_indexed_when_opened() {
     assert_eq!(kinds(&hits), ["note", "note"], "{hits}");
     assert_eq!(kinds(&env.json(["search", "refund"])).len(), 2);
 }
+
+/// The best of the newest 500 matches (or of as many as --limit asks for)
+/// are shown: a match outside them is left out, however good, until a
+/// filter or a larger --limit takes it in. Newest is by date, not by when
+/// a record was written.
+#[test]
+fn the_best_of_the_newest_matches_are_ranked() {
+    let env = Env::with_team();
+    let mut csv = String::from("member,date,rating,comment\n");
+    for i in 0..500 {
+        csv.push_str(&format!(
+            "Jordan Park,2026-10-{:02} {:02}:{:02},4,Asked about a refund for order {i} and then about the invoice\n",
+            1 + i % 28,
+            8 + i % 9,
+            i % 60
+        ));
+    }
+    let file = env.dir.path().join("feedback.csv");
+    std::fs::write(&file, csv).expect("write");
+    env.ok(["save", "feedback", "--from", file.to_str().expect("path")]);
+    // Written last, dated first: the best match, and the oldest.
+    env.ok(["session", "new", "alex", "--date", "2024-03-04"]);
+    env.ok(["note", "add", "Refund, refund, refund: the refund queue"]);
+
+    let hits = env.json(["search", "refund"]);
+    assert_eq!(kinds(&hits), ["feedback"; 20], "{hits}");
+    let hits = env.json(["search", "refund", "--limit", "501"]);
+    assert_eq!(kinds(&hits)[..2], ["note", "feedback"], "{hits}");
+    let hits = env.json(["search", "refund", "--member", "alex"]);
+    assert_eq!(kinds(&hits), ["note"], "{hits}");
+    assert_eq!(
+        kinds(&env.json(["search", "refund", "--since", "2024-01-01", "-n", "1000"])).len(),
+        501
+    );
+
+    // A newer match that is as good comes first.
+    env.ok(["session", "new", "alex", "--date", "2026-11-30"]);
+    env.ok([
+        "note",
+        "add",
+        "Refund, refund, refund: the refund queue again",
+    ]);
+    let hits = env.json(["search", "refund"]);
+    assert_eq!(kinds(&hits)[..2], ["note", "feedback"], "{hits}");
+    assert_eq!(hits[0]["session"]["id"], env.current_session().as_str());
+}

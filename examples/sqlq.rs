@@ -1,0 +1,45 @@
+//! The benchmark's reference for what the sqlite3 shell cannot read: one
+//! SQL statement on a database, run by the SQLite coach is built with
+//! (rusqlite's bundled one), its rows printed as `sqlite3 -list` does
+//! (columns joined by `|`, NULL as nothing). The file is opened read-only.
+//!
+//! Debian's sqlite3 (3.40) cannot read coach's search index: FTS5's
+//! secure-delete needs SQLite 3.42 or later.
+//!
+//!   cargo run --release --example sqlq -- coach.db "SELECT count(*) FROM search_docs"
+
+use std::io::{BufWriter, Write};
+
+use rusqlite::types::ValueRef;
+use rusqlite::{Connection, OpenFlags};
+
+fn main() -> anyhow::Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let [db, sql] = args.as_slice() else {
+        anyhow::bail!("usage: sqlq DATABASE SQL");
+    };
+    let conn = Connection::open_with_flags(
+        db,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    let mut stmt = conn.prepare(sql)?;
+    let columns = stmt.column_count();
+    let mut out = BufWriter::new(std::io::stdout().lock());
+    let mut rows = stmt.query([])?;
+    while let Some(row) = rows.next()? {
+        for i in 0..columns {
+            if i > 0 {
+                out.write_all(b"|")?;
+            }
+            match row.get_ref(i)? {
+                ValueRef::Null => {}
+                ValueRef::Integer(n) => write!(out, "{n}")?,
+                ValueRef::Real(x) => write!(out, "{x}")?,
+                ValueRef::Text(t) | ValueRef::Blob(t) => out.write_all(t)?,
+            }
+        }
+        out.write_all(b"\n")?;
+    }
+    out.flush()?;
+    Ok(())
+}
