@@ -18,6 +18,7 @@ use chrono_tz::Tz;
 
 use super::markdown::{
     action_line, check_off_hint, closed_fences, demote_headings, escape_inline, first_name, number,
+    target_text, unit_suffix,
 };
 use crate::action::Action;
 use crate::digest::Digest;
@@ -303,15 +304,9 @@ impl Renderer<'_> {
         let _ = writeln!(md, "| Metric | Latest (target) | On target |");
         let _ = writeln!(md, "|---|---|---|");
         for m in metrics {
-            let unit = match m.unit.as_deref() {
-                Some("%") => "%".to_string(),
-                Some(u) => format!(" {}", escape_inline(u)),
-                None => String::new(),
-            };
-            let direction = if m.lower_is_better { "≤" } else { "≥" };
-            let target = m
-                .target
-                .map(|t| format!(" ({direction} {}{unit})", number(t)))
+            let unit = unit_suffix(m.unit.as_deref());
+            let target = target_text(m.target, m.lower_is_better, &unit)
+                .map(|t| format!(" ({t})"))
                 .unwrap_or_default();
             let status = match m.on_target {
                 Some(true) => "✅",

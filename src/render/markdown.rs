@@ -289,17 +289,8 @@ impl Email<'_> {
         let _ = writeln!(md, "| Metric | Value | Target | Status | Measured |");
         let _ = writeln!(md, "|---|--:|--:|---|---|");
         for m in metrics {
-            // "74 %" reads oddly: a percent sign sticks to its number.
-            let unit = match m.unit.as_deref() {
-                Some("%") => "%".to_string(),
-                Some(u) => format!(" {}", escape_inline(u)),
-                None => String::new(),
-            };
-            let direction = if m.lower_is_better { "≤" } else { "≥" };
-            let target = m
-                .target
-                .map(|t| format!("{direction} {}{unit}", number(t)))
-                .unwrap_or_default();
+            let unit = unit_suffix(m.unit.as_deref());
+            let target = target_text(m.target, m.lower_is_better, &unit).unwrap_or_default();
             let status = match m.on_target {
                 Some(true) => "✅ on target",
                 Some(false) => "⚠️ off target",
@@ -612,6 +603,26 @@ pub(crate) fn action_line(
         "- [{check}] {id}{}{details}",
         escape_inline(&action.body)
     );
+}
+
+/// A unit as it follows a number: `%` sticks to it ("74 %" reads oddly),
+/// any other unit after a space; nothing without one.
+pub(crate) fn unit_suffix(unit: Option<&str>) -> String {
+    match unit {
+        Some("%") => "%".to_string(),
+        Some(u) => format!(" {}", escape_inline(u)),
+        None => String::new(),
+    }
+}
+
+/// A target with its direction: `≥ 4.5`, or `≤ 420 s` when lower is better.
+pub(crate) fn target_text(
+    target: Option<f64>,
+    lower_is_better: bool,
+    unit: &str,
+) -> Option<String> {
+    let direction = if lower_is_better { "≤" } else { "≥" };
+    target.map(|t| format!("{direction} {}{unit}", number(t)))
 }
 
 /// How to check an action off by answering the email, with `id` as the
