@@ -5,7 +5,7 @@
 //! is done, so checking it off anywhere checks it off everywhere.
 
 use chrono::{DateTime, Utc};
-use rusqlite::{OptionalExtension, Row};
+use rusqlite::{OptionalExtension, Row, ToSql};
 use serde::Serialize;
 
 use crate::member::check_line;
@@ -108,14 +108,23 @@ const MAX_BODY: usize = 500;
 const COLUMNS: &str = "SELECT a.id, a.session_id, s.held_at, m.id, m.name, m.email, a.body,
             a.owner, a.due_at, a.done_at, a.created_at, a.updated_at";
 
+/// [`COLUMNS`] as [`Detail::Shown`] reads them: what the table shows.
+const SHOWN_COLUMNS: &str = "SELECT a.id, NULL, NULL, NULL, m.name, NULL, a.body,
+            a.owner, a.due_at, a.done_at, NULL, NULL";
+
 /// The query's start, with `index` (` INDEXED BY name`, or nothing) on
 /// the actions table; the member's name and the session's date come from
 /// the same query. The session's date is read from the index
 /// `sessions_id_date`, not from the session's row: a list of thousands of
 /// actions would otherwise read thousands of scattered session rows.
 fn select(index: &str) -> String {
+    select_columns(COLUMNS, index)
+}
+
+/// [`select`] of `columns` (each of [`COLUMNS`], or NULL where not read).
+fn select_columns(columns: &str, index: &str) -> String {
     format!(
-        "{COLUMNS} FROM actions a{index}
+        "{columns} FROM actions a{index}
          JOIN sessions s INDEXED BY sessions_id_date ON s.id = a.session_id
          JOIN members m ON m.id = a.member_id"
     )
@@ -193,13 +202,27 @@ pub fn resolve(tx: &Tx<'_>, query: &str) -> Result<Action> {
 pub fn list(tx: &Tx<'_>, filter: &Filter) -> Result<Vec<Action>> {
     let overdue_before = overdue_before(tx, tx.now())?;
     let overdue_text = when::to_storage(overdue_before);
+    let (sql, params) = list_query(COLUMNS, filter, &overdue_text);
+    let mut stmt = tx.conn().prepare_cached(&sql)?;
+    let rows = stmt.query_map(params.as_slice(), |r| from_row(r, overdue_before))?;
+    let actions = rows.collect::<rusqlite::Result<Vec<_>>>()?;
+    finish_all(tx, actions)
+}
+
+/// The query of [`list`] and [`listing`], and its parameters
+/// (`overdue_text`: [`overdue_before`] as stored).
+fn list_query<'p>(
+    columns: &str,
+    filter: &'p Filter,
+    overdue_text: &'p dyn ToSql,
+) -> (String, Vec<&'p dyn ToSql>) {
     // An action of a deleted session is gone with it.
     let mut conditions = vec!["a.deleted_at IS NULL AND s.deleted_at IS NULL".to_string()];
-    let mut params: Vec<&dyn rusqlite::ToSql> = Vec::new();
+    let mut params: Vec<&dyn ToSql> = Vec::new();
     match filter.show {
         Show::Open => conditions.push("a.done_at IS NULL".into()),
         Show::Overdue => {
-            params.push(&overdue_text);
+            params.push(overdue_text);
             conditions.push(format!(
                 "a.done_at IS NULL AND a.due_at < ?{}",
                 params.len()
@@ -226,13 +249,178 @@ pub fn list(tx: &Tx<'_>, filter: &Filter) -> Result<Vec<Action>> {
     };
     let sql = format!(
         "{} WHERE {} {ORDER}",
-        select(index),
+        select_columns(columns, index),
         conditions.join(" AND ")
     );
+    (sql, params)
+}
+
+/// [`list`] as `action list` prints it: every row's text kept in place in
+/// one buffer, with its short id, rather than an [`Action`] of a dozen
+/// owned strings per row (ten thousand open actions after ten years).
+/// [`Listing::iter`] hands out each row borrowed, with `Action`'s JSON shape.
+pub fn listing(tx: &Tx<'_>, filter: &Filter, detail: Detail) -> Result<Listing> {
+    let overdue_before = overdue_before(tx, tx.now())?;
+    let overdue_text = when::to_storage(overdue_before);
+    let columns = match detail {
+        Detail::Whole => COLUMNS,
+        Detail::Shown => SHOWN_COLUMNS,
+    };
+    let (sql, params) = list_query(columns, filter, &overdue_text);
     let mut stmt = tx.conn().prepare_cached(&sql)?;
-    let rows = stmt.query_map(params.as_slice(), |r| from_row(r, overdue_before))?;
-    let actions = rows.collect::<rusqlite::Result<Vec<_>>>()?;
-    finish_all(tx, actions)
+    let mut listing = Listing::default();
+    let mut rows = stmt.query(params.as_slice())?;
+    while let Some(row) = rows.next()? {
+        listing.push(row, overdue_before)?;
+    }
+    let ids: Vec<&str> = listing.rows.iter().map(|r| listing.text_of(r, 0)).collect();
+    let lens = tx.short_id_lens("actions", &ids)?;
+    for (row, len) in listing.rows.iter_mut().zip(lens) {
+        row.short_len = len;
+    }
+    Ok(listing)
+}
+
+/// How much of each action a [`listing`] reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Detail {
+    /// Everything (`--json`).
+    Whole,
+    /// What the table shows: the id, member's name, text, owner, due date
+    /// and state. The other fields are left empty (no text, no times).
+    Shown,
+}
+
+/// The rows of an action list (see [`listing`]).
+#[derive(Debug, Default)]
+pub struct Listing {
+    /// The text columns of every row, one after the other.
+    text: String,
+    rows: Vec<ListedRow>,
+}
+
+/// Where a row's text columns end in [`Listing::text`]: id, session id,
+/// member id, name, email, body.
+const TEXTS: usize = 6;
+
+#[derive(Debug)]
+struct ListedRow {
+    start: usize,
+    ends: [usize; TEXTS],
+    has_email: bool,
+    short_len: usize,
+    session_date: Option<DateTime<Utc>>,
+    owner: Owner,
+    due_at: Option<DateTime<Utc>>,
+    done_at: Option<DateTime<Utc>>,
+    state: State,
+    created_at: Option<DateTime<Utc>>,
+    updated_at: Option<DateTime<Utc>>,
+}
+
+/// An action of a [`Listing`], borrowed; serialized as [`Action`] is (a
+/// time that is `Some` is written as the time itself). The times that are
+/// `None` here but not in `Action` were not read ([`Detail::Shown`]).
+#[derive(Debug, Serialize)]
+pub struct Listed<'a> {
+    pub id: &'a str,
+    pub short_id: &'a str,
+    pub session_id: &'a str,
+    #[serde(serialize_with = "when::serialize_json_opt")]
+    pub session_date: Option<DateTime<Utc>>,
+    pub member: ListedMember<'a>,
+    pub body: &'a str,
+    pub owner: Owner,
+    #[serde(serialize_with = "when::serialize_json_opt")]
+    pub due_at: Option<DateTime<Utc>>,
+    #[serde(serialize_with = "when::serialize_json_opt")]
+    pub done_at: Option<DateTime<Utc>>,
+    pub state: State,
+    #[serde(serialize_with = "when::serialize_json_opt")]
+    pub created_at: Option<DateTime<Utc>>,
+    #[serde(serialize_with = "when::serialize_json_opt")]
+    pub updated_at: Option<DateTime<Utc>>,
+}
+
+/// [`MemberRef`], borrowed.
+#[derive(Debug, Serialize)]
+pub struct ListedMember<'a> {
+    pub id: &'a str,
+    pub name: &'a str,
+    pub email: Option<&'a str>,
+}
+
+impl Listing {
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = Listed<'_>> {
+        self.rows.iter().map(|r| {
+            let id = self.text_of(r, 0);
+            Listed {
+                id,
+                short_id: &id[..r.short_len],
+                session_id: self.text_of(r, 1),
+                session_date: r.session_date,
+                member: ListedMember {
+                    id: self.text_of(r, 2),
+                    name: self.text_of(r, 3),
+                    email: r.has_email.then(|| self.text_of(r, 4)),
+                },
+                body: self.text_of(r, 5),
+                owner: r.owner,
+                due_at: r.due_at,
+                done_at: r.done_at,
+                state: r.state,
+                created_at: r.created_at,
+                updated_at: r.updated_at,
+            }
+        })
+    }
+
+    fn text_of(&self, row: &ListedRow, i: usize) -> &str {
+        let start = if i == 0 { row.start } else { row.ends[i - 1] };
+        &self.text[start..row.ends[i]]
+    }
+
+    /// Reads one row of [`COLUMNS`] (as [`from_row`] does).
+    fn push(&mut self, row: &Row<'_>, overdue_before: DateTime<Utc>) -> rusqlite::Result<()> {
+        let due_at = opt_time_at(row, 8)?;
+        let done_at = opt_time_at(row, 9)?;
+        let start = self.text.len();
+        let mut ends = [0; TEXTS];
+        let mut has_email = false;
+        for (end, column) in ends.iter_mut().zip([0, 1, 3, 4, 5, 6]) {
+            // NULL: an email not given, or a column not read (Detail::Shown).
+            let text = row.get_ref(column)?.as_str_or_null().map_err(|e| {
+                rusqlite::Error::FromSqlConversionFailure(
+                    column,
+                    rusqlite::types::Type::Text,
+                    Box::new(e),
+                )
+            })?;
+            if column == 5 {
+                has_email = text.is_some();
+            }
+            self.text.push_str(text.unwrap_or_default());
+            *end = self.text.len();
+        }
+        self.rows.push(ListedRow {
+            start,
+            ends,
+            has_email,
+            short_len: 0,
+            session_date: opt_time_at(row, 2)?,
+            owner: row.get(7)?,
+            due_at,
+            done_at,
+            state: state_of(done_at, due_at, overdue_before),
+            created_at: opt_time_at(row, 10)?,
+            updated_at: opt_time_at(row, 11)?,
+        });
+        Ok(())
+    }
 }
 
 /// The actions agreed in one session, by due date.
@@ -386,11 +574,7 @@ pub(crate) fn check_body(body: &str) -> Result<String> {
 fn from_row(row: &Row<'_>, overdue_before: DateTime<Utc>) -> rusqlite::Result<Action> {
     let due_at = opt_time_at(row, 8)?;
     let done_at = opt_time_at(row, 9)?;
-    let state = match (done_at, due_at) {
-        (Some(_), _) => State::Done,
-        (None, Some(due)) if due < overdue_before => State::Overdue,
-        (None, _) => State::Open,
-    };
+    let state = state_of(done_at, due_at, overdue_before);
     Ok(Action {
         id: row.get(0)?,
         short_id: String::new(),
@@ -409,6 +593,20 @@ fn from_row(row: &Row<'_>, overdue_before: DateTime<Utc>) -> rusqlite::Result<Ac
         created_at: time_at(row, 10)?,
         updated_at: time_at(row, 11)?,
     })
+}
+
+/// Where an action stands, overdue when due before `overdue_before`
+/// ([`overdue_before`]).
+fn state_of(
+    done_at: Option<DateTime<Utc>>,
+    due_at: Option<DateTime<Utc>>,
+    overdue_before: DateTime<Utc>,
+) -> State {
+    match (done_at, due_at) {
+        (Some(_), _) => State::Done,
+        (None, Some(due)) if due < overdue_before => State::Overdue,
+        (None, _) => State::Open,
+    }
 }
 
 fn finish(tx: &Tx<'_>, mut action: Action) -> Result<Action> {

@@ -43,7 +43,7 @@ use crate::kudos::Kudos;
 use crate::mail::{self, Address, OutgoingMail};
 use crate::member::{self, Member};
 use crate::note::SharedNote;
-use crate::render::{digest as render, html, text};
+use crate::render::{digest as render, html};
 use crate::session::MemberRef;
 use crate::share::{self, MailSettings};
 use crate::store::{new_id, opt_time_at, time_at, Store, Tx};
@@ -265,10 +265,11 @@ pub fn compose(tx: &Tx<'_>, member: &Member, since: DateTime<Utc>) -> Result<Com
     let digest = gather(tx, member, since)?;
     let zone = member::zone_of(tx, &member.id)?;
     let rendered = render::render(&digest, &zone);
-    let html = html::email_document(&rendered.subject, &rendered.preheader, &rendered.markdown);
+    let (html, text) =
+        html::email_parts(&rendered.subject, &rendered.preheader, &rendered.markdown);
     Ok(Composed {
         subject: rendered.subject,
-        text: text::plain(&rendered.markdown),
+        text,
         markdown: rendered.markdown,
         preheader: rendered.preheader,
         html,

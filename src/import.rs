@@ -16,6 +16,7 @@ use std::path::Path;
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, Visitor};
 use serde::Serialize;
 
+use crate::store::{AscendingIds, Tx};
 use crate::{Error, Result};
 
 /// The format of an import's input.
@@ -86,6 +87,16 @@ pub enum JsonValue<'a> {
 }
 
 impl<'a> JsonValue<'a> {
+    /// The value as text, borrowed when it is text.
+    pub fn as_text(&self) -> Cow<'_, str> {
+        match self {
+            JsonValue::Text(text) => Cow::Borrowed(text),
+            JsonValue::Int(n) => Cow::Owned(n.to_string()),
+            JsonValue::UInt(n) => Cow::Owned(n.to_string()),
+            JsonValue::Float(n) => Cow::Owned(n.to_string()),
+        }
+    }
+
     /// The value as text: a number as written in the shortest form.
     pub fn into_text(self) -> Cow<'a, str> {
         match self {
@@ -257,6 +268,41 @@ pub fn open<R: BufRead>(mut inner: R, source: &str) -> Result<Input<R>> {
     })
 }
 
+/// Opens the input of an import: the file at `path`, or standard input
+/// for `-`; and the options it implies: its name in messages, its size,
+/// and the format its name says unless `format` is given.
+pub fn open_path(
+    path: &Path,
+    format: Option<Format>,
+    skip_bad: bool,
+    dry_run: bool,
+) -> Result<(Input<Box<dyn BufRead>>, Options)> {
+    let stdin = path.as_os_str() == "-";
+    let (reader, size, source): (Box<dyn BufRead>, _, _) = if stdin {
+        let source = "standard input".to_string();
+        (Box::new(io::stdin().lock()), None, source)
+    } else {
+        let source = path.display().to_string();
+        let file =
+            std::fs::File::open(path).map_err(|e| Error::io(format!("cannot read {source}"), e))?;
+        let size = file.metadata().ok().map(|m| m.len());
+        (
+            Box::new(io::BufReader::with_capacity(1 << 18, file)),
+            size,
+            source,
+        )
+    };
+    let input = open(reader, &source)?;
+    let options = Options {
+        format: format.or_else(|| (!stdin).then(|| Format::from_path(path)).flatten()),
+        skip_bad,
+        dry_run,
+        source,
+        size,
+    };
+    Ok((input, options))
+}
+
 impl<R: BufRead> BufRead for Input<R> {
     fn fill_buf(&mut self) -> io::Result<&[u8]> {
         if self.line_bytes > MAX_LINE {
@@ -287,6 +333,443 @@ impl<R: BufRead> Read for Input<R> {
         out[..n].copy_from_slice(&buf[..n]);
         self.consume(n);
         Ok(n)
+    }
+}
+
+// ---------------------------------------------------------------------------
+// The engine: every import reads, checks, reports and writes the same way.
+
+/// The most fields a row may have (the widest schema's).
+pub const MAX_FIELDS: usize = 10;
+
+/// One row as read, before any check: its fields in the order of
+/// [`Schema::fields`]; `None` where the input does not give the field (no
+/// such CSV column, no such JSON key, a JSON `null`). A CSV field is always
+/// text; a JSON value keeps its type, and each schema says what it accepts.
+pub type Row<'a> = [Option<JsonValue<'a>>; MAX_FIELDS];
+
+/// What an area brings to the engine: the fields of its rows, the check of
+/// one row, and the writing of checked rows. Everything else is the
+/// engine's, the same for every import: the format, the CSV header, line
+/// numbers, the bad rows and `--skip-bad`, `--dry-run`, chunks, ascending
+/// ids, progress and the savepoint.
+pub trait Schema {
+    /// A row that passed the checks, waiting to be written.
+    type Checked;
+    /// Good rows written together, at most (the memory they hold).
+    const CHUNK: usize;
+
+    /// The names of the fields, lower case, as a CSV header or the keys of
+    /// a JSON Lines object name them (case is ignored): at most
+    /// [`MAX_FIELDS`].
+    fn fields(&self) -> &'static [&'static str];
+
+    /// The fields a CSV header must name.
+    fn required(&self) -> &'static [&'static str];
+
+    /// Checks one row: `Ok(Err(reason))` makes it a bad row; `Err` stops
+    /// the import (the database failed).
+    fn check(&mut self, row: &Row<'_>) -> Result<std::result::Result<Self::Checked, String>>;
+
+    /// Whether the rows waiting must be written before the next is checked
+    /// (say, because a cache they refer to is full), however few they are.
+    fn must_write(&self) -> bool {
+        false
+    }
+
+    /// Writes checked rows (in the order it chooses), each with the next
+    /// id of `ids`, which ascend over the whole import.
+    fn write(&mut self, rows: &mut Vec<Self::Checked>, ids: &mut AscendingIds) -> Result<()>;
+}
+
+/// How to import.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The format; `None` decides by the first character ([`Format::detect`]).
+    pub format: Option<Format>,
+    /// Keep the good rows and list the bad ones; without it one bad row
+    /// means nothing is written (the rest is still checked, and listed).
+    pub skip_bad: bool,
+    /// Check every row, write nothing.
+    pub dry_run: bool,
+    /// The input's name in messages ("standard input" for `-`).
+    pub source: String,
+    /// The input's size in bytes, when known (a file): the engine then
+    /// estimates how many rows it holds, so that ids ascend over the whole
+    /// import and not only within a chunk (see `store::AscendingIds`).
+    pub size: Option<u64>,
+}
+
+/// What an import did (or, in a dry run, would do).
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Report {
+    /// Rows read, blank lines aside.
+    pub rows: u64,
+    /// Good rows: written, or that would be.
+    pub good: u64,
+    /// Bad rows in all.
+    pub bad_count: u64,
+    /// The first [`MAX_BAD_LISTED`] bad rows.
+    pub bad: Vec<BadRow>,
+    /// Bad rows without `skip_bad`: nothing was written.
+    pub rejected: bool,
+}
+
+impl Report {
+    /// The error of a rejected import (see [`rejected`]).
+    pub fn rejected_error(&self, source: &str) -> Error {
+        rejected(source, &self.bad, self.bad_count, self.good)
+    }
+}
+
+/// The error of an import rejected for its bad rows: the first one, how
+/// many more, and how to go on, knowing how many rows were `good`.
+pub fn rejected(source: &str, bad: &[BadRow], bad_count: u64, good: u64) -> Error {
+    let first = bad.first().map_or_else(String::new, |bad| {
+        format!(", line {}: {}", bad.line, bad.reason)
+    });
+    let more = match bad_count.saturating_sub(1) {
+        0 => String::new(),
+        1 => " (and 1 more bad row)".to_string(),
+        n => format!(" (and {n} more bad rows)"),
+    };
+    let hint = match good {
+        0 => "fix them and run again".to_string(),
+        1 => "fix them and run again, or pass --skip-bad to import the good row".to_string(),
+        good => {
+            format!("fix them and run again, or pass --skip-bad to import the {good} good rows")
+        }
+    };
+    Error::input(format!("{source}{first}{more}; nothing was imported")).with_hint(hint)
+}
+
+/// How far an import got, for a progress bar.
+#[derive(Debug, Clone, Copy)]
+pub struct Progress {
+    pub rows: u64,
+    pub bytes: u64,
+}
+
+/// How often, in rows, progress is reported.
+const PROGRESS_EVERY: u64 = 4096;
+
+/// The page cache of an import, in KiB as a negative number (SQLite's
+/// convention). Rows are written a chunk at a time, sorted as the schema's
+/// indexes are and with ascending ids, so every B-tree is written left to
+/// right and a small cache does. This is a limit, not an allocation, and
+/// lasts as long as the connection (the command).
+const CACHE_KIB: i64 = -4096;
+
+/// Imports every row of `input` into `schema`, in the caller's write
+/// transaction (a read transaction will do for a dry run).
+///
+/// Every row is checked and every bad one reported. Without `skip_bad`,
+/// one bad row means nothing is written: the rows written before it are
+/// rolled back to a savepoint and `rejected` is set. `progress` is called
+/// now and then.
+pub fn run<S: Schema>(
+    tx: &Tx<'_>,
+    schema: &mut S,
+    input: &mut Input<impl BufRead>,
+    options: &Options,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<Report> {
+    let format = Format::detect(options.format, input, &options.source)?;
+    if options.dry_run {
+        let mut engine = Engine::new(schema, options, progress);
+        engine.read(format, input)?;
+        return engine.finish();
+    }
+    tx.conn().pragma_update(None, "cache_size", CACHE_KIB)?;
+    tx.conn().execute_batch("SAVEPOINT import")?;
+    let mut engine = Engine::new(schema, options, progress);
+    let done = engine.read(format, input).and_then(|()| engine.finish());
+    match done {
+        Ok(report) if !report.rejected => {
+            tx.conn().execute_batch("RELEASE import")?;
+            Ok(report)
+        }
+        done => {
+            tx.conn()
+                .execute_batch("ROLLBACK TO import; RELEASE import")?;
+            done
+        }
+    }
+}
+
+struct Engine<'s, 'p, S: Schema> {
+    schema: &'s mut S,
+    options: &'s Options,
+    progress: &'p mut dyn FnMut(Progress),
+    report: Report,
+    /// Whether good rows are still written: not in a dry run, nor after a
+    /// bad row without `skip_bad`.
+    writing: bool,
+    waiting: Vec<S::Checked>,
+    /// Ascending ids over the whole import, once the number of rows is
+    /// estimated from the input's size.
+    ids: Option<AscendingIds>,
+    bytes: u64,
+}
+
+impl<'s, 'p, S: Schema> Engine<'s, 'p, S> {
+    fn new(schema: &'s mut S, options: &'s Options, progress: &'p mut dyn FnMut(Progress)) -> Self {
+        Engine {
+            schema,
+            options,
+            progress,
+            report: Report::default(),
+            writing: !options.dry_run,
+            waiting: Vec::new(),
+            ids: None,
+            bytes: 0,
+        }
+    }
+
+    fn read(&mut self, format: Format, input: &mut Input<impl BufRead>) -> Result<()> {
+        match format {
+            Format::Csv => self.read_csv(input),
+            Format::Jsonl => self.read_json_lines(input),
+        }
+    }
+
+    /// One row read at `line`, `bytes` into the input: checked, then kept
+    /// to be written or reported as bad.
+    fn row(&mut self, line: u64, row: std::result::Result<Row<'_>, String>) -> Result<()> {
+        self.report.rows += 1;
+        if self.report.rows.is_multiple_of(PROGRESS_EVERY) {
+            self.report_progress();
+        }
+        let checked = match row {
+            Ok(row) => self.schema.check(&row)?,
+            Err(reason) => Err(reason),
+        };
+        match checked {
+            Ok(checked) => {
+                self.report.good += 1;
+                if self.writing {
+                    if self.schema.must_write() {
+                        self.write()?;
+                    }
+                    self.waiting.push(checked);
+                    if self.waiting.len() >= S::CHUNK {
+                        self.write()?;
+                    }
+                }
+            }
+            Err(reason) => {
+                self.report.bad_count += 1;
+                if self.report.bad.len() < MAX_BAD_LISTED {
+                    self.report.bad.push(BadRow { line, reason });
+                }
+                if !self.options.skip_bad {
+                    // Nothing will be kept: the rest is only checked.
+                    self.writing = false;
+                    self.waiting.clear();
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn report_progress(&mut self) {
+        (self.progress)(Progress {
+            rows: self.report.rows,
+            bytes: self.bytes,
+        });
+    }
+
+    /// Writes the rows waiting, with ids that ascend from one chunk to the
+    /// next when the input's size is known (else within the chunk).
+    fn write(&mut self) -> Result<()> {
+        if self.waiting.is_empty() {
+            return Ok(());
+        }
+        if self.ids.is_none() {
+            if let (Some(size), true) = (self.options.size, self.bytes > 0) {
+                // The reader runs a little ahead of the rows: a little
+                // more than the estimate.
+                let expected = self.report.rows as f64 * size as f64 / self.bytes as f64 * 1.05;
+                self.ids = Some(AscendingIds::new((expected as u64).max(self.report.rows)));
+            }
+        }
+        // (Ascending ids for just this chunk are what sorted random ids
+        // would be, without a sort.)
+        let mut chunk = AscendingIds::new(self.waiting.len() as u64);
+        let ids = self.ids.as_mut().unwrap_or(&mut chunk);
+        self.schema.write(&mut self.waiting, ids)?;
+        self.waiting.clear();
+        Ok(())
+    }
+
+    fn finish(&mut self) -> Result<Report> {
+        if self.writing {
+            self.write()?;
+        }
+        self.report_progress();
+        let mut report = std::mem::take(&mut self.report);
+        report.rejected = report.bad_count > 0 && !self.options.skip_bad;
+        Ok(report)
+    }
+
+    fn read_csv(&mut self, input: &mut Input<impl BufRead>) -> Result<()> {
+        let source = &self.options.source;
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(input);
+        let mut record = csv::ByteRecord::new();
+        if !reader
+            .read_byte_record(&mut record)
+            .map_err(|e| csv_failed(source, e))?
+        {
+            return Ok(());
+        }
+        let fields = self.schema.fields();
+        let columns = header(fields, self.schema.required(), &record, source)?;
+        while reader
+            .read_byte_record(&mut record)
+            .map_err(|e| csv_failed(source, e))?
+        {
+            let line = record.position().map_or(0, csv::Position::line);
+            self.bytes = reader.position().byte();
+            let row = if record.len() != columns.len() {
+                Err(format!(
+                    "{} fields, but the header has {}",
+                    record.len(),
+                    columns.len()
+                ))
+            } else {
+                csv_row(fields, &columns, &record)
+            };
+            self.row(line, row)?;
+        }
+        self.bytes = reader.position().byte();
+        Ok(())
+    }
+
+    fn read_json_lines(&mut self, input: &mut Input<impl BufRead>) -> Result<()> {
+        let mut buffer = Vec::new();
+        let mut line = 0;
+        loop {
+            buffer.clear();
+            // The input refuses a line longer than MAX_LINE.
+            let read = input
+                .read_until(b'\n', &mut buffer)
+                .map_err(|e| Error::io(format!("cannot read {}", self.options.source), e))?;
+            if read == 0 {
+                return Ok(());
+            }
+            line += 1;
+            self.bytes += read as u64;
+            let text = buffer.trim_ascii();
+            if text.is_empty() {
+                continue;
+            }
+            let row = match std::str::from_utf8(text) {
+                Err(_) => Err("the line is not UTF-8 text".to_string()),
+                Ok(text) => {
+                    let fields = self.schema.fields();
+                    let mut row: Row<'_> = Default::default();
+                    json_fields(text, fields, &mut row[..fields.len()])
+                        .map(|()| row)
+                        .map_err(|e| json_reason(&e))
+                }
+            };
+            self.row(line, row)?;
+        }
+    }
+}
+
+/// Where each column of a CSV header goes in a [`Row`]: checked against
+/// the schema's fields (case and spaces around a name are ignored).
+fn header(
+    fields: &[&str],
+    required: &[&str],
+    record: &csv::ByteRecord,
+    source: &str,
+) -> Result<Vec<usize>> {
+    let names = fields.join(", ");
+    let hint = format!("the first line names the columns: {names}");
+    let mut columns = Vec::with_capacity(record.len());
+    for name in record.iter() {
+        let name = String::from_utf8_lossy(name).trim().to_lowercase();
+        let Some(field) = fields.iter().position(|f| *f == name) else {
+            if name.contains(';') || name.contains('\t') {
+                return Err(Error::input(format!(
+                    "{source}: the header is not separated by commas: \"{}\"",
+                    name.escape_debug()
+                ))
+                .with_hint(
+                    "save the file as comma-separated CSV (or convert it, e.g. with: tr ';' ',')",
+                ));
+            }
+            let closest = fields
+                .iter()
+                .map(|f| (strsim::jaro_winkler(&name, f), f))
+                .max_by(|a, b| a.0.total_cmp(&b.0))
+                .filter(|(score, _)| *score > 0.8)
+                .map(|(_, best)| format!("did you mean \"{best}\"? "))
+                .unwrap_or_default();
+            return Err(Error::input(format!(
+                "{source}: unknown column \"{}\" in the header",
+                name.escape_debug()
+            ))
+            .with_hint(format!("{closest}the columns are: {names}")));
+        };
+        if columns.contains(&field) {
+            return Err(Error::input(format!(
+                "{source}: the column \"{name}\" appears twice in the header"
+            ))
+            .with_hint(hint));
+        }
+        columns.push(field);
+    }
+    if let Some(missing) = required
+        .iter()
+        .find(|r| !columns.iter().any(|&c| fields[c] == **r))
+    {
+        return Err(
+            Error::input(format!("{source}: the header has no \"{missing}\" column"))
+                .with_hint(hint),
+        );
+    }
+    Ok(columns)
+}
+
+/// A CSV record as a [`Row`]: every field text, borrowed.
+fn csv_row<'r>(
+    fields: &[&str],
+    columns: &[usize],
+    record: &'r csv::ByteRecord,
+) -> std::result::Result<Row<'r>, String> {
+    let mut row: Row<'r> = Default::default();
+    for (&field, value) in columns.iter().zip(record.iter()) {
+        let text = std::str::from_utf8(value)
+            .map_err(|_| format!("the {} is not UTF-8 text", fields[field]))?;
+        row[field] = Some(JsonValue::Text(Cow::Borrowed(text)));
+    }
+    Ok(row)
+}
+
+/// A CSV input that cannot be read at all (a bad row is never one).
+fn csv_failed(source: &str, err: csv::Error) -> Error {
+    match err.into_kind() {
+        csv::ErrorKind::Io(e) => Error::io(format!("cannot read {source}"), e),
+        other => Error::input(format!("cannot read {source} as CSV: {other:?}")),
+    }
+}
+
+/// Why a JSON line is a bad row, without serde's " at line 1 column 12"
+/// (the line is reported apart, and the column is the line's own).
+fn json_reason(err: &serde_json::Error) -> String {
+    let text = err.to_string();
+    let reason = text
+        .rfind(" at line ")
+        .map_or(text.as_str(), |i| &text[..i]);
+    match err.classify() {
+        serde_json::error::Category::Data => format!("not a valid row: {reason}"),
+        _ => format!("not valid JSON ({reason} at column {})", err.column()),
     }
 }
 

@@ -139,6 +139,37 @@ pub fn new_message_id(domain_hint: &str) -> String {
     format!("{}@{}", crate::store::new_id(), domain)
 }
 
+/// `text` as lettre's `Body::new` makes it (the same encoding, the same
+/// bytes; a test compares), with line endings made CRLF in one pass:
+/// lettre inserts each `\r` by moving the rest of the text, which for the
+/// HTML part of a long recap was a twentieth of `share --dry-run`.
+fn text_body(text: &str) -> Body {
+    use email_encoding::body::Encoding;
+    use lettre::message::header::ContentTransferEncoding;
+    let crlf = || {
+        let mut out = String::with_capacity(text.len() + text.len() / 32);
+        let mut previous = None;
+        for c in text.chars() {
+            if c == '\n' && previous != Some('\r') {
+                out.push('\r');
+            }
+            out.push(c);
+            previous = Some(c);
+        }
+        out
+    };
+    match Encoding::choose(text, false) {
+        Encoding::SevenBit => {
+            Body::dangerous_pre_encoded(crlf().into_bytes(), ContentTransferEncoding::SevenBit)
+        }
+        Encoding::QuotedPrintable => Body::dangerous_pre_encoded(
+            quoted_printable::encode(crlf()),
+            ContentTransferEncoding::QuotedPrintable,
+        ),
+        _ => Body::new(text.to_string()),
+    }
+}
+
 /// Builds the MIME message:
 /// `multipart/mixed { multipart/alternative { text/plain, text/html }, attachments… }`,
 /// or just the `multipart/alternative` when there are no attachments.
@@ -181,8 +212,16 @@ pub fn build_message(mail: &OutgoingMail) -> Result<Message> {
     }
 
     let mut alternative = MultiPart::alternative()
-        .singlepart(SinglePart::plain(mail.text.clone()))
-        .singlepart(SinglePart::html(mail.html.clone()));
+        .singlepart(
+            SinglePart::builder()
+                .header(ContentType::TEXT_PLAIN)
+                .body(text_body(&mail.text)),
+        )
+        .singlepart(
+            SinglePart::builder()
+                .header(ContentType::TEXT_HTML)
+                .body(text_body(&mail.html)),
+        );
     let mut attachments = Vec::new();
     if let Some(calendar) = &mail.calendar {
         let (part, file) = calendar_parts(calendar)?;
@@ -1065,6 +1104,27 @@ fn format_duration(duration: Duration) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn text_parts_are_encoded_as_lettre_encodes_them() {
+        let long = "word ".repeat(40);
+        let exact = "x".repeat(75);
+        for text in [
+            "Hello\nthere\n",
+            "\nstarts with a line break\r\nand mixes CRLF\r\n",
+            long.as_str(),
+            exact.as_str(),
+            &format!("{exact}\n{exact}"),
+            "Café ☕ and a tab\t=equals= \n trailing space \n",
+            &format!("Zoë {long}\n\n{long}"),
+            "",
+        ] {
+            let ours = text_body(text);
+            let lettres = Body::new(text.to_string());
+            assert_eq!(ours.encoding(), lettres.encoding(), "{text:?}");
+            assert_eq!(ours.into_vec(), lettres.into_vec(), "{text:?}");
+        }
+    }
 
     #[test]
     fn message_ids_take_the_from_domain() {

@@ -1,6 +1,5 @@
 //! Printing for people and for scripts: tables, `--json`, `--quiet`, colour.
 
-use std::borrow::Cow;
 use std::io::{IsTerminal, Write};
 
 use anstyle::{AnsiColor, Style};
@@ -154,33 +153,17 @@ impl Output {
     /// Prints a table with a header row; an empty list prints `empty`
     /// (to standard error, so a pipe sees nothing).
     pub fn print_table(&self, header: &[&str], rows: Vec<Vec<String>>, empty: &str) -> Result<()> {
-        if rows.is_empty() {
-            eprintln!("{empty}");
-            return Ok(());
+        let mut table = Table::new(header);
+        for row in &rows {
+            table.row(row.iter().map(String::as_str));
         }
-        // Escaped before they are measured, so the columns line up; a cell
-        // with nothing to escape is kept as it is, not copied.
-        let rows: Vec<Vec<String>> = rows
-            .into_iter()
-            .map(|row| row.into_iter().map(into_terminal).collect())
-            .collect();
-        if let Some(mut text) = plain_table(header, &rows) {
-            // Escaped cells, spaces and line breaks: nothing left to escape
-            // (escaping the whole text again was a tenth of a long list).
-            text.push('\n');
-            let mut stdout = std::io::stdout().lock();
-            return stdout
-                .write_all(text.as_bytes())
-                .map_err(|e| Error::io("cannot write the output", e));
-        }
-        let mut builder = Builder::default();
-        builder.push_record(header.iter().map(|h| h.to_string()));
-        for row in rows {
-            builder.push_record(row);
-        }
-        let mut table = builder.build();
-        table.with(TableStyle::blank());
-        self.line(table.to_string())
+        table.print(self, empty)
+    }
+
+    /// Prints `table`; an empty one prints `empty` (to standard error, so
+    /// a pipe sees nothing).
+    pub fn print_table_of(&self, table: Table<'_>, empty: &str) -> Result<()> {
+        table.print(self, empty)
     }
 
     /// Prints an error (and its hint) on standard error; with `--json`, as
@@ -233,16 +216,6 @@ pub fn for_terminal(text: &str) -> String {
     }
 }
 
-/// [`for_terminal`] for a `String` the caller no longer needs: returned as
-/// it is when nothing in it changes.
-fn into_terminal(text: String) -> String {
-    if !text.contains('\u{fdd0}') && matches!(text::escape_multiline(&text), Cow::Borrowed(_)) {
-        text
-    } else {
-        for_terminal(&text)
-    }
-}
-
 /// `text` on one line and safe for a terminal (a search snippet, a
 /// command line): line breaks and tabs become spaces, and other unsafe
 /// characters are escaped as [`text::escape`] does (`\e` for ESC).
@@ -272,62 +245,156 @@ pub fn report_json(message: &str, hint: Option<&str>, code: u8) {
     }
 }
 
-/// A table exactly as tabled draws it in its blank style, when every cell
-/// is one line without tabs (the common case): each cell between single
-/// spaces, padded to its column's display width, columns one space apart.
-/// tabled lays every cell out through its grid engine, which made printing
-/// the bulk of `action list --open` with thousands of rows; this is one
-/// pass to measure and one to write. `None` (tabled then draws it) for
-/// cells with line breaks or tabs, or rows of another length.
-fn plain_table(header: &[&str], rows: &[Vec<String>]) -> Option<String> {
-    use unicode_width::UnicodeWidthStr;
-    let plain = |cell: &str| !cell.bytes().any(|b| matches!(b, b'\n' | b'\r' | b'\t'));
-    // Printable ASCII is one column a byte; anything else is measured.
-    let width = |cell: &str| {
-        if cell.bytes().all(|b| (b' '..=b'~').contains(&b)) {
-            cell.len()
-        } else {
-            cell.width()
+/// A table being filled, row by row, for [`Output::print_table_of`]: every
+/// cell escaped as it comes (see [`for_terminal`]) into one buffer, and
+/// measured, so that a list of thousands of rows makes no `String` per
+/// cell.
+///
+/// It is drawn exactly as tabled draws it in its blank style when every
+/// cell is one line without tabs (the common case): each cell between
+/// single spaces, padded to its column's display width, columns one space
+/// apart. tabled lays every cell out through its grid engine, which made
+/// printing the bulk of `action list --open` with thousands of rows; this
+/// is one pass to measure and one to write. Cells with line breaks or
+/// tabs, or rows of another length, are left to tabled.
+#[derive(Debug)]
+pub struct Table<'h> {
+    header: &'h [&'h str],
+    /// The escaped cells, one after the other.
+    text: String,
+    /// Where each cell ends in `text`, and its display width.
+    cells: Vec<(usize, usize)>,
+    /// Where each row ends in `cells`.
+    rows: Vec<usize>,
+    widths: Vec<usize>,
+    /// Whether every cell is one line without tabs and every row as long
+    /// as the header.
+    plain: bool,
+}
+
+impl<'h> Table<'h> {
+    pub fn new(header: &'h [&'h str]) -> Table<'h> {
+        Table {
+            header,
+            text: String::new(),
+            cells: Vec::new(),
+            rows: Vec::new(),
+            widths: header.iter().map(|h| display_width(h)).collect(),
+            plain: header.iter().all(|h| one_line_cell(h)),
         }
-    };
-    if !header.iter().all(|h| plain(h))
-        || !rows
-            .iter()
-            .all(|r| r.len() == header.len() && r.iter().all(|c| plain(c)))
-    {
-        return None;
     }
-    let mut widths: Vec<usize> = header.iter().map(|h| width(h)).collect();
-    for row in rows {
-        for (w, cell) in widths.iter_mut().zip(row) {
-            *w = (*w).max(width(cell));
+
+    /// Adds a row of cells, as they are to be shown (escaped here).
+    pub fn row<'c>(&mut self, cells: impl IntoIterator<Item = &'c str>) {
+        let first = self.cells.len();
+        for cell in cells {
+            let column = self.cells.len() - first;
+            // Printable ASCII: nothing to escape, one column a byte.
+            let width = if cell.bytes().all(|b| (b' '..=b'~').contains(&b)) {
+                self.text.push_str(cell);
+                cell.len()
+            } else {
+                let escaped = for_terminal(cell);
+                self.plain &= one_line_cell(&escaped);
+                self.text.push_str(&escaped);
+                display_width(&escaped)
+            };
+            if let Some(w) = self.widths.get_mut(column) {
+                *w = (*w).max(width);
+            }
+            self.cells.push((self.text.len(), width));
         }
+        self.plain &= self.cells.len() - first == self.header.len();
+        self.rows.push(self.cells.len());
     }
-    let line_width: usize = widths.iter().map(|w| w + 3).sum();
-    let mut text = String::with_capacity(line_width * (rows.len() + 1));
-    let mut push_row = |cells: &mut dyn Iterator<Item = &str>| {
-        if !text.is_empty() {
-            text.push('\n');
+
+    fn cell(&self, i: usize) -> &str {
+        let start = if i == 0 { 0 } else { self.cells[i - 1].0 };
+        &self.text[start..self.cells[i].0]
+    }
+
+    fn print(self, out: &Output, empty: &str) -> Result<()> {
+        if self.rows.is_empty() {
+            eprintln!("{empty}");
+            return Ok(());
         }
-        for (i, (cell, w)) in cells.zip(&widths).enumerate() {
+        if let Some(text) = self.plain_text() {
+            let mut stdout = std::io::stdout().lock();
+            return stdout
+                .write_all(text.as_bytes())
+                .map_err(|e| Error::io("cannot write the output", e));
+        }
+        let mut builder = Builder::default();
+        builder.push_record(self.header.iter().map(|h| h.to_string()));
+        let mut first = 0;
+        for &end in &self.rows {
+            builder.push_record((first..end).map(|i| self.cell(i).to_string()));
+            first = end;
+        }
+        let mut table = builder.build();
+        table.with(TableStyle::blank());
+        out.line(table.to_string())
+    }
+
+    /// The table drawn as tabled would, with a final line break, when it
+    /// is plain (see [`Table`]).
+    fn plain_text(&self) -> Option<String> {
+        if !self.plain {
+            return None;
+        }
+        // Escaped cells, spaces and line breaks: nothing left to escape
+        // (escaping the whole text again was a tenth of a long list).
+        let line_width: usize = self.widths.iter().map(|w| w + 3).sum();
+        let mut text = String::with_capacity(line_width * (self.rows.len() + 1));
+        let push_cell = |text: &mut String, i: usize, cell: &str, width: usize| {
             if i > 0 {
                 text.push(' ');
             }
             text.push(' ');
             text.push_str(cell);
-            text.extend(std::iter::repeat_n(' ', w - width(cell) + 1));
+            text.extend(std::iter::repeat_n(' ', self.widths[i] - width + 1));
+        };
+        for (i, h) in self.header.iter().enumerate() {
+            push_cell(&mut text, i, h, display_width(h));
         }
-    };
-    push_row(&mut header.iter().copied());
-    for row in rows {
-        push_row(&mut row.iter().map(String::as_str));
+        let mut first = 0;
+        for &end in &self.rows {
+            text.push('\n');
+            for (i, cell) in (first..end).enumerate() {
+                push_cell(&mut text, i, self.cell(cell), self.cells[cell].1);
+            }
+            first = end;
+        }
+        text.push('\n');
+        Some(text)
     }
-    Some(text)
+}
+
+fn one_line_cell(cell: &str) -> bool {
+    !cell.bytes().any(|b| matches!(b, b'\n' | b'\r' | b'\t'))
+}
+
+/// Printable ASCII is one column a byte; anything else is measured.
+fn display_width(cell: &str) -> usize {
+    use unicode_width::UnicodeWidthStr;
+    if cell.bytes().all(|b| (b' '..=b'~').contains(&b)) {
+        cell.len()
+    } else {
+        cell.width()
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn plain_table(header: &[&str], rows: &[Vec<String>]) -> Option<String> {
+        let mut table = Table::new(header);
+        for row in rows {
+            table.row(row.iter().map(String::as_str));
+        }
+        table.plain_text()
+    }
 
     fn tabled(header: &[&str], rows: &[Vec<String>]) -> String {
         let mut builder = Builder::default();
@@ -365,12 +432,12 @@ mod tests {
         .collect();
         assert_eq!(
             plain_table(&header, &rows).as_deref(),
-            Some(tabled(&header, &rows).as_str())
+            Some(format!("{}\n", tabled(&header, &rows)).as_str())
         );
         let one = vec![vec!["x".to_string(), String::new(), "y".to_string()]];
         assert_eq!(
             plain_table(&header, &one).as_deref(),
-            Some(tabled(&header, &one).as_str())
+            Some(format!("{}\n", tabled(&header, &one)).as_str())
         );
         let multiline = vec![vec!["x".to_string(), "a\nb".to_string(), "y".to_string()]];
         assert_eq!(plain_table(&header, &multiline), None);

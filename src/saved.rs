@@ -22,11 +22,11 @@ use rusqlite::{OptionalExtension, Row};
 use serde::Serialize;
 
 use crate::config::Settings;
-use crate::import::{Input, JsonValue};
+use crate::import::{Input, JsonValue, Options, Progress, Schema};
 use crate::member;
 use crate::note::{self, Note, Visible};
 use crate::session::{MemberRef, Session};
-use crate::store::{new_id, normalize_prefix, stored_enum, time_at, Tx};
+use crate::store::{new_id, normalize_prefix, stored_enum, time_at, AscendingIds, Tx};
 use crate::{when, Error, ErrorKind, Result};
 
 /// Recognition, or an opportunity to improve.
@@ -105,27 +105,19 @@ impl Kind {
 
     /// The fields an item of this kind has, in files and on the command line.
     pub fn columns(self) -> &'static [Column] {
-        use Column as C;
         match self {
-            Kind::Feedback => &[
-                C::Member,
-                C::Comment,
-                C::Rating,
-                C::Customer,
-                C::Channel,
-                C::Url,
-                C::Date,
-                C::Tone,
-            ],
-            Kind::Qa => &[
-                C::Member,
-                C::Score,
-                C::Reviewer,
-                C::Comment,
-                C::Url,
-                C::Date,
-                C::Tone,
-            ],
+            Kind::Feedback => &FEEDBACK_COLUMNS,
+            Kind::Qa => &QA_COLUMNS,
+        }
+    }
+
+    /// The names of [`Kind::columns`], in the same order.
+    fn field_names(self) -> &'static [&'static str] {
+        const FEEDBACK: [&str; FEEDBACK_COLUMNS.len()] = Column::names(FEEDBACK_COLUMNS);
+        const QA: [&str; QA_COLUMNS.len()] = Column::names(QA_COLUMNS);
+        match self {
+            Kind::Feedback => &FEEDBACK,
+            Kind::Qa => &QA,
         }
     }
 }
@@ -345,9 +337,30 @@ const ALL_COLUMNS: [Column; 10] = [
     Column::Tone,
 ];
 
+const FEEDBACK_COLUMNS: [Column; 8] = [
+    Column::Member,
+    Column::Comment,
+    Column::Rating,
+    Column::Customer,
+    Column::Channel,
+    Column::Url,
+    Column::Date,
+    Column::Tone,
+];
+
+const QA_COLUMNS: [Column; 7] = [
+    Column::Member,
+    Column::Score,
+    Column::Reviewer,
+    Column::Comment,
+    Column::Url,
+    Column::Date,
+    Column::Tone,
+];
+
 impl Column {
     /// The name in file headers and JSON keys.
-    pub fn name(self) -> &'static str {
+    pub const fn name(self) -> &'static str {
         match self {
             Column::Member => "member",
             Column::Comment => "comment",
@@ -362,10 +375,14 @@ impl Column {
         }
     }
 
-    fn from_name(name: &str) -> Option<Column> {
-        ALL_COLUMNS
-            .into_iter()
-            .find(|c| c.name().eq_ignore_ascii_case(name))
+    const fn names<const N: usize>(columns: [Column; N]) -> [&'static str; N] {
+        let mut names = [""; N];
+        let mut i = 0;
+        while i < N {
+            names[i] = columns[i].name();
+            i += 1;
+        }
+        names
     }
 }
 
@@ -917,329 +934,94 @@ pub use crate::import::{BadRow, Format, MAX_BAD_LISTED};
 /// What a bulk import did.
 #[derive(Debug, Clone, Default)]
 pub struct ImportReport {
-    /// Rows read (blank lines aside).
-    pub rows: u64,
+    /// The rows read, good and bad (see [`crate::import::Report`]).
+    pub report: crate::import::Report,
     /// The ids of the items saved, in input order (as UUIDs: 16 bytes
-    /// each, a third of their text, for imports of a million rows).
+    /// each, a third of their text, for imports of a million rows); none
+    /// when the import was rejected.
     pub saved: Vec<uuid::Uuid>,
-    /// The bad rows, up to [`MAX_BAD_LISTED`] of them.
-    pub bad: Vec<BadRow>,
-    /// How many rows were bad in all.
-    pub bad_count: u64,
-    /// True when all-or-nothing was asked and some rows were bad: nothing
-    /// was saved.
-    pub rejected: bool,
 }
-
-/// How often (in rows) the progress callback is called.
-const PROGRESS_EVERY: u64 = 4096;
-
-/// The page cache for a bulk import, in KiB as a negative number (SQLite's
-/// convention). Items are written a chunk at a time, in the order of the
-/// waiting index and with ascending ids (see [`Importer::flush`]), so a
-/// small cache does; 128 MiB was set when every row went in at a random
-/// place of the id index, and a large import peaked at that much memory.
-const IMPORT_CACHE_KIB: i64 = -4096;
 
 /// How many checked items wait to be written together.
 const CHUNK: usize = if cfg!(test) { 3 } else { 8192 };
 
-/// What an import knows of its input's length: its size in bytes, and how
-/// many bytes were read so far. With it, the ids of the items are drawn in
-/// ascending order over the whole import (`store::AscendingIds`).
-pub struct InputSize<'a> {
-    pub total: u64,
-    pub read: &'a dyn Fn() -> u64,
-}
-
-/// Saves every row of `input`, a stream in `format`, as items of `kind`.
-///
-/// Every row is checked and every bad one reported. With `all_or_nothing`,
-/// one bad row means nothing is saved (`rejected` is set and the rows
-/// written so far are rolled back to a savepoint); otherwise the good rows
-/// are saved and the bad ones listed. The input is read as a stream, with
-/// one prepared INSERT for all rows and each distinct member text resolved
-/// once. `progress` is called with the number of rows read now and then.
+/// Saves every row of `input` as items of `kind` (see
+/// [`crate::import::run`]): every row is checked and every bad one
+/// reported; without `skip_bad`, one bad row means nothing is saved
+/// (`rejected`). One prepared INSERT serves every row, and each distinct
+/// member text is resolved once.
 pub fn import(
     tx: &Tx<'_>,
     kind: Kind,
-    format: Format,
-    input: Input<impl BufRead>,
-    all_or_nothing: bool,
-    size: Option<InputSize<'_>>,
-    progress: &mut dyn FnMut(u64),
+    input: &mut Input<impl BufRead>,
+    options: &Options,
+    progress: &mut dyn FnMut(Progress),
 ) -> Result<ImportReport> {
-    // A big import would otherwise spill pages to the WAL before the commit
-    // and read them back; this is a limit, not an allocation, and lasts as
-    // long as the connection (this command).
-    tx.conn()
-        .pragma_update(None, "cache_size", IMPORT_CACHE_KIB)?;
-    tx.conn().execute_batch("SAVEPOINT import")?;
-    let mut importer = Importer {
+    let mut items = Items {
         checker: Checker::new(tx, kind)?,
         inserter: Inserter::new(tx, kind)?,
-        report: ImportReport::default(),
-        all_or_nothing,
-        size,
-        ids: None,
-        pending: Vec::new(),
-        progress,
+        saved: Vec::new(),
     };
-    let read = match format {
-        Format::Csv => importer.read_csv(input),
-        Format::Jsonl => importer.read_json_lines(input),
-    }
-    .and_then(|()| importer.flush());
-    let mut report = importer.finish();
-    if let Err(err) = read {
-        tx.conn()
-            .execute_batch("ROLLBACK TO import; RELEASE import")?;
-        return Err(err);
-    }
-    if all_or_nothing && report.bad_count > 0 {
-        tx.conn()
-            .execute_batch("ROLLBACK TO import; RELEASE import")?;
-        report.saved.clear();
-        report.rejected = true;
-    } else {
-        tx.conn().execute_batch("RELEASE import")?;
-    }
-    Ok(report)
+    let report = crate::import::run(tx, &mut items, input, options, progress)?;
+    Ok(ImportReport {
+        saved: if report.rejected {
+            Vec::new()
+        } else {
+            items.saved
+        },
+        report,
+    })
 }
 
-struct Importer<'t, 'c, 'p> {
+/// Saved items as rows of an import.
+struct Items<'t, 'c> {
     checker: Checker<'t, 'c>,
     inserter: Inserter<'t>,
-    report: ImportReport,
-    all_or_nothing: bool,
-    size: Option<InputSize<'p>>,
-    /// Ascending ids, once the number of rows is estimated.
-    ids: Option<crate::store::AscendingIds>,
-    /// Checked items waiting to be written, with their place in
-    /// `report.saved`.
-    pending: Vec<(usize, NewItem)>,
-    progress: &'p mut dyn FnMut(u64),
+    /// The ids of the good rows, in input order; nil until written.
+    saved: Vec<uuid::Uuid>,
 }
 
-impl Importer<'_, '_, '_> {
-    fn row(&mut self, line: u64, fields: Result<Fields<'_>, Invalid>) -> Result<()> {
-        self.report.rows += 1;
-        if self.report.rows.is_multiple_of(PROGRESS_EVERY) {
-            (self.progress)(self.report.rows);
-        }
-        let checked = match fields {
-            Ok(fields) => self.checker.check(&fields)?,
-            Err(invalid) => Err(invalid),
-        };
-        match checked {
-            // After a bad row, an all-or-nothing import only checks.
-            Ok(_) if self.all_or_nothing && self.report.bad_count > 0 => {}
-            Ok(item) => {
-                self.pending.push((self.report.saved.len(), item));
-                // Its id comes when it is written.
-                self.report.saved.push(uuid::Uuid::nil());
-                if self.pending.len() >= CHUNK {
-                    self.flush()?;
-                }
-            }
-            Err(invalid) => {
-                self.report.bad_count += 1;
-                if self.report.bad.len() < MAX_BAD_LISTED {
-                    self.report.bad.push(BadRow {
-                        line,
-                        reason: invalid.message,
-                    });
-                }
-            }
-        }
-        Ok(())
+impl Schema for Items<'_, '_> {
+    /// An item and its place in `saved`.
+    type Checked = (usize, NewItem);
+    const CHUNK: usize = CHUNK;
+
+    fn fields(&self) -> &'static [&'static str] {
+        self.checker.kind.field_names()
     }
 
-    /// Writes the waiting items: in the order of the index of waiting
-    /// items (member, date), with ids that ascend from one chunk to the
-    /// next when the input's size is known (else only within
-    /// the chunk). Every B-tree the rows go into is then written left to
-    /// right, page after page, instead of at a random place for every row.
-    fn flush(&mut self) -> Result<()> {
-        let mut pending = std::mem::take(&mut self.pending);
-        if self.all_or_nothing && self.report.bad_count > 0 {
-            // Nothing will be kept.
-            return Ok(());
+    fn required(&self) -> &'static [&'static str] {
+        &["member"]
+    }
+
+    fn check(&mut self, row: &crate::import::Row<'_>) -> Result<Result<(usize, NewItem), String>> {
+        let mut fields = Fields::default();
+        for (column, value) in self.checker.kind.columns().iter().zip(row) {
+            fields.set(*column, value.as_ref().map(JsonValue::as_text));
         }
-        pending.sort_by(|(_, a), (_, b)| (&a.member_id, a.date).cmp(&(&b.member_id, b.date)));
-        if self.ids.is_none() {
-            if let Some(size) = &self.size {
-                let read = (size.read)();
-                if read > 0 {
-                    // The reader runs ahead of the rows checked: a little
-                    // more than the estimate.
-                    let rows = self.report.rows as f64;
-                    let expected = (rows * size.total as f64 / read as f64 * 1.08) as u64;
-                    self.ids = Some(crate::store::AscendingIds::new(expected));
-                }
-            }
-        }
-        // (Ascending ids for just this chunk are what sorted random ids
-        // would be, without a sort.)
-        let mut chunk_ids = crate::store::AscendingIds::new(pending.len() as u64);
-        let ascending = self.ids.as_mut().unwrap_or(&mut chunk_ids);
-        let ids: Vec<uuid::Uuid> = pending.iter().map(|_| ascending.next_uuid()).collect();
-        for ((place, item), id) in pending.iter().zip(ids) {
+        Ok(self
+            .checker
+            .check(&fields)?
+            .map_err(|invalid| invalid.message)
+            .map(|item| {
+                self.saved.push(uuid::Uuid::nil());
+                (self.saved.len() - 1, item)
+            }))
+    }
+
+    /// Writes the waiting items in the order of the index of waiting items
+    /// (member, date): every B-tree the rows go into is then written left
+    /// to right, page after page, instead of at a random place for every
+    /// row.
+    fn write(&mut self, rows: &mut Vec<(usize, NewItem)>, ids: &mut AscendingIds) -> Result<()> {
+        rows.sort_by(|(_, a), (_, b)| (&a.member_id, a.date).cmp(&(&b.member_id, b.date)));
+        for (place, item) in rows.iter() {
+            let id = ids.next_uuid();
             self.inserter.insert(&id.simple().to_string(), item)?;
-            self.report.saved[*place] = id;
+            self.saved[*place] = id;
         }
         Ok(())
     }
-
-    fn finish(self) -> ImportReport {
-        (self.progress)(self.report.rows);
-        self.report
-    }
-
-    fn read_csv(&mut self, input: impl BufRead) -> Result<()> {
-        let mut reader = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .from_reader(input);
-        let mut record = csv::ByteRecord::new();
-        if !reader.read_byte_record(&mut record).map_err(csv_failed)? {
-            return Ok(());
-        }
-        let columns = header(self.checker.kind, &record)?;
-        while reader.read_byte_record(&mut record).map_err(csv_failed)? {
-            let line = record.position().map_or(0, csv::Position::line);
-            let fields = if record.len() != columns.len() {
-                Err(Invalid::new(format!(
-                    "{} fields, but the header has {}",
-                    record.len(),
-                    columns.len()
-                )))
-            } else {
-                csv_fields(&columns, &record)
-            };
-            self.row(line, fields)?;
-        }
-        Ok(())
-    }
-
-    fn read_json_lines(&mut self, mut input: impl BufRead) -> Result<()> {
-        let mut buf = Vec::new();
-        let mut line = 0;
-        loop {
-            buf.clear();
-            // The input refuses a line longer than import::MAX_LINE.
-            let read = input
-                .read_until(b'\n', &mut buf)
-                .map_err(|e| Error::io("cannot read the input", e))?;
-            if read == 0 {
-                return Ok(());
-            }
-            line += 1;
-            let Ok(text) = std::str::from_utf8(&buf) else {
-                self.row(line, Err(Invalid::new("the line is not UTF-8 text")))?;
-                continue;
-            };
-            let text = text.trim();
-            if text.is_empty() {
-                continue;
-            }
-            let fields = json_fields(text);
-            self.row(line, fields)?;
-        }
-    }
-}
-
-/// The columns of a CSV header, checked against the kind's fields.
-fn header(kind: Kind, record: &csv::ByteRecord) -> Result<Vec<Column>> {
-    let names = kind
-        .columns()
-        .iter()
-        .map(|c| c.name())
-        .collect::<Vec<_>>()
-        .join(", ");
-    let mut columns: Vec<Column> = Vec::with_capacity(record.len());
-    for name in record.iter() {
-        let name = String::from_utf8_lossy(name);
-        let name = name.trim();
-        let Some(column) = Column::from_name(name).filter(|c| kind.columns().contains(c)) else {
-            let closest = kind
-                .columns()
-                .iter()
-                .map(|c| {
-                    (
-                        strsim::jaro_winkler(&name.to_lowercase(), c.name()),
-                        c.name(),
-                    )
-                })
-                .max_by(|a, b| a.0.total_cmp(&b.0))
-                .filter(|(score, _)| *score > 0.8)
-                .map(|(_, best)| format!("did you mean \"{best}\"? "))
-                .unwrap_or_default();
-            return Err(Error::input(format!(
-                "the header names a column \"{}\" that {} does not have",
-                name.escape_debug(),
-                kind.any()
-            ))
-            .with_hint(format!("{closest}the columns are: {names}")));
-        };
-        if columns.contains(&column) {
-            return Err(Error::input(format!(
-                "the header names the column \"{}\" twice",
-                column.name()
-            )));
-        }
-        columns.push(column);
-    }
-    if !columns.contains(&Column::Member) {
-        return Err(Error::input("the header has no \"member\" column")
-            .with_hint(format!("the first line names the columns: {names}")));
-    }
-    Ok(columns)
-}
-
-fn csv_fields<'r>(columns: &[Column], record: &'r csv::ByteRecord) -> Result<Fields<'r>, Invalid> {
-    let mut fields = Fields::default();
-    for (column, value) in columns.iter().zip(record.iter()) {
-        let text = std::str::from_utf8(value)
-            .map_err(|_| Invalid::new(format!("the {} is not UTF-8 text", column.name())))?;
-        fields.set(*column, Some(text));
-    }
-    Ok(fields)
-}
-
-fn csv_failed(err: csv::Error) -> Error {
-    match err.into_kind() {
-        csv::ErrorKind::Io(e) => Error::io("cannot read the input", e),
-        other => Error::input(format!("cannot read the CSV input: {other:?}")),
-    }
-}
-
-/// The reason a JSON line is refused, without serde's "at line 1".
-fn json_reason(err: serde_json::Error) -> Invalid {
-    let text = err.to_string();
-    let reason = match text.rfind(" at line ") {
-        Some(i) => &text[..i],
-        None => &text,
-    };
-    match err.classify() {
-        serde_json::error::Category::Data => Invalid::new(reason),
-        _ => Invalid::new(format!(
-            "not valid JSON ({reason} at column {})",
-            err.column()
-        )),
-    }
-}
-
-/// The fields of a JSON Lines object (keys ignore case; numbers as text).
-fn json_fields(text: &str) -> Result<Fields<'_>, Invalid> {
-    let mut values: [Option<JsonValue<'_>>; ALL_COLUMNS.len()] = Default::default();
-    crate::import::json_fields(text, &ALL_COLUMNS.map(Column::name), &mut values)
-        .map_err(json_reason)?;
-    let mut fields = Fields::default();
-    for (column, value) in ALL_COLUMNS.into_iter().zip(values) {
-        fields.set(column, value.map(JsonValue::into_text));
-    }
-    Ok(fields)
 }
 
 // ---------------------------------------------------------------------------
@@ -1649,24 +1431,6 @@ mod tests {
             fields.set(*column, Some(*value));
         }
         fields
-    }
-
-    #[test]
-    fn json_rows_read_strings_numbers_and_nulls() {
-        let row = json_fields(r#"{"member":"Alex","rating":5,"url":null,"Comment":"ok \"x\""}"#)
-            .expect("row");
-        assert_eq!(row.get(Column::Member), Some("Alex"));
-        assert_eq!(row.get(Column::Rating), Some("5"));
-        assert_eq!(row.get(Column::Url), None);
-        assert_eq!(row.get(Column::Comment), Some("ok \"x\""));
-        for bad in [
-            r#"{"member":"A","ratng":5}"#,
-            r#"{"member":"A","member":"B"}"#,
-            r#"{"member":true}"#,
-            r#"["A"]"#,
-        ] {
-            assert!(json_fields(bad).is_err(), "{bad}");
-        }
     }
 
     #[test]

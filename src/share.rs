@@ -212,14 +212,14 @@ pub fn compose(tx: &Tx<'_>, session: Session, kind: Kind) -> Result<Composed> {
     };
     let rendered = markdown::render(&view, kind.flavour(), &setting)?;
     let subject = subject(&view.session, &zone);
-    let html = html::email_document(&subject, &rendered.preheader, &rendered.markdown);
+    let (html, text) = html::email_parts(&subject, &rendered.preheader, &rendered.markdown);
     let talking_points = talking_points(&view.notes);
     Ok(Composed {
         kind,
         session: view.session,
         subject,
         talking_points,
-        text: text::plain(&rendered.markdown),
+        text,
         markdown: rendered.markdown,
         preheader: rendered.preheader,
         html,
@@ -420,6 +420,7 @@ pub fn prepare_cancellation(tx: &Tx<'_>, session: &Session) -> Result<Option<Mes
         when::display_long(start, &zone)
     );
     let md = markdown::cancellation(&session.title, &said, &coach.name);
+    let (html, text) = html::email_parts(&subject, &said, &md);
     let event = invite::Event {
         uid: invite::uid(&session.id),
         sequence: sequence.saturating_add(1),
@@ -436,8 +437,8 @@ pub fn prepare_cancellation(tx: &Tx<'_>, session: &Session) -> Result<Option<Mes
         cc: Vec::new(),
         reply_to: Some(coach.clone()),
         subject: subject.clone(),
-        text: text::plain(&md),
-        html: html::email_document(&subject, &said, &md),
+        text,
+        html,
         attachments: Vec::new(),
         calendar: Some(CalendarPart {
             method: Method::Cancel.as_str(),

@@ -124,7 +124,18 @@ fn escape_where(text: &str, unsafe_char: impl Fn(char) -> bool) -> Cow<'_, str> 
 pub fn escape_json(json: &str) -> Cow<'_, str> {
     let unsafe_char =
         |c: char| c == '\u{7f}' || ('\u{80}'..='\u{9f}').contains(&c) || is_bidi_control(c);
-    if !json.chars().any(unsafe_char) {
+    // ASCII below DEL is safe: a byte at a time, characters decoded only
+    // where one starts beyond it (a long list's JSON is megabytes).
+    let mut rest = json;
+    while let Some(at) = rest.bytes().position(|b| b >= 0x7f) {
+        let mut chars = rest[at..].chars();
+        match chars.next() {
+            Some(c) if unsafe_char(c) => break,
+            Some(_) => rest = chars.as_str(),
+            None => break,
+        }
+    }
+    if !rest.bytes().any(|b| b >= 0x7f) {
         return Cow::Borrowed(json);
     }
     let mut out = String::with_capacity(json.len() + 8);

@@ -221,22 +221,73 @@ pub fn day_in(at: DateTime<Utc>, zone: &chrono_tz::Tz) -> (DateTime<Utc>, DateTi
 /// width in this form, so text order is time order and SQLite can sort and
 /// compare the column as text. Anything finer than a millisecond is dropped.
 pub fn to_storage(at: DateTime<Utc>) -> String {
-    // Digit by digit for the years it is used with (every row of a bulk
-    // import is written with it; `format!` with padding costs several times
-    // more); chrono's general writer otherwise.
-    let (date, time) = (at.date_naive(), at.time());
-    if (0..=9999).contains(&date.year()) && time.nanosecond() < 1_000_000_000 {
-        let mut text = *b"0000-00-00T00:00:00.000Z";
-        put_digits(&mut text[0..4], date.year().unsigned_abs());
-        put_digits(&mut text[5..7], date.month());
-        put_digits(&mut text[8..10], date.day());
-        put_digits(&mut text[11..13], time.hour());
-        put_digits(&mut text[14..16], time.minute());
-        put_digits(&mut text[17..19], time.second());
-        put_digits(&mut text[20..23], time.nanosecond() / 1_000_000);
-        return String::from_utf8_lossy(&text).into_owned();
+    match storage_form(at) {
+        Some(text) => String::from_utf8_lossy(&text).into_owned(),
+        None => at.to_rfc3339_opts(SecondsFormat::Millis, true),
     }
-    at.to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+/// [`to_storage`]'s text, digit by digit, for the years it is used with
+/// (every row of a bulk import is written with it; `format!` with padding
+/// costs several times more); `None` for other years and leap seconds.
+fn storage_form(at: DateTime<Utc>) -> Option<[u8; 24]> {
+    let (date, time) = (at.date_naive(), at.time());
+    if !(0..=9999).contains(&date.year()) || time.nanosecond() >= 1_000_000_000 {
+        return None;
+    }
+    let mut text = *b"0000-00-00T00:00:00.000Z";
+    put_digits(&mut text[0..4], date.year().unsigned_abs());
+    put_digits(&mut text[5..7], date.month());
+    put_digits(&mut text[8..10], date.day());
+    put_digits(&mut text[11..13], time.hour());
+    put_digits(&mut text[14..16], time.minute());
+    put_digits(&mut text[17..19], time.second());
+    put_digits(&mut text[20..23], time.nanosecond() / 1_000_000);
+    Some(text)
+}
+
+/// Serializes `at` exactly as chrono's `Serialize` does (RFC 3339 with
+/// `Z`, the fraction only when there is one; a test compares), digit by
+/// digit for the instants coach stores (whole milliseconds, years 0-9999):
+/// chrono's writer went through the formatter a character at a time, a
+/// fifth of a long list's `--json`. For `#[serde(serialize_with)]`.
+pub fn serialize_json<S: serde::Serializer>(
+    at: &DateTime<Utc>,
+    serializer: S,
+) -> std::result::Result<S::Ok, S::Error> {
+    let nanos = at.time().nanosecond();
+    if let Some(mut text) = storage_form(*at).filter(|_| nanos.is_multiple_of(1_000_000)) {
+        let text = if nanos == 0 {
+            text[19] = b'Z';
+            &text[..20]
+        } else {
+            &text[..]
+        };
+        if let Ok(text) = std::str::from_utf8(text) {
+            return serializer.serialize_str(text);
+        }
+    }
+    serde::Serialize::serialize(at, serializer)
+}
+
+/// [`serialize_json`] of an optional instant (`null` for none).
+pub fn serialize_json_opt<S: serde::Serializer>(
+    at: &Option<DateTime<Utc>>,
+    serializer: S,
+) -> std::result::Result<S::Ok, S::Error> {
+    struct Json<'a>(&'a DateTime<Utc>);
+    impl serde::Serialize for Json<'_> {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> std::result::Result<S::Ok, S::Error> {
+            serialize_json(self.0, serializer)
+        }
+    }
+    match at {
+        Some(at) => serializer.serialize_some(&Json(at)),
+        None => serializer.serialize_none(),
+    }
 }
 
 /// Writes `n` in decimal into `out`, zero-padded on the left (the lowest
@@ -615,6 +666,39 @@ fn resolve_local<Tz: TimeZone>(tz: &Tz, local: NaiveDateTime) -> Option<DateTime
 // A failed unwrap in a test is a failed test, which is what it should be.
 #[allow(clippy::unwrap_used)]
 mod tests {
+    #[test]
+    fn json_times_are_written_as_chrono_writes_them() {
+        #[derive(serde::Serialize)]
+        struct Ours(#[serde(serialize_with = "super::serialize_json")] DateTime<Utc>);
+        let base = chrono::NaiveDate::from_ymd_opt(2026, 12, 3)
+            .and_then(|d| d.and_hms_opt(9, 5, 7))
+            .expect("date")
+            .and_utc();
+        let mut instants = vec![
+            base,
+            base + chrono::TimeDelta::milliseconds(7),
+            base + chrono::TimeDelta::milliseconds(120),
+            base + chrono::TimeDelta::milliseconds(999),
+            base + chrono::TimeDelta::microseconds(1),
+            base + chrono::TimeDelta::nanoseconds(5),
+            DateTime::<Utc>::MIN_UTC,
+            DateTime::<Utc>::MAX_UTC,
+            DateTime::<Utc>::UNIX_EPOCH,
+        ];
+        instants.extend(
+            chrono::NaiveDate::from_ymd_opt(2016, 12, 31)
+                .and_then(|d| d.and_hms_milli_opt(23, 59, 59, 1_500))
+                .map(|t| t.and_utc()),
+        );
+        for at in instants {
+            assert_eq!(
+                serde_json::to_string(&Ours(at)).expect("ours"),
+                serde_json::to_string(&at).expect("chrono's"),
+                "{at:?}"
+            );
+        }
+    }
+
     use super::*;
     use crate::ErrorKind;
     use chrono::{FixedOffset, MappedLocalTime, Offset};

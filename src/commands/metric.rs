@@ -1,6 +1,3 @@
-use std::fs::File;
-use std::io::{BufRead, BufReader};
-
 use crate::output::{plural, Progress};
 use std::path::PathBuf;
 use std::time::Instant;
@@ -9,14 +6,14 @@ use clap::{Args, Subcommand};
 
 use super::Ctx;
 use crate::member;
-use crate::metric::import::{self, Format, Options, Summary};
+use crate::metric::import::{self, Format, Summary};
 use crate::metric::{
     self, format_target, format_trend, format_value, format_vs_target, Added, Given, MetricValue,
     NewValue, Scorecard, SessionMetric,
 };
 use crate::output::ID;
 use crate::session;
-use crate::{when, Error, Result};
+use crate::{when, Result};
 
 /// Record a member's metrics, see their scorecard, discuss them in a session
 ///
@@ -242,38 +239,12 @@ fn record(ctx: &Ctx, args: RecordArgs) -> Result<()> {
 }
 
 fn import(ctx: &Ctx, args: ImportArgs) -> Result<()> {
-    let stdin = args.file.as_os_str() == "-";
-    let (input, size, source): (Box<dyn BufRead>, Option<u64>, String) = if stdin {
-        (
-            Box::new(std::io::stdin().lock()),
-            None,
-            "standard input".to_string(),
-        )
-    } else {
-        let source = args.file.display().to_string();
-        let file =
-            File::open(&args.file).map_err(|e| Error::io(format!("cannot read {source}"), e))?;
-        let size = file.metadata().ok().map(|m| m.len());
-        (
-            Box::new(BufReader::with_capacity(1 << 18, file)),
-            size,
-            source,
-        )
-    };
-    let mut input = crate::import::open(input, &source)?;
-    let options = Options {
-        format: args
-            .format
-            .or_else(|| (!stdin).then(|| Format::from_path(&args.file)).flatten()),
-        skip_bad: args.skip_bad,
-        dry_run: args.dry_run,
-        source,
-        size,
-    };
-    let bar = ctx.out.progress_bar(Progress::Bytes(size));
-    let mut progress = |bytes: u64| {
+    let (mut input, options) =
+        crate::import::open_path(&args.file, args.format, args.skip_bad, args.dry_run)?;
+    let bar = ctx.out.progress_bar(Progress::Bytes(options.size));
+    let mut progress = |at: crate::import::Progress| {
         if let Some(bar) = &bar {
-            bar.set_position(bytes);
+            bar.set_position(at.bytes);
         }
     };
     let started = Instant::now();
@@ -287,20 +258,19 @@ fn import(ctx: &Ctx, args: ImportArgs) -> Result<()> {
         bar.finish_and_clear();
     }
     let summary = result?;
+    super::save::list_bad_rows(ctx, &summary.bad, summary.bad_count);
+    if summary.rejected {
+        return Err(crate::import::rejected(
+            &options.source,
+            &summary.bad,
+            summary.bad_count,
+            summary.imported,
+        ));
+    }
     print_import(ctx, &summary, started.elapsed().as_secs_f64())
 }
 
 fn print_import(ctx: &Ctx, summary: &Summary, seconds: f64) -> Result<()> {
-    for bad in &summary.bad {
-        if !ctx.out.json {
-            ctx.out.note(format!("line {}: {}", bad.line, bad.reason));
-        }
-    }
-    let unlisted = summary.bad_count - summary.bad.len() as u64;
-    if unlisted > 0 && !ctx.out.json {
-        ctx.out
-            .note(format!("... and {unlisted} more bad rows, not listed"));
-    }
     if ctx.out.json {
         return ctx.out.print_json(summary);
     }

@@ -1,15 +1,12 @@
-use std::cell::Cell;
-use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
-use std::rc::Rc;
 
 use clap::{Args, Subcommand};
 use serde::Serialize;
 
 use super::Ctx;
 use crate::render::terminal;
-use crate::saved::{self, BadRow, Column, Fields, Format, ImportReport, Item, Kind};
-use crate::{Error, Result};
+use crate::saved::{self, BadRow, Column, Fields, ImportReport, Item, Kind};
+use crate::Result;
 
 /// Save customer feedback and QA reviews for a member's next 1:1
 ///
@@ -253,89 +250,43 @@ fn save_one(ctx: &Ctx, kind: Kind, fields: &Fields<'_>) -> Result<()> {
     ))
 }
 
-/// Counts the bytes read, for the progress bar.
-struct Counting<R> {
-    inner: R,
-    count: Rc<Cell<u64>>,
-}
-
-impl<R: Read> Read for Counting<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        self.count.set(self.count.get() + n as u64);
-        Ok(n)
-    }
-}
-
 fn import(ctx: &Ctx, kind: Kind, path: &Path, skip_bad: bool) -> Result<()> {
-    let stdin = path.as_os_str() == "-";
-    let source = if stdin {
-        "standard input".to_string()
-    } else {
-        path.display().to_string()
-    };
-    let (reader, size): (Box<dyn Read>, Option<u64>) = if stdin {
-        (Box::new(std::io::stdin().lock()), None)
-    } else {
-        let file =
-            std::fs::File::open(path).map_err(|e| Error::io(format!("cannot read {source}"), e))?;
-        let size = file.metadata().ok().map(|m| m.len());
-        (Box::new(file), size)
-    };
-    let bytes = Rc::new(Cell::new(0));
-    let input = BufReader::with_capacity(
-        64 * 1024,
-        Counting {
-            inner: reader,
-            count: Rc::clone(&bytes),
-        },
-    );
-    let named = if stdin { None } else { Format::from_path(path) };
-    let mut input = crate::import::open(input, &source)?;
-    let format = Format::detect(named, &mut input, &source)?;
-    let bar = ctx.out.progress_bar(crate::output::Progress::Bytes(size));
-    let mut progress = |rows: u64| {
+    let (mut input, options) = crate::import::open_path(path, None, skip_bad, false)?;
+    let source = &options.source;
+    let bar = ctx
+        .out
+        .progress_bar(crate::output::Progress::Bytes(options.size));
+    let mut progress = |at: crate::import::Progress| {
         if let Some(bar) = &bar {
-            bar.set_position(bytes.get());
-            bar.set_message(format!("{rows} rows"));
+            bar.set_position(at.bytes);
+            bar.set_message(format!("{} rows", at.rows));
         }
     };
-    let mut rejected = None;
-    let result = ctx.store()?.write(|tx| {
-        let read = || bytes.get();
-        let size = size.map(|total| saved::InputSize { total, read: &read });
-        let report = saved::import(tx, kind, format, input, !skip_bad, size, &mut progress)?;
-        if report.rejected {
-            let err = rejected_error(&report, &source);
-            rejected = Some(report);
-            return Err(err);
-        }
-        Ok(report)
-    });
+    // A rejected import wrote nothing (the engine rolled it back).
+    let result = ctx
+        .store()?
+        .write(|tx| saved::import(tx, kind, &mut input, &options, &mut progress));
     if let Some(bar) = &bar {
         bar.finish_and_clear();
     }
-    if let Some(report) = &rejected {
-        list_bad(ctx, report);
+    let ImportReport { report, saved } = result?;
+    if report.rejected {
+        list_bad_rows(ctx, &report.bad, report.bad_count);
+        return Err(report.rejected_error(source));
     }
-    let report = result?;
     if ctx.out.json {
         return ctx.out.print_json(&Summary {
             kind,
-            source: &source,
+            source,
             rows: report.rows,
-            saved: report.saved.len(),
+            saved: saved.len(),
             skipped: report.bad_count,
             bad: &report.bad,
         });
     }
-    list_bad(ctx, &report);
+    list_bad_rows(ctx, &report.bad, report.bad_count);
     if ctx.out.quiet {
-        let ids: Vec<String> = report
-            .saved
-            .iter()
-            .map(|id| id.simple().to_string())
-            .collect();
+        let ids: Vec<String> = saved.iter().map(|id| id.simple().to_string()).collect();
         return ctx.out.print_ids(ids.iter().map(String::as_str));
     }
     let skipped = match report.bad_count {
@@ -345,31 +296,22 @@ fn import(ctx: &Ctx, kind: Kind, path: &Path, skip_bad: bool) -> Result<()> {
     };
     ctx.out.line(format!(
         "Saved {} from {source}{skipped}",
-        kind.count(report.saved.len() as u64)
+        kind.count(saved.len() as u64)
     ))
 }
 
-fn rejected_error(report: &ImportReport, source: &str) -> Error {
-    let verb = if report.bad_count == 1 { "is" } else { "are" };
-    let hint = match report.rows - report.bad_count {
-        0 => "fix them and run again".to_string(),
-        1 => "fix them and run again, or pass --skip-bad to save the good row".to_string(),
-        good => format!("fix them and run again, or pass --skip-bad to save the {good} good rows"),
-    };
-    Error::input(format!(
-        "{} of {} rows of {source} {verb} bad; nothing was saved",
-        report.bad_count, report.rows
-    ))
-    .with_hint(hint)
-}
-
-/// Lists the bad rows on standard error, as `line N: reason`.
-fn list_bad(ctx: &Ctx, report: &ImportReport) {
-    for bad in &report.bad {
+/// Lists the bad rows of an import on standard error, as `line N:
+/// reason`, the rest counted (every import: `save --from`, `metric import`).
+pub(super) fn list_bad_rows(ctx: &Ctx, bad: &[BadRow], count: u64) {
+    if ctx.out.json {
+        return;
+    }
+    for bad in bad {
         ctx.out.note(format!("line {}: {}", bad.line, bad.reason));
     }
-    let unlisted = report.bad_count - report.bad.len() as u64;
+    let unlisted = count - bad.len() as u64;
     if unlisted > 0 {
-        ctx.out.note(format!("... and {unlisted} more bad rows"));
+        ctx.out
+            .note(format!("... and {unlisted} more bad rows, not listed"));
     }
 }

@@ -111,7 +111,25 @@ const CARD_WIDTH: u32 = 640;
 /// screen's width and long words wrap. Nothing in it refers to anything
 /// outside the document.
 pub fn email_document(title: &str, preheader: &str, markdown: &str) -> String {
-    let body = fragment(markdown);
+    let arena = Arena::new();
+    email_document_of(title, preheader, parse(&arena, markdown), markdown)
+}
+
+/// The two parts of an email from one parse of `markdown`: the HTML
+/// document ([`email_document`]) and the plain text
+/// ([`super::text::plain`]).
+pub fn email_parts(title: &str, preheader: &str, markdown: &str) -> (String, String) {
+    let arena = Arena::new();
+    let root = parse(&arena, markdown);
+    (
+        email_document_of(title, preheader, root, markdown),
+        super::text::plain_of(root),
+    )
+}
+
+/// [`email_document`] of `markdown` already parsed ([`parse`]) as `root`.
+fn email_document_of<'a>(title: &str, preheader: &str, root: Node<'a>, markdown: &str) -> String {
+    let body = fragment_of(root, markdown);
     let title = escape(title);
     let mut out = String::with_capacity(body.len() + 2048);
     out.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n");
@@ -158,8 +176,12 @@ pub fn email_document(title: &str, preheader: &str, markdown: &str) -> String {
 /// wrapped in an editor form one paragraph, as on GitHub.
 pub fn fragment(markdown: &str) -> String {
     let arena = Arena::new();
+    fragment_of(parse(&arena, markdown), markdown)
+}
+
+/// [`fragment`] of `markdown` already parsed as `root`.
+fn fragment_of<'a>(root: Node<'a>, markdown: &str) -> String {
     let options = comrak_options();
-    let root = parse(&arena, markdown);
     let mut html = String::with_capacity(markdown.len() * 2);
     let formatted = format_document_with_formatter(
         root,

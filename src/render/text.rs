@@ -25,7 +25,11 @@ const UNBREAKABLE_SPACE: char = '\u{e000}';
 /// `markdown` as plain text, wrapped at [`WIDTH`], ending with one newline.
 pub fn plain(markdown: &str) -> String {
     let arena = Arena::new();
-    let root = super::html::parse(&arena, markdown);
+    plain_of(super::html::parse(&arena, markdown))
+}
+
+/// [`plain`] of Markdown already parsed ([`super::html::parse`]) as `root`.
+pub fn plain_of<'a>(root: Node<'a>) -> String {
     let lines = blocks(root, WIDTH);
     let mut out = lines.join("\n").replace(UNBREAKABLE_SPACE, " ");
     out.truncate(out.trim_end().len());

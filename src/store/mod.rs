@@ -591,6 +591,12 @@ impl<'c> Tx<'c> {
         ids::short_ids(&self.tx, table, ids)
     }
 
+    /// [`Tx::short_ids`] as lengths: each short id is `&id[..len]`, for
+    /// long lists that keep their rows' text in place.
+    pub fn short_id_lens(&self, table: &'static str, ids: &[&str]) -> Result<Vec<usize>> {
+        ids::short_id_lens(&self.tx, table, ids)
+    }
+
     /// The ids in `table` that start with `prefix` (already normalized),
     /// at most `limit` of them, tombstones excluded.
     pub fn ids_with_prefix(

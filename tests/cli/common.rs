@@ -188,6 +188,35 @@ pub(crate) fn assert_failed(output: &Output, code: i32) {
     }
 }
 
+/// Runs an import that must be refused: exit 3, nothing on standard
+/// output, the database unchanged, and on standard error its bad rows
+/// (`line N: reason`, the rest counted), then the error and a hint, as
+/// every import reports them. Returns the bad-row lines and the error.
+pub(crate) fn refused_import(env: &Env, args: &[&str], stdin: &str) -> (Vec<String>, String) {
+    let before = snapshot(&env.db);
+    let output = env
+        .coach(args)
+        .write_stdin(stdin.to_string())
+        .output()
+        .expect("run coach");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(
+        output.status.code(),
+        Some(3),
+        "exit code; stderr:\n{stderr}"
+    );
+    assert!(output.stdout.is_empty(), "nothing on standard output");
+    assert_eq!(snapshot(&env.db), before, "a refused import changed the db");
+    let lines: Vec<&str> = stderr.lines().collect();
+    let n = lines.len();
+    assert!(n >= 3, "bad rows, error and hint: {stderr}");
+    assert!(lines[n - 2].starts_with("error: "), "{stderr}");
+    assert!(lines[n - 1].starts_with("hint: "), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    let bad = lines[..n - 2].iter().map(|l| l.to_string()).collect();
+    (bad, lines[n - 2].to_string())
+}
+
 /// The bytes of a database file and its WAL, to compare before and after
 /// (an empty WAL, which a read leaves in place, holds nothing: as if absent).
 pub(crate) fn snapshot(db: &Path) -> Vec<Option<Vec<u8>>> {

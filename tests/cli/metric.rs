@@ -3,7 +3,7 @@
 use predicates::prelude::*;
 use serde_json::Value;
 
-use crate::common::{assert_failed, snapshot, Env};
+use crate::common::{refused_import, snapshot, Env};
 
 /// A small export: Alex's CSAT rising over four weeks, AHT falling.
 const ALEX_CSV: &str = "\
@@ -279,12 +279,13 @@ Alex Kim,CSAT
 Jordan Park,FCR,78,2026-12-01,seventy,%
 ";
     let (env, file) = env_with_file("bad.csv", csv);
-    let err = env.fails(3, ["metric", "import", &file]);
+    let (bad, err) = refused_import(&env, &["metric", "import", &file], "");
+    assert_eq!(bad.len(), 7, "every bad row is listed: {bad:?}");
+    assert_eq!(bad[0], "line 3: no member matches \"Alx\"");
     assert!(
         err.contains("bad.csv, line 3: no member matches \"Alx\" (and 6 more bad rows); nothing was imported"),
         "{err}"
     );
-    assert!(err.contains("--skip-bad"), "{err}");
     assert_eq!(env.json(["metric", "list", "alex"]), serde_json::json!([]));
 
     // A dry run lists every bad row and writes nothing.
@@ -339,21 +340,22 @@ not json
 {\"member\": \"Alex Kim\", \"metric\": \"CSAT\", \"value\": 1, \"date\": \"2026-12-03\", \"colour\": \"red\"}
 ";
     let (env, file) = env_with_file("bad.jsonl", jsonl);
-    let err = env.fails(3, ["metric", "import", &file]);
+    let (_, err) = refused_import(&env, &["metric", "import", &file], "");
+    // A number may be a JSON string, as in every import: line 2 is good.
     assert!(
-        err.contains("line 2: not a valid row: invalid type: string"),
+        err.contains("line 3: not a valid row: missing field `value` (and 2 more bad rows)"),
         "{err}"
     );
     let summary = env.json(["metric", "import", "--skip-bad", &file]);
-    assert_eq!(summary["imported"], 1);
+    assert_eq!(summary["imported"], 2);
     let lines: Vec<u64> = summary["bad"]
         .as_array()
         .expect("bad")
         .iter()
         .map(|b| b["line"].as_u64().expect("line"))
         .collect();
-    assert_eq!(lines, [2, 3, 4, 5]);
-    assert!(summary["bad"][1]["reason"]
+    assert_eq!(lines, [3, 4, 5]);
+    assert!(summary["bad"][0]["reason"]
         .as_str()
         .expect("reason")
         .contains("missing field `value`"));
@@ -414,7 +416,7 @@ fn a_file_that_cannot_be_imported_is_a_clear_error() {
     ]);
     assert_eq!(summary["imported"], 1);
     assert_eq!(summary["bad"][0]["line"], 2);
-    assert_eq!(summary["bad"][0]["reason"], "not UTF-8 text");
+    assert_eq!(summary["bad"][0]["reason"], "the metric is not UTF-8 text");
     // A header alone imports nothing, successfully.
     let path = env.dir.path().join("empty.csv");
     std::fs::write(&path, "member,metric,value,date\n").expect("write");
@@ -776,20 +778,14 @@ fn dedicated_notes_show_under_the_metrics_and_private_ones_stay_private() {
 fn a_failed_import_from_standard_input_changes_nothing() {
     let env = Env::with_team();
     env.ok(["metric", "record", "alex", "CSAT", "4.2"]);
-    let before = snapshot(&env.db);
-    let output = env
-        .coach(["metric", "import", "-"])
-        .write_stdin(
-            "member,metric,value,date\nAlex Kim,CSAT,4.5,2026-12-01\nAlex Kim,CSAT,x,2026-12-02\n",
-        )
-        .output()
-        .expect("run");
-    assert_failed(&output, 3);
-    assert_eq!(snapshot(&env.db), before);
-    let stderr = String::from_utf8_lossy(&output.stderr);
+    let (_, err) = refused_import(
+        &env,
+        &["metric", "import", "-"],
+        "member,metric,value,date\nAlex Kim,CSAT,4.5,2026-12-01\nAlex Kim,CSAT,x,2026-12-02\n",
+    );
     assert!(
-        stderr.contains("standard input, line 3: the value \"x\" is not a number"),
-        "{stderr}"
+        err.contains("standard input, line 3: the value \"x\" is not a number"),
+        "{err}"
     );
 }
 
