@@ -166,14 +166,14 @@ pub fn list_without_short_ids(tx: &Tx<'_>, include_archived: bool) -> Result<Vec
 
 /// Members whose name, email or team contains `query`, ignoring case.
 pub fn search(tx: &Tx<'_>, query: &str, include_archived: bool) -> Result<Vec<Member>> {
-    let needle = fold(query.trim());
+    let needle = text::fold(query.trim());
     list_without_short_ids(tx, include_archived)?
         .into_iter()
         .filter(|m| {
             [Some(&m.name), m.email.as_ref(), m.team.as_ref()]
                 .into_iter()
                 .flatten()
-                .any(|field| fold(field).contains(&needle))
+                .any(|field| text::fold(field).contains(&needle))
         })
         .map(|m| with_short_id(tx, m))
         .collect()
@@ -198,7 +198,7 @@ pub fn recently_coached_first(tx: &Tx<'_>) -> Result<Vec<Member>> {
 /// case; a unique prefix of the name or of one of its words is enough), or
 /// a prefix of the id. Several matches are an error listing them.
 pub fn resolve(tx: &Tx<'_>, query: &str) -> Result<Member> {
-    let wanted = fold(query.trim());
+    let wanted = text::fold(query.trim());
     if wanted.is_empty() {
         return Err(Error::input("no member given").with_hint("name a member, e.g. \"Alex Kim\""));
     }
@@ -206,8 +206,8 @@ pub fn resolve(tx: &Tx<'_>, query: &str) -> Result<Member> {
     let exact: Vec<&Member> = everyone
         .iter()
         .filter(|m| {
-            fold(&m.name) == wanted
-                || m.email.as_deref().map(fold).as_deref() == Some(wanted.as_str())
+            text::fold(&m.name) == wanted
+                || m.email.as_deref().map(text::fold).as_deref() == Some(wanted.as_str())
         })
         .collect();
     if let [one] = exact.as_slice() {
@@ -242,11 +242,11 @@ pub fn resolve(tx: &Tx<'_>, query: &str) -> Result<Member> {
 
 fn not_found(query: &str, everyone: &[Member]) -> Error {
     let err = Error::input(format!("no member matches \"{query}\""));
-    let wanted = fold(query);
+    let wanted = text::fold(query);
     let closest = everyone
         .iter()
         .map(|m| {
-            let name = fold(&m.name);
+            let name = text::fold(&m.name);
             let best_word = name
                 .split_whitespace()
                 .map(|w| strsim::jaro_winkler(&wanted, w))
@@ -291,22 +291,12 @@ fn ensure_unique(tx: &Tx<'_>, except: Option<&str>, name: &str, email: Option<&s
 /// ignoring case and accents: what resolving a MEMBER accepts, and what
 /// completion offers (`al` and `ál` both find "Álvaro" and "Alex Kim").
 pub fn name_begins_with(name: &str, typed: &str) -> bool {
-    name_begins_with_folded(name, &fold(typed))
+    name_begins_with_folded(name, &text::fold(typed))
 }
 
 fn name_begins_with_folded(name: &str, wanted: &str) -> bool {
-    let name = fold(name);
+    let name = text::fold(name);
     name.starts_with(wanted) || name.split_whitespace().any(|word| word.starts_with(wanted))
-}
-
-/// Text as a search compares it: lowercase, accents dropped, so "zoe"
-/// finds "Zoë" and "angstrom" finds "Ångström".
-fn fold(text: &str) -> String {
-    use unicode_normalization::{char::is_combining_mark, UnicodeNormalization};
-    text.nfd()
-        .filter(|c| !is_combining_mark(*c))
-        .flat_map(char::to_lowercase)
-        .collect()
 }
 
 fn from_row(row: &Row<'_>) -> rusqlite::Result<Member> {

@@ -5,13 +5,13 @@
 //! The index is SQLite's FTS5 (`search_text`), kept by triggers
 //! (migration 0011); `search_docs` maps each index row to its record with
 //! the columns the filters need, so filtering never reads the records.
-//! Ranking is FTS5's bm25. Nothing member-facing uses this module.
+//! The newest matches are ranked here, by [`score`] (term frequency
+//! normalised by length). Nothing member-facing uses this module.
 //!
 //! What the user types is not FTS5 syntax: it is turned into it by
 //! [`fts_query`] (words, "phrases", prefix*), so no input is a syntax error.
 
 use chrono::{DateTime, Utc};
-use rusqlite::types::Value;
 use serde::Serialize;
 
 use crate::store::{time_at, Tx};
@@ -104,7 +104,7 @@ pub struct Hit {
     /// The snippet with each match between [`MARK_START`] and [`MARK_END`].
     #[serde(skip)]
     pub marked: String,
-    /// bm25: lower is better.
+    /// Minus the [`score`]: lower is better.
     pub rank: f64,
 }
 
@@ -125,98 +125,351 @@ pub struct SessionRef {
 }
 
 /// How many of the newest matches are ranked (at least: a larger
-/// `--limit` ranks as many). Ranking costs each match a bm25 score, about
-/// 2 µs, so ranking every match of a common word in ten years of notes
-/// would take longer than a search should; the newest matches are what a
-/// coach usually looks for, and older ones are found with more words or a
-/// filter.
+/// `--limit` ranks as many). Ranking reads each match's text, so ranking
+/// every match of a common word in ten years of notes would take longer
+/// than a search should; the newest matches are what a coach usually looks
+/// for, and older ones are found with more words or a filter.
 pub const RANKED: usize = 500;
 
+/// The score's term-frequency saturation and length normalisation: those
+/// of bm25 (FTS5's, and most search engines' defaults).
+const K1: f64 = 1.2;
+const B: f64 = 0.75;
+
+/// How many words a snippet shows, and how many of them come before its
+/// first match when the text is longer.
+const SNIPPET_WORDS: usize = 16;
+const SNIPPET_LEAD: usize = 3;
+
 /// The hits for `query`: of the newest matches that pass the filters (at
-/// most [`RANKED`], or `limit` if more), the best `limit` by bm25, the
-/// newer first among equals.
+/// most [`RANKED`], or `limit` if more), the best `limit` by [`score`],
+/// the newer first among equals.
 ///
-/// FTS5 reads the matches newest first (the index ids follow the dates,
-/// migration 0016) and stops at the bound, so only those are scored. The
-/// snippets are made for the hits shown only, in a second pass over the
-/// matches from the oldest hit on (looking each hit up by its id would
-/// walk a word's list from its start, once per hit).
+/// The filters are terms of the FTS5 query: `--member` and `--kind` match
+/// the `tags` column (`m` + the member's id, `k` + the kind, migration
+/// 0017), so FTS5 intersects word lists rather than checking each match;
+/// the user's words match the text columns only. FTS5 reads the matches
+/// newest first (the index ids follow the dates, migration 0016) and stops
+/// at the bound; `--since` is a range of ids. Nothing is scored in SQL:
+/// bm25 would count every match of each word in the whole index for its
+/// weight, whatever the bound.
 pub fn search(tx: &Tx<'_>, query: &Query) -> Result<Vec<Hit>> {
-    let fts = fts_query(&query.text).ok_or_else(|| {
+    let words = fts_query(&query.text).ok_or_else(|| {
         Error::input("there is nothing to search for")
             .with_hint("give a word: coach search workload")
     })?;
-    let ranked = i64::try_from(query.limit.max(RANKED)).unwrap_or(i64::MAX);
-    let limit = i64::try_from(query.limit).unwrap_or(i64::MAX);
-    let since = query.since.map(when::to_storage);
-    // The id bound makes FTS5 stop at the first match older than --since
-    // (an id is the date's second times 2^20); `d.at` checks the rest.
-    let mut stmt = tx.conn().prepare_cached(
-        "WITH best AS MATERIALIZED (
-             SELECT id, rank FROM (
-                 SELECT search_text.rowid AS id, rank
-                 FROM search_text JOIN search_docs d ON d.rowid = search_text.rowid
-                 WHERE search_text MATCH ?1
-                   AND search_text.rowid >= coalesce(unixepoch(?4) * 1048576, -9223372036854775808)
-                   AND (?2 IS NULL OR d.kind = ?2)
-                   AND (?3 IS NULL OR d.member_id = ?3)
-                   AND (?4 IS NULL OR d.at >= ?4)
-                 ORDER BY search_text.rowid DESC LIMIT ?5)
-             ORDER BY rank, id DESC LIMIT ?6)
-         SELECT d.kind, d.record_id, d.member_id, d.session_id, d.at,
-                snippet(search_text, -1, char(2), char(3), '…', 16), b.rank
-         FROM search_text
-              CROSS JOIN best b ON b.id = search_text.rowid
-              CROSS JOIN search_docs d ON d.rowid = b.id
-         WHERE search_text MATCH ?1
-           AND search_text.rowid >= coalesce((SELECT min(id) FROM best), 9223372036854775807)
-         ORDER BY b.rank, b.id DESC",
-    )?;
-    let params: [Value; 6] = [
-        Value::Text(fts),
-        query
-            .kind
-            .map_or(Value::Null, |k| Value::Text(k.as_str().into())),
-        query.member_id.clone().map_or(Value::Null, Value::Text),
-        since.map_or(Value::Null, Value::Text),
-        Value::Integer(ranked),
-        Value::Integer(limit),
-    ];
-    let rows = stmt
-        .query_map(rusqlite::params_from_iter(params), |r| {
-            Ok(Row {
-                kind: r.get(0)?,
-                id: r.get(1)?,
-                member_id: r.get(2)?,
-                session_id: r.get(3)?,
-                date: time_at(r, 4)?,
-                marked: r.get(5)?,
-                rank: r.get(6)?,
-            })
+    let fts = match_expression(&words, query.member_id.as_deref(), query.kind);
+    let ranked = query.limit.max(RANKED);
+    let candidates = newest_matches(tx, &fts, query.since, ranked)?;
+    ranked_best(candidates, &query_terms(&query.text), query.limit)
+        .into_iter()
+        .map(|c| hit(tx, c))
+        .collect()
+}
+
+/// The FTS5 query: the user's words in the text columns, and the filters
+/// as terms of the `tags` column.
+fn match_expression(words: &str, member_id: Option<&str>, kind: Option<Kind>) -> String {
+    let mut fts = format!("{{body about}} : ({words})");
+    if let Some(id) = member_id {
+        fts.push_str(&format!(" AND tags : {}", quote(&format!("m{id}"), false)));
+    }
+    if let Some(kind) = kind {
+        fts.push_str(&format!(" AND tags : \"k{}\"", kind.as_str()));
+    }
+    fts
+}
+
+/// A match: its id in the index, its text columns, its score.
+struct Candidate {
+    id: i64,
+    body: Column,
+    about: Column,
+    score: f64,
+}
+
+/// A text column of a match, and where the query's terms occur in it.
+struct Column {
+    text: String,
+    /// The byte span of each occurrence, in order.
+    found: Vec<(usize, usize)>,
+    words: usize,
+}
+
+impl Column {
+    fn new(text: String) -> Column {
+        Column {
+            text,
+            found: Vec::new(),
+            words: 0,
+        }
+    }
+
+    /// The text with each occurrence between [`MARK_START`] and [`MARK_END`].
+    fn marked(&self) -> String {
+        let mut marked = String::with_capacity(self.text.len() + 8);
+        let mut at = 0;
+        let mut open_until = None;
+        for &(start, end) in &self.found {
+            if let Some(until) = open_until {
+                if start <= until {
+                    open_until = Some(end.max(until));
+                    continue;
+                }
+                marked.push_str(&self.text[at..until]);
+                marked.push(MARK_END);
+                at = until;
+            }
+            marked.push_str(&self.text[at..start]);
+            marked.push(MARK_START);
+            at = start;
+            open_until = Some(end);
+        }
+        if let Some(until) = open_until {
+            marked.push_str(&self.text[at..until]);
+            marked.push(MARK_END);
+            at = until;
+        }
+        marked.push_str(&self.text[at..]);
+        marked
+    }
+}
+
+/// The newest `bound` matches of `fts` dated `since` or later, newest first.
+fn newest_matches(
+    tx: &Tx<'_>,
+    fts: &str,
+    since: Option<DateTime<Utc>>,
+    bound: usize,
+) -> Result<Vec<Candidate>> {
+    const COLUMNS: &str = "SELECT search_text.rowid, search_text.body, search_text.about";
+    let bound = i64::try_from(bound).unwrap_or(i64::MAX);
+    let read = |r: &rusqlite::Row<'_>| {
+        Ok(Candidate {
+            id: r.get(0)?,
+            body: Column::new(r.get(1)?),
+            about: Column::new(r.get(2)?),
+            score: 0.0,
         })
-        .and_then(|rows| rows.collect::<rusqlite::Result<Vec<Row>>>())
-        .map_err(query_error)?;
-    rows.into_iter().map(|row| hit(tx, row)).collect()
+    };
+    let rows = match since {
+        None => tx
+            .conn()
+            .prepare_cached(&format!(
+                "{COLUMNS} FROM search_text WHERE search_text MATCH ?1
+                 ORDER BY search_text.rowid DESC LIMIT ?2"
+            ))?
+            .query_map(rusqlite::params![fts, bound], read)
+            .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>()),
+        // The id bound makes FTS5 stop at the first match older than the
+        // second of --since (an id is the date's second times 2^20);
+        // `d.at` checks the milliseconds.
+        Some(since) => tx
+            .conn()
+            .prepare_cached(&format!(
+                "{COLUMNS} FROM search_text JOIN search_docs d ON d.rowid = search_text.rowid
+                 WHERE search_text MATCH ?1
+                   AND search_text.rowid >= unixepoch(?3) * 1048576 AND d.at >= ?3
+                 ORDER BY search_text.rowid DESC LIMIT ?2"
+            ))?
+            .query_map(rusqlite::params![fts, bound, when::to_storage(since)], read)
+            .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>()),
+    };
+    rows.map_err(query_error)
 }
 
-/// A row of the index, before the details are looked up.
-struct Row {
-    kind: String,
-    id: String,
-    member_id: String,
-    session_id: Option<String>,
-    date: DateTime<Utc>,
-    marked: String,
-    rank: f64,
+/// The `limit` best candidates, best first, each with its score.
+fn ranked_best(mut candidates: Vec<Candidate>, terms: &[Term], limit: usize) -> Vec<Candidate> {
+    for c in &mut candidates {
+        for column in [&mut c.body, &mut c.about] {
+            (column.found, column.words) = occurrences(&column.text, terms);
+        }
+    }
+    let lengths = candidates.iter().map(|c| c.body.words + c.about.words);
+    let average = lengths.sum::<usize>() as f64 / candidates.len().max(1) as f64;
+    for c in &mut candidates {
+        // FTS5 matched it: at least once, even where the words here are
+        // told apart differently.
+        let matches = (c.body.found.len() + c.about.found.len()).max(1);
+        c.score = score(matches, c.body.words + c.about.words, average);
+    }
+    // Newest first already: a stable sort keeps the newer first among equals.
+    candidates.sort_by(|a, b| b.score.total_cmp(&a.score));
+    candidates.truncate(limit);
+    candidates
 }
 
-fn hit(tx: &Tx<'_>, row: Row) -> Result<Hit> {
-    let kind = Kind::from_db(&row.kind)?;
+/// A word or phrase of the query as the index compares it: its words
+/// folded (lowercase, no accents), the last one a prefix or not.
+#[derive(Debug, PartialEq)]
+struct Term {
+    words: Vec<String>,
+    prefix: bool,
+}
+
+/// Where `terms` occur in `text` (byte spans, in order) and how many words
+/// it has. Words are runs of letters and digits, as in the index.
+fn occurrences(text: &str, terms: &[Term]) -> (Vec<(usize, usize)>, usize) {
+    let spans = word_spans(text);
+    // Most text is ASCII: its words are compared in place.
+    let folded: Vec<String> = if text.is_ascii() {
+        Vec::new()
+    } else {
+        spans
+            .iter()
+            .map(|&(s, e)| crate::text::fold(&text[s..e]))
+            .collect()
+    };
+    let word_at = |i: usize| -> &str {
+        match folded.get(i) {
+            Some(word) => word,
+            None => &text[spans[i].0..spans[i].1],
+        }
+    };
+    let matches = |i: usize, wanted: &str, prefix: bool| {
+        let word = word_at(i);
+        if prefix {
+            word.len() >= wanted.len()
+                && word.is_char_boundary(wanted.len())
+                && word[..wanted.len()].eq_ignore_ascii_case(wanted)
+        } else {
+            word.eq_ignore_ascii_case(wanted)
+        }
+    };
+    let mut found = Vec::new();
+    for i in 0..spans.len() {
+        for term in terms {
+            let n = term.words.len();
+            if n == 0 || i + n > spans.len() {
+                continue;
+            }
+            let matched = term
+                .words
+                .iter()
+                .enumerate()
+                .all(|(k, wanted)| matches(i + k, wanted, term.prefix && k == n - 1));
+            if matched {
+                found.push((spans[i].0, spans[i + n - 1].1));
+            }
+        }
+    }
+    (found, spans.len())
+}
+
+/// The byte span of each word (run of letters and digits) of `text`.
+fn word_spans(text: &str) -> Vec<(usize, usize)> {
+    let mut spans = Vec::new();
+    let mut start = None;
+    for (at, c) in text.char_indices() {
+        match (c.is_alphanumeric(), start) {
+            (true, None) => start = Some(at),
+            (false, Some(from)) => {
+                spans.push((from, at));
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    if let Some(from) = start {
+        spans.push((from, text.len()));
+    }
+    spans
+}
+
+/// How well a record matches: bm25's term-frequency part, without its
+/// weight per word. `matches` is how many times the query's words and
+/// phrases occur in the record, `length` its number of words, `average`
+/// the mean length of the ranked matches. More matches score higher, with
+/// diminishing returns, and a match in a short record counts more than
+/// one in a long record. Every word weighs the same, however common.
+pub fn score(matches: usize, length: usize, average: f64) -> f64 {
+    let tf = matches as f64;
+    let norm = if average > 0.0 {
+        length as f64 / average
+    } else {
+        1.0
+    };
+    tf * (K1 + 1.0) / (tf + K1 * (1.0 - B + B * norm))
+}
+
+/// The words around the matches of a highlighted text: at most
+/// [`SNIPPET_WORDS`] words, the stretch with the most matches (the first
+/// such), starting [`SNIPPET_LEAD`] words before its first match, with `…`
+/// where the text is cut. Marks cut by the window are closed.
+pub fn snippet(marked: &str) -> String {
+    // Each word's byte span, and whether it is (part of) a match.
+    let mut spans: Vec<(usize, usize, bool)> = Vec::new();
+    let mut inside = false;
+    let mut word: Option<(usize, usize, bool)> = None;
+    for (at, c) in marked.char_indices() {
+        match c {
+            MARK_START => inside = true,
+            MARK_END => inside = false,
+            c if c.is_alphanumeric() => {
+                let w = word.get_or_insert((at, at, false));
+                w.1 = at + c.len_utf8();
+                w.2 |= inside;
+            }
+            _ => spans.extend(word.take()),
+        }
+    }
+    spans.extend(word.take());
+    if spans.len() <= SNIPPET_WORDS {
+        return marked.trim().to_string();
+    }
+    let last_start = spans.len() - SNIPPET_WORDS;
+    let hits_from = |s: usize| spans[s..s + SNIPPET_WORDS].iter().filter(|w| w.2).count();
+    let first = spans
+        .iter()
+        .enumerate()
+        .filter(|(_, w)| w.2)
+        .map(|(i, _)| i.saturating_sub(SNIPPET_LEAD).min(last_start))
+        .fold(None, |best: Option<(usize, usize)>, s| {
+            let n = hits_from(s);
+            match best {
+                Some((_, m)) if m >= n => best,
+                _ => Some((s, n)),
+            }
+        })
+        .map_or(0, |(s, _)| s);
+    let end = first + SNIPPET_WORDS;
+    let from = if first == 0 { 0 } else { spans[first].0 };
+    let to = if end == spans.len() {
+        marked.len()
+    } else {
+        spans[end - 1].1
+    };
+    let mut text = marked[from..to].to_string();
+    // A mark opened before the window, or left open at its end.
+    if marked[..from].rfind(MARK_START) > marked[..from].rfind(MARK_END) {
+        text.insert(0, MARK_START);
+    }
+    if text.rfind(MARK_START) > text.rfind(MARK_END) {
+        text.push(MARK_END);
+    }
+    format!(
+        "{}{}{}",
+        if first > 0 { "…" } else { "" },
+        text.trim(),
+        if end < spans.len() { "…" } else { "" }
+    )
+}
+
+fn hit(tx: &Tx<'_>, candidate: Candidate) -> Result<Hit> {
+    let (kind, id, member_id, session_id, date): (String, String, String, Option<String>, _) = tx
+        .conn()
+        .prepare_cached(
+            "SELECT kind, record_id, member_id, session_id, at FROM search_docs WHERE rowid = ?1",
+        )?
+        .query_row([candidate.id], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, time_at(r, 4)?))
+        })?;
+    let kind = Kind::from_db(&kind)?;
     let name: String = tx
         .conn()
         .prepare_cached("SELECT name FROM members WHERE id = ?1")?
-        .query_row([&row.member_id], |r| r.get(0))?;
-    let session = match &row.session_id {
+        .query_row([&member_id], |r| r.get(0))?;
+    let session = match &session_id {
         Some(id) => match session::get(tx, id) {
             Ok(s) => Some(SessionRef {
                 id: s.id,
@@ -228,21 +481,29 @@ fn hit(tx: &Tx<'_>, row: Row) -> Result<Hit> {
         },
         None => None,
     };
-    let private = kind == Kind::Note && note::is_private(tx, &row.id)?;
+    let private = kind == Kind::Note && note::is_private(tx, &id)?;
+    // The column with more matches (the text, unless the match is in
+    // the customer, channel or reviewer).
+    let column = if candidate.about.found.len() > candidate.body.found.len() {
+        &candidate.about
+    } else {
+        &candidate.body
+    };
+    let marked = snippet(&column.marked());
     Ok(Hit {
         kind,
-        short_id: tx.short_id(kind.table(), &row.id)?,
-        id: row.id,
+        short_id: tx.short_id(kind.table(), &id)?,
+        id,
         member: Named {
-            id: row.member_id,
+            id: member_id,
             name,
         },
         session,
-        date: row.date,
+        date,
         private,
-        snippet: row.marked.replace([MARK_START, MARK_END], ""),
-        marked: row.marked,
-        rank: row.rank,
+        snippet: marked.replace([MARK_START, MARK_END], ""),
+        marked,
+        rank: -candidate.score,
     })
 }
 
@@ -272,6 +533,34 @@ fn query_error(err: rusqlite::Error) -> Error {
 /// matches every word that starts with it. Each becomes an FTS5 string,
 /// with its double quotes doubled.
 pub fn fts_query(text: &str) -> Option<String> {
+    let terms: Vec<String> = typed_terms(text)
+        .iter()
+        .map(|(text, prefix)| quote(text, *prefix))
+        .collect();
+    (!terms.is_empty()).then(|| terms.join(" "))
+}
+
+/// The same terms, as [`occurrences`] looks for them.
+fn query_terms(text: &str) -> Vec<Term> {
+    typed_terms(text)
+        .into_iter()
+        .map(|(text, prefix)| Term {
+            words: occurrences_words(&text),
+            prefix,
+        })
+        .collect()
+}
+
+/// The folded words of a text.
+fn occurrences_words(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(crate::text::fold)
+        .collect()
+}
+
+/// The words and phrases the user typed, each with whether it is a prefix.
+fn typed_terms(text: &str) -> Vec<(String, bool)> {
     let mut terms = Vec::new();
     let mut chars = text.chars().peekable();
     while let Some(&c) = chars.peek() {
@@ -281,7 +570,7 @@ pub fn fts_query(text: &str) -> Option<String> {
             chars.next();
             let phrase: String = chars.by_ref().take_while(|&c| c != '"').collect();
             if !phrase.trim().is_empty() {
-                terms.push(quote(&phrase, false));
+                terms.push((phrase, false));
             }
         } else {
             let mut word = String::new();
@@ -299,11 +588,11 @@ pub fn fts_query(text: &str) -> Option<String> {
                 &word
             };
             if !word.is_empty() && word != "*" {
-                terms.push(quote(word, prefix));
+                terms.push((word.to_string(), prefix));
             }
         }
     }
-    (!terms.is_empty()).then(|| terms.join(" "))
+    terms
 }
 
 fn quote(text: &str, prefix: bool) -> String {
@@ -316,7 +605,110 @@ fn quote(text: &str, prefix: bool) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::fts_query;
+    use super::{
+        fts_query, match_expression, occurrences, query_terms, score, snippet, Column, Kind,
+        MARK_END, MARK_START,
+    };
+
+    fn marked(text: &str, query: &str) -> String {
+        let mut column = Column::new(text.into());
+        (column.found, column.words) = occurrences(text, &query_terms(query));
+        column
+            .marked()
+            .replace(MARK_START, "[")
+            .replace(MARK_END, "]")
+    }
+
+    #[test]
+    fn occurrences_are_words_phrases_and_prefixes_ignoring_case_and_accents() {
+        assert_eq!(
+            marked("Workload, workload: the WORKLOAD", "workload"),
+            "[Workload], [workload]: the [WORKLOAD]"
+        );
+        assert_eq!(marked("Zoë's café", "zoe cafe"), "[Zoë]'s [café]");
+        assert_eq!(
+            marked("a team lead, a lead team", "\"team lead\""),
+            "a [team lead], a lead team"
+        );
+        assert_eq!(
+            marked("escalate escalations scale", "escal*"),
+            "[escalate] [escalations] scale"
+        );
+        assert_eq!(
+            marked("follow-up, follow up", "follow-up"),
+            "[follow-up], [follow up]"
+        );
+        assert_eq!(marked("workloads", "workload"), "workloads");
+        let (found, words) =
+            occurrences("Refund, refund: the refund queue", &query_terms("refund"));
+        assert_eq!((found.len(), words), (3, 5));
+    }
+
+    #[test]
+    fn more_matches_and_shorter_texts_score_higher() {
+        let average = 10.0;
+        assert!(score(2, 10, average) > score(1, 10, average));
+        assert!(score(1, 5, average) > score(1, 10, average));
+        assert!(score(1, 10, average) > score(1, 40, average));
+        // Diminishing returns: the tenth match adds less than the second.
+        assert!(
+            score(2, 10, average) - score(1, 10, average)
+                > score(10, 10, average) - score(9, 10, average)
+        );
+        // bm25's term part: tf (k1 + 1) / (tf + k1 (1 - b + b len / avg)).
+        assert!((score(1, 10, average) - 1.0).abs() < 1e-12);
+        assert!((score(3, 20, average) - 3.0 * 2.2 / (3.0 + 1.2 * 1.75)).abs() < 1e-12);
+    }
+
+    #[test]
+    fn a_snippet_is_sixteen_words_around_the_most_matches() {
+        let short = "\u{2}Workload\u{3}, the whole hour";
+        assert_eq!(snippet(short), short);
+        let words: Vec<String> = (1..=40).map(|i| format!("w{i}")).collect();
+        let mut text = words.join(" ");
+        text = text
+            .replace("w20 ", "\u{2}w20\u{3} ")
+            .replace("w30 ", "\u{2}w30\u{3} ");
+        text = text.replace("w31 ", "\u{2}w31\u{3} ");
+        // The window with the most matches, from three words before its first.
+        assert_eq!(
+            snippet(&text)
+                .replace(MARK_START, "[")
+                .replace(MARK_END, "]"),
+            "…w17 w18 w19 [w20] w21 w22 w23 w24 w25 w26 w27 w28 w29 [w30] [w31] w32…"
+        );
+        // A match near the end: the last sixteen words, no ellipsis after.
+        let late = words.join(" ").replace("w39", "\u{2}w39\u{3}");
+        assert_eq!(
+            snippet(&late)
+                .replace(MARK_START, "[")
+                .replace(MARK_END, "]"),
+            "…w25 w26 w27 w28 w29 w30 w31 w32 w33 w34 w35 w36 w37 w38 [w39] w40"
+        );
+        // A phrase cut by the window keeps its marks balanced.
+        let cut = words
+            .join(" ")
+            .replace("w2 ", "\u{2}w2\u{3} ")
+            .replace("w16 w17", "\u{2}w16 w17\u{3}");
+        assert_eq!(
+            snippet(&cut)
+                .replace(MARK_START, "[")
+                .replace(MARK_END, "]"),
+            "w1 [w2] w3 w4 w5 w6 w7 w8 w9 w10 w11 w12 w13 w14 w15 [w16]…"
+        );
+    }
+
+    #[test]
+    fn filters_are_tag_terms_and_the_words_stay_in_the_text_columns() {
+        assert_eq!(
+            match_expression("\"refund\"", Some("0a1b"), Some(Kind::Note)),
+            "{body about} : (\"refund\") AND tags : \"m0a1b\" AND tags : \"knote\""
+        );
+        assert_eq!(
+            match_expression("\"a\" \"b\"*", None, None),
+            "{body about} : (\"a\" \"b\"*)"
+        );
+    }
 
     #[test]
     fn typed_text_becomes_fts5_strings() {

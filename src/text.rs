@@ -64,6 +64,16 @@ pub fn name_key(text: &str) -> String {
     text.nfc().collect::<String>().to_lowercase()
 }
 
+/// Text as a search compares it: lowercase, accents dropped, so "zoe"
+/// finds "Zoë" and "angstrom" finds "Ångström".
+pub fn fold(text: &str) -> String {
+    use unicode_normalization::char::is_combining_mark;
+    text.nfd()
+        .filter(|c| !is_combining_mark(*c))
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
 /// `text` for a terminal: every character [`is_unsafe`] except line
 /// breaks and tabs shown escaped (`\e`, `\r`, `\0`, `\u{202e}`), so no
 /// escape sequence in stored or typed text reaches the terminal.

@@ -288,32 +288,30 @@ searches() { # TAG DATASET
   pick "$db"
   export COACH_DB=$db
   echo "== search, $tag years: member \"$M\""
-  # src/search.rs, its parameters filled in.
-  local hits="WITH best AS MATERIALIZED (
-        SELECT id, rank FROM (
-          SELECT search_text.rowid AS id, rank
-          FROM search_text JOIN search_docs d ON d.rowid = search_text.rowid
-          WHERE search_text MATCH '\"WORD\"' FILTER
-          ORDER BY search_text.rowid DESC LIMIT 500)
-        ORDER BY rank, id DESC LIMIT 20)
-      SELECT d.kind, d.record_id, d.member_id, d.session_id, d.at,
-        snippet(search_text, -1, char(2), char(3), '…', 16) AS snip, b.rank
-      FROM search_text CROSS JOIN best b ON b.id = search_text.rowid
-        CROSS JOIN search_docs d ON d.rowid = b.id
-      WHERE search_text MATCH '\"WORD\"'
-        AND search_text.rowid >= coalesce((SELECT min(id) FROM best), 9223372036854775807)"
+  # src/search.rs, its parameters filled in: the newest 500 matches (the
+  # filters are terms of the MATCH), the 20 best of them by matches per
+  # character (coach scores in Rust: tf normalised by length).
+  local hits="WITH newest AS MATERIALIZED (
+        SELECT rowid AS id, body, about FROM search_text
+        WHERE search_text MATCH '{body about} : (\"WORD\") FILTER'
+        ORDER BY rowid DESC LIMIT 500)
+      SELECT d.kind, d.record_id, d.member_id, d.session_id, d.at, n.body AS snip,
+        -(length(n.body) - length(replace(lower(n.body), 'WORD', ''))) * 1.0 / (length(n.body) + 1) AS rank
+      FROM newest n JOIN search_docs d ON d.rowid = n.id
+      ORDER BY rank, n.id DESC LIMIT 20"
   local named="SELECT h.kind, h.record_id, m.name, s.id, s.title, s.held_at, h.at, h.snip, h.rank
       FROM (HITS) h JOIN members m ON m.id = h.member_id LEFT JOIN sessions s ON s.id = h.session_id
       ORDER BY h.rank;"
-  local me="(SELECT id FROM members WHERE name = $(q "$M"))"
+  local me
+  me=$(sqlite3 -readonly "$db" "SELECT id FROM members WHERE name = $(q "$M")")
   local word args filter label n
   # ID|WORD|FILTER (SQL)|ARGS (coach's filter flags)
   local cases=(
     "refund|refund||"
     "escalations|escalations||"
     "nomatch|zyzzyva||"
-    "member|refund|AND d.member_id = $me|--member"
-    "kind|refund|AND d.kind = 'note'|--kind note"
+    "member|refund|AND tags : \"m$me\"|--member"
+    "kind|refund|AND tags : \"knote\"|--kind note"
   )
   local c id
   for c in "${cases[@]}"; do

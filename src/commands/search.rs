@@ -15,13 +15,16 @@ use crate::{member, when, Result};
 /// for you only, and nothing shared with a member ever comes from it),
 /// saved feedback and QA reviews (their comments, customers, channels and
 /// reviewers), kudos and action items that contain every word of QUERY,
-/// ignoring case and accents. The best matches come first (bm25), each
-/// with the words around the match highlighted, and the session it is in
-/// (saved items not yet in a session show as waiting).
+/// ignoring case and accents. The best matches come first, each with the
+/// words around the match highlighted, and the session it is in (saved
+/// items not yet in a session show as waiting).
 ///
 /// Ranked are the newest 500 matches by date that pass the filters (or as
 /// many as --limit, if more): an older match is found with another word, a
-/// filter or a larger --limit.
+/// filter or a larger --limit. A match scores higher the more often the
+/// words and phrases occur in it and the shorter it is (bm25's term
+/// frequency part, every word weighing the same); equal scores, the newer
+/// first.
 ///
 /// QUERY is plain text, never a query language: words must all appear, in
 /// any order; "words in double quotes" must appear together as a phrase;

@@ -55,6 +55,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0014_release_items_of_deleted_sessions.sql"),
     include_str!("migrations/0015_digests.sql"),
     include_str!("migrations/0016_search_in_date_order.sql"),
+    include_str!("migrations/0017_search_tags.sql"),
 ];
 
 /// The schema version of a database this coach has brought up to date.

@@ -394,16 +394,67 @@ fn the_search_index_is_renumbered_in_date_order_by_the_upgrade() {
                          '2026-07-01T09:00:00.000Z', '2026-07-01T09:00:00.000Z');",
     );
     let store = Store::open(&path, false).expect("upgrade");
-    let newest_first = |word: &str| -> Vec<String> {
-        names(
-            store.connection(),
-            &format!(
-                "SELECT d.record_id FROM search_text t JOIN search_docs d ON d.rowid = t.rowid
-                 WHERE search_text MATCH '{word}' ORDER BY t.rowid DESC"
-            ),
-        )
-    };
+    let newest_first = |word: &str| found_newest_first(store.connection(), word);
     assert_eq!(newest_first("refund"), ["f-july", "k-june", "f-may"]);
     assert_eq!(newest_first("queue"), ["k-june"]);
     assert_eq!(newest_first("slow"), ["f-july"]);
+}
+
+/// Migration 0017: the rows already indexed get their member and kind as
+/// tags, which `--member` and `--kind` match, and the triggers tag what is
+/// written after; the user's words never match a tag.
+#[test]
+fn indexed_rows_are_tagged_with_member_and_kind_by_the_upgrade() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("coach.db");
+    file_at(
+        &path,
+        16,
+        "INSERT INTO members (id, name, author, created_at, updated_at)
+                 VALUES ('m1', 'Alex Kim', 'me', '2026-01-01T09:00:00.000Z', '2026-01-01T09:00:00.000Z'),
+                        ('m2', 'Sam Lee', 'me', '2026-01-01T09:00:00.000Z', '2026-01-01T09:00:00.000Z');
+             INSERT INTO sessions (id, member_id, title, held_at, author, created_at, updated_at)
+                 VALUES ('s1', 'm1', 'Weekly', '2026-06-01T09:00:00.000Z', 'me',
+                         '2026-06-01T09:00:00.000Z', '2026-06-01T09:00:00.000Z');
+             INSERT INTO kudos (id, session_id, member_id, body, author, created_at, updated_at)
+                 VALUES ('k1', 's1', 'm1', 'Cleared the refund queue', 'me',
+                         '2026-06-01T09:00:00.000Z', '2026-06-01T09:00:00.000Z');
+             INSERT INTO feedback (id, member_id, comment, given_at, tone, author, created_at, updated_at)
+                 VALUES ('f1', 'm2', 'A quick refund', '2026-05-01T09:00:00.000Z', 'positive', 'me',
+                         '2026-06-02T09:00:00.000Z', '2026-06-02T09:00:00.000Z');",
+    );
+    let store = Store::open(&path, false).expect("upgrade");
+    let conn = store.connection();
+    let found = |fts: &str| found_newest_first(conn, fts);
+    assert_eq!(found("refund"), ["k1", "f1"]);
+    assert_eq!(found("refund AND tags : mm1"), ["k1"]);
+    assert_eq!(found("refund AND tags : kfeedback"), ["f1"]);
+    assert_eq!(
+        found("{body about} : (mm1 OR kkudos)"),
+        Vec::<String>::new()
+    );
+
+    // Written after the upgrade: tagged by the triggers, and moved with
+    // its session's member.
+    conn.execute_batch(
+        "INSERT INTO feedback (id, member_id, comment, given_at, tone, author, created_at, updated_at)
+             VALUES ('f2', 'm1', 'Another refund', '2026-07-01T09:00:00.000Z', 'positive', 'me',
+                     '2026-07-01T09:00:00.000Z', '2026-07-01T09:00:00.000Z');
+         UPDATE sessions SET member_id = 'm2' WHERE id = 's1';",
+    )
+    .expect("write");
+    assert_eq!(found("refund AND tags : mm1"), ["f2"]);
+    assert_eq!(found("refund AND tags : mm2"), ["k1", "f1"]);
+    assert_eq!(found("tags : kfeedback"), ["f2", "f1"]);
+}
+
+/// The records whose index rows match `fts`, newest first.
+fn found_newest_first(conn: &Connection, fts: &str) -> Vec<String> {
+    names(
+        conn,
+        &format!(
+            "SELECT d.record_id FROM search_text t JOIN search_docs d ON d.rowid = t.rowid
+             WHERE search_text MATCH '{fts}' ORDER BY t.rowid DESC"
+        ),
+    )
 }

@@ -228,7 +228,64 @@ fn the_best_match_comes_first() {
         .collect();
     assert!(
         ranks.windows(2).all(|w| w[0] <= w[1]),
-        "best (lowest bm25) first: {ranks:?}"
+        "best (lowest rank) first: {ranks:?}"
+    );
+}
+
+/// The rule: more matches score higher, a match in a short record more
+/// than one in a long record; every word weighs the same.
+#[test]
+fn more_matches_in_fewer_words_rank_higher() {
+    let env = Env::with_team();
+    env.ok(["session", "new", "alex", "--date", "2026-11-02"]);
+    env.ok([
+        "note",
+        "add",
+        "Escalation: we went through the whole list of open tickets, the customers waiting, \
+         the refunds pending and the shifts of next week, one by one, for an hour",
+    ]);
+    env.ok(["note", "add", "Escalation of the invoice"]);
+    env.ok(["note", "add", "Escalation, escalation of the invoice"]);
+    let snippets = |query: &str| -> Vec<String> {
+        env.json(["search", query])
+            .as_array()
+            .expect("list")
+            .iter()
+            .map(|h| h["snippet"].as_str().expect("snippet").to_string())
+            .collect()
+    };
+    let hits = snippets("escalation");
+    assert_eq!(hits.len(), 3, "{hits:?}");
+    assert!(hits[0].starts_with("Escalation, escalation"), "{hits:?}");
+    assert_eq!(hits[1], "Escalation of the invoice", "{hits:?}");
+    assert!(hits[2].contains("open tickets"), "{hits:?}");
+    // "invoice" is in two notes only, "escalation" in three: no weight
+    // per word, so the same two notes in the same order.
+    assert_eq!(snippets("escalation invoice"), hits[..2]);
+}
+
+/// --member and --kind match tags kept beside the words; typing a tag
+/// finds nothing.
+#[test]
+fn the_filters_tags_are_not_words_of_the_records() {
+    let env = a_week_of_notes();
+    let alex = env.json(["member", "show", "alex"]);
+    let alex = alex["id"].as_str().expect("id");
+    assert_eq!(
+        kinds(&env.json(["search", "workload", "--member", "alex"])).len(),
+        2
+    );
+    for tag in [
+        format!("m{alex}"),
+        "knote".into(),
+        "kfeedback".into(),
+        "tags".into(),
+    ] {
+        assert_eq!(kinds(&env.json(["search", &tag])).len(), 0, "{tag}");
+    }
+    assert_eq!(
+        kinds(&env.json(["search", "refund", "--member", "jordan", "--kind", "feedback"])),
+        ["feedback"]
     );
 }
 
