@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use crate::member::check_line;
 use crate::session::{MemberRef, Session};
-use crate::store::{new_id, opt_time_at, stored_enum, time_at, Tx};
+use crate::store::{new_id, opt_time_at, stored_enum, time_at, Record, Tx};
 use crate::{when, Error, Result};
 
 /// An action item.
@@ -182,16 +182,15 @@ pub fn get(tx: &Tx<'_>, id: &str) -> Result<Action> {
     finish(tx, action)
 }
 
-/// The action whose id starts with `query`.
-pub fn resolve(tx: &Tx<'_>, query: &str) -> Result<Action> {
-    let id = tx.resolve_id(
-        "actions",
-        "action",
-        "actions",
-        query,
-        "`coach action list --all` shows the ids",
-    )?;
-    get(tx, &id)
+impl Record for Action {
+    const TABLES: &'static [&'static str] = &["actions"];
+    const NOUN: &'static str = "action";
+    const PLURAL: &'static str = "actions";
+    const LIST_HINT: &'static str = "`coach action list --all` shows the ids";
+
+    fn read(tx: &Tx<'_>, _: &'static str, id: &str) -> Result<Action> {
+        get(tx, id)
+    }
 }
 
 /// Actions, by due date (none last), then in the order they were agreed.

@@ -26,7 +26,7 @@ use crate::member::check_line;
 use crate::note::{self, Note, Visible};
 use crate::private_file::{Existing, PrivateFile};
 use crate::session::Session;
-use crate::store::{new_id, normalize_prefix, time_at, Tx};
+use crate::store::{new_id, time_at, Record, Tx};
 use crate::{Error, ErrorKind, Result};
 
 /// The store's folder, inside the database's folder.
@@ -109,27 +109,21 @@ pub fn get(tx: &Tx<'_>, id: &str) -> Result<Attachment> {
     finish(tx, attachment)
 }
 
-/// The attachment whose id starts with `query` (the coach's view).
-pub fn resolve(tx: &Tx<'_>, query: &str) -> Result<Attachment> {
-    let hint = "`coach attachment list` shows the ids";
-    let prefix = normalize_prefix(query).ok_or_else(|| {
-        Error::input(format!("\"{query}\" is not an attachment id")).with_hint(hint)
-    })?;
-    let ids = tx.ids_with_prefix("attachments", &prefix, 10)?;
-    match ids.as_slice() {
-        [id] => get(tx, id),
-        [] => Err(
-            Error::input(format!("no attachment has an id starting with \"{query}\""))
-                .with_hint(hint),
-        ),
-        many => {
-            let names = many
-                .iter()
-                .map(|id| get(tx, id).map(|a| format!("{} ({})", a.short_id, a.name)))
-                .collect::<Result<Vec<_>>>()?;
-            let total = tx.count_with_prefix("attachments", &prefix)?;
-            Err(crate::store::ambiguous(query, "attachments", &names, total))
-        }
+/// Attachments are resolved in the coach's view.
+impl Record for Attachment {
+    const TABLES: &'static [&'static str] = &["attachments"];
+    const NOUN: &'static str = "attachment";
+    const PLURAL: &'static str = "attachments";
+    const LIST_HINT: &'static str = "`coach attachment list` shows the ids";
+
+    fn read(tx: &Tx<'_>, _: &'static str, id: &str) -> Result<Attachment> {
+        get(tx, id)
+    }
+
+    /// The short id and file name: `1a2b (scorecard.csv)`.
+    fn candidate(tx: &Tx<'_>, _: &'static str, id: &str) -> Result<String> {
+        let a = get(tx, id)?;
+        Ok(format!("{} ({})", a.short_id, a.name))
     }
 }
 

@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use crate::member::Member;
 use crate::session::{self, MemberRef, Session, Status};
-use crate::store::{new_id, stored_enum, time_at, Tx};
+use crate::store::{new_id, stored_enum, time_at, Record, Tx};
 use crate::{when, Error, Result};
 
 /// A kudos.
@@ -237,16 +237,15 @@ pub fn get(tx: &Tx<'_>, id: &str) -> Result<Kudos> {
     finish(tx, kudos)
 }
 
-/// The kudos whose id starts with `query`.
-pub fn resolve(tx: &Tx<'_>, query: &str) -> Result<Kudos> {
-    let id = tx.resolve_id(
-        "kudos",
-        "kudos",
-        "kudos",
-        query,
-        "`coach kudos list` shows the ids",
-    )?;
-    get(tx, &id)
+impl Record for Kudos {
+    const TABLES: &'static [&'static str] = &["kudos"];
+    const NOUN: &'static str = "kudos";
+    const PLURAL: &'static str = "kudos";
+    const LIST_HINT: &'static str = "`coach kudos list` shows the ids";
+
+    fn read(tx: &Tx<'_>, _: &'static str, id: &str) -> Result<Kudos> {
+        get(tx, id)
+    }
 }
 
 /// The kudos of one session, oldest first.

@@ -17,7 +17,7 @@ use crate::audience::Audience;
 use crate::config::Settings;
 use crate::member::Member;
 use crate::session::Session;
-use crate::store::{new_id, stored_enum, time_at, Tx};
+use crate::store::{new_id, stored_enum, time_at, Record, Tx};
 use crate::{Error, Result};
 
 /// Who may see a note.
@@ -269,16 +269,15 @@ pub fn get_for<N: Visible>(tx: &Tx<'_>, id: &str) -> Result<N> {
         .ok_or_else(|| Error::input(format!("no note has the id {id}")))
 }
 
-/// The note whose id starts with `query`.
-pub fn resolve(tx: &Tx<'_>, query: &str) -> Result<Note> {
-    let id = tx.resolve_id(
-        "notes",
-        "note",
-        "notes",
-        query,
-        "`coach note list` shows the ids",
-    )?;
-    get(tx, &id)
+impl Record for Note {
+    const TABLES: &'static [&'static str] = &["notes"];
+    const NOUN: &'static str = "note";
+    const PLURAL: &'static str = "notes";
+    const LIST_HINT: &'static str = "`coach note list` shows the ids";
+
+    fn read(tx: &Tx<'_>, _: &'static str, id: &str) -> Result<Note> {
+        get(tx, id)
+    }
 }
 
 /// Replaces a note's text. A template's talking point edited becomes the

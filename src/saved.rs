@@ -26,7 +26,7 @@ use crate::import::{Input, JsonValue, Options, Progress, Schema};
 use crate::member;
 use crate::note::{self, Note, Visible};
 use crate::session::{MemberRef, Session};
-use crate::store::{new_id, normalize_prefix, stored_enum, time_at, AscendingIds, Tx};
+use crate::store::{new_id, stored_enum, time_at, AscendingIds, Record, Tx};
 use crate::{when, Error, ErrorKind, Result};
 
 /// Recognition, or an opportunity to improve.
@@ -96,7 +96,7 @@ impl Kind {
         }
     }
 
-    fn table(self) -> &'static str {
+    const fn table(self) -> &'static str {
         match self {
             Kind::Feedback => "feedback",
             Kind::Qa => "qa_reviews",
@@ -1101,7 +1101,7 @@ fn query(tx: &Tx<'_>, kind: Kind, tail: &str, params: impl rusqlite::Params) -> 
     items
         .into_iter()
         .map(|mut item| {
-            item.set_short_id(short_id(tx, item.id())?);
+            item.set_short_id(tx.short_id_of::<Item>(item.id())?);
             Ok(item)
         })
         .collect()
@@ -1120,50 +1120,21 @@ pub fn get(tx: &Tx<'_>, kind: Kind, id: &str) -> Result<Item> {
     .ok_or_else(|| Error::input(format!("no {} has the id {id}", kind.noun())))
 }
 
-/// The shortest prefix of `id` that is unique among the ids of both kinds,
-/// since item ids are typed without saying the kind.
-fn short_id(tx: &Tx<'_>, id: &str) -> Result<String> {
-    let a = tx.short_id("feedback", id)?;
-    let b = tx.short_id("qa_reviews", id)?;
-    Ok(if a.len() >= b.len() { a } else { b })
-}
+impl Record for Item {
+    const TABLES: &'static [&'static str] = &[Kind::Feedback.table(), Kind::Qa.table()];
+    const NOUN: &'static str = "item";
+    const PLURAL: &'static str = "saved items";
+    const ANY: &'static str = "feedback or QA review";
+    const LIST_HINT: &'static str =
+        "`coach saved` lists the waiting items, `coach session show` a session's";
 
-/// The saved item (feedback or QA review) whose id starts with `query`.
-pub fn resolve(tx: &Tx<'_>, query: &str) -> Result<Item> {
-    let hint = "`coach saved` lists the waiting items, `coach session show` a session's";
-    let prefix = normalize_prefix(query)
-        .ok_or_else(|| Error::input(format!("\"{query}\" is not an item id")).with_hint(hint))?;
-    let mut found: Vec<(Kind, String)> = Vec::new();
-    for kind in [Kind::Feedback, Kind::Qa] {
-        for id in tx.ids_with_prefix(kind.table(), &prefix, 10)? {
-            found.push((kind, id));
-        }
-    }
-    match found.as_slice() {
-        [(kind, id)] => get(tx, *kind, id),
-        [] => Err(Error::input(format!(
-            "no feedback or QA review has an id starting with \"{query}\""
-        ))
-        .with_hint(hint)),
-        many => {
-            let mut listed = Vec::new();
-            let mut total = 0;
-            for kind in [Kind::Feedback, Kind::Qa] {
-                let ids: Vec<&str> = many
-                    .iter()
-                    .filter(|(k, _)| *k == kind)
-                    .map(|(_, id)| id.as_str())
-                    .collect();
-                listed.extend(tx.short_ids(kind.table(), &ids)?);
-                total += tx.count_with_prefix(kind.table(), &prefix)?;
-            }
-            Err(crate::store::ambiguous(
-                query,
-                "saved items",
-                &listed,
-                total,
-            ))
-        }
+    fn read(tx: &Tx<'_>, table: &'static str, id: &str) -> Result<Item> {
+        let kind = if table == Kind::Qa.table() {
+            Kind::Qa
+        } else {
+            Kind::Feedback
+        };
+        get(tx, kind, id)
     }
 }
 
@@ -1263,7 +1234,7 @@ pub fn add_to_session(
         Selection::Items(queries) => {
             let mut items: Vec<Item> = Vec::with_capacity(queries.len());
             for query in queries {
-                let item = resolve(tx, query)?;
+                let item: Item = tx.resolve(query)?;
                 if !items.iter().any(|i| i.id() == item.id()) {
                     items.push(item);
                 }
@@ -1297,7 +1268,7 @@ pub fn remove_from_session(
 ) -> Result<Vec<Item>> {
     let mut removed: Vec<Item> = Vec::with_capacity(queries.len());
     for query in queries {
-        let item = resolve(tx, query)?;
+        let item: Item = tx.resolve(query)?;
         if item.session_id() != Some(session.id.as_str()) {
             return Err(Error::input(format!(
                 "the {} {} is not in the session {}",

@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use crate::config::Settings;
 use crate::member::{self, check_line, Member};
-use crate::store::{new_id, normalize_prefix, stored_enum, time_at, Tx};
+use crate::store::{new_id, stored_enum, time_at, Record, Tx};
 use crate::{when, Error, Result};
 
 /// A session, as lists and shows present it.
@@ -134,36 +134,25 @@ pub fn get(tx: &Tx<'_>, id: &str) -> Result<Session> {
     with_short_id(tx, session)
 }
 
-/// The session whose id starts with `query`.
-pub fn resolve(tx: &Tx<'_>, query: &str) -> Result<Session> {
-    let prefix = normalize_prefix(query).ok_or_else(|| {
-        Error::input(format!("\"{query}\" is not a session id"))
-            .with_hint("`coach session list` shows the ids")
-    })?;
-    let ids = tx.ids_with_prefix("sessions", &prefix, 10)?;
-    match ids.as_slice() {
-        [id] => get(tx, id),
-        [] => Err(
-            Error::input(format!("no session has an id starting with \"{query}\""))
-                .with_hint("`coach session list` shows the ids"),
-        ),
-        many => {
-            let listed = many
-                .iter()
-                .map(|id| {
-                    get(tx, id).map(|s| {
-                        format!(
-                            "{} ({}, {})",
-                            s.short_id,
-                            s.title,
-                            when::display_local_date(s.date)
-                        )
-                    })
-                })
-                .collect::<Result<Vec<_>>>()?;
-            let total = tx.count_with_prefix("sessions", &prefix)?;
-            Err(crate::store::ambiguous(query, "sessions", &listed, total))
-        }
+impl Record for Session {
+    const TABLES: &'static [&'static str] = &["sessions"];
+    const NOUN: &'static str = "session";
+    const PLURAL: &'static str = "sessions";
+    const LIST_HINT: &'static str = "`coach session list` shows the ids";
+
+    fn read(tx: &Tx<'_>, _: &'static str, id: &str) -> Result<Session> {
+        get(tx, id)
+    }
+
+    /// The short id, title and date: `1a2b (Weekly check-in, 2026-03-02)`.
+    fn candidate(tx: &Tx<'_>, _: &'static str, id: &str) -> Result<String> {
+        let s = get(tx, id)?;
+        Ok(format!(
+            "{} ({}, {})",
+            s.short_id,
+            s.title,
+            when::display_local_date(s.date)
+        ))
     }
 }
 
@@ -185,7 +174,7 @@ pub fn current(tx: &Tx<'_>) -> Result<Option<Session>> {
 /// error that says how to get one.
 pub fn explicit_or_current(tx: &Tx<'_>, explicit: Option<&str>) -> Result<Session> {
     match explicit {
-        Some(query) => resolve(tx, query),
+        Some(query) => tx.resolve(query),
         None => current(tx)?.ok_or_else(|| {
             Error::input("there is no current session")
                 .with_hint("start one with `coach session new MEMBER`, pick one with `coach session use SESSION`, or pass --session")

@@ -13,7 +13,7 @@ use serde::Serialize;
 use crate::member::check_line;
 use crate::note::{self, Note, Visibility};
 use crate::session::{self, Session};
-use crate::store::{new_id, normalize_prefix, time_at, Tx};
+use crate::store::{new_id, normalize_prefix, time_at, Record, Tx};
 use crate::{Error, Result};
 
 /// The longest template name, in characters: a word or a short phrase.
@@ -79,6 +79,17 @@ pub fn get(tx: &Tx<'_>, id: &str) -> Result<Template> {
     with_short_id(tx, template)
 }
 
+impl Record for Template {
+    const TABLES: &'static [&'static str] = &["templates"];
+    const NOUN: &'static str = "template";
+    const PLURAL: &'static str = "templates";
+    const LIST_HINT: &'static str = "`coach template list` shows the templates";
+
+    fn read(tx: &Tx<'_>, _: &'static str, id: &str) -> Result<Template> {
+        get(tx, id)
+    }
+}
+
 /// Every template, by name.
 pub fn list(tx: &Tx<'_>) -> Result<Vec<Template>> {
     let sql = format!("{SELECT} WHERE deleted_at IS NULL ORDER BY name COLLATE NOCASE, id");
@@ -98,9 +109,9 @@ pub fn resolve(tx: &Tx<'_>, query: &str) -> Result<Template> {
     if let Some(template) = by_name(tx, query.trim())? {
         return Ok(template);
     }
-    if let Some(prefix) = normalize_prefix(query).filter(|p| p.len() >= 4) {
-        if let [id] = tx.ids_with_prefix("templates", &prefix, 2)?.as_slice() {
-            return get(tx, id);
+    if normalize_prefix(query).is_some_and(|p| p.len() >= 4) {
+        if let Some(template) = tx.unique::<Template>(query)? {
+            return Ok(template);
         }
     }
     let everyone = list(tx)?;

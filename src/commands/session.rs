@@ -218,7 +218,7 @@ pub(super) fn run(ctx: &Ctx, command: SessionCommand) -> Result<()> {
         SessionCommand::Show(args) => show(ctx, args),
         SessionCommand::Use(args) => {
             let session = ctx.store()?.write(|tx| {
-                let session = session::resolve(tx, &args.session)?;
+                let session = tx.resolve::<session::Session>(&args.session)?;
                 session::set_current(tx, &session)?;
                 Ok(session)
             })?;
@@ -953,7 +953,7 @@ fn delete(ctx: &Ctx, args: DeleteArgs) -> Result<()> {
     let mut store = ctx.store()?;
     let folder = store.folder().to_path_buf();
     let (session, invited) = store.read(|tx| {
-        let session = session::resolve(tx, &args.session)?;
+        let session = tx.resolve::<session::Session>(&args.session)?;
         let invited =
             share::last_invite(tx, &session.id)?.is_some() && session.member.email.is_some();
         Ok((session, invited))

@@ -332,6 +332,12 @@ pub(super) fn with_prefix(
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// Whether `table` holds a live record with this full id.
+pub(super) fn is_live(conn: &Connection, table: &'static str, id: &str) -> Result<bool> {
+    let sql = format!("SELECT 1 FROM {table} WHERE id = ?1 AND deleted_at IS NULL");
+    Ok(conn.prepare_cached(&sql)?.exists([id])?)
+}
+
 /// How many live ids of `table` start with `prefix` (already normalized).
 pub(super) fn count_with_prefix(
     conn: &Connection,

@@ -8,6 +8,7 @@
 //! a read cannot change the file.
 
 mod ids;
+mod record;
 mod stored;
 mod undo;
 #[cfg(test)]
@@ -30,6 +31,7 @@ pub use ids::{
     ambiguous, check_long_enough, new_id, new_uuid, normalize_prefix, seed_ids, AscendingIds,
     MAX_CANDIDATES,
 };
+pub use record::Record;
 pub(crate) use stored::stored_enum;
 pub use stored::UnknownStored;
 pub use undo::{Change, Command as LoggedCommand, Conflict, Op, KEEP as UNDO_KEEP};
@@ -597,57 +599,6 @@ impl<'c> Tx<'c> {
         ids::short_id_lens(&self.tx, table, ids)
     }
 
-    /// The ids in `table` that start with `prefix` (already normalized),
-    /// at most `limit` of them, tombstones excluded.
-    pub fn ids_with_prefix(
-        &self,
-        table: &'static str,
-        prefix: &str,
-        limit: usize,
-    ) -> Result<Vec<String>> {
-        ids::with_prefix(&self.tx, table, prefix, limit)
-    }
-
-    /// How many live ids of `table` start with `prefix` (already normalized).
-    pub fn count_with_prefix(&self, table: &'static str, prefix: &str) -> Result<u64> {
-        ids::count_with_prefix(&self.tx, table, prefix)
-    }
-
-    /// The one live id of `table` that starts with what the user typed.
-    /// `record` names the kind of record in messages ("action"), `plural`
-    /// its plural, `list_hint` says where the ids are shown. An unknown,
-    /// malformed or ambiguous prefix is an input error that says so.
-    pub fn resolve_id(
-        &self,
-        table: &'static str,
-        record: &str,
-        plural: &str,
-        query: &str,
-        list_hint: &str,
-    ) -> Result<String> {
-        let prefix = normalize_prefix(query).ok_or_else(|| {
-            Error::input(format!(
-                "\"{query}\" is not {} {record} id",
-                article(record)
-            ))
-            .with_hint(list_hint.to_string())
-        })?;
-        let mut ids = self.ids_with_prefix(table, &prefix, ids::MAX_CANDIDATES)?;
-        match ids.len() {
-            1 => Ok(ids.remove(0)),
-            0 => Err(
-                Error::input(format!("no {record} has an id starting with \"{query}\""))
-                    .with_hint(list_hint.to_string()),
-            ),
-            _ => {
-                let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
-                let listed = self.short_ids(table, &refs)?;
-                let total = self.count_with_prefix(table, &prefix)?;
-                Err(ambiguous(query, plural, &listed, total))
-            }
-        }
-    }
-
     /// The latest `limit` commands of the undo log, newest first.
     pub fn undo_commands(&self, limit: usize) -> Result<Vec<LoggedCommand>> {
         undo::commands(&self.tx, limit)
@@ -693,14 +644,6 @@ impl<'c> Tx<'c> {
                 .execute([key])?,
         };
         Ok(())
-    }
-}
-
-/// "a" or "an", for a record's name in a sentence.
-fn article(word: &str) -> &'static str {
-    match word.chars().next() {
-        Some('a' | 'e' | 'i' | 'o' | 'u') => "an",
-        _ => "a",
     }
 }
 
