@@ -2,7 +2,7 @@
 //! the real `coach` binary pointed at it.
 
 use std::path::{Path, PathBuf};
-use std::process::Output;
+use std::process::{Child, Output, Stdio};
 
 use assert_cmd::Command;
 use tempfile::TempDir;
@@ -59,7 +59,17 @@ impl Env {
         I: IntoIterator<Item = S>,
         S: AsRef<std::ffi::OsStr>,
     {
-        let mut cmd = Command::cargo_bin("coach").expect("the coach binary");
+        Command::from_std(self.process(args))
+    }
+
+    /// `coach ARGS` as `coach` runs it, as a process to start in the
+    /// background (cron runs at the same time, a run killed half-way).
+    fn process<I, S>(&self, args: I) -> std::process::Command
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<std::ffi::OsStr>,
+    {
+        let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("coach"));
         cmd.env("COACH_DB", &self.db)
             .env("TZ", "UTC")
             .env("NO_COLOR", "1")
@@ -69,6 +79,65 @@ impl Env {
             .current_dir(self.dir.path())
             .args(args);
         cmd
+    }
+
+    /// Starts `coach ARGS` and returns at once: no input, its output piped.
+    pub(crate) fn spawn(&self, args: &[&str]) -> Child {
+        self.process(args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn coach")
+    }
+
+    /// Runs `coach ARGS` twice at the same moment (two cron runs that
+    /// overlap) and returns what both printed. Each ends in 0, or in 75
+    /// when it met what the other run was sending at that moment (not
+    /// sent by this run, so not a success).
+    pub(crate) fn twice_at_once(&self, args: &[&str]) -> String {
+        let (first, second) = (self.spawn(args), self.spawn(args));
+        let mut printed = String::new();
+        for child in [first, second] {
+            let output = child.wait_with_output().expect("wait");
+            assert!(
+                matches!(output.status.code(), Some(0 | 75)),
+                "{}",
+                String::from_utf8_lossy(&output.stderr)
+            );
+            printed.push_str(&String::from_utf8_lossy(&output.stdout));
+        }
+        printed
+    }
+
+    /// Mail goes to the SMTP server on 127.0.0.1:`port`, in plain text
+    /// (allowed for a local server only).
+    pub(crate) fn mail_through_smtp(&self, port: u16) {
+        for (key, value) in [
+            ("mail.transport", "smtp"),
+            ("mail.smtp.host", "127.0.0.1"),
+            ("mail.smtp.port", &port.to_string()),
+            ("mail.smtp.tls", "none"),
+        ] {
+            self.ok(["config", "set", key, value]);
+        }
+    }
+
+    /// Mail goes to a sendmail program: the shell script `body`, written
+    /// to this world's folder as `name`. Returns the script's path.
+    pub(crate) fn mail_through_sendmail(&self, name: &str, body: &str) -> PathBuf {
+        use std::os::unix::fs::PermissionsExt as _;
+        let script = self.dir.path().join(name);
+        std::fs::write(&script, format!("#!/bin/sh\n{body}")).expect("script");
+        std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+        self.ok(["config", "set", "mail.transport", "sendmail"]);
+        self.ok([
+            "config",
+            "set",
+            "mail.sendmail.path",
+            script.to_str().expect("path"),
+        ]);
+        script
     }
 
     /// Runs `coach ARGS`, expects success, returns standard output.

@@ -2,19 +2,10 @@
 //! them through a real SMTP server, answered by a reply that `coach inbox`
 //! takes in; `--pending` under `digest.every`, from cron.
 
-use std::process::{Command, Stdio};
-
 use serde_json::Value;
 
 use crate::common::{snapshot, Env};
 use crate::smtp_server::{unused_port, Received, TestSmtp};
-
-fn smtp(env: &Env, port: u16) {
-    env.ok(["config", "set", "mail.transport", "smtp"]);
-    env.ok(["config", "set", "mail.smtp.host", "127.0.0.1"]);
-    env.ok(["config", "set", "mail.smtp.port", &port.to_string()]);
-    env.ok(["config", "set", "mail.smtp.tls", "none"]);
-}
 
 /// Alex's month: a 1:1 with a shared note, kudos, a recorded metric with a
 /// target, an action done and one open, the recap sent. Returns the open
@@ -78,7 +69,7 @@ fn digest_log(env: &Env) -> Vec<Value> {
 fn a_digest_goes_through_smtp_and_a_reply_to_it_checks_an_action_off() {
     let env = Env::with_team();
     let server = TestSmtp::plain();
-    smtp(&env, server.port);
+    env.mail_through_smtp(server.port);
     let action = alex_month(&env);
 
     let out = env.ok(["share", "--digest", "alex"]);
@@ -237,7 +228,7 @@ fn a_digest_goes_through_smtp_and_a_reply_to_it_checks_an_action_off() {
 fn pending_sends_the_digests_due_under_digest_every_once() {
     let env = Env::with_team();
     let server = TestSmtp::plain();
-    smtp(&env, server.port);
+    env.mail_through_smtp(server.port);
     alex_month(&env);
     env.ok(["member", "add", "Robin Noemail"]);
     env.ok([
@@ -313,7 +304,7 @@ fn pending_sends_the_digests_due_under_digest_every_once() {
 #[test]
 fn a_server_down_is_75_and_a_member_without_email_is_3() {
     let env = Env::with_team();
-    smtp(&env, unused_port());
+    env.mail_through_smtp(unused_port());
     env.ok(["session", "new", "alex"]);
     // The failure is recorded (share log), so this is not `env.fails`.
     let out = env
@@ -343,7 +334,7 @@ fn a_server_down_is_75_and_a_member_without_email_is_3() {
 fn two_pending_runs_started_together_send_each_digest_once() {
     let env = Env::with_team();
     let server = TestSmtp::plain();
-    smtp(&env, server.port);
+    env.mail_through_smtp(server.port);
     alex_month(&env);
     for n in 0..6 {
         env.ok([
@@ -355,28 +346,7 @@ fn two_pending_runs_started_together_send_each_digest_once() {
         ]);
     }
     env.ok(["config", "set", "digest.every", "weekly"]);
-    let spawn = || {
-        Command::new(assert_cmd::cargo::cargo_bin("coach"))
-            .env("COACH_DB", &env.db)
-            .env("TZ", "UTC")
-            .args(["share", "--digest", "--pending"])
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("spawn coach")
-    };
-    let (first, second) = (spawn(), spawn());
-    let mut lines = String::new();
-    for child in [first, second] {
-        let output = child.wait_with_output().expect("wait");
-        assert!(
-            matches!(output.status.code(), Some(0 | 75)),
-            "{}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-        lines.push_str(&String::from_utf8_lossy(&output.stdout));
-    }
+    let lines = env.twice_at_once(&["share", "--digest", "--pending"]);
     let received = server.messages();
     let mut to: Vec<String> = digests_in(&received)
         .iter()
@@ -420,7 +390,7 @@ fn a_digest_refused_for_good_is_held_back_by_pending_until_retry() {
     let env = Env::with_team();
     alex_month(&env);
     let server = TestSmtp::rejecting_recipient("alex@example.com");
-    smtp(&env, server.port);
+    env.mail_through_smtp(server.port);
     env.ok(["config", "set", "digest.every", "monthly"]);
 
     // The first cron run: Jordan's goes, Alex's is refused (550): exit 3.
@@ -485,7 +455,7 @@ fn a_digest_refused_for_good_is_held_back_by_pending_until_retry() {
 fn a_digest_failing_max_attempts_times_in_a_row_is_held_back() {
     let env = Env::with_team();
     alex_month(&env);
-    smtp(&env, unused_port());
+    env.mail_through_smtp(unused_port());
     env.ok(["config", "set", "digest.every", "weekly"]);
     env.ok(["config", "set", "mail.max-attempts", "2"]);
     let alex = ["--member", "alex"];
@@ -555,7 +525,7 @@ fn a_kudos_given_outside_any_session_is_in_the_digest_with_its_text() {
 
     // ...and the email sent through SMTP holds it.
     let server = TestSmtp::plain();
-    smtp(&env, server.port);
+    env.mail_through_smtp(server.port);
     env.ok(["share", "--digest", "alex"]);
     let received = server.messages();
     let digests = digests_in(&received);

@@ -459,10 +459,7 @@ fn inbox_without_messages_or_with_a_missing_file_is_an_error() {
 fn the_whole_loop_agenda_through_smtp_and_the_reply_back_through_a_maildir() {
     let env = Env::with_team();
     let server = TestSmtp::plain();
-    env.ok(["config", "set", "mail.transport", "smtp"]);
-    env.ok(["config", "set", "mail.smtp.host", "127.0.0.1"]);
-    env.ok(["config", "set", "mail.smtp.port", &server.port.to_string()]);
-    env.ok(["config", "set", "mail.smtp.tls", "none"]);
+    env.mail_through_smtp(server.port);
     env.ok(["session", "new", "alex", "--title", "Weekly check-in"]);
     env.ok(["note", "add", "SHARED-MARKER quality review"]);
     env.ok([

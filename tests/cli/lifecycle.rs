@@ -393,15 +393,8 @@ fn member_search_without_a_match_says_so() {
 }
 
 fn use_smtp(env: &Env, port: u16) {
-    for (key, value) in [
-        ("mail.transport", "smtp"),
-        ("mail.smtp.host", "127.0.0.1"),
-        ("mail.smtp.port", &port.to_string()),
-        ("mail.smtp.tls", "none"),
-        ("mail.smtp.timeout", "5"),
-    ] {
-        env.ok(["config", "set", key, value]);
-    }
+    env.mail_through_smtp(port);
+    env.ok(["config", "set", "mail.smtp.timeout", "5"]);
 }
 
 fn run(env: &Env, args: &[&str]) -> (i32, String, String) {

@@ -4,7 +4,6 @@
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
-use std::process::Stdio;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
@@ -83,12 +82,11 @@ fn serve(stream: TcpStream, peer: Peer) {
     }
 }
 
+/// A coach, two members, mail to 127.0.0.1:`port` given up after
+/// `timeout` seconds, and a past session with Alex holding a shared note.
 fn with_past_session(port: u16, timeout: &str) -> Env {
     let env = Env::with_team();
-    env.ok(["config", "set", "mail.transport", "smtp"]);
-    env.ok(["config", "set", "mail.smtp.host", "127.0.0.1"]);
-    env.ok(["config", "set", "mail.smtp.port", &port.to_string()]);
-    env.ok(["config", "set", "mail.smtp.tls", "none"]);
+    env.mail_through_smtp(port);
     env.ok(["config", "set", "mail.smtp.timeout", timeout]);
     env.ok([
         "session",
@@ -121,12 +119,9 @@ fn one_deadline_covers_the_whole_smtp_transaction() {
     let port = start_peer(Peer::Slow(Duration::from_millis(1500)));
     let env = with_past_session(port, "2");
     let start = Instant::now();
-    let output = env
-        .coach(["share", "--recap", "--pending"])
-        .output()
-        .expect("run");
+    let (code, _) = run_pending(&env, &[]);
     let took = start.elapsed();
-    assert_eq!(output.status.code(), Some(75));
+    assert_eq!(code, Some(75));
     assert!(took < Duration::from_secs(6), "took {took:?}");
     let recorded = outcomes(&env);
     assert_eq!(recorded.len(), 1, "{recorded:?}");
@@ -139,14 +134,10 @@ fn a_server_hanging_after_data_cannot_stall_cron() {
     let port = start_peer(Peer::HangsAfterData);
     let env = with_past_session(port, "2");
     let start = Instant::now();
-    let output = env
-        .coach(["share", "--recap", "--pending"])
-        .output()
-        .expect("run");
+    let (code, stderr) = run_pending(&env, &[]);
     let took = start.elapsed();
-    assert_eq!(output.status.code(), Some(75));
+    assert_eq!(code, Some(75));
     assert!(took < Duration::from_secs(6), "took {took:?}");
-    let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
         stderr.contains("within 2 s") || stderr.contains("not sent"),
         "{stderr}"
@@ -241,15 +232,7 @@ fn a_claim_from_another_host_waits_for_the_claim_timeout() {
 fn share_pending_killed_mid_send_is_taken_over_by_the_next_run() {
     let port = start_peer(Peer::HangsAfterData);
     let env = with_past_session(port, "60");
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("coach"))
-        .env("COACH_DB", &env.db)
-        .env("TZ", "UTC")
-        .args(["share", "--recap", "--pending"])
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("spawn");
+    let mut child = env.spawn(&["share", "--recap", "--pending"]);
     let start = Instant::now();
     while !outcomes(&env).iter().any(|(o, _)| o == "sending") {
         assert!(start.elapsed() < Duration::from_secs(30), "never claimed");
@@ -311,21 +294,10 @@ fn a_permanent_refusal_is_not_retried_until_retry() {
 
 /// A sendmail program that reads the message, says `said` and exits `code`.
 fn sendmail_exiting(env: &Env, code: i32, said: &str) {
-    use std::os::unix::fs::PermissionsExt as _;
-    let script = env.dir.path().join(format!("sendmail-{code}"));
-    std::fs::write(
-        &script,
-        format!("#!/bin/sh\ncat > /dev/null\necho '{said}' >&2\nexit {code}\n"),
-    )
-    .expect("script");
-    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).expect("chmod");
-    env.ok(["config", "set", "mail.transport", "sendmail"]);
-    env.ok([
-        "config",
-        "set",
-        "mail.sendmail.path",
-        script.to_str().expect("path"),
-    ]);
+    env.mail_through_sendmail(
+        &format!("sendmail-{code}"),
+        &format!("cat > /dev/null\necho '{said}' >&2\nexit {code}\n"),
+    );
 }
 
 #[test]

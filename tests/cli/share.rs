@@ -15,16 +15,9 @@ use crate::smtp_server::{self, Received, TestSmtp};
 /// 127.0.0.1 in plain text (allowed for a local server only).
 fn smtp_env(port: u16) -> Env {
     let env = Env::with_team();
-    use_server(&env, port);
-    env
-}
-
-fn use_server(env: &Env, port: u16) {
-    env.ok(["config", "set", "mail.transport", "smtp"]);
-    env.ok(["config", "set", "mail.smtp.host", "127.0.0.1"]);
-    env.ok(["config", "set", "mail.smtp.port", &port.to_string()]);
-    env.ok(["config", "set", "mail.smtp.tls", "none"]);
+    env.mail_through_smtp(port);
     env.ok(["config", "set", "mail.smtp.timeout", "5"]);
+    env
 }
 
 /// A session with Alex on a fixed past date, with a shared note, a topic
@@ -409,7 +402,7 @@ fn a_server_that_is_down_leaves_the_recap_pending_and_the_next_run_sends_it() {
     );
 
     let server = TestSmtp::plain();
-    use_server(&env, server.port);
+    env.mail_through_smtp(server.port);
     let out = env.ok(["share", "--recap", "--pending"]);
     assert!(out.starts_with("Sent the recap of "), "{out}");
     assert_eq!(server.one_message().rcpt_to, ["alex@example.com"]);
@@ -706,31 +699,7 @@ fn two_pending_runs_started_together_send_each_recap_exactly_once() {
     let server = TestSmtp::plain();
     let env = smtp_env(server.port);
     let sessions = several_sessions(&env, 12);
-    let spawn = || {
-        Command::new(assert_cmd::cargo::cargo_bin("coach"))
-            .env("COACH_DB", &env.db)
-            .env("TZ", "UTC")
-            .env_remove("COACH_SMTP_PASSWORD")
-            .args(["share", "--recap", "--pending"])
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("spawn coach")
-    };
-    let (first, second) = (spawn(), spawn());
-    let mut lines = String::new();
-    for child in [first, second] {
-        let output = child.wait_with_output().expect("wait");
-        // 75 when it met a recap the other run was sending at that moment:
-        // not sent by this run, so not a success.
-        assert!(
-            matches!(output.status.code(), Some(0 | 75)),
-            "{}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-        lines.push_str(&String::from_utf8_lossy(&output.stdout));
-    }
+    let lines = env.twice_at_once(&["share", "--recap", "--pending"]);
     let all = subjects(&server);
     let mut unique = all.clone();
     unique.dedup();
@@ -1173,24 +1142,14 @@ fn session_show_formats_are_for_the_members_email() {
 fn sendmail_gets_the_message_from_the_settings() {
     let env = Env::with_team();
     alex_session(&env);
-    let script = env.dir.path().join("fake-sendmail");
     let captured = env.dir.path().join("captured.eml");
-    std::fs::write(
-        &script,
-        format!(
-            "#!/bin/sh\necho \"$@\" > '{0}.args'\ncat > '{0}'\n",
+    env.mail_through_sendmail(
+        "fake-sendmail",
+        &format!(
+            "echo \"$@\" > '{0}.args'\ncat > '{0}'\n",
             captured.display()
         ),
-    )
-    .expect("script");
-    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).expect("chmod");
-    env.ok(["config", "set", "mail.transport", "sendmail"]);
-    env.ok([
-        "config",
-        "set",
-        "mail.sendmail.path",
-        script.to_str().expect("path"),
-    ]);
+    );
     let out = env.ok(["share"]);
     assert!(out.contains("(sendmail: "), "{out}");
     let raw = std::fs::read(&captured).expect("the message");
@@ -1252,7 +1211,7 @@ fn the_cron_wrapper_sends_pending_recaps_logs_and_passes_the_exit_code_through()
     assert!(logged.contains("connection refused"), "{logged}");
 
     let server = TestSmtp::plain();
-    use_server(&env, server.port);
+    env.mail_through_smtp(server.port);
     let output = wrapper(&env.db);
     assert_eq!(output.status.code(), Some(0));
     assert_eq!(server.one_message().rcpt_to, ["alex@example.com"]);

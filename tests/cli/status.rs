@@ -24,14 +24,6 @@ fn pending_of<'a>(status: &'a Value, kind: &str) -> Vec<&'a Value> {
         .collect()
 }
 
-/// Mail goes through SMTP on 127.0.0.1:`port`, in plain text.
-fn smtp(env: &Env, port: u16) {
-    env.ok(["config", "set", "mail.transport", "smtp"]);
-    env.ok(["config", "set", "mail.smtp.host", "127.0.0.1"]);
-    env.ok(["config", "set", "mail.smtp.port", &port.to_string()]);
-    env.ok(["config", "set", "mail.smtp.tls", "none"]);
-}
-
 #[test]
 fn an_empty_database_has_no_current_session_and_nothing_pending() {
     let env = Env::new();
@@ -152,7 +144,7 @@ fn each_pending_thing_says_the_command_that_clears_it() {
 #[test]
 fn a_failed_agenda_is_pending_with_its_reason_until_it_is_sent() {
     let env = Env::with_team();
-    smtp(&env, smtp_server::unused_port());
+    env.mail_through_smtp(smtp_server::unused_port());
     let next = env
         .ok(["session", "new", "alex", "--date", "+1d", "--no-use", "-q"])
         .trim()
@@ -251,7 +243,7 @@ fn digests_due_and_held_back_are_pending_with_the_command_that_sends_them() {
     // Alex's address is refused for good: --pending holds it back, and
     // status says so with the command that retries it.
     let server = smtp_server::TestSmtp::rejecting_recipient("alex@example.com");
-    smtp(&env, server.port);
+    env.mail_through_smtp(server.port);
     env.coach(["share", "--digest", "--pending"])
         .assert()
         .code(3);
@@ -293,7 +285,7 @@ fn digests_due_and_held_back_are_pending_with_the_command_that_sends_them() {
 fn a_digest_that_failed_for_now_is_due_with_its_reason() {
     let env = Env::with_team();
     env.ok(["config", "set", "digest.every", "weekly"]);
-    smtp(&env, smtp_server::unused_port());
+    env.mail_through_smtp(smtp_server::unused_port());
     env.coach(["share", "--digest", "jordan"]).assert().code(75);
     let status = env.json(["status"]);
     let jordan = pending_of(&status, "digest")
