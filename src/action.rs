@@ -143,7 +143,7 @@ pub fn add(
 ) -> Result<Action> {
     let body = check_body(body)?;
     let id = new_id();
-    tx.conn().prepare_cached(
+    tx.prepare_cached(
         "INSERT INTO actions (id, session_id, member_id, body, owner, due_at, author, created_at, updated_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)")?.execute(
         rusqlite::params![
@@ -174,7 +174,7 @@ pub fn get(tx: &Tx<'_>, id: &str) -> Result<Action> {
         select("")
     );
     let overdue_before = overdue_before(tx, tx.now())?;
-    let mut stmt = tx.conn().prepare_cached(&sql)?;
+    let mut stmt = tx.prepare_cached(&sql)?;
     let action = stmt
         .query_row([id], |r| from_row(r, overdue_before))
         .optional()?
@@ -202,7 +202,7 @@ pub fn list(tx: &Tx<'_>, filter: &Filter) -> Result<Vec<Action>> {
     let overdue_before = overdue_before(tx, tx.now())?;
     let overdue_text = when::to_storage(overdue_before);
     let (sql, params) = list_query(COLUMNS, filter, &overdue_text);
-    let mut stmt = tx.conn().prepare_cached(&sql)?;
+    let mut stmt = tx.prepare_cached(&sql)?;
     let rows = stmt.query_map(params.as_slice(), |r| from_row(r, overdue_before))?;
     let actions = rows.collect::<rusqlite::Result<Vec<_>>>()?;
     finish_all(tx, actions)
@@ -266,7 +266,7 @@ pub fn listing(tx: &Tx<'_>, filter: &Filter, detail: Detail) -> Result<Listing> 
         Detail::Shown => SHOWN_COLUMNS,
     };
     let (sql, params) = list_query(columns, filter, &overdue_text);
-    let mut stmt = tx.conn().prepare_cached(&sql)?;
+    let mut stmt = tx.prepare_cached(&sql)?;
     let mut listing = Listing::default();
     let mut rows = stmt.query(params.as_slice())?;
     while let Some(row) = rows.next()? {
@@ -461,7 +461,7 @@ pub fn carried_over(tx: &Tx<'_>, session: &Session) -> Result<Vec<Action>> {
         (open, rusqlite::params![member, held_at]),
         (done_since, rusqlite::params![member, created_at, held_at]),
     ] {
-        let mut stmt = tx.conn().prepare_cached(&sql)?;
+        let mut stmt = tx.prepare_cached(&sql)?;
         let rows = stmt.query_map(params, |r| from_row(r, overdue_before))?;
         for action in rows {
             actions.push(action?);
@@ -498,24 +498,23 @@ pub fn check_off(
     by: Option<&str>,
     reply_id: Option<&str>,
 ) -> Result<()> {
-    tx.conn()
-        .prepare_cached(
-            "UPDATE actions SET done_at = ?2, done_by = ?3, done_reply_id = ?4, updated_at = ?5
+    tx.prepare_cached(
+        "UPDATE actions SET done_at = ?2, done_by = ?3, done_reply_id = ?4, updated_at = ?5
              WHERE id = ?1",
-        )?
-        .execute(rusqlite::params![
-            action.id,
-            done_at.map(when::to_storage),
-            by,
-            reply_id,
-            tx.now_text()
-        ])?;
+    )?
+    .execute(rusqlite::params![
+        action.id,
+        done_at.map(when::to_storage),
+        by,
+        reply_id,
+        tx.now_text()
+    ])?;
     Ok(())
 }
 
 /// The ids of the actions checked off by the reply `reply_id`, still done.
 pub fn ids_from_reply(tx: &Tx<'_>, reply_id: &str) -> Result<Vec<String>> {
-    let mut stmt = tx.conn().prepare_cached(
+    let mut stmt = tx.prepare_cached(
         "SELECT id FROM actions WHERE done_reply_id = ?1 AND deleted_at IS NULL ORDER BY id",
     )?;
     let ids = stmt
@@ -532,24 +531,22 @@ pub fn edit(tx: &Tx<'_>, action: &Action, change: Change) -> Result<Action> {
     };
     let due_at = change.due_at.unwrap_or(action.due_at);
     let owner = change.owner.unwrap_or(action.owner);
-    tx.conn()
-        .prepare_cached(
-            "UPDATE actions SET body = ?2, due_at = ?3, owner = ?4, updated_at = ?5 WHERE id = ?1",
-        )?
-        .execute(rusqlite::params![
-            action.id,
-            body,
-            due_at.map(crate::when::to_storage),
-            owner.as_str(),
-            tx.now_text()
-        ])?;
+    tx.prepare_cached(
+        "UPDATE actions SET body = ?2, due_at = ?3, owner = ?4, updated_at = ?5 WHERE id = ?1",
+    )?
+    .execute(rusqlite::params![
+        action.id,
+        body,
+        due_at.map(crate::when::to_storage),
+        owner.as_str(),
+        tx.now_text()
+    ])?;
     get(tx, &action.id)
 }
 
 /// Deletes an action, leaving a tombstone.
 pub fn remove(tx: &Tx<'_>, action: &Action) -> Result<()> {
-    tx.conn()
-        .prepare_cached("UPDATE actions SET deleted_at = ?2, updated_at = ?2 WHERE id = ?1")?
+    tx.prepare_cached("UPDATE actions SET deleted_at = ?2, updated_at = ?2 WHERE id = ?1")?
         .execute(rusqlite::params![action.id, tx.now_text()])?;
     Ok(())
 }

@@ -454,12 +454,11 @@ pub fn set(tx: &Tx<'_>, name: &str, value: &str) -> Result<String> {
     let key = find(name)?;
     let value = check(key, value)?;
     tx.forget::<Settings>();
-    tx.conn()
-        .prepare_cached(
-            "INSERT INTO config (key, value, updated_at) VALUES (?1, ?2, ?3)
+    tx.prepare_cached(
+        "INSERT INTO config (key, value, updated_at) VALUES (?1, ?2, ?3)
          ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
-        )?
-        .execute([key.name, value.as_str(), tx.now_text().as_str()])?;
+    )?
+    .execute([key.name, value.as_str(), tx.now_text().as_str()])?;
     Ok(value)
 }
 
@@ -467,10 +466,7 @@ pub fn set(tx: &Tx<'_>, name: &str, value: &str) -> Result<String> {
 pub fn unset(tx: &Tx<'_>, name: &str) -> Result<bool> {
     let key = find(name)?;
     tx.forget::<Settings>();
-    Ok(tx
-        .conn()
-        .execute("DELETE FROM config WHERE key = ?1", [key.name])?
-        > 0)
+    Ok(tx.execute("DELETE FROM config WHERE key = ?1", [key.name])? > 0)
 }
 
 /// Every setting that has a value; with `all`, every known setting.
@@ -497,9 +493,7 @@ pub fn list(tx: &Tx<'_>, all: bool) -> Result<Vec<Entry>> {
 }
 
 fn stored(tx: &Tx<'_>, name: &str) -> Result<Option<String>> {
-    let mut stmt = tx
-        .conn()
-        .prepare_cached("SELECT value FROM config WHERE key = ?1")?;
+    let mut stmt = tx.prepare_cached("SELECT value FROM config WHERE key = ?1")?;
     Ok(stmt.query_row([name], |r| r.get(0)).optional()?)
 }
 

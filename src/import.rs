@@ -480,18 +480,17 @@ pub fn run<S: Schema>(
         engine.read(format, input)?;
         return engine.finish();
     }
-    tx.conn().pragma_update(None, "cache_size", CACHE_KIB)?;
-    tx.conn().execute_batch("SAVEPOINT import")?;
+    tx.set_cache_size(CACHE_KIB)?;
+    tx.execute_batch("SAVEPOINT import")?;
     let mut engine = Engine::new(schema, options, progress);
     let done = engine.read(format, input).and_then(|()| engine.finish());
     match done {
         Ok(report) if !report.rejected => {
-            tx.conn().execute_batch("RELEASE import")?;
+            tx.execute_batch("RELEASE import")?;
             Ok(report)
         }
         done => {
-            tx.conn()
-                .execute_batch("ROLLBACK TO import; RELEASE import")?;
+            tx.execute_batch("ROLLBACK TO import; RELEASE import")?;
             done
         }
     }

@@ -90,7 +90,7 @@ pub fn resolve_in_session(tx: &Tx<'_>, session: &Session, query: &str) -> Result
                AND deleted_at IS NULL ORDER BY id LIMIT 10",
             kind.table()
         );
-        let mut stmt = tx.conn().prepare_cached(&sql)?;
+        let mut stmt = tx.prepare_cached(&sql)?;
         let ids = stmt
             .query_map(rusqlite::params![prefix, upper, session.id], |r| {
                 r.get::<_, String>(0)
@@ -129,7 +129,7 @@ pub fn resolve_in_session(tx: &Tx<'_>, session: &Session, query: &str) -> Result
 pub fn find(tx: &Tx<'_>, id: &str) -> Result<Option<ItemRef>> {
     for kind in KINDS {
         let sql = format!("SELECT 1 FROM {} WHERE id = ?1", kind.table());
-        let mut stmt = tx.conn().prepare_cached(&sql)?;
+        let mut stmt = tx.prepare_cached(&sql)?;
         if stmt.query_row([id], |_| Ok(())).optional()?.is_some() {
             return Ok(Some(ItemRef {
                 id: id.to_string(),
@@ -157,7 +157,7 @@ fn describe_at_least(tx: &Tx<'_>, item: &ItemRef, len: usize) -> Result<String> 
         item.kind.label_sql(),
         item.kind.table()
     );
-    let mut stmt = tx.conn().prepare_cached(&sql)?;
+    let mut stmt = tx.prepare_cached(&sql)?;
     let label: Option<String> = stmt
         .query_row([&item.id], |r| r.get(0))
         .optional()?
@@ -183,7 +183,7 @@ fn not_in_session(
              ORDER BY id LIMIT 1",
             kind.table()
         );
-        let mut stmt = tx.conn().prepare_cached(&sql)?;
+        let mut stmt = tx.prepare_cached(&sql)?;
         let other: Option<(String, Option<String>)> = stmt
             .query_row([prefix, upper], |r| Ok((r.get(0)?, r.get(1)?)))
             .optional()?;

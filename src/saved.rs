@@ -764,7 +764,7 @@ impl<'t> Inserter<'t> {
             Kind::Qa => INSERT_QA,
         };
         Ok(Inserter {
-            stmt: tx.conn().prepare_cached(sql)?,
+            stmt: tx.prepare_cached(sql)?,
             kind,
             author: tx.me(),
             now: tx.now_text(),
@@ -896,7 +896,6 @@ pub fn edit(tx: &Tx<'_>, item: &Item, changes: &Fields<'_>) -> Result<Item> {
     let now = tx.now_text();
     match kind {
         Kind::Feedback => tx
-            .conn()
             .prepare_cached(UPDATE_FEEDBACK)?
             .execute(rusqlite::params![
                 item.id(),
@@ -909,19 +908,16 @@ pub fn edit(tx: &Tx<'_>, item: &Item, changes: &Fields<'_>) -> Result<Item> {
                 new.tone.as_str(),
                 now,
             ])?,
-        Kind::Qa => tx
-            .conn()
-            .prepare_cached(UPDATE_QA)?
-            .execute(rusqlite::params![
-                item.id(),
-                new.score,
-                new.reviewer,
-                new.comment,
-                new.url,
-                date,
-                new.tone.as_str(),
-                now,
-            ])?,
+        Kind::Qa => tx.prepare_cached(UPDATE_QA)?.execute(rusqlite::params![
+            item.id(),
+            new.score,
+            new.reviewer,
+            new.comment,
+            new.url,
+            date,
+            new.tone.as_str(),
+            now,
+        ])?,
     };
     get(tx, kind, item.id())
 }
@@ -1089,7 +1085,7 @@ fn query(tx: &Tx<'_>, kind: Kind, tail: &str, params: impl rusqlite::Params) -> 
         Kind::Qa => (SELECT_QA, "q"),
     };
     let sql = format!("{select} {}", tail.replace("{t}", alias));
-    let mut stmt = tx.conn().prepare_cached(&sql)?;
+    let mut stmt = tx.prepare_cached(&sql)?;
     let items = match kind {
         Kind::Feedback => stmt
             .query_map(params, |r| feedback_from_row(r).map(Item::Feedback))?
@@ -1171,7 +1167,7 @@ pub fn waiting(tx: &Tx<'_>, member_id: Option<&str>, limit: Option<usize>) -> Re
 
 /// How many items wait for the member with `member_id`.
 pub fn waiting_count(tx: &Tx<'_>, member_id: &str) -> Result<u64> {
-    let mut stmt = tx.conn().prepare_cached(
+    let mut stmt = tx.prepare_cached(
         "SELECT (SELECT count(*) FROM feedback
                  WHERE member_id = ?1 AND session_id IS NULL AND deleted_at IS NULL)
               + (SELECT count(*) FROM qa_reviews
@@ -1250,8 +1246,7 @@ pub fn add_to_session(
             "UPDATE {} SET session_id = ?2, updated_at = ?3 WHERE id = ?1",
             item.kind().table()
         );
-        tx.conn()
-            .prepare_cached(&sql)?
+        tx.prepare_cached(&sql)?
             .execute(rusqlite::params![item.id(), session.id, now])?;
         added.push(get(tx, item.kind(), item.id())?);
     }
@@ -1294,8 +1289,7 @@ pub fn remove(tx: &Tx<'_>, item: &Item) -> Result<()> {
         "UPDATE {} SET deleted_at = ?2, updated_at = ?2 WHERE id = ?1",
         item.kind().table()
     );
-    tx.conn()
-        .prepare_cached(&sql)?
+    tx.prepare_cached(&sql)?
         .execute(rusqlite::params![item.id(), tx.now_text()])?;
     Ok(())
 }
@@ -1310,8 +1304,7 @@ pub fn release_session(tx: &Tx<'_>, session_id: &str) -> Result<()> {
              WHERE session_id = ?1 AND deleted_at IS NULL",
             kind.table()
         );
-        tx.conn()
-            .prepare_cached(&sql)?
+        tx.prepare_cached(&sql)?
             .execute(rusqlite::params![session_id, tx.now_text()])?;
     }
     Ok(())
@@ -1323,8 +1316,7 @@ fn set_waiting(tx: &Tx<'_>, item: &Item) -> Result<()> {
         "UPDATE {} SET session_id = NULL, updated_at = ?2 WHERE id = ?1",
         item.kind().table()
     );
-    tx.conn()
-        .prepare_cached(&sql)?
+    tx.prepare_cached(&sql)?
         .execute(rusqlite::params![item.id(), tx.now_text()])?;
     Ok(())
 }
@@ -1364,7 +1356,7 @@ fn check_can_add(tx: &Tx<'_>, session: &Session, item: &Item) -> Result<()> {
 
 /// The balance of recognition and criticism in a session.
 pub fn balance(tx: &Tx<'_>, session_id: &str) -> Result<Balance> {
-    let mut stmt = tx.conn().prepare_cached(
+    let mut stmt = tx.prepare_cached(
         "SELECT
            (SELECT count(*) FROM feedback WHERE session_id = ?1 AND deleted_at IS NULL AND tone = 'positive')
          + (SELECT count(*) FROM qa_reviews WHERE session_id = ?1 AND deleted_at IS NULL AND tone = 'positive'),

@@ -88,19 +88,18 @@ pub fn create(
     let id = new_id();
     let now = tx.now_text();
     let held_at = when::to_storage(date.unwrap_or_else(|| tx.now()));
-    tx.conn()
-        .prepare_cached(
-            "INSERT INTO sessions (id, member_id, title, held_at, author, created_at, updated_at)
+    tx.prepare_cached(
+        "INSERT INTO sessions (id, member_id, title, held_at, author, created_at, updated_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
-        )?
-        .execute(rusqlite::params![
-            id,
-            member.id,
-            title,
-            held_at,
-            tx.me(),
-            now
-        ])?;
+    )?
+    .execute(rusqlite::params![
+        id,
+        member.id,
+        title,
+        held_at,
+        tx.me(),
+        now
+    ])?;
     get(tx, &id)
 }
 
@@ -109,7 +108,7 @@ pub fn create(
 /// the same day is warned about.
 pub fn on_day(tx: &Tx<'_>, member: &Member, date: DateTime<Utc>) -> Result<Vec<Session>> {
     let (start, end) = when::day_in(date, &crate::zone::coach(tx)?);
-    let mut stmt = tx.conn().prepare_cached(
+    let mut stmt = tx.prepare_cached(
         "SELECT id FROM sessions INDEXED BY sessions_by_member
          WHERE member_id = ?1 AND held_at >= ?2 AND held_at < ?3 AND deleted_at IS NULL
          ORDER BY held_at, id",
@@ -126,7 +125,7 @@ pub fn on_day(tx: &Tx<'_>, member: &Member, date: DateTime<Utc>) -> Result<Vec<S
 /// The session with this full id.
 pub fn get(tx: &Tx<'_>, id: &str) -> Result<Session> {
     let sql = format!("{SELECT} WHERE s.id = ?1 AND s.deleted_at IS NULL");
-    let mut stmt = tx.conn().prepare_cached(&sql)?;
+    let mut stmt = tx.prepare_cached(&sql)?;
     let session = stmt
         .query_row([id], from_row)
         .optional()?
@@ -215,7 +214,7 @@ pub fn list(tx: &Tx<'_>, filter: &Filter) -> Result<Vec<Session>> {
          WHERE {by_member} AND s.held_at >= ?2 AND s.deleted_at IS NULL
          ORDER BY s.held_at DESC, s.id LIMIT ?3"
     );
-    let mut stmt = tx.conn().prepare_cached(&sql)?;
+    let mut stmt = tx.prepare_cached(&sql)?;
     let rows = stmt.query_map(rusqlite::params![filter.member_id, since, limit], from_row)?;
     let mut sessions = rows.collect::<rusqlite::Result<Vec<_>>>()?;
     let ids: Vec<&str> = sessions.iter().map(|s| s.id.as_str()).collect();
@@ -251,19 +250,18 @@ pub fn edit(
     // A new date is remembered: an agenda or recap sent before it names
     // the old one (`coach share` then says so).
     let date_changed = held_at != when::to_storage(session.date);
-    tx.conn()
-        .prepare_cached(
-            "UPDATE sessions SET title = ?2, held_at = ?3, updated_at = ?4,
+    tx.prepare_cached(
+        "UPDATE sessions SET title = ?2, held_at = ?3, updated_at = ?4,
                  date_changed_at = CASE WHEN ?5 THEN ?4 ELSE date_changed_at END
              WHERE id = ?1",
-        )?
-        .execute(rusqlite::params![
-            session.id,
-            title,
-            held_at,
-            tx.now_text(),
-            date_changed
-        ])?;
+    )?
+    .execute(rusqlite::params![
+        session.id,
+        title,
+        held_at,
+        tx.now_text(),
+        date_changed
+    ])?;
     get(tx, &session.id)
 }
 
@@ -272,8 +270,7 @@ pub fn edit(
 /// notes are deleted with it (their text removed).
 pub fn delete(tx: &Tx<'_>, session: &Session) -> Result<()> {
     let now = tx.now_text();
-    tx.conn()
-        .prepare_cached("UPDATE sessions SET deleted_at = ?2, updated_at = ?2 WHERE id = ?1")?
+    tx.prepare_cached("UPDATE sessions SET deleted_at = ?2, updated_at = ?2 WHERE id = ?1")?
         .execute(rusqlite::params![session.id, now])?;
     crate::note::remove_all_of_session(tx, &session.id)?;
     crate::saved::release_session(tx, &session.id)?;

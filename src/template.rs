@@ -52,26 +52,25 @@ pub fn add(tx: &Tx<'_>, name: &str, title: &str, agenda: Option<&str>) -> Result
         )));
     }
     let id = new_id();
-    tx.conn()
-        .prepare_cached(
-            "INSERT INTO templates (id, name, title, agenda, author, created_at, updated_at)
+    tx.prepare_cached(
+        "INSERT INTO templates (id, name, title, agenda, author, created_at, updated_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
-        )?
-        .execute(rusqlite::params![
-            id,
-            name,
-            title,
-            agenda,
-            tx.me(),
-            tx.now_text()
-        ])?;
+    )?
+    .execute(rusqlite::params![
+        id,
+        name,
+        title,
+        agenda,
+        tx.me(),
+        tx.now_text()
+    ])?;
     get(tx, &id)
 }
 
 /// The template with this full id.
 pub fn get(tx: &Tx<'_>, id: &str) -> Result<Template> {
     let sql = format!("{SELECT} WHERE id = ?1 AND deleted_at IS NULL");
-    let mut stmt = tx.conn().prepare_cached(&sql)?;
+    let mut stmt = tx.prepare_cached(&sql)?;
     let template = stmt
         .query_row([id], from_row)
         .optional()?
@@ -93,7 +92,7 @@ impl Record for Template {
 /// Every template, by name.
 pub fn list(tx: &Tx<'_>) -> Result<Vec<Template>> {
     let sql = format!("{SELECT} WHERE deleted_at IS NULL ORDER BY name COLLATE NOCASE, id");
-    let mut stmt = tx.conn().prepare_cached(&sql)?;
+    let mut stmt = tx.prepare_cached(&sql)?;
     let rows = stmt.query_map([], from_row)?;
     let templates = rows.collect::<rusqlite::Result<Vec<_>>>()?;
     templates
@@ -151,8 +150,7 @@ pub fn resolve(tx: &Tx<'_>, query: &str) -> Result<Template> {
 /// Deletes a template, leaving a tombstone; its name is free again.
 /// Sessions started from it keep their title and notes.
 pub fn remove(tx: &Tx<'_>, template: &Template) -> Result<()> {
-    tx.conn()
-        .prepare_cached("UPDATE templates SET deleted_at = ?2, updated_at = ?2 WHERE id = ?1")?
+    tx.prepare_cached("UPDATE templates SET deleted_at = ?2, updated_at = ?2 WHERE id = ?1")?
         .execute(rusqlite::params![template.id, tx.now_text()])?;
     Ok(())
 }

@@ -162,8 +162,7 @@ fn emails(tx: &Tx<'_>, changes: &[Change]) -> Result<Vec<Email>> {
         seen.push(change.key.clone());
         let row: Option<(String, String)> = {
             use rusqlite::OptionalExtension;
-            tx.conn()
-                .prepare_cached("SELECT outcome, recipients FROM digests WHERE id = ?1")?
+            tx.prepare_cached("SELECT outcome, recipients FROM digests WHERE id = ?1")?
                 .query_row([&change.key], |r| Ok((r.get(0)?, r.get(1)?)))
                 .optional()?
         };
@@ -185,14 +184,13 @@ fn emails(tx: &Tx<'_>, changes: &[Change]) -> Result<Vec<Email>> {
         seen.push(change.key.clone());
         let row: Option<(String, String, String, String)> = {
             use rusqlite::OptionalExtension;
-            tx.conn()
-                .prepare_cached(
-                    "SELECT kind, session_id, outcome, recipients FROM shares WHERE id = ?1",
-                )?
-                .query_row([&change.key], |r| {
-                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
-                })
-                .optional()?
+            tx.prepare_cached(
+                "SELECT kind, session_id, outcome, recipients FROM shares WHERE id = ?1",
+            )?
+            .query_row([&change.key], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            })
+            .optional()?
         };
         if let Some((kind, session_id, outcome, recipients)) = row {
             if outcome == "sent" || outcome == "sending" {
@@ -303,7 +301,6 @@ fn added_content(change: &Change) -> Option<String> {
 fn remove_unused_contents(tx: &Tx<'_>, contents: &[String]) -> Result<()> {
     for sha in contents {
         let used = tx
-            .conn()
             .prepare_cached("SELECT 1 FROM attachments WHERE sha256 = ?1 LIMIT 1")?
             .exists([sha])?;
         if used {

@@ -289,7 +289,10 @@ impl Store {
         Ok(value)
     }
 
-    /// The underlying connection, for the online backup API.
+    /// The underlying connection, for the online backup API only
+    /// (`backup.rs`: SQLite's backup copies from a connection, outside any
+    /// transaction). Everything else goes through a [`Tx`], which never
+    /// hands out its connection.
     pub fn connection(&self) -> &Connection {
         &self.conn
     }
@@ -576,9 +579,45 @@ impl<'c> Tx<'c> {
         self.memo.borrow_mut().retain(|v| !v.is::<T>());
     }
 
-    /// The connection, for the queries of each area of the domain.
-    pub fn conn(&self) -> &Connection {
-        &self.tx
+    /// A statement of an area module, prepared once per connection and
+    /// kept in its cache. The area modules write their SQL through these
+    /// few methods; none of them hands out the connection.
+    pub fn prepare_cached(&self, sql: &str) -> rusqlite::Result<rusqlite::CachedStatement<'_>> {
+        self.tx.prepare_cached(sql)
+    }
+
+    /// A statement built at run time, not worth keeping in the cache.
+    pub fn prepare(&self, sql: &str) -> rusqlite::Result<rusqlite::Statement<'_>> {
+        self.tx.prepare(sql)
+    }
+
+    /// Runs one statement built at run time (not cached); the number of
+    /// rows it changed.
+    pub fn execute(&self, sql: &str, params: impl rusqlite::Params) -> rusqlite::Result<usize> {
+        self.tx.execute(sql, params)
+    }
+
+    /// Runs statements that take no parameters (savepoints).
+    pub fn execute_batch(&self, sql: &str) -> rusqlite::Result<()> {
+        self.tx.execute_batch(sql)
+    }
+
+    /// The rowid of the last row inserted on this connection.
+    pub fn last_insert_rowid(&self) -> i64 {
+        self.tx.last_insert_rowid()
+    }
+
+    /// The file's `PRAGMA application_id` (coach's is [`APPLICATION_ID`]).
+    pub fn application_id(&self) -> Result<i64> {
+        Ok(self
+            .tx
+            .pragma_query_value(None, "application_id", |r| r.get(0))?)
+    }
+
+    /// Sets this connection's page cache (`PRAGMA cache_size`: pages, or
+    /// KiB as a negative number), for bulk imports.
+    pub fn set_cache_size(&self, size: i64) -> Result<()> {
+        Ok(self.tx.pragma_update(None, "cache_size", size)?)
     }
 
     /// The shortest unique prefix (at least 4 characters) of `id` among the

@@ -137,3 +137,33 @@ fn article(word: &str) -> &'static str {
         _ => "a",
     }
 }
+
+#[cfg(test)]
+mod tests {
+    /// Commands parse, call the area modules and print; the renderers
+    /// format. Neither holds SQL, nor a connection (a `Tx` never hands out
+    /// its own).
+    #[test]
+    fn commands_and_renderers_hold_no_sql() {
+        let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut offenders = Vec::new();
+        for folder in ["commands", "render"] {
+            for entry in std::fs::read_dir(src.join(folder)).expect("folder") {
+                let path = entry.expect("entry").path();
+                let text = std::fs::read_to_string(&path).expect("read");
+                let sql = text
+                    .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+                    .any(|w| {
+                        matches!(
+                            w,
+                            "SELECT" | "INSERT" | "UPDATE" | "DELETE" | "PRAGMA" | "rusqlite"
+                        )
+                    });
+                if sql {
+                    offenders.push(path.display().to_string());
+                }
+            }
+        }
+        assert!(offenders.is_empty(), "SQL in: {offenders:?}");
+    }
+}
