@@ -118,12 +118,25 @@ impl Tx<'_> {
         Ok(shortest)
     }
 
+    /// The live ids of `table` that start with `prefix` (already
+    /// normalized), at most `limit`; with a `filter` (column, value), only
+    /// those whose column holds the value (the items of one session).
+    pub fn ids_with_prefix(
+        &self,
+        table: &'static str,
+        prefix: &str,
+        filter: Option<(&'static str, &str)>,
+        limit: usize,
+    ) -> Result<Vec<String>> {
+        ids::with_prefix(&self.tx, table, prefix, filter, limit)
+    }
+
     /// The live ids of `T`'s tables that start with `prefix`, at most
     /// `limit` per table, table by table in id order.
     fn found<T: Record>(&self, prefix: &str, limit: usize) -> Result<Found> {
         let mut found = Found::new();
         for table in T::TABLES {
-            let ids = ids::with_prefix(&self.tx, table, prefix, limit)?;
+            let ids = self.ids_with_prefix(table, prefix, None, limit)?;
             found.extend(ids.into_iter().map(|id| (*table, id)));
         }
         Ok(found)
