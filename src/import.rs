@@ -587,28 +587,22 @@ pub fn run<S: Schema>(
 ) -> Result<Report> {
     let format = Format::detect(options.format, input, &options.source)?;
     if options.dry_run {
-        let mut engine = Engine::new(schema, options, progress);
+        let mut engine = Engine::new(None, schema, options, progress);
         engine.read(format, input)?;
         return engine.finish();
     }
     tx.conn().pragma_update(None, "cache_size", CACHE_KIB)?;
-    tx.conn().execute_batch("SAVEPOINT import")?;
-    let mut engine = Engine::new(schema, options, progress);
-    let done = engine.read(format, input).and_then(|()| engine.finish());
-    match done {
-        Ok(report) if !report.rejected => {
-            tx.conn().execute_batch("RELEASE import")?;
-            Ok(report)
-        }
-        done => {
-            tx.conn()
-                .execute_batch("ROLLBACK TO import; RELEASE import")?;
-            done
-        }
-    }
+    tx.bulk(|| {
+        let mut engine = Engine::new(Some(tx), schema, options, progress);
+        let report = engine.read(format, input).and_then(|()| engine.finish())?;
+        let keep = !report.rejected;
+        Ok((report, keep))
+    })
 }
 
-struct Engine<'s, 'p, S: Schema> {
+struct Engine<'s, 'p, 't, S: Schema> {
+    /// Where the rows are written (`None`: a dry run).
+    tx: Option<&'t Tx<'t>>,
     schema: &'s mut S,
     options: &'s Options,
     progress: &'p mut dyn FnMut(Progress),
@@ -623,9 +617,15 @@ struct Engine<'s, 'p, S: Schema> {
     bytes: u64,
 }
 
-impl<'s, 'p, S: Schema> Engine<'s, 'p, S> {
-    fn new(schema: &'s mut S, options: &'s Options, progress: &'p mut dyn FnMut(Progress)) -> Self {
+impl<'s, 'p, 't, S: Schema> Engine<'s, 'p, 't, S> {
+    fn new(
+        tx: Option<&'t Tx<'t>>,
+        schema: &'s mut S,
+        options: &'s Options,
+        progress: &'p mut dyn FnMut(Progress),
+    ) -> Self {
         Engine {
+            tx,
             schema,
             options,
             progress,
@@ -710,7 +710,10 @@ impl<'s, 'p, S: Schema> Engine<'s, 'p, S> {
         let ids = self.ids.as_mut().unwrap_or(&mut chunk);
         self.schema.write(&mut self.waiting, ids)?;
         self.waiting.clear();
-        Ok(())
+        match self.tx {
+            Some(tx) => tx.flush_log(),
+            None => Ok(()),
+        }
     }
 
     fn finish(&mut self) -> Result<Report> {

@@ -744,62 +744,110 @@ fn check_url(text: &str) -> Result<String, Invalid> {
 const INSERT_FEEDBACK: &str = "INSERT INTO feedback
     (id, member_id, comment, rating, customer, channel, url, given_at, tone, author, created_at, updated_at)
     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11)";
+/// The parameters of one row of [`INSERT_FEEDBACK`] and [`INSERT_QA`].
+const INSERT_FEEDBACK_COLUMNS: usize = 11;
+const INSERT_QA_COLUMNS: usize = 10;
+/// Rows an import inserts per statement (at most 11 parameters each).
+const BATCH: usize = 256;
 const INSERT_QA: &str = "INSERT INTO qa_reviews
     (id, member_id, score, reviewer, comment, url, reviewed_at, tone, author, created_at, updated_at)
     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10)";
 
-/// One prepared INSERT, reused for every item of a command.
+/// The INSERT of a command's items, one or many rows to a statement.
 struct Inserter<'t> {
-    stmt: rusqlite::CachedStatement<'t>,
+    tx: &'t Tx<'t>,
     kind: Kind,
     author: &'t str,
     now: String,
 }
 
 impl<'t> Inserter<'t> {
-    fn new(tx: &'t Tx<'_>, kind: Kind) -> Result<Self> {
-        let sql = match kind {
-            Kind::Feedback => INSERT_FEEDBACK,
-            Kind::Qa => INSERT_QA,
-        };
+    fn new(tx: &'t Tx<'t>, kind: Kind) -> Result<Self> {
         Ok(Inserter {
-            stmt: tx.conn().prepare_cached(sql)?,
+            tx,
             kind,
             author: tx.me(),
             now: tx.now_text(),
         })
     }
 
-    fn insert(&mut self, id: &str, item: &NewItem) -> Result<String> {
-        let date = when::to_storage(item.date);
-        match self.kind {
-            Kind::Feedback => self.stmt.execute(rusqlite::params![
-                id,
-                item.member_id,
-                item.comment,
-                item.rating,
-                item.customer,
-                item.channel,
-                item.url,
-                date,
-                item.tone.as_str(),
-                self.author,
-                self.now,
-            ])?,
-            Kind::Qa => self.stmt.execute(rusqlite::params![
-                id,
-                item.member_id,
-                item.score,
-                item.reviewer,
-                item.comment,
-                item.url,
-                date,
-                item.tone.as_str(),
-                self.author,
-                self.now,
-            ])?,
-        };
+    fn insert(&self, id: &str, item: &NewItem) -> Result<String> {
+        self.insert_many(&[(id.to_string(), item)])?;
         Ok(id.to_string())
+    }
+
+    /// Inserts several items in one statement.
+    fn insert_many(&self, items: &[(String, &NewItem)]) -> Result<()> {
+        if items.is_empty() {
+            return Ok(());
+        }
+        let width = match self.kind {
+            Kind::Feedback => INSERT_FEEDBACK_COLUMNS,
+            Kind::Qa => INSERT_QA_COLUMNS,
+        };
+        let (head, _) = match self.kind {
+            Kind::Feedback => INSERT_FEEDBACK,
+            Kind::Qa => INSERT_QA,
+        }
+        .split_once("VALUES")
+        .expect("an INSERT has VALUES");
+        let rows: Vec<String> = (0..items.len())
+            .map(|r| {
+                let marks: Vec<String> =
+                    (1..=width).map(|c| format!("?{}", r * width + c)).collect();
+                format!("({}, ?{})", marks.join(", "), r * width + width)
+            })
+            .collect();
+        let sql = format!("{head}VALUES {}", rows.join(", "));
+        let dates: Vec<String> = items
+            .iter()
+            .map(|(_, item)| when::to_storage(item.date))
+            .collect();
+        let mut params: Vec<&dyn rusqlite::ToSql> = Vec::with_capacity(items.len() * width);
+        for ((id, item), date) in items.iter().zip(&dates) {
+            params.extend(self.params(id, item, date));
+        }
+        self.tx.conn().prepare_cached(&sql)?.execute(&params[..])?;
+        Ok(())
+    }
+
+    /// The parameters of an item's INSERT, in the order of the kind's
+    /// statement. (`&String`, not `&str`: a `&dyn ToSql` needs a sized
+    /// value.)
+    #[allow(clippy::ptr_arg)]
+    fn params<'a>(
+        &'a self,
+        id: &'a String,
+        item: &'a NewItem,
+        date: &'a String,
+    ) -> Vec<&'a dyn rusqlite::ToSql> {
+        match self.kind {
+            Kind::Feedback => vec![
+                id as &dyn rusqlite::ToSql,
+                &item.member_id,
+                &item.comment,
+                &item.rating,
+                &item.customer,
+                &item.channel,
+                &item.url,
+                date,
+                &item.tone,
+                &self.author,
+                &self.now,
+            ],
+            Kind::Qa => vec![
+                id as &dyn rusqlite::ToSql,
+                &item.member_id,
+                &item.score,
+                &item.reviewer,
+                &item.comment,
+                &item.url,
+                date,
+                &item.tone,
+                &self.author,
+                &self.now,
+            ],
+        }
     }
 }
 
@@ -1008,16 +1056,22 @@ impl Schema for Items<'_, '_> {
             }))
     }
 
-    /// Writes the waiting items in the order of the index of waiting items
-    /// (member, date): every B-tree the rows go into is then written left
-    /// to right, page after page, instead of at a random place for every
-    /// row.
+    /// Writes the waiting items by date, [`BATCH`] rows to a statement.
+    /// The search index wants both: its row ids follow the dates, and FTS5
+    /// writes what it holds to disk at every statement (a savepoint) and
+    /// whenever a row id goes back; one row per statement cost a segment,
+    /// then a merge, per row.
     fn write(&mut self, rows: &mut Vec<(usize, NewItem)>, ids: &mut AscendingIds) -> Result<()> {
-        rows.sort_by(|(_, a), (_, b)| (&a.member_id, a.date).cmp(&(&b.member_id, b.date)));
-        for (place, item) in rows.iter() {
-            let id = ids.next_uuid();
-            self.inserter.insert(&id.simple().to_string(), item)?;
-            self.saved[*place] = id;
+        rows.sort_by(|(_, a), (_, b)| (a.date, &a.member_id).cmp(&(b.date, &b.member_id)));
+        let mut batch = Vec::with_capacity(BATCH);
+        for group in rows.chunks(BATCH) {
+            batch.clear();
+            for (place, item) in group {
+                let id = ids.next_uuid();
+                self.saved[*place] = id;
+                batch.push((id.simple().to_string(), item));
+            }
+            self.inserter.insert_many(&batch)?;
         }
         Ok(())
     }

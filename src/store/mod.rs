@@ -91,6 +91,16 @@ pub struct Store {
     read_only: bool,
     /// Recording writes for `coach undo`; `None`: not recorded.
     recorder: Option<Recorder>,
+    /// The undo log's hook on `conn`, once installed; taken off in `drop`.
+    hook: Option<undo::Installed>,
+}
+
+impl Drop for Store {
+    fn drop(&mut self) {
+        if let Some(hook) = self.hook.take() {
+            hook.remove(&self.conn);
+        }
+    }
 }
 
 /// What [`Store::write`] needs to record a command for undo.
@@ -100,8 +110,8 @@ struct Recorder {
     label: String,
     /// The command's entry in the log, once a write of it changed something.
     command: Option<i64>,
-    /// Whether this connection has its recording triggers.
-    installed: bool,
+    /// The connection's recording, once its first write installed it.
+    log: Option<undo::Log>,
 }
 
 /// One transaction: everything a command reads or writes goes through it.
@@ -116,6 +126,8 @@ pub struct Tx<'c> {
     folder: &'c Path,
     /// What [`Tx::memo`] read once in this transaction (the settings), by type.
     memo: RefCell<Vec<Rc<dyn Any>>>,
+    /// The undo log's recording, when the command is recorded.
+    log: Option<undo::Log>,
 }
 
 impl Store {
@@ -146,6 +158,7 @@ impl Store {
             path: path.to_path_buf(),
             clock: None,
             recorder: None,
+            hook: None,
             read_only: false,
         };
         // The first read: in WAL mode, it opens the `-shm` file beside the
@@ -176,6 +189,7 @@ impl Store {
             clock: None,
             read_only: true,
             recorder: None,
+            hook: None,
         };
         first_read(&store.conn).map_err(|e| store.unavailable(e))?;
         Ok(store)
@@ -193,6 +207,7 @@ impl Store {
             path: path.to_path_buf(),
             clock: None,
             recorder: None,
+            hook: None,
             read_only: true,
         };
         store.configure().map_err(|e| store.unavailable(e))?;
@@ -223,7 +238,7 @@ impl Store {
         self.recorder = Some(Recorder {
             label: label.into(),
             command: None,
-            installed: false,
+            log: None,
         });
     }
 
@@ -259,25 +274,40 @@ impl Store {
         }
         self.checkpoint_on_close()?;
         if let Some(r) = &mut self.recorder {
-            if !r.installed {
-                undo::install(&self.conn)?;
-                r.installed = true;
+            if r.log.is_none() {
+                let (log, hook) = undo::Log::install(&self.conn)?;
+                r.log = Some(log);
+                self.hook = Some(hook);
             }
         }
         let recorder = self.recorder.clone();
         let (value, command) = {
-            let tx = self.begin(TransactionBehavior::Immediate)?;
+            let mut tx = self.begin(TransactionBehavior::Immediate)?;
             let command = match &recorder {
-                Some(r) => Some(undo::start(&tx.tx, r.command)?),
-                None => None,
-            };
-            let value = f(&tx)?;
-            let kept = match (command, &recorder) {
-                (Some(id), Some(r)) => {
-                    undo::finish(&tx.tx, id, &r.label, &tx.now_text())?.then_some(id)
+                Some(Recorder {
+                    command,
+                    log: Some(log),
+                    ..
+                }) => {
+                    let id = log.start(&tx.tx, *command)?;
+                    tx.log = Some(log.clone());
+                    Some(id)
                 }
                 _ => None,
             };
+            let done = f(&tx).and_then(|value| {
+                let kept = match (command, &recorder, &tx.log) {
+                    (Some(id), Some(r), Some(log)) => log
+                        .finish(&tx.tx, id, &r.label, &tx.now_text())?
+                        .then_some(id),
+                    _ => None,
+                };
+                Ok((value, kept))
+            });
+            if let Some(log) = &tx.log {
+                log.stop();
+            }
+            let (value, kept) = done?;
             tx.tx.commit()?;
             (value, kept)
         };
@@ -313,6 +343,7 @@ impl Store {
             me,
             folder,
             memo: RefCell::new(Vec::new()),
+            log: None,
         })
     }
 
@@ -667,6 +698,42 @@ impl<'c> Tx<'c> {
     /// Takes an undone command out of the log.
     pub fn forget_command(&self, command: i64) -> Result<()> {
         undo::forget(&self.tx, command)
+    }
+
+    /// Runs `f`, an import, in a savepoint: rolled back when `f` fails or
+    /// returns `Ok(false)` (nothing kept), released otherwise. The rows it
+    /// inserts are logged for undo by their fingerprint, a tenth of the
+    /// room of their values; [`Tx::flush_log`] writes them into the log as
+    /// the import goes, so that its memory stays bounded.
+    pub fn bulk<T>(&self, f: impl FnOnce() -> Result<(T, bool)>) -> Result<T> {
+        if let Some(log) = &self.log {
+            log.set_bulk(&self.tx, true)?;
+        }
+        self.tx.execute_batch("SAVEPOINT bulk")?;
+        let done = f();
+        let keep = matches!(done, Ok((_, true)));
+        if keep {
+            if let Some(log) = &self.log {
+                log.set_bulk(&self.tx, false)?;
+            }
+            self.tx.execute_batch("RELEASE bulk")?;
+        } else {
+            if let Some(log) = &self.log {
+                log.discard();
+                log.set_bulk(&self.tx, false)?;
+            }
+            self.tx.execute_batch("ROLLBACK TO bulk; RELEASE bulk")?;
+        }
+        done.map(|(value, _)| value)
+    }
+
+    /// Writes the changes recorded so far into the undo log (see
+    /// [`Tx::bulk`]).
+    pub fn flush_log(&self) -> Result<()> {
+        match &self.log {
+            Some(log) => log.flush(&self.tx),
+            None => Ok(()),
+        }
     }
 
     /// A value from the local state table.

@@ -293,3 +293,84 @@ fn a_deleted_note_stays_deleted_and_its_text_leaves_the_log() {
         .expect("count");
     assert!(changes >= 2, "the changes themselves are still there");
 }
+
+/// An import is one command: undone as a whole, its rows gone from lists
+/// and from search, whatever the number of rows (they are logged by
+/// fingerprint, not by value).
+#[test]
+fn an_import_is_undone_whole_and_refused_once_a_row_changed_outside() {
+    let env = Env::with_team();
+    let feedback = env.dir.path().join("feedback.csv");
+    let mut csv = String::from("member,comment,rating,date\n");
+    for i in 0..600 {
+        let who = if i % 2 == 0 { "alex" } else { "jordan" };
+        csv.push_str(&format!(
+            "{who},Ticket {i}: solved the zebracorn case,{},2026-{:02}-{:02}\n",
+            1 + i % 5,
+            1 + i % 11,
+            1 + i % 27
+        ));
+    }
+    std::fs::write(&feedback, csv).expect("write");
+    let metrics = env.dir.path().join("metrics.csv");
+    std::fs::write(
+        &metrics,
+        "member,metric,value,date\nalex,CSAT,75,2026-11-02\nalex,CSAT,4.35,2026-11-09\njordan,AHT,0.1,2026-11-02\n",
+    )
+    .expect("write");
+
+    env.ok([
+        "save",
+        "feedback",
+        "--from",
+        feedback.to_str().expect("path"),
+    ]);
+    env.ok(["metric", "import", metrics.to_str().expect("path")]);
+    let saved = |env: &Env| env.json(["saved", "-n", "1000"]).as_array().map(Vec::len);
+    assert_eq!(saved(&env), Some(600));
+    assert_eq!(
+        env.ok(["search", "zebracorn", "-q", "-n", "1000"])
+            .lines()
+            .count(),
+        600
+    );
+
+    // The metric import goes: REAL values (75 is kept as 75.0) match.
+    let out = env.ok(["undo"]);
+    assert!(out.contains("Undid metric import"), "{out}");
+    assert_eq!(
+        env.json(["metric", "list", "alex"])
+            .as_array()
+            .map(Vec::len),
+        Some(0)
+    );
+
+    // A feedback item changed outside coach: the import is not undone.
+    let conn = rusqlite::Connection::open(&env.db).expect("open");
+    let last = "(SELECT max(id) FROM feedback)";
+    let original: String = conn
+        .query_row(
+            &format!("SELECT comment FROM feedback WHERE id = {last}"),
+            [],
+            |r| r.get(0),
+        )
+        .expect("a comment");
+    let set = |comment: &str| {
+        conn.execute(
+            &format!("UPDATE feedback SET comment = ?1 WHERE id = {last}"),
+            [comment],
+        )
+        .expect("edit");
+    };
+    set("Edited outside");
+    let err = env.fails(3, ["undo"]);
+    assert!(err.contains("cannot undo `save feedback --from"), "{err}");
+    assert_eq!(saved(&env), Some(600));
+
+    // Put back as the import left it, it is undone whole.
+    set(&original);
+    let out = env.ok(["undo"]);
+    assert!(out.contains("Undid save feedback --from"), "{out}");
+    assert_eq!(saved(&env), Some(0));
+    assert_eq!(env.ok(["search", "zebracorn", "-q"]), "");
+}
