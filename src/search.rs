@@ -129,7 +129,7 @@ pub struct SessionRef {
 /// every match of a common word in ten years of notes would take longer
 /// than a search should; the newest matches are what a coach usually looks
 /// for, and older ones are found with more words or a filter.
-pub const RANKED: usize = 500;
+pub const RANKED: usize = 200;
 
 /// The score's term-frequency saturation and length normalisation: those
 /// of bm25 (FTS5's, and most search engines' defaults).

@@ -273,7 +273,7 @@ reads() { # TAG DATASET
   unset COACH_DB
 }
 # --- Search, on both datasets ---------------------------------------------------------
-# The reference runs the same SQL as coach: the newest 500 matches that pass
+# The reference runs the same SQL as coach: the newest 200 matches that pass
 # the filters, the 20 best of them by bm25, their snippets, and the names
 # coach shows with each hit. It is examples/sqlq.rs (one statement on the
 # SQLite coach is built with), as a sqlite3 shell older than SQLite 3.42
@@ -288,13 +288,13 @@ searches() { # TAG DATASET
   pick "$db"
   export COACH_DB=$db
   echo "== search, $tag years: member \"$M\""
-  # src/search.rs, its parameters filled in: the newest 500 matches (the
+  # src/search.rs, its parameters filled in: the newest 200 matches (the
   # filters are terms of the MATCH), the 20 best of them by matches per
   # character (coach scores in Rust: tf normalised by length).
   local hits="WITH newest AS MATERIALIZED (
         SELECT rowid AS id, body, about FROM search_text
         WHERE search_text MATCH '{body about} : (\"WORD\") FILTER'
-        ORDER BY rowid DESC LIMIT 500)
+        ORDER BY rowid DESC LIMIT 200)
       SELECT d.kind, d.record_id, d.member_id, d.session_id, d.at, n.body AS snip,
         -(length(n.body) - length(replace(lower(n.body), 'WORD', ''))) * 1.0 / (length(n.body) + 1) AS rank
       FROM newest n JOIN search_docs d ON d.rowid = n.id

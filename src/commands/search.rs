@@ -19,7 +19,7 @@ use crate::{member, when, Result};
 /// words around the match highlighted, and the session it is in (saved
 /// items not yet in a session show as waiting).
 ///
-/// Ranked are the newest 500 matches by date that pass the filters (or as
+/// Ranked are the newest 200 matches by date that pass the filters (or as
 /// many as --limit, if more): an older match is found with another word, a
 /// filter or a larger --limit. A match scores higher the more often the
 /// words and phrases occur in it and the shorter it is (bm25's term
@@ -48,7 +48,7 @@ pub struct SearchArgs {
     /// Only this kind of record
     #[arg(long, value_enum, value_name = "KIND")]
     kind: Option<Kind>,
-    /// At most this many hits (more than 500 ranks as many of the newest matches)
+    /// At most this many hits (more than 200 ranks as many of the newest matches)
     #[arg(long, short = 'n', value_name = "N", default_value_t = search::DEFAULT_LIMIT)]
     limit: usize,
 }

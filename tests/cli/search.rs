@@ -421,7 +421,7 @@ fn a_database_from_before_search_is_indexed_when_opened() {
     assert_eq!(kinds(&env.json(["search", "refund"])).len(), 2);
 }
 
-/// The best of the newest 500 matches (or of as many as --limit asks for)
+/// The best of the newest 200 matches (or of as many as --limit asks for)
 /// are shown: a match outside them is left out, however good, until a
 /// filter or a larger --limit takes it in. Newest is by date, not by when
 /// a record was written.
@@ -446,6 +446,8 @@ fn the_best_of_the_newest_matches_are_ranked() {
 
     let hits = env.json(["search", "refund"]);
     assert_eq!(kinds(&hits), ["feedback"; 20], "{hits}");
+    let hits = env.json(["search", "refund", "--limit", "500"]);
+    assert_eq!(kinds(&hits), ["feedback"; 500], "still the newest 500");
     let hits = env.json(["search", "refund", "--limit", "501"]);
     assert_eq!(kinds(&hits)[..2], ["note", "feedback"], "{hits}");
     let hits = env.json(["search", "refund", "--member", "alex"]);
