@@ -1062,7 +1062,11 @@ impl Schema for Items<'_, '_> {
     /// whenever a row id goes back; one row per statement cost a segment,
     /// then a merge, per row.
     fn write(&mut self, rows: &mut Vec<(usize, NewItem)>, ids: &mut AscendingIds) -> Result<()> {
-        rows.sort_by(|(_, a), (_, b)| (a.date, &a.member_id).cmp(&(b.date, &b.member_id)));
+        // Unstable (no buffer the size of the chunk), and the input's order
+        // among equals.
+        rows.sort_unstable_by(|(i, a), (j, b)| {
+            (a.date, &a.member_id, i).cmp(&(b.date, &b.member_id, j))
+        });
         let mut batch = Vec::with_capacity(BATCH);
         for group in rows.chunks(BATCH) {
             batch.clear();
