@@ -2,11 +2,16 @@
 //! SQL statement on a database, run by the SQLite coach is built with
 //! (rusqlite's bundled one), its rows printed as `sqlite3 -list` does
 //! (columns joined by `|`, NULL as nothing). The file is opened read-only.
+//! With `--write`, the file is opened for writing and the SQL (statements
+//! separated by `;`) is run as the sqlite3 shell runs a script: the
+//! reference for coach's writes, whose tables have triggers that write the
+//! search index.
 //!
-//! Debian's sqlite3 (3.40) cannot read coach's search index: FTS5's
-//! secure-delete needs SQLite 3.42 or later.
+//! Debian's sqlite3 (3.40) can neither read nor write coach's search
+//! index: FTS5's secure-delete needs SQLite 3.42 or later.
 //!
 //!   cargo run --release --example sqlq -- coach.db "SELECT count(*) FROM search_docs"
+//!   cargo run --release --example sqlq -- --write coach.db "PRAGMA synchronous = FULL; INSERT ..."
 
 use std::io::{BufWriter, Write};
 
@@ -15,8 +20,17 @@ use rusqlite::{Connection, OpenFlags};
 
 fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    if let [flag, db, sql] = args.as_slice() {
+        anyhow::ensure!(flag == "--write", "usage: sqlq [--write] DATABASE SQL");
+        let conn = Connection::open_with_flags(
+            db,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        conn.execute_batch(sql)?;
+        return Ok(());
+    }
     let [db, sql] = args.as_slice() else {
-        anyhow::bail!("usage: sqlq DATABASE SQL");
+        anyhow::bail!("usage: sqlq [--write] DATABASE SQL");
     };
     let conn = Connection::open_with_flags(
         db,

@@ -596,6 +596,50 @@ pub fn parse_size(text: &str) -> Result<u64> {
 mod tests {
     use super::*;
 
+    /// Defaults live in [`KEYS`] only; where the help text of a command
+    /// names a setting and its default, it names the declared one.
+    #[test]
+    fn help_that_names_a_default_names_the_declared_one() {
+        fn texts(command: &clap::Command, out: &mut Vec<String>) {
+            let helps = [command.get_about(), command.get_long_about()]
+                .into_iter()
+                .chain(
+                    command
+                        .get_arguments()
+                        .flat_map(|a| [a.get_help(), a.get_long_help()]),
+                )
+                .flatten();
+            out.extend(helps.map(ToString::to_string));
+            for sub in command.get_subcommands() {
+                texts(sub, out);
+            }
+        }
+        let mut helps = Vec::new();
+        texts(
+            &<crate::cli::Cli as clap::CommandFactory>::command(),
+            &mut helps,
+        );
+        let mut checked = 0;
+        for help in &helps {
+            let help = help.split_whitespace().collect::<Vec<_>>().join(" ");
+            for key in KEYS {
+                let Some(default) = key.default else { continue };
+                for (at, _) in help.match_indices(key.name) {
+                    let after: String = help[at + key.name.len()..].chars().take(40).collect();
+                    if after.contains("default") {
+                        checked += 1;
+                        assert!(
+                            after.contains(default),
+                            "the help says {}{after}, but its default is {default}",
+                            key.name
+                        );
+                    }
+                }
+            }
+        }
+        assert!(checked >= 4, "the help names defaults: {checked}");
+    }
+
     #[test]
     fn sizes_read_like_people_write_them() {
         assert_eq!(parse_size("25MiB").expect("size"), 25 << 20);

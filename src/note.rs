@@ -602,8 +602,14 @@ mod tests {
     fn no_other_module_reads_the_notes_table() {
         let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
         assert!(names_the_notes_table("SELECT 1 FROM\n     notes n"));
+        assert!(names_the_notes_table("\"select body from notes\""));
+        assert!(names_the_notes_table("DELETE FROM \\\"notes\\\" WHERE"));
+        assert!(names_the_notes_table("JOIN main.notes n"));
+        assert!(names_the_notes_table("update `notes` set"));
         assert!(!names_the_notes_table("JOIN notes_fts f"));
-        assert!(!names_the_notes_table("the agenda split into notes"));
+        assert!(!names_the_notes_table("/// The agenda split into notes"));
+        assert!(!names_the_notes_table("// read from notes"));
+        assert!(!names_the_notes_table("FROM note_items"));
         let mut offenders = Vec::new();
         let mut folders = vec![src.clone()];
         while let Some(folder) = folders.pop() {
@@ -626,17 +632,23 @@ mod tests {
         );
     }
 
-    /// Whether SQL in `text` (keywords in capitals, as all SQL here is
-    /// written; prose says "into notes" too) reads or writes the notes
-    /// table.
+    /// Whether SQL in `text` reads or writes the notes table: FROM, JOIN,
+    /// INTO or UPDATE in any case, then `notes`, quoted or not, with its
+    /// schema or not. Comments are prose ("split into notes"), not SQL.
     fn names_the_notes_table(text: &str) -> bool {
-        let words: Vec<&str> = text
-            .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+        let code: String = text
+            .lines()
+            .filter(|line| !line.trim_start().starts_with("//"))
+            .collect::<Vec<_>>()
+            .join("\n");
+        let words: Vec<String> = code
+            .split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '.'))
             .filter(|w| !w.is_empty())
+            .map(str::to_ascii_lowercase)
             .collect();
         words.windows(2).any(|pair| {
-            matches!(pair[0], "FROM" | "JOIN" | "INTO" | "UPDATE")
-                && pair[1].eq_ignore_ascii_case("notes")
+            matches!(pair[0].as_str(), "from" | "join" | "into" | "update")
+                && matches!(pair[1].as_str(), "notes" | "main.notes" | "temp.notes")
         })
     }
 }

@@ -31,10 +31,16 @@ pub enum Progress {
 
 /// `1 session`, `3 sessions`: a count and a regular noun.
 pub fn plural(n: u64, word: &str) -> String {
+    counted(n, word, &format!("{word}s"))
+}
+
+/// `1 follow-up waits`, `3 follow-ups wait`: a count and the words for
+/// one and for any other number (`kudos`, `actions agreed`).
+pub fn counted(n: u64, one: &str, many: &str) -> String {
     if n == 1 {
-        format!("1 {word}")
+        format!("1 {one}")
     } else {
-        format!("{n} {word}s")
+        format!("{n} {many}")
     }
 }
 
@@ -138,15 +144,12 @@ impl Output {
     }
 
     /// Prints one id per line.
-    pub fn print_ids<'a>(&self, ids: impl IntoIterator<Item = &'a str>) -> Result<()> {
-        let mut text = String::new();
-        for id in ids {
-            text.push_str(id);
-            text.push('\n');
-        }
-        let mut stdout = std::io::stdout().lock();
-        stdout
-            .write_all(text.as_bytes())
+    pub fn print_ids(&self, ids: impl IntoIterator<Item = impl AsRef<str>>) -> Result<()> {
+        // Streamed: an import prints a million ids without holding them.
+        let mut stdout = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+        ids.into_iter()
+            .try_for_each(|id| writeln!(stdout, "{}", id.as_ref()))
+            .and_then(|()| stdout.flush())
             .map_err(|e| Error::io("cannot write the output", e))
     }
 

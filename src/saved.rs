@@ -25,6 +25,7 @@ use crate::config::Settings;
 use crate::import::{Input, JsonValue, Options, Progress, Schema};
 use crate::member;
 use crate::note::{self, Note, Visible};
+use crate::output::plural;
 use crate::session::{MemberRef, Session};
 use crate::store::{new_id, stored_enum, time_at, AscendingIds, Record, Tx};
 use crate::{when, Error, ErrorKind, Result};
@@ -89,10 +90,9 @@ impl Kind {
     /// How messages name `count` items of this kind: "1 feedback item",
     /// "3 QA reviews".
     pub fn count(self, count: u64) -> String {
-        let plural = if count == 1 { "" } else { "s" };
         match self {
-            Kind::Feedback => format!("{count} feedback item{plural}"),
-            Kind::Qa => format!("{count} QA review{plural}"),
+            Kind::Feedback => plural(count, "feedback item"),
+            Kind::Qa => plural(count, "QA review"),
         }
     }
 
@@ -296,11 +296,10 @@ impl Balance {
     pub fn hint(&self) -> Option<String> {
         let recognition = self.positive + self.kudos;
         (self.improve > recognition).then(|| {
-            let items = if self.improve == 1 { "item" } else { "items" };
             format!(
-                "hint: this session has {} {items} to improve and {recognition} to recognise \
+                "hint: this session has {} to improve and {recognition} to recognise \
                  (positive feedback, QA and kudos); the 1:1 guide recommends more recognition than criticism",
-                self.improve
+                plural(self.improve, "item")
             )
         })
     }

@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::OptionalExtension;
 use serde::Serialize;
 
+use crate::output::plural;
 use crate::session::{Session, Status};
 use crate::share::{self, Kind, Share};
 use crate::store::{opt_time_at, Tx};
@@ -99,15 +100,11 @@ impl Changes {
 
     /// `2 notes, 1 action, 1 saved item, the date`.
     pub fn describe(&self) -> String {
-        let count = |n: u64, one: &str, many: &str| match n {
-            0 => None,
-            1 => Some(format!("1 {one}")),
-            n => Some(format!("{n} {many}")),
-        };
+        let count = |n: u64, word: &str| (n > 0).then(|| plural(n, word));
         [
-            count(self.notes, "note", "notes"),
-            count(self.actions, "action", "actions"),
-            count(self.saved, "saved item", "saved items"),
+            count(self.notes, "note"),
+            count(self.actions, "action"),
+            count(self.saved, "saved item"),
             self.date.then(|| "the date".to_string()),
         ]
         .into_iter()

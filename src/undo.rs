@@ -15,6 +15,7 @@ use std::io::ErrorKind as IoKind;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
+use crate::output::plural;
 use crate::store::{Change, LoggedCommand, Op, Tx};
 use crate::{attachment, note, session, when, Error, Result};
 
@@ -87,7 +88,7 @@ pub fn undo(tx: &Tx<'_>, count: usize, local_only: bool) -> Result<Vec<Entry>> {
         return Err(Error::input(format!(
             "there {} only {} to undo",
             if commands.len() == 1 { "is" } else { "are" },
-            plural(commands.len(), "command")
+            plural(commands.len() as u64, "command")
         ))
         .with_hint("`coach undo --list` shows them"));
     }
@@ -314,12 +315,4 @@ fn remove_unused_contents(tx: &Tx<'_>, contents: &[String]) -> Result<()> {
         }
     }
     Ok(())
-}
-
-fn plural(n: usize, word: &str) -> String {
-    if n == 1 {
-        format!("{n} {word}")
-    } else {
-        format!("{n} {word}s")
-    }
 }

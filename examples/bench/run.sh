@@ -351,24 +351,100 @@ fresh_scratch
 DB=$SCRATCH/coach.db
 export COACH_DB=$DB
 pick "$DB"
+# Each write has a reference: the same INSERT or UPDATE run by sqlq --write
+# (rusqlite's bundled SQLite, as Debian's sqlite3 cannot write the tables
+# whose triggers keep the search index), with synchronous=FULL as coach.
+NOW="strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
+ME="(SELECT value FROM state WHERE key = 'user.id')"
+SID="(SELECT id FROM sessions WHERE id LIKE '$S%')"
+NEW_ID="lower(hex(randomblob(16)))"
+REF="sqlq --write, synchronous=FULL"
 if wanted writes; then
 echo "== writes (scratch copy of the 10-year dataset)"
 
 measure note "$RUNS" "$COACH" note add "Talked through the **refund** queue; next step in two weeks." --session "$S"
-case_row note write "note add TEXT --session S" 10 "" "" "" "10"
+measure note-sql "$RUNS" "$SQLQ" --write "$DB" "PRAGMA synchronous = FULL;
+  INSERT INTO notes (id, session_id, body, visibility, author, created_at, updated_at)
+  VALUES ($NEW_ID, $SID, 'Talked through the **refund** queue; next step in two weeks.', 'shared', $ME, $NOW, $NOW);"
+case_row note write "note add TEXT --session S" 10 note-sql "$REF" "" "10"
 
 # The same action each run: reopened before it (untimed), then checked off.
 A=$(sqlite3 "$DB" "SELECT substr(id, 1, 8) FROM actions WHERE done_at IS NULL AND deleted_at IS NULL
     AND member_id = (SELECT id FROM members WHERE name = $(q "$M")) ORDER BY created_at DESC LIMIT 1")
 printf '#!/bin/sh\nexec %q action reopen %q --quiet\n' "$COACH" "$A" >"$OUT/reopen.sh"
 PREPARE="sh $OUT/reopen.sh" measure done "$RUNS" "$COACH" action done "$A"
-case_row done write "action done A" 10 "" "" "" "10"
+PREPARE="sh $OUT/reopen.sh" measure done-sql "$RUNS" "$SQLQ" --write "$DB" "PRAGMA synchronous = FULL;
+  UPDATE actions SET done_at = $NOW, done_by = $ME, updated_at = $NOW WHERE id LIKE '$A%';"
+case_row done write "action done A" 10 done-sql "$REF" "" "10"
 
 measure save "$RUNS" "$COACH" save feedback "$M" --comment "Clear and kind, solved it on the first call." --rating 5 --channel phone
-case_row save write "save feedback M --comment ... --rating 5" 10 "" "" "" "10"
+measure save-sql "$RUNS" "$SQLQ" --write "$DB" "PRAGMA synchronous = FULL;
+  INSERT INTO feedback (id, member_id, comment, rating, channel, given_at, tone, author, created_at, updated_at)
+  VALUES ($NEW_ID, (SELECT id FROM members WHERE name = $(q "$M")), 'Clear and kind, solved it on the first call.',
+          5, 'phone', $NOW, 'positive', $ME, $NOW, $NOW);"
+case_row save write "save feedback M --comment ... --rating 5" 10 save-sql "$REF" "" "10"
 
 measure actionadd "$RUNS" "$COACH" action add "Review the refund playbook" --session "$S" --due +1w
-case_row actionadd write "action add TEXT --session S --due +1w" 10 "" "" "" "10"
+measure actionadd-sql "$RUNS" "$SQLQ" --write "$DB" "PRAGMA synchronous = FULL;
+  INSERT INTO actions (id, session_id, member_id, body, owner, due_at, author, created_at, updated_at)
+  SELECT $NEW_ID, id, member_id, 'Review the refund playbook', 'member',
+         strftime('%Y-%m-%dT23:59:59.999Z', 'now', '+7 days'), $ME, $NOW, $NOW
+  FROM sessions WHERE id LIKE '$S%';"
+case_row actionadd write "action add TEXT --session S --due +1w" 10 actionadd-sql "$REF" "" "10"
+
+# A member's digest, built and not sent. The reference reads what it is
+# made of: the member's 1:1s of the last four weeks with their shared
+# notes, their open actions and their kudos.
+measure digest "$RUNS" "$COACH" share --digest "$M" --dry-run
+MID="(SELECT id FROM members WHERE name = $(q "$M"))"
+measure digest-sql "$RUNS" "$SQLQ" "$DB" "SELECT s.id, s.title, s.held_at, n.body FROM sessions s
+  LEFT JOIN notes n ON n.session_id = s.id AND n.visibility = 'shared' AND n.deleted_at IS NULL
+  WHERE s.member_id = $MID AND s.deleted_at IS NULL AND s.held_at >= strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-28 days')
+  UNION ALL SELECT a.id, a.body, a.due_at, a.done_at FROM actions a
+  WHERE a.member_id = $MID AND a.deleted_at IS NULL AND (a.done_at IS NULL OR a.done_at >= strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-28 days'))
+  UNION ALL SELECT k.id, k.body, k.created_at, NULL FROM kudos k
+  WHERE k.member_id = $MID AND k.deleted_at IS NULL AND k.created_at >= strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-28 days')"
+case_row digest share "share --digest M --dry-run" 10 digest-sql "sqlq: the digest's rows" "" "10"
+
+# 100 replies to the latest recaps, from their members, in a Maildir; new
+# Message-IDs before each run (untimed), so each run takes 100 in. The
+# reference writes what they become (100 notes) in one transaction.
+python3 - "$DB" "$OUT/replies.tsv" <<'PY'
+import sqlite3, sys
+rows = sqlite3.connect(sys.argv[1]).execute("""SELECT sh.message_id, m.email FROM shares sh
+    JOIN sessions s ON s.id = sh.session_id JOIN members m ON m.id = s.member_id
+    WHERE sh.kind = 'recap' AND sh.outcome = 'sent' AND m.email IS NOT NULL AND s.deleted_at IS NULL
+    ORDER BY sh.created_at DESC LIMIT 100""").fetchall()
+with open(sys.argv[2], "w") as f:
+    for message_id, email in rows:
+        f.write(f"{message_id}\t{email}\n")
+PY
+cat >"$OUT/replies.py" <<'PY'
+import os, shutil, sys, uuid
+tsv, box = sys.argv[1], sys.argv[2]
+shutil.rmtree(box, ignore_errors=True)
+for d in ("new", "cur", "tmp"):
+    os.makedirs(f"{box}/{d}")
+for i, line in enumerate(open(tsv)):
+    message_id, email = line.rstrip("\n").split("\t")
+    with open(f"{box}/new/{uuid.uuid4().hex}.bench:2,", "w") as f:
+        f.write(f"From: <{email}>\nTo: <coach@example.com>\nSubject: Re: recap\n"
+                f"Date: Thu, 3 Dec 2026 09:00:00 +0000\nMessage-ID: <{uuid.uuid4().hex}@bench.example>\n"
+                f"In-Reply-To: <{message_id}>\nReferences: <{message_id}>\n"
+                f"Content-Type: text/plain; charset=UTF-8\n\n"
+                f"Thanks! One more thing for next time: the rota in week {i % 52 + 1}.\n\n"
+                f"On Wed, 2 Dec 2026 at 17:00, Coach <coach@example.com> wrote:\n> The recap\n")
+PY
+REPLIES=$(wc -l <"$OUT/replies.tsv")
+PREPARE="python3 $OUT/replies.py $OUT/replies.tsv $SCRATCH/Maildir" measure inbox "$SLOW_RUNS" "$COACH" inbox --maildir "$SCRATCH/Maildir"
+measure inbox-sql "$SLOW_RUNS" "$SQLQ" --write "$DB" "PRAGMA synchronous = FULL; BEGIN;
+  INSERT INTO notes (id, session_id, body, visibility, author, created_at, updated_at)
+  SELECT $NEW_ID, sh.session_id, 'Thanks! One more thing for next time: the rota.', 'shared', s.member_id, $NOW, $NOW
+  FROM shares sh JOIN sessions s ON s.id = sh.session_id JOIN members m ON m.id = s.member_id
+  WHERE sh.kind = 'recap' AND sh.outcome = 'sent' AND m.email IS NOT NULL AND s.deleted_at IS NULL
+  ORDER BY sh.created_at DESC LIMIT 100;
+  COMMIT;"
+case_row inbox write "inbox --maildir ($REPLIES replies)" 10 inbox-sql "$REF" "" "100"
 
 # The recap of the largest recent session (an annual review): --resend, as
 # it was sent already; --dry-run builds the whole message and records nothing.
@@ -398,26 +474,21 @@ fi
 # Before each run (untimed), a note is added; `coach undo` takes it back:
 # checks the rows are as the command left them, deletes the note (the
 # search index follows), drops the command from the log. The reference is
-# the sqlite3 shell doing the same write with synchronous=FULL: the note,
-# and the log's command and rows, deleted in one transaction.
+# sqlq --write doing the same with synchronous=FULL: the note, and the
+# log's command and rows, deleted in one transaction.
 if wanted undo && has_command undo; then
   echo "== undo (scratch copy of the 10-year dataset)"
   printf '#!/bin/sh\nexec %q note add %q --session %q --quiet\n' "$COACH" \
     "Talked through the refund queue; next step in two weeks." "$S" >"$OUT/note-add.sh"
   PREPARE="sh $OUT/note-add.sh" measure undo "$RUNS" "$COACH" undo
-  if ! fts_readable "$DB"; then
-    echo "   (this sqlite3 shell cannot write the FTS5 index: no reference)"
-    case_row undo write "undo (the last note add)" 10 "" "" "" "10"
-  else
-  PREPARE="sh $OUT/note-add.sh" measure undo-sql "$RUNS" sqlite3 "$DB" "PRAGMA synchronous = FULL;
+  PREPARE="sh $OUT/note-add.sh" measure undo-sql "$RUNS" "$SQLQ" --write "$DB" "PRAGMA synchronous = FULL;
     BEGIN IMMEDIATE;
     DELETE FROM notes WHERE id = (SELECT key FROM undo_rows
       WHERE command = (SELECT max(id) FROM undo_commands) AND tbl = 'notes' AND op = 'insert');
     DELETE FROM undo_rows WHERE command = (SELECT max(id) FROM undo_commands);
     DELETE FROM undo_commands WHERE id = (SELECT max(id) FROM undo_commands);
     COMMIT;"
-  case_row undo write "undo (the last note add)" 10 undo-sql "sqlite3, synchronous=FULL" "" "10"
-  fi
+  case_row undo write "undo (the last note add)" 10 undo-sql "$REF" "" "10"
 fi
 
 # --- Bulk imports ---------------------------------------------------------------------
@@ -592,7 +663,7 @@ for cid, kind, label, tag, ref, refname, nrows, target in main:
         if rr:
             q = med / rr["median"]
             ratio = f"{q:.2f}"
-            if kind == "read":
+            if kind in ("read", "write"):
                 checks.append(q <= 1.5)
                 tgt += ", ≤ 1.5× sqlite3"
             elif kind == "startup":

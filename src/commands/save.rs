@@ -286,8 +286,9 @@ fn import(ctx: &Ctx, kind: Kind, path: &Path, skip_bad: bool) -> Result<()> {
     }
     list_bad_rows(ctx, &report.bad, report.bad_count);
     if ctx.out.quiet {
-        let ids: Vec<String> = saved.iter().map(|id| id.simple().to_string()).collect();
-        return ctx.out.print_ids(ids.iter().map(String::as_str));
+        return ctx
+            .out
+            .print_ids(saved.iter().map(|id| id.simple().to_string()));
     }
     let skipped = match report.bad_count {
         0 => String::new(),

@@ -741,6 +741,35 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_fingerprint_sees_values_not_how_sqlite_hands_them_over() {
+        let print = |row: &[Value]| fingerprint_text(row.len(), fingerprint(row));
+        let id = || Value::Text("a1".into());
+        // A REAL column's 75.0 may come as the integer 75.
+        assert_eq!(
+            print(&[id(), Value::Integer(75)]),
+            print(&[id(), Value::Real(75.0)])
+        );
+        assert_eq!(print(&[Value::Real(-0.0)]), print(&[Value::Real(0.0)]));
+        // Any other difference is one.
+        for other in [
+            Value::Text("75".into()),
+            Value::Integer(76),
+            Value::Real(75.000_000_000_001),
+            Value::Null,
+            Value::Blob(b"75".to_vec()),
+        ] {
+            assert_ne!(print(&[id(), Value::Integer(75)]), print(&[id(), other]));
+        }
+        assert_ne!(
+            print(&[Value::Text("ab".into()), Value::Text("c".into())]),
+            print(&[Value::Text("a".into()), Value::Text("bc".into())])
+        );
+        let text = print(&[id(), Value::Integer(75)]);
+        assert_eq!(parse_fingerprint(&text).map(|(n, _)| n), Some(2));
+        assert_eq!(parse_fingerprint("{\"id\": 1}"), None);
+    }
+
+    #[test]
     fn every_recorded_table_has_a_one_column_key() {
         let dir = tempfile::tempdir().expect("dir");
         let store = super::super::Store::open(&dir.path().join("c.db"), false).expect("open");
