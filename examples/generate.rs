@@ -840,7 +840,7 @@ fn totals(store: &mut Store) -> anyhow::Result<String> {
     let mut out = String::new();
     store.read(|tx| {
         for (what, sql) in QUERIES {
-            let n: i64 = tx.conn().query_row(sql, [], |r| r.get(0))?;
+            let n: i64 = tx.prepare(sql)?.query_row([], |r| r.get(0))?;
             let _ = writeln!(out, "  {what:<50} {n:>10}");
         }
         Ok(())

@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use crate::member::check_line;
 use crate::session::{MemberRef, Session};
-use crate::store::{new_id, opt_time_at, stored_enum, time_at, Tx};
+use crate::store::{new_id, opt_time_at, stored_enum, time_at, Record, Tx};
 use crate::{when, Error, Result};
 
 /// An action item.
@@ -143,7 +143,7 @@ pub fn add(
 ) -> Result<Action> {
     let body = check_body(body)?;
     let id = new_id();
-    tx.conn().prepare_cached(
+    tx.prepare_cached(
         "INSERT INTO actions (id, session_id, member_id, body, owner, due_at, author, created_at, updated_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)")?.execute(
         rusqlite::params![
@@ -174,7 +174,7 @@ pub fn get(tx: &Tx<'_>, id: &str) -> Result<Action> {
         select("")
     );
     let overdue_before = overdue_before(tx, tx.now())?;
-    let mut stmt = tx.conn().prepare_cached(&sql)?;
+    let mut stmt = tx.prepare_cached(&sql)?;
     let action = stmt
         .query_row([id], |r| from_row(r, overdue_before))
         .optional()?
@@ -182,16 +182,15 @@ pub fn get(tx: &Tx<'_>, id: &str) -> Result<Action> {
     finish(tx, action)
 }
 
-/// The action whose id starts with `query`.
-pub fn resolve(tx: &Tx<'_>, query: &str) -> Result<Action> {
-    let id = tx.resolve_id(
-        "actions",
-        "action",
-        "actions",
-        query,
-        "`coach action list --all` shows the ids",
-    )?;
-    get(tx, &id)
+impl Record for Action {
+    const TABLES: &'static [&'static str] = &["actions"];
+    const NOUN: &'static str = "action";
+    const PLURAL: &'static str = "actions";
+    const LIST_HINT: &'static str = "`coach action list --all` shows the ids";
+
+    fn read(tx: &Tx<'_>, _: &'static str, id: &str) -> Result<Action> {
+        get(tx, id)
+    }
 }
 
 /// Actions, by due date (none last), then in the order they were agreed.
@@ -203,7 +202,7 @@ pub fn list(tx: &Tx<'_>, filter: &Filter) -> Result<Vec<Action>> {
     let overdue_before = overdue_before(tx, tx.now())?;
     let overdue_text = when::to_storage(overdue_before);
     let (sql, params) = list_query(COLUMNS, filter, &overdue_text);
-    let mut stmt = tx.conn().prepare_cached(&sql)?;
+    let mut stmt = tx.prepare_cached(&sql)?;
     let rows = stmt.query_map(params.as_slice(), |r| from_row(r, overdue_before))?;
     let actions = rows.collect::<rusqlite::Result<Vec<_>>>()?;
     finish_all(tx, actions)
@@ -267,7 +266,7 @@ pub fn listing(tx: &Tx<'_>, filter: &Filter, detail: Detail) -> Result<Listing> 
         Detail::Shown => SHOWN_COLUMNS,
     };
     let (sql, params) = list_query(columns, filter, &overdue_text);
-    let mut stmt = tx.conn().prepare_cached(&sql)?;
+    let mut stmt = tx.prepare_cached(&sql)?;
     let mut listing = Listing::default();
     let mut rows = stmt.query(params.as_slice())?;
     while let Some(row) = rows.next()? {
@@ -462,7 +461,7 @@ pub fn carried_over(tx: &Tx<'_>, session: &Session) -> Result<Vec<Action>> {
         (open, rusqlite::params![member, held_at]),
         (done_since, rusqlite::params![member, created_at, held_at]),
     ] {
-        let mut stmt = tx.conn().prepare_cached(&sql)?;
+        let mut stmt = tx.prepare_cached(&sql)?;
         let rows = stmt.query_map(params, |r| from_row(r, overdue_before))?;
         for action in rows {
             actions.push(action?);
@@ -518,24 +517,23 @@ pub fn check_off(
     by: Option<&str>,
     reply_id: Option<&str>,
 ) -> Result<()> {
-    tx.conn()
-        .prepare_cached(
-            "UPDATE actions SET done_at = ?2, done_by = ?3, done_reply_id = ?4, updated_at = ?5
+    tx.prepare_cached(
+        "UPDATE actions SET done_at = ?2, done_by = ?3, done_reply_id = ?4, updated_at = ?5
              WHERE id = ?1",
-        )?
-        .execute(rusqlite::params![
-            action.id,
-            done_at.map(when::to_storage),
-            by,
-            reply_id,
-            tx.now_text()
-        ])?;
+    )?
+    .execute(rusqlite::params![
+        action.id,
+        done_at.map(when::to_storage),
+        by,
+        reply_id,
+        tx.now_text()
+    ])?;
     Ok(())
 }
 
 /// The ids of the actions checked off by the reply `reply_id`, still done.
 pub fn ids_from_reply(tx: &Tx<'_>, reply_id: &str) -> Result<Vec<String>> {
-    let mut stmt = tx.conn().prepare_cached(
+    let mut stmt = tx.prepare_cached(
         "SELECT id FROM actions WHERE done_reply_id = ?1 AND deleted_at IS NULL ORDER BY id",
     )?;
     let ids = stmt
@@ -552,24 +550,22 @@ pub fn edit(tx: &Tx<'_>, action: &Action, change: Change) -> Result<Action> {
     };
     let due_at = change.due_at.unwrap_or(action.due_at);
     let owner = change.owner.unwrap_or(action.owner);
-    tx.conn()
-        .prepare_cached(
-            "UPDATE actions SET body = ?2, due_at = ?3, owner = ?4, updated_at = ?5 WHERE id = ?1",
-        )?
-        .execute(rusqlite::params![
-            action.id,
-            body,
-            due_at.map(crate::when::to_storage),
-            owner.as_str(),
-            tx.now_text()
-        ])?;
+    tx.prepare_cached(
+        "UPDATE actions SET body = ?2, due_at = ?3, owner = ?4, updated_at = ?5 WHERE id = ?1",
+    )?
+    .execute(rusqlite::params![
+        action.id,
+        body,
+        due_at.map(crate::when::to_storage),
+        owner.as_str(),
+        tx.now_text()
+    ])?;
     get(tx, &action.id)
 }
 
 /// Deletes an action, leaving a tombstone.
 pub fn remove(tx: &Tx<'_>, action: &Action) -> Result<()> {
-    tx.conn()
-        .prepare_cached("UPDATE actions SET deleted_at = ?2, updated_at = ?2 WHERE id = ?1")?
+    tx.prepare_cached("UPDATE actions SET deleted_at = ?2, updated_at = ?2 WHERE id = ?1")?
         .execute(rusqlite::params![action.id, tx.now_text()])?;
     Ok(())
 }

@@ -26,7 +26,7 @@ use crate::member::check_line;
 use crate::note::{self, Note, Visible};
 use crate::private_file::{Existing, PrivateFile};
 use crate::session::Session;
-use crate::store::{new_id, normalize_prefix, time_at, Tx};
+use crate::store::{new_id, time_at, Record, Tx};
 use crate::{Error, ErrorKind, Result};
 
 /// The store's folder, inside the database's folder.
@@ -80,7 +80,7 @@ pub fn add(
     remove_orphans(tx, folder)?;
     let stored = store_file(folder, source, max)?;
     let id = new_id();
-    tx.conn().prepare_cached(
+    tx.prepare_cached(
         "INSERT INTO attachments (id, session_id, name, sha256, size, media_type, author, created_at, updated_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)")?.execute(
         rusqlite::params![
@@ -101,7 +101,7 @@ pub fn add(
 /// coach's view).
 pub fn get(tx: &Tx<'_>, id: &str) -> Result<Attachment> {
     let sql = format!("{SELECT} WHERE a.id = ?1 AND a.deleted_at IS NULL AND s.deleted_at IS NULL");
-    let mut stmt = tx.conn().prepare_cached(&sql)?;
+    let mut stmt = tx.prepare_cached(&sql)?;
     let attachment = stmt
         .query_row([id], from_row)
         .optional()?
@@ -109,27 +109,21 @@ pub fn get(tx: &Tx<'_>, id: &str) -> Result<Attachment> {
     finish(tx, attachment)
 }
 
-/// The attachment whose id starts with `query` (the coach's view).
-pub fn resolve(tx: &Tx<'_>, query: &str) -> Result<Attachment> {
-    let hint = "`coach attachment list` shows the ids";
-    let prefix = normalize_prefix(query).ok_or_else(|| {
-        Error::input(format!("\"{query}\" is not an attachment id")).with_hint(hint)
-    })?;
-    let ids = tx.ids_with_prefix("attachments", &prefix, 10)?;
-    match ids.as_slice() {
-        [id] => get(tx, id),
-        [] => Err(
-            Error::input(format!("no attachment has an id starting with \"{query}\""))
-                .with_hint(hint),
-        ),
-        many => {
-            let names = many
-                .iter()
-                .map(|id| get(tx, id).map(|a| format!("{} ({})", a.short_id, a.name)))
-                .collect::<Result<Vec<_>>>()?;
-            let total = tx.count_with_prefix("attachments", &prefix)?;
-            Err(crate::store::ambiguous(query, "attachments", &names, total))
-        }
+/// Attachments are resolved in the coach's view.
+impl Record for Attachment {
+    const TABLES: &'static [&'static str] = &["attachments"];
+    const NOUN: &'static str = "attachment";
+    const PLURAL: &'static str = "attachments";
+    const LIST_HINT: &'static str = "`coach attachment list` shows the ids";
+
+    fn read(tx: &Tx<'_>, _: &'static str, id: &str) -> Result<Attachment> {
+        get(tx, id)
+    }
+
+    /// The short id and file name: `1a2b (scorecard.csv)`.
+    fn candidate(tx: &Tx<'_>, _: &'static str, id: &str) -> Result<String> {
+        let a = get(tx, id)?;
+        Ok(format!("{} ({})", a.short_id, a.name))
     }
 }
 
@@ -140,7 +134,7 @@ pub fn for_session<N: Visible>(tx: &Tx<'_>, session_id: &str) -> Result<Vec<Atta
         "{SELECT} WHERE a.session_id = ?1 AND a.deleted_at IS NULL AND s.deleted_at IS NULL
          ORDER BY a.created_at, a.id"
     );
-    let mut stmt = tx.conn().prepare_cached(&sql)?;
+    let mut stmt = tx.prepare_cached(&sql)?;
     let rows = stmt.query_map([session_id], from_row)?;
     let attachments = rows.collect::<rusqlite::Result<Vec<_>>>()?;
     attachments.into_iter().map(|a| finish(tx, a)).collect()
@@ -153,7 +147,7 @@ pub fn for_member(tx: &Tx<'_>, member_id: &str) -> Result<Vec<Attachment>> {
         "{SELECT} WHERE s.member_id = ?1 AND s.deleted_at IS NULL AND a.deleted_at IS NULL
          ORDER BY s.held_at DESC, a.created_at, a.id"
     );
-    let mut stmt = tx.conn().prepare_cached(&sql)?;
+    let mut stmt = tx.prepare_cached(&sql)?;
     let rows = stmt.query_map([member_id], from_row)?;
     let attachments = rows.collect::<rusqlite::Result<Vec<_>>>()?;
     attachments.into_iter().map(|a| finish(tx, a)).collect()
@@ -265,9 +259,7 @@ pub fn remove_orphans(tx: &Tx<'_>, folder: &Path) -> Result<usize> {
     let Ok(entries) = fs::read_dir(folder.join(FOLDER)) else {
         return Ok(0);
     };
-    let mut used = tx
-        .conn()
-        .prepare_cached("SELECT 1 FROM attachments WHERE sha256 = ?1")?;
+    let mut used = tx.prepare_cached("SELECT 1 FROM attachments WHERE sha256 = ?1")?;
     let mut removed = 0;
     for entry in entries.flatten() {
         let name = entry.file_name();

@@ -150,14 +150,13 @@ pub fn abandon<A: Attempt>(tx: &Tx<'_>, claimed: &A, gone: bool) -> Result<()> {
     } else {
         format!("abandoned: {who} did not record the outcome within {CLAIM_TIMEOUT}")
     };
-    tx.conn()
-        .prepare_cached(&format!(
-            "UPDATE {} SET outcome = 'failed', temporary = 1, detail = ?2,
+    tx.prepare_cached(&format!(
+        "UPDATE {} SET outcome = 'failed', temporary = 1, detail = ?2,
                            finished_at = ?3, updated_at = ?3
              WHERE id = ?1 AND outcome = 'sending'",
-            A::TABLE
-        ))?
-        .execute(rusqlite::params![claimed.id(), why, tx.now_text()])?;
+        A::TABLE
+    ))?
+    .execute(rusqlite::params![claimed.id(), why, tx.now_text()])?;
     Ok(())
 }
 
@@ -173,20 +172,19 @@ pub fn record<A: Attempt>(tx: &Tx<'_>, id: &str, result: &Result<mail::Sent>) ->
             err.message().to_string(),
         ),
     };
-    tx.conn()
-        .prepare_cached(&format!(
-            "UPDATE {} SET outcome = ?2, temporary = ?3, detail = ?4,
+    tx.prepare_cached(&format!(
+        "UPDATE {} SET outcome = ?2, temporary = ?3, detail = ?4,
                            finished_at = ?5, updated_at = ?5
              WHERE id = ?1",
-            A::TABLE
-        ))?
-        .execute(rusqlite::params![
-            id,
-            outcome.as_str(),
-            temporary,
-            detail,
-            tx.now_text()
-        ])?;
+        A::TABLE
+    ))?
+    .execute(rusqlite::params![
+        id,
+        outcome.as_str(),
+        temporary,
+        detail,
+        tx.now_text()
+    ])?;
     A::get(tx, id)
 }
 

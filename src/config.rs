@@ -454,12 +454,11 @@ pub fn set(tx: &Tx<'_>, name: &str, value: &str) -> Result<String> {
     let key = find(name)?;
     let value = check(key, value)?;
     tx.forget::<Settings>();
-    tx.conn()
-        .prepare_cached(
-            "INSERT INTO config (key, value, updated_at) VALUES (?1, ?2, ?3)
+    tx.prepare_cached(
+        "INSERT INTO config (key, value, updated_at) VALUES (?1, ?2, ?3)
          ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
-        )?
-        .execute([key.name, value.as_str(), tx.now_text().as_str()])?;
+    )?
+    .execute([key.name, value.as_str(), tx.now_text().as_str()])?;
     Ok(value)
 }
 
@@ -467,10 +466,7 @@ pub fn set(tx: &Tx<'_>, name: &str, value: &str) -> Result<String> {
 pub fn unset(tx: &Tx<'_>, name: &str) -> Result<bool> {
     let key = find(name)?;
     tx.forget::<Settings>();
-    Ok(tx
-        .conn()
-        .execute("DELETE FROM config WHERE key = ?1", [key.name])?
-        > 0)
+    Ok(tx.execute("DELETE FROM config WHERE key = ?1", [key.name])? > 0)
 }
 
 /// Every setting that has a value; with `all`, every known setting.
@@ -497,9 +493,7 @@ pub fn list(tx: &Tx<'_>, all: bool) -> Result<Vec<Entry>> {
 }
 
 fn stored(tx: &Tx<'_>, name: &str) -> Result<Option<String>> {
-    let mut stmt = tx
-        .conn()
-        .prepare_cached("SELECT value FROM config WHERE key = ?1")?;
+    let mut stmt = tx.prepare_cached("SELECT value FROM config WHERE key = ?1")?;
     Ok(stmt.query_row([name], |r| r.get(0)).optional()?)
 }
 
@@ -601,6 +595,50 @@ pub fn parse_size(text: &str) -> Result<u64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Defaults live in [`KEYS`] only; where the help text of a command
+    /// names a setting and its default, it names the declared one.
+    #[test]
+    fn help_that_names_a_default_names_the_declared_one() {
+        fn texts(command: &clap::Command, out: &mut Vec<String>) {
+            let helps = [command.get_about(), command.get_long_about()]
+                .into_iter()
+                .chain(
+                    command
+                        .get_arguments()
+                        .flat_map(|a| [a.get_help(), a.get_long_help()]),
+                )
+                .flatten();
+            out.extend(helps.map(ToString::to_string));
+            for sub in command.get_subcommands() {
+                texts(sub, out);
+            }
+        }
+        let mut helps = Vec::new();
+        texts(
+            &<crate::cli::Cli as clap::CommandFactory>::command(),
+            &mut helps,
+        );
+        let mut checked = 0;
+        for help in &helps {
+            let help = help.split_whitespace().collect::<Vec<_>>().join(" ");
+            for key in KEYS {
+                let Some(default) = key.default else { continue };
+                for (at, _) in help.match_indices(key.name) {
+                    let after: String = help[at + key.name.len()..].chars().take(40).collect();
+                    if after.contains("default") {
+                        checked += 1;
+                        assert!(
+                            after.contains(default),
+                            "the help says {}{after}, but its default is {default}",
+                            key.name
+                        );
+                    }
+                }
+            }
+        }
+        assert!(checked >= 4, "the help names defaults: {checked}");
+    }
 
     #[test]
     fn sizes_read_like_people_write_them() {

@@ -216,7 +216,7 @@ fn held_between(
     since: DateTime<Utc>,
     until: DateTime<Utc>,
 ) -> Result<Vec<stream::SessionRef>> {
-    let mut stmt = tx.conn().prepare_cached(
+    let mut stmt = tx.prepare_cached(
         "SELECT id, title, held_at FROM sessions
          WHERE member_id = ?1 AND deleted_at IS NULL AND held_at >= ?2 AND held_at <= ?3
          ORDER BY held_at DESC, id DESC",
@@ -408,7 +408,7 @@ fn with_short_id(tx: &Tx<'_>, mut sent: Sent) -> Result<Sent> {
 }
 
 fn one(tx: &Tx<'_>, sql: &str, param: &str) -> Result<Option<Sent>> {
-    let mut stmt = tx.conn().prepare_cached(sql)?;
+    let mut stmt = tx.prepare_cached(sql)?;
     let sent = stmt.query_row([param], from_row).optional()?;
     sent.map(|s| with_short_id(tx, s)).transpose()
 }
@@ -468,7 +468,7 @@ pub fn by_message_id(tx: &Tx<'_>, message_id: &str) -> Result<Option<Sent>> {
 /// Every digest send, newest first, at most `limit`.
 pub fn log(tx: &Tx<'_>, limit: Option<usize>) -> Result<Vec<Sent>> {
     let limit = limit.map_or(-1, |n| i64::try_from(n).unwrap_or(i64::MAX));
-    let mut stmt = tx.conn().prepare_cached(&format!(
+    let mut stmt = tx.prepare_cached(&format!(
         "{SELECT} WHERE d.deleted_at IS NULL ORDER BY d.created_at DESC, d.id DESC LIMIT ?1"
     ))?;
     let rows = stmt
@@ -519,24 +519,23 @@ pub fn claim(tx: &Tx<'_>, request: &Request, transport: &str) -> Result<Claim> {
     let prepared = prepare(tx, &member, since)?;
     let id = new_id();
     let now = tx.now_text();
-    tx.conn()
-        .prepare_cached(
-            "INSERT INTO digests (id, member_id, since, until, recipients, transport, message_id,
+    tx.prepare_cached(
+        "INSERT INTO digests (id, member_id, since, until, recipients, transport, message_id,
                                   outcome, detail, author, created_at, updated_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'sending', ?8, ?9, ?10, ?10)",
-        )?
-        .execute(rusqlite::params![
-            id,
-            member.id,
-            when::to_storage(prepared.composed.digest.since),
-            when::to_storage(prepared.composed.digest.until),
-            serde_json::to_string(&prepared.recipients)?,
-            transport,
-            prepared.message_id,
-            claim::claimant(),
-            tx.me(),
-            now
-        ])?;
+    )?
+    .execute(rusqlite::params![
+        id,
+        member.id,
+        when::to_storage(prepared.composed.digest.since),
+        when::to_storage(prepared.composed.digest.until),
+        serde_json::to_string(&prepared.recipients)?,
+        transport,
+        prepared.message_id,
+        claim::claimant(),
+        tx.me(),
+        now
+    ])?;
     let sent = get(tx, &id)?;
     Ok(Claim::Claimed(Box::new(prepared), sent))
 }
@@ -585,7 +584,7 @@ pub type HeldBack = claim::HeldBack<Sent>;
 /// `mail.max-attempts` failed temporarily (until `--retry`).
 pub fn held_back(tx: &Tx<'_>, member_id: &str) -> Result<Option<HeldBack>> {
     claim::held_back(tx, |limit| {
-        let mut stmt = tx.conn().prepare_cached(&format!(
+        let mut stmt = tx.prepare_cached(&format!(
             "{SELECT} WHERE d.member_id = ?1 AND d.outcome <> 'sending' AND d.deleted_at IS NULL
              ORDER BY d.created_at DESC, d.id DESC LIMIT ?2"
         ))?;

@@ -113,9 +113,7 @@ pub fn check(tx: &Tx<'_>) -> Result<Report> {
             ),
         );
     }
-    report.application_id = tx
-        .conn()
-        .pragma_query_value(None, "application_id", |r| r.get(0))?;
+    report.application_id = tx.application_id()?;
     if report.application_id != APPLICATION_ID {
         report.add(
             "application-id",
@@ -172,7 +170,7 @@ pub fn repair(tx: &Tx<'_>) -> Result<Report> {
 }
 
 fn integrity(tx: &Tx<'_>, report: &mut Report) -> Result<()> {
-    let mut stmt = tx.conn().prepare("PRAGMA integrity_check")?;
+    let mut stmt = tx.prepare("PRAGMA integrity_check")?;
     let lines: Vec<String> = stmt
         .query_map([], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
@@ -183,7 +181,7 @@ fn integrity(tx: &Tx<'_>, report: &mut Report) -> Result<()> {
 }
 
 fn foreign_keys(tx: &Tx<'_>, report: &mut Report) -> Result<()> {
-    let mut stmt = tx.conn().prepare("PRAGMA foreign_key_check")?;
+    let mut stmt = tx.prepare("PRAGMA foreign_key_check")?;
     let rows: Vec<(String, Option<i64>, String)> = stmt
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
         .collect::<rusqlite::Result<_>>()?;
@@ -199,9 +197,7 @@ fn foreign_keys(tx: &Tx<'_>, report: &mut Report) -> Result<()> {
 
 /// Every attachment's content: present, and its hash and size right.
 fn attachments(tx: &Tx<'_>, report: &mut Report) -> Result<()> {
-    let mut stmt = tx
-        .conn()
-        .prepare("SELECT DISTINCT sha256, size FROM attachments ORDER BY sha256")?;
+    let mut stmt = tx.prepare("SELECT DISTINCT sha256, size FROM attachments ORDER BY sha256")?;
     let rows: Vec<(String, i64)> = stmt
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<rusqlite::Result<_>>()?;
@@ -250,9 +246,7 @@ fn orphans(tx: &Tx<'_>, report: &mut Report) -> Result<()> {
     let Ok(entries) = fs::read_dir(&store) else {
         return Ok(());
     };
-    let mut used = tx
-        .conn()
-        .prepare("SELECT 1 FROM attachments WHERE sha256 = ?1")?;
+    let mut used = tx.prepare("SELECT 1 FROM attachments WHERE sha256 = ?1")?;
     let mut names: Vec<_> = entries.flatten().collect();
     names.sort_by_key(fs::DirEntry::file_name);
     for entry in names {
@@ -289,7 +283,7 @@ fn claims(tx: &Tx<'_>, report: &mut Report) -> Result<()> {
 }
 
 fn stale_claims<A: Attempt>(tx: &Tx<'_>, report: &mut Report) -> Result<()> {
-    let mut stmt = tx.conn().prepare(&format!(
+    let mut stmt = tx.prepare(&format!(
         "SELECT id, created_at FROM {} WHERE outcome = 'sending' ORDER BY created_at",
         A::TABLE
     ))?;

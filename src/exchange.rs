@@ -334,7 +334,7 @@ impl serde::Serialize for FilesOut<'_, '_> {
                 Some(_) => format!("SELECT DISTINCT sha256 FROM attachments WHERE {IN_MEMBER_SESSIONS} ORDER BY sha256"),
                 None => "SELECT DISTINCT sha256 FROM attachments ORDER BY sha256".to_string(),
             };
-            let mut stmt = self.tx.conn().prepare(&sql).map_err(ser_error)?;
+            let mut stmt = self.tx.prepare(&sql).map_err(ser_error)?;
             let params: Vec<&dyn rusqlite::ToSql> = match self.options.member {
                 Some(m) => vec![&m.id],
                 None => Vec::new(),
@@ -390,9 +390,7 @@ pub fn check_stored(tx: &Tx<'_>, limit: usize) -> Result<Vec<String>> {
         if !tx.table_exists(table.name)? {
             continue;
         }
-        let mut stmt = tx
-            .conn()
-            .prepare(&format!("SELECT * FROM {} ORDER BY rowid", table.name))?;
+        let mut stmt = tx.prepare(&format!("SELECT * FROM {} ORDER BY rowid", table.name))?;
         let names: Vec<String> = stmt.column_names().map(String::from).collect();
         let mut rows = stmt.query([])?;
         while let Some(row) = rows.next()? {
@@ -583,7 +581,7 @@ mod tests {
         let mut store = Store::open(&dir.path().join("c.db"), false).expect("open");
         let tables: Vec<String> = store
             .read(|tx| {
-                let mut stmt = tx.conn().prepare(
+                let mut stmt = tx.prepare(
                     "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
                 )?;
                 let names = stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<Vec<String>>>()?;

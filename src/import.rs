@@ -229,21 +229,102 @@ pub struct Input<R> {
     line_bytes: usize,
     /// The current line's number, from 1.
     line: u64,
+    /// Where lines end, once a CSV reader asks ([`Input::line_at`]).
+    line_ends: Option<LineEnds>,
 }
 
-/// A line longer than [`MAX_LINE`]: an input error.
+/// A line longer than [`MAX_LINE`], or a CSV record (which may span
+/// lines) longer than that: an input error.
 #[derive(Debug)]
 pub struct LineTooLong {
     pub line: u64,
+    /// A CSV record started at `line` and went on past the limit.
+    pub record: bool,
 }
 
 impl fmt::Display for LineTooLong {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "line {} is longer than 1 MiB", self.line)
+        if self.record {
+            write!(
+                f,
+                "the record from line {} is longer than 1 MiB (is a quote left open?)",
+                self.line
+            )
+        } else {
+            write!(f, "line {} is longer than 1 MiB", self.line)
+        }
     }
 }
 
 impl std::error::Error for LineTooLong {}
+
+/// How far a CSV reader reads ahead of the record it returns (its buffer
+/// is 8 KiB), with room to spare.
+const READ_AHEAD: u64 = 64 << 10;
+
+/// The line ends of an input, for the line of a CSV record. The csv
+/// crate's own count is one short after `\r\n` (BurntSushi/rust-csv#395),
+/// does not see a lone `\r`, and names the blank lines before a record
+/// rather than the record; here a line ends at `\n`, `\r\n` or a lone
+/// `\r`, as the CSV reader splits them, and blank lines are passed.
+#[derive(Debug, Default)]
+struct LineEnds {
+    /// The `\r` and `\n` bytes consumed and not yet passed by a question:
+    /// each one's offset, with [`NEW_LINE`] set when it ends a line (a
+    /// `\n` after a `\r` does not).
+    ahead: std::collections::VecDeque<u64>,
+    /// Lines ended before the first of `ahead`.
+    passed: u64,
+    /// Bytes consumed.
+    offset: u64,
+    /// Bytes before this one are passed.
+    scanned: u64,
+    /// The offset last asked about: the start of the record being read.
+    asked: u64,
+    /// The last byte consumed was `\r`.
+    after_cr: bool,
+}
+
+/// In [`LineEnds::ahead`]: this byte ends a line.
+const NEW_LINE: u64 = 1 << 63;
+
+impl LineEnds {
+    fn consumed(&mut self, bytes: &[u8]) {
+        for (i, &byte) in bytes.iter().enumerate() {
+            let at = self.offset + i as u64;
+            match byte {
+                b'\r' => self.ahead.push_back(at | NEW_LINE),
+                b'\n' if self.after_cr => self.ahead.push_back(at),
+                b'\n' => self.ahead.push_back(at | NEW_LINE),
+                _ => {}
+            }
+            self.after_cr = byte == b'\r';
+        }
+        self.offset += bytes.len() as u64;
+    }
+
+    /// The line (from 1) of the record that starts at `offset` (blank
+    /// lines there are passed), asked in ascending order once the record
+    /// is read.
+    fn line_at(&mut self, offset: u64) -> u64 {
+        let mut next = offset.max(self.scanned);
+        while let Some(&front) = self.ahead.front() {
+            let at = front & !NEW_LINE;
+            if at > next {
+                break;
+            }
+            if at == next {
+                // A blank line where the record would start.
+                next += 1;
+            }
+            self.passed += u64::from(front & NEW_LINE != 0);
+            self.ahead.pop_front();
+        }
+        self.scanned = next;
+        self.asked = offset;
+        self.passed + 1
+    }
+}
 
 /// Opens `inner` for an import from `source` (a path or "standard
 /// input"): drops a byte order mark; an empty input is an error.
@@ -265,7 +346,21 @@ pub fn open<R: BufRead>(mut inner: R, source: &str) -> Result<Input<R>> {
         inner,
         line_bytes: 0,
         line: 1,
+        line_ends: None,
     })
+}
+
+impl<R> Input<R> {
+    /// The line (from 1) of the CSV record that starts at `offset` (blank
+    /// lines there passed; offsets asked in ascending order). From the first
+    /// question on, a record that goes on for more than [`MAX_LINE`] bytes
+    /// past the last offset asked about is an error: a quote left open
+    /// cannot make one endless record.
+    pub fn line_at(&mut self, offset: u64) -> u64 {
+        self.line_ends
+            .get_or_insert_with(LineEnds::default)
+            .line_at(offset)
+    }
 }
 
 /// Opens the input of an import: the file at `path`, or standard input
@@ -306,14 +401,30 @@ pub fn open_path(
 impl<R: BufRead> BufRead for Input<R> {
     fn fill_buf(&mut self) -> io::Result<&[u8]> {
         if self.line_bytes > MAX_LINE {
-            return Err(io::Error::other(LineTooLong { line: self.line }));
+            return Err(io::Error::other(LineTooLong {
+                line: self.line,
+                record: false,
+            }));
         }
-        self.inner.fill_buf()
+        if let Some(ends) = &mut self.line_ends {
+            if ends.offset - ends.asked > MAX_LINE as u64 + READ_AHEAD {
+                let line = ends.line_at(ends.asked);
+                return Err(io::Error::other(LineTooLong { line, record: true }));
+            }
+        }
+        // No more than one byte past the limit, so that the line is refused
+        // at its 1 MiB and first byte, whatever the buffer's size.
+        let allowed = MAX_LINE + 1 - self.line_bytes;
+        let buf = self.inner.fill_buf()?;
+        Ok(&buf[..buf.len().min(allowed)])
     }
 
     fn consume(&mut self, amount: usize) {
         if let Ok(buf) = self.inner.fill_buf() {
             let taken = &buf[..amount.min(buf.len())];
+            if let Some(ends) = &mut self.line_ends {
+                ends.consumed(taken);
+            }
             match taken.iter().rposition(|b| *b == b'\n') {
                 Some(last) => {
                     self.line += taken.iter().filter(|b| **b == b'\n').count() as u64;
@@ -480,7 +591,7 @@ pub fn run<S: Schema>(
         engine.read(format, input)?;
         return engine.finish();
     }
-    tx.conn().pragma_update(None, "cache_size", CACHE_KIB)?;
+    tx.set_cache_size(CACHE_KIB)?;
     tx.bulk(|| {
         let mut engine = Engine::new(Some(tx), schema, options, progress);
         let report = engine.read(format, input).and_then(|()| engine.finish())?;
@@ -622,19 +733,17 @@ impl<'s, 'p, 't, S: Schema> Engine<'s, 'p, 't, S> {
             .flexible(true)
             .from_reader(input);
         let mut record = csv::ByteRecord::new();
-        if !reader
-            .read_byte_record(&mut record)
+        if next_record(&mut reader, &mut record)
             .map_err(|e| csv_failed(source, e))?
+            .is_none()
         {
             return Ok(());
         }
         let fields = self.schema.fields();
         let columns = header(fields, self.schema.required(), &record, source)?;
-        while reader
-            .read_byte_record(&mut record)
-            .map_err(|e| csv_failed(source, e))?
+        while let Some(line) =
+            next_record(&mut reader, &mut record).map_err(|e| csv_failed(source, e))?
         {
-            let line = record.position().map_or(0, csv::Position::line);
             self.bytes = reader.position().byte();
             let row = if record.len() != columns.len() {
                 Err(format!(
@@ -682,6 +791,21 @@ impl<'s, 'p, 't, S: Schema> Engine<'s, 'p, 't, S> {
             self.row(line, row)?;
         }
     }
+}
+
+/// Reads the next CSV record into `record` and returns the line where it
+/// starts (blank lines before it passed), or `None` at the end. The record
+/// may take at most [`MAX_LINE`] bytes.
+fn next_record<R: BufRead>(
+    reader: &mut csv::Reader<&mut Input<R>>,
+    record: &mut csv::ByteRecord,
+) -> std::result::Result<Option<u64>, csv::Error> {
+    let start = reader.position().byte();
+    reader.get_mut().line_at(start);
+    if !reader.read_byte_record(record)? {
+        return Ok(None);
+    }
+    Ok(Some(reader.get_mut().line_at(start)))
 }
 
 /// Where each column of a CSV header goes in a [`Row`]: checked against
@@ -838,6 +962,57 @@ mod tests {
         }
     }
 
+    /// The line of each CSV record, as bad rows name them.
+    fn record_lines(text: &[u8]) -> std::result::Result<Vec<u64>, Error> {
+        let mut input = open(io::BufReader::with_capacity(4096, text), "x")?;
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(&mut input);
+        let mut record = csv::ByteRecord::new();
+        let mut lines = Vec::new();
+        while let Some(line) =
+            next_record(&mut reader, &mut record).map_err(|e| csv_failed("x", e))?
+        {
+            lines.push(line);
+        }
+        Ok(lines)
+    }
+
+    #[test]
+    fn csv_records_are_named_by_their_line_whatever_the_line_ends() {
+        for text in [
+            &b"h\na\nb\n\n\nc\n"[..],
+            b"h\r\na\r\nb\r\n\r\n\r\nc\r\n",
+            b"h\ra\rb\r\r\rc\r",
+            b"\xEF\xBB\xBFh\r\na\nb\r\r\n\nc",
+        ] {
+            assert_eq!(record_lines(text).expect("read"), [1, 2, 3, 6], "{text:?}");
+        }
+        // A quoted field over several lines: the next record's line counts them.
+        let text = b"h,x\r\na,\"one\r\ntwo\ny\"\r\nb,z\r\n";
+        assert_eq!(record_lines(text).expect("read"), [1, 2, 5]);
+        // Blank lines past the reader's buffer.
+        let mut text = b"h\n".to_vec();
+        text.extend(b"\r\n".repeat(5000));
+        text.extend(b"a\n");
+        assert_eq!(record_lines(&text).expect("read"), [1, 5002]);
+    }
+
+    #[test]
+    fn a_quote_left_open_is_a_record_past_the_limit() {
+        let mut text = b"h,x\na,b\nc,\"".to_vec();
+        text.extend(b"short line\n".repeat(MAX_LINE / 10));
+        let err = record_lines(&text).expect_err("too long");
+        assert_eq!(err.kind(), crate::ErrorKind::Input);
+        assert_eq!(
+            err.message(),
+            "cannot read x: the record from line 3 is longer than 1 MiB (is a quote left open?)"
+        );
+        let fits = [&b"h,x\na,\""[..], &b"y\n".repeat(MAX_LINE / 3), b"\"\n"].concat();
+        assert_eq!(record_lines(&fits).expect("fits"), [1, 2]);
+    }
+
     #[test]
     fn a_line_past_the_limit_stops_the_read_naming_it() {
         let mut long = b"short\n".to_vec();
@@ -847,6 +1022,14 @@ mod tests {
         let err = Error::io("cannot read x", err);
         assert_eq!(err.kind(), crate::ErrorKind::Input);
         assert_eq!(err.message(), "cannot read x: line 2 is longer than 1 MiB");
+
+        // One byte too many is refused, whatever the buffer's size.
+        let mut long = b"short\n".to_vec();
+        long.extend(std::iter::repeat_n(b'x', MAX_LINE + 1));
+        long.push(b'\n');
+        let input = open(io::BufReader::with_capacity(1 << 18, &long[..]), "x").expect("open");
+        let err = io::copy(&mut { input }, &mut io::sink()).expect_err("too long");
+        assert_eq!(err.to_string(), "line 2 is longer than 1 MiB");
 
         let fits = [vec![b'y'; MAX_LINE], b"\n".to_vec()].concat().repeat(3);
         let input = open(io::BufReader::with_capacity(4096, &fits[..]), "x").expect("open");

@@ -430,7 +430,6 @@ fn authorize(tx: &Tx<'_>, headers: &Headers) -> Result<std::result::Result<Answe
 /// When a message with this Message-ID was taken in, if it was.
 fn taken_at(tx: &Tx<'_>, message_id: &str) -> Result<Option<DateTime<Utc>>> {
     let at: Option<String> = tx
-        .conn()
         .prepare_cached(
             "SELECT created_at FROM replies WHERE message_id = ?1
              UNION ALL SELECT created_at FROM digest_replies WHERE message_id = ?1",
@@ -480,7 +479,6 @@ fn apply_said(
     if apply {
         match &answered.parent {
             Parent::Session { share, session } => tx
-                .conn()
                 .prepare_cached(
                     "INSERT INTO replies (id, message_id, share_id, kind, session_id, sent_at,
                                           author, created_at, updated_at)
@@ -497,7 +495,6 @@ fn apply_said(
                     tx.now_text()
                 ])?,
             Parent::Digest(digest) => tx
-                .conn()
                 .prepare_cached(
                     "INSERT INTO digest_replies (id, message_id, digest_id, member_id, sent_at,
                                                  author, created_at, updated_at)
@@ -577,7 +574,7 @@ fn check_off_change(
             reason: reason.to_string(),
         })
     };
-    let mut stmt = tx.conn().prepare_cached(
+    let mut stmt = tx.prepare_cached(
         "SELECT id FROM actions
          WHERE member_id = ?1 AND deleted_at IS NULL AND owner = 'member'
            AND id >= ?2 AND id < ?2 || 'g'
@@ -644,7 +641,7 @@ pub struct ReplyRecord {
 
 /// The replies taken in for a session, oldest first.
 pub fn replies_of(tx: &Tx<'_>, session_id: &str) -> Result<Vec<ReplyRecord>> {
-    let mut stmt = tx.conn().prepare_cached(
+    let mut stmt = tx.prepare_cached(
         "SELECT r.id, r.message_id, r.kind, r.sent_at, m.name
          FROM replies r JOIN members m ON m.id = r.author
          WHERE r.session_id = ?1 AND r.deleted_at IS NULL
@@ -682,7 +679,6 @@ fn short_ids(tx: &Tx<'_>, table: &'static str, ids: &[String]) -> Result<Vec<Str
 /// When the session's recap was first acknowledged (answered), if it was.
 pub fn recap_acknowledged(tx: &Tx<'_>, session_id: &str) -> Result<Option<DateTime<Utc>>> {
     let at: Option<String> = tx
-        .conn()
         .prepare_cached(
             "SELECT min(sent_at) FROM replies
              WHERE session_id = ?1 AND kind = 'recap' AND deleted_at IS NULL",
@@ -717,7 +713,6 @@ impl RecapState {
 /// Where the recap of `session_id` stands: two index seeks.
 pub fn recap_state(tx: &Tx<'_>, session_id: &str) -> Result<RecapState> {
     let (acknowledged, sent): (Option<i64>, Option<i64>) = tx
-        .conn()
         .prepare_cached(
             "SELECT (SELECT 1 FROM replies WHERE session_id = ?1 AND kind = 'recap'
                        AND deleted_at IS NULL LIMIT 1),

@@ -72,17 +72,27 @@ pub fn next_sequence(last: Option<(DateTime<Utc>, u32)>, start: DateTime<Utc>) -
     }
 }
 
+/// When the event ends: `minutes` after its start (`session.duration`,
+/// at most 480; a length that cannot be a time leaves it at its start,
+/// rather than at a default of its own).
+fn end(event: &Event) -> DateTime<Utc> {
+    i64::try_from(event.minutes)
+        .ok()
+        .and_then(Duration::try_minutes)
+        .and_then(|length| event.start.checked_add_signed(length))
+        .unwrap_or(event.start)
+}
+
 /// The VCALENDAR text (CRLF lines, folded at 75 octets) of `event` sent
 /// with `method`, stamped `now`.
 pub fn calendar(event: &Event, method: Method, now: DateTime<Utc>) -> String {
-    let minutes = i64::try_from(event.minutes).unwrap_or(30);
     let mut vevent = icalendar::Event::new();
     vevent
         .uid(&event.uid)
         .sequence(event.sequence)
         .timestamp(now)
         .starts(event.start)
-        .ends(event.start + Duration::minutes(minutes))
+        .ends(end(event))
         .summary(&event.summary)
         .append_property(organizer(&event.organizer))
         .attendee(

@@ -9,7 +9,7 @@ use rusqlite::OptionalExtension;
 use serde::Serialize;
 
 use crate::session::Session;
-use crate::store::{normalize_prefix, Tx};
+use crate::store::{normalize_prefix, Tx, MAX_CANDIDATES};
 use crate::{when, Error, Result};
 
 /// What kind of item a note is about.
@@ -82,25 +82,15 @@ pub fn resolve_in_session(tx: &Tx<'_>, session: &Session, query: &str) -> Result
         ))
         .with_hint(hint)
     })?;
-    let upper = upper_bound(&prefix);
     let mut found = Vec::new();
     for kind in KINDS {
-        let sql = format!(
-            "SELECT id FROM {} WHERE id >= ?1 AND id < ?2 AND session_id = ?3
-               AND deleted_at IS NULL ORDER BY id LIMIT 10",
-            kind.table()
-        );
-        let mut stmt = tx.conn().prepare_cached(&sql)?;
-        let ids = stmt
-            .query_map(rusqlite::params![prefix, upper, session.id], |r| {
-                r.get::<_, String>(0)
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let in_session = Some(("session_id", session.id.as_str()));
+        let ids = tx.ids_with_prefix(kind.table(), &prefix, in_session, MAX_CANDIDATES)?;
         found.extend(ids.into_iter().map(|id| ItemRef { id, kind }));
     }
     match found.len() {
         1 => Ok(found.remove(0)),
-        0 => Err(not_in_session(tx, session, query, &prefix, &upper)?),
+        0 => Err(not_in_session(tx, session, query, &prefix)?),
         _ => {
             // Short ids are unique per table: lengthen them until they
             // tell these candidates apart.
@@ -129,7 +119,7 @@ pub fn resolve_in_session(tx: &Tx<'_>, session: &Session, query: &str) -> Result
 pub fn find(tx: &Tx<'_>, id: &str) -> Result<Option<ItemRef>> {
     for kind in KINDS {
         let sql = format!("SELECT 1 FROM {} WHERE id = ?1", kind.table());
-        let mut stmt = tx.conn().prepare_cached(&sql)?;
+        let mut stmt = tx.prepare_cached(&sql)?;
         if stmt.query_row([id], |_| Ok(())).optional()?.is_some() {
             return Ok(Some(ItemRef {
                 id: id.to_string(),
@@ -157,7 +147,7 @@ fn describe_at_least(tx: &Tx<'_>, item: &ItemRef, len: usize) -> Result<String> 
         item.kind.label_sql(),
         item.kind.table()
     );
-    let mut stmt = tx.conn().prepare_cached(&sql)?;
+    let mut stmt = tx.prepare_cached(&sql)?;
     let label: Option<String> = stmt
         .query_row([&item.id], |r| r.get(0))
         .optional()?
@@ -170,26 +160,14 @@ fn describe_at_least(tx: &Tx<'_>, item: &ItemRef, len: usize) -> Result<String> 
 
 /// The error for a prefix that names no item of `session`: it names the
 /// item if it belongs elsewhere.
-fn not_in_session(
-    tx: &Tx<'_>,
-    session: &Session,
-    query: &str,
-    prefix: &str,
-    upper: &str,
-) -> Result<Error> {
+fn not_in_session(tx: &Tx<'_>, session: &Session, query: &str, prefix: &str) -> Result<Error> {
     for kind in KINDS {
-        let sql = format!(
-            "SELECT id, session_id FROM {} WHERE id >= ?1 AND id < ?2 AND deleted_at IS NULL
-             ORDER BY id LIMIT 1",
-            kind.table()
-        );
-        let mut stmt = tx.conn().prepare_cached(&sql)?;
-        let other: Option<(String, Option<String>)> = stmt
-            .query_row([prefix, upper], |r| Ok((r.get(0)?, r.get(1)?)))
-            .optional()?;
-        let Some((id, other_session)) = other else {
+        let Some(id) = tx.ids_with_prefix(kind.table(), prefix, None, 1)?.pop() else {
             continue;
         };
+        let sql = format!("SELECT session_id FROM {} WHERE id = ?1", kind.table());
+        let other_session: Option<String> =
+            tx.prepare_cached(&sql)?.query_row([&id], |r| r.get(0))?;
         let item = describe(tx, &ItemRef { id, kind })?;
         let (whose, hint) = match other_session.map(|id| crate::session::get(tx, &id)) {
             Some(Ok(s)) => (
@@ -224,26 +202,4 @@ fn not_in_session(
 
 fn common_prefix_len(a: &str, b: &str) -> usize {
     a.bytes().zip(b.bytes()).take_while(|(x, y)| x == y).count()
-}
-
-/// The smallest id after every id that starts with `prefix` (ids are
-/// lowercase hex, so the next character of the last one bounds them).
-fn upper_bound(prefix: &str) -> String {
-    match prefix.as_bytes().last() {
-        Some(&last) => format!("{}{}", &prefix[..prefix.len() - 1], (last + 1) as char),
-        None => String::new(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_upper_bound_follows_every_id_with_the_prefix() {
-        assert_eq!(upper_bound("ab"), "ac");
-        assert_eq!(upper_bound("a9"), "a:");
-        assert_eq!(upper_bound("ff"), "fg");
-        assert!("a9ff" < upper_bound("a9").as_str() && "aa00" > upper_bound("a9").as_str());
-    }
 }

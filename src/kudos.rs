@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use crate::member::Member;
 use crate::session::{self, MemberRef, Session, Status};
-use crate::store::{new_id, stored_enum, time_at, Tx};
+use crate::store::{new_id, stored_enum, time_at, Record, Tx};
 use crate::{when, Error, Result};
 
 /// A kudos.
@@ -136,20 +136,19 @@ fn insert(
 ) -> Result<Kudos> {
     let body = check_body(body)?;
     let id = new_id();
-    tx.conn()
-        .prepare_cached(
-            "INSERT INTO kudos (id, session_id, member_id, body, kind, author, created_at, updated_at)
+    tx.prepare_cached(
+        "INSERT INTO kudos (id, session_id, member_id, body, kind, author, created_at, updated_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)",
-        )?
-        .execute(rusqlite::params![
-            id,
-            session.map(|s| s.id.as_str()),
-            member_id,
-            body,
-            kind.map(Kind::as_str),
-            tx.me(),
-            tx.now_text()
-        ])?;
+    )?
+    .execute(rusqlite::params![
+        id,
+        session.map(|s| s.id.as_str()),
+        member_id,
+        body,
+        kind.map(Kind::as_str),
+        tx.me(),
+        tx.now_text()
+    ])?;
     get(tx, &id)
 }
 
@@ -208,7 +207,7 @@ pub fn target_for(tx: &Tx<'_>, member: &Member, start: bool) -> Result<Target> {
 
 /// The member's latest session by date whose recap has not been sent.
 pub fn latest_open_session(tx: &Tx<'_>, member: &Member) -> Result<Option<Session>> {
-    let mut stmt = tx.conn().prepare_cached(
+    let mut stmt = tx.prepare_cached(
         "SELECT id FROM sessions
          WHERE member_id = ?1 AND deleted_at IS NULL AND status <> ?2
          ORDER BY held_at DESC, id LIMIT 1",
@@ -229,7 +228,7 @@ pub fn get(tx: &Tx<'_>, id: &str) -> Result<Kudos> {
          WHERE k.id = ?1 AND k.deleted_at IS NULL
            AND (k.session_id IS NULL OR s.deleted_at IS NULL)"
     );
-    let mut stmt = tx.conn().prepare_cached(&sql)?;
+    let mut stmt = tx.prepare_cached(&sql)?;
     let kudos = stmt
         .query_row([id], from_row)
         .optional()?
@@ -237,16 +236,15 @@ pub fn get(tx: &Tx<'_>, id: &str) -> Result<Kudos> {
     finish(tx, kudos)
 }
 
-/// The kudos whose id starts with `query`.
-pub fn resolve(tx: &Tx<'_>, query: &str) -> Result<Kudos> {
-    let id = tx.resolve_id(
-        "kudos",
-        "kudos",
-        "kudos",
-        query,
-        "`coach kudos list` shows the ids",
-    )?;
-    get(tx, &id)
+impl Record for Kudos {
+    const TABLES: &'static [&'static str] = &["kudos"];
+    const NOUN: &'static str = "kudos";
+    const PLURAL: &'static str = "kudos";
+    const LIST_HINT: &'static str = "`coach kudos list` shows the ids";
+
+    fn read(tx: &Tx<'_>, _: &'static str, id: &str) -> Result<Kudos> {
+        get(tx, id)
+    }
 }
 
 /// The kudos of one session, oldest first.
@@ -254,7 +252,7 @@ pub fn for_session(tx: &Tx<'_>, session_id: &str) -> Result<Vec<Kudos>> {
     let sql = format!(
         "SELECT {COLUMNS} {FROM} WHERE k.session_id = ?1 AND k.deleted_at IS NULL ORDER BY k.created_at, k.id"
     );
-    let mut stmt = tx.conn().prepare_cached(&sql)?;
+    let mut stmt = tx.prepare_cached(&sql)?;
     let rows = stmt.query_map([session_id], from_row)?;
     let kudos = rows.collect::<rusqlite::Result<Vec<_>>>()?;
     kudos.into_iter().map(|k| finish(tx, k)).collect()
@@ -299,7 +297,7 @@ pub fn recent(tx: &Tx<'_>, member_id: Option<&str>, limit: usize) -> Result<Vec<
     let sql_limit = i64::try_from(limit).unwrap_or(i64::MAX);
     let mut kudos = Vec::new();
     for sql in [in_sessions, outside] {
-        let mut stmt = tx.conn().prepare_cached(&sql)?;
+        let mut stmt = tx.prepare_cached(&sql)?;
         let rows = stmt.query_map(rusqlite::params![member_id, sql_limit], from_row)?;
         kudos.extend(rows.collect::<rusqlite::Result<Vec<_>>>()?);
     }
@@ -319,7 +317,7 @@ pub fn outside(tx: &Tx<'_>, member_id: Option<&str>) -> Result<Vec<Kudos>> {
            AND k.session_id IS NULL AND k.deleted_at IS NULL
          ORDER BY m.name, m.id, k.created_at, k.id"
     );
-    let mut stmt = tx.conn().prepare_cached(&sql)?;
+    let mut stmt = tx.prepare_cached(&sql)?;
     let rows = stmt.query_map([member_id], from_row)?;
     let kudos = rows.collect::<rusqlite::Result<Vec<_>>>()?;
     kudos.into_iter().map(|k| finish(tx, k)).collect()
@@ -333,7 +331,7 @@ pub fn outside_keys(
     since: Option<&str>,
     limit: i64,
 ) -> Result<Vec<(DateTime<Utc>, String)>> {
-    let mut stmt = tx.conn().prepare_cached(
+    let mut stmt = tx.prepare_cached(
         "SELECT created_at, id FROM kudos INDEXED BY kudos_outside_sessions
          WHERE member_id = ?1 AND session_id IS NULL AND deleted_at IS NULL
            AND (?2 IS NULL OR created_at >= ?2)
@@ -347,8 +345,7 @@ pub fn outside_keys(
 
 /// Deletes a kudos, leaving a tombstone.
 pub fn remove(tx: &Tx<'_>, kudos: &Kudos) -> Result<()> {
-    tx.conn()
-        .prepare_cached("UPDATE kudos SET deleted_at = ?2, updated_at = ?2 WHERE id = ?1")?
+    tx.prepare_cached("UPDATE kudos SET deleted_at = ?2, updated_at = ?2 WHERE id = ?1")?
         .execute(rusqlite::params![kudos.id, tx.now_text()])?;
     Ok(())
 }

@@ -50,20 +50,19 @@ pub fn add(tx: &Tx<'_>, fields: Fields) -> Result<Member> {
     ensure_unique(tx, None, &name, email.as_deref())?;
     let id = new_id();
     let now = tx.now_text();
-    tx.conn()
-        .prepare_cached(
-            "INSERT INTO members (id, name, email, team, author, created_at, updated_at, timezone)
+    tx.prepare_cached(
+        "INSERT INTO members (id, name, email, team, author, created_at, updated_at, timezone)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, ?7)",
-        )?
-        .execute(rusqlite::params![
-            id,
-            name,
-            email,
-            team,
-            tx.me(),
-            now,
-            timezone
-        ])?;
+    )?
+    .execute(rusqlite::params![
+        id,
+        name,
+        email,
+        team,
+        tx.me(),
+        now,
+        timezone
+    ])?;
     get(tx, &id)
 }
 
@@ -76,7 +75,6 @@ pub fn check_zone(name: &str) -> Result<String> {
 /// own, else the coach's.
 pub fn zone_of(tx: &Tx<'_>, id: &str) -> Result<chrono_tz::Tz> {
     let own: Option<String> = tx
-        .conn()
         .prepare_cached("SELECT timezone FROM members WHERE id = ?1")?
         .query_row([id], |r| r.get(0))
         .optional()?
@@ -105,19 +103,18 @@ pub fn edit(tx: &Tx<'_>, member: &Member, fields: Fields) -> Result<Member> {
         None => member.timezone.clone(),
     };
     ensure_unique(tx, Some(&member.id), &name, email.as_deref())?;
-    tx.conn()
-        .prepare_cached(
-            "UPDATE members SET name = ?2, email = ?3, team = ?4, timezone = ?6, updated_at = ?5
+    tx.prepare_cached(
+        "UPDATE members SET name = ?2, email = ?3, team = ?4, timezone = ?6, updated_at = ?5
              WHERE id = ?1",
-        )?
-        .execute(rusqlite::params![
-            member.id,
-            name,
-            email,
-            team,
-            tx.now_text(),
-            timezone
-        ])?;
+    )?
+    .execute(rusqlite::params![
+        member.id,
+        name,
+        email,
+        team,
+        tx.now_text(),
+        timezone
+    ])?;
     get(tx, &member.id)
 }
 
@@ -126,8 +123,7 @@ pub fn edit(tx: &Tx<'_>, member: &Member, fields: Fields) -> Result<Member> {
 pub fn set_archived(tx: &Tx<'_>, member: &Member, archived: bool) -> Result<Member> {
     let now = tx.now_text();
     let archived_at = archived.then_some(now.as_str());
-    tx.conn()
-        .prepare_cached("UPDATE members SET archived_at = ?2, updated_at = ?3 WHERE id = ?1")?
+    tx.prepare_cached("UPDATE members SET archived_at = ?2, updated_at = ?3 WHERE id = ?1")?
         .execute(rusqlite::params![member.id, archived_at, now])?;
     get(tx, &member.id)
 }
@@ -135,7 +131,7 @@ pub fn set_archived(tx: &Tx<'_>, member: &Member, archived: bool) -> Result<Memb
 /// The member with this full id.
 pub fn get(tx: &Tx<'_>, id: &str) -> Result<Member> {
     let sql = format!("SELECT {COLUMNS} FROM members WHERE id = ?1 AND deleted_at IS NULL");
-    let mut stmt = tx.conn().prepare_cached(&sql)?;
+    let mut stmt = tx.prepare_cached(&sql)?;
     let member = stmt
         .query_row([id], from_row)
         .map_err(|_| Error::input(format!("no member has the id {id}")))?;
@@ -159,7 +155,7 @@ pub fn list_without_short_ids(tx: &Tx<'_>, include_archived: bool) -> Result<Vec
         "SELECT {COLUMNS} FROM members WHERE deleted_at IS NULL AND (?1 OR archived_at IS NULL)
          ORDER BY name COLLATE NOCASE, created_at"
     );
-    let mut stmt = tx.conn().prepare_cached(&sql)?;
+    let mut stmt = tx.prepare_cached(&sql)?;
     let rows = stmt.query_map([include_archived], from_row)?;
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
 }
@@ -182,7 +178,7 @@ pub fn search(tx: &Tx<'_>, query: &str, include_archived: bool) -> Result<Vec<Me
 /// Active members, the most recently coached first, then the others by name:
 /// the order of the `session new` picker.
 pub fn recently_coached_first(tx: &Tx<'_>) -> Result<Vec<Member>> {
-    let mut stmt = tx.conn().prepare_cached(
+    let mut stmt = tx.prepare_cached(
         "SELECT m.id, max(s.held_at) AS last FROM members m
          LEFT JOIN sessions s ON s.member_id = m.id AND s.deleted_at IS NULL
          WHERE m.deleted_at IS NULL AND m.archived_at IS NULL

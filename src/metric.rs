@@ -156,28 +156,24 @@ pub fn record(tx: &Tx<'_>, member: &Member, new: NewValue) -> Result<Recorded> {
     let unit = new.unit.as_deref().map(check_unit).transpose()?.flatten();
     let at = when::to_storage(new.measured_at);
     let replaced: Option<f64> = tx
-        .conn()
         .prepare_cached(
             "SELECT value FROM metric_values
              WHERE member_id = ?1 AND metric = ?2 AND measured_at = ?3 AND deleted_at IS NULL",
         )?
         .query_row(rusqlite::params![member.id, metric, at], |r| r.get(0))
         .optional()?;
-    tx.conn()
-        .prepare_cached(UPSERT)?
-        .execute(rusqlite::params![
-            new_id(),
-            member.id,
-            metric,
-            value,
-            target,
-            unit,
-            at,
-            tx.me(),
-            tx.now_text()
-        ])?;
+    tx.prepare_cached(UPSERT)?.execute(rusqlite::params![
+        new_id(),
+        member.id,
+        metric,
+        value,
+        target,
+        unit,
+        at,
+        tx.me(),
+        tx.now_text()
+    ])?;
     let id: String = tx
-        .conn()
         .prepare_cached(
             "SELECT id FROM metric_values
              WHERE member_id = ?1 AND metric = ?2 AND measured_at = ?3 AND deleted_at IS NULL",
@@ -209,10 +205,7 @@ const SELECT_VALUE: &str = "SELECT v.id, v.metric, v.value, v.target, v.unit, v.
 
 fn get_value(tx: &Tx<'_>, id: &str) -> Result<MetricValue> {
     let sql = format!("{SELECT_VALUE} WHERE v.id = ?1");
-    let value = tx
-        .conn()
-        .prepare_cached(&sql)?
-        .query_row([id], value_from_row)?;
+    let value = tx.prepare_cached(&sql)?.query_row([id], value_from_row)?;
     with_value_short_id(tx, value)
 }
 
@@ -241,7 +234,7 @@ pub fn history(
            AND v.measured_at >= ?3 AND v.deleted_at IS NULL
          ORDER BY v.measured_at, v.metric"
     );
-    let mut stmt = tx.conn().prepare_cached(&sql)?;
+    let mut stmt = tx.prepare_cached(&sql)?;
     let rows = stmt.query_map(rusqlite::params![member.id, metric, since], value_from_row)?;
     let values = rows.collect::<rusqlite::Result<Vec<_>>>()?;
     values
@@ -254,7 +247,7 @@ pub fn history(
 ///
 /// A loose index scan: one index seek per name, however long the history.
 pub fn names(tx: &Tx<'_>, member_id: &str) -> Result<Vec<String>> {
-    let mut stmt = tx.conn().prepare_cached(
+    let mut stmt = tx.prepare_cached(
         "SELECT metric FROM metric_values
          WHERE member_id = ?1 AND metric > ?2 AND deleted_at IS NULL
          ORDER BY metric LIMIT 1",
@@ -359,7 +352,7 @@ fn scorecard_line(
     name: &str,
     directions: &Directions,
 ) -> Result<Option<ScorecardLine>> {
-    let mut stmt = tx.conn().prepare_cached(
+    let mut stmt = tx.prepare_cached(
         "SELECT value, target, unit, measured_at FROM metric_values
          WHERE member_id = ?1 AND metric = ?2 AND deleted_at IS NULL
          ORDER BY measured_at DESC LIMIT ?3",
@@ -455,7 +448,7 @@ fn latest_known<T: rusqlite::types::FromSql>(
              WHERE unit IS NOT NULL ORDER BY measured_at DESC LIMIT 1"
         }
     };
-    let mut stmt = tx.conn().prepare_cached(sql)?;
+    let mut stmt = tx.prepare_cached(sql)?;
     Ok(stmt
         .query_row(rusqlite::params![member_id, name, KNOWN_WITHIN], |r| {
             r.get(0)
@@ -578,25 +571,25 @@ fn put_in_session(tx: &Tx<'_>, session: &Session, copy: Copy) -> Result<Added> {
         .find(|(_, name, _)| name.to_lowercase() == copy.metric.to_lowercase());
     let (id, replaced) = match present {
         Some((id, _, old_value)) => {
-            tx.conn().prepare_cached(
+            tx.prepare_cached(
                 "UPDATE session_metrics SET value = ?2, target = ?3, unit = ?4, measured_at = ?5,
                         author = ?6, updated_at = ?7
-                 WHERE id = ?1")?.execute(
-                rusqlite::params![
-                    id,
-                    copy.value,
-                    copy.target,
-                    copy.unit,
-                    measured_at,
-                    tx.me(),
-                    now
-                ],
-            )?;
+                 WHERE id = ?1",
+            )?
+            .execute(rusqlite::params![
+                id,
+                copy.value,
+                copy.target,
+                copy.unit,
+                measured_at,
+                tx.me(),
+                now
+            ])?;
             (id, Some(old_value))
         }
         None => {
             let id = new_id();
-            tx.conn().prepare_cached(
+            tx.prepare_cached(
                 "INSERT INTO session_metrics
                     (id, session_id, metric, value, target, unit, measured_at, author, created_at, updated_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)")?.execute(
@@ -623,7 +616,7 @@ fn put_in_session(tx: &Tx<'_>, session: &Session, copy: Copy) -> Result<Added> {
 
 /// The (id, metric, value) of each metric in a session.
 fn in_session(tx: &Tx<'_>, session_id: &str) -> Result<Vec<(String, String, f64)>> {
-    let mut stmt = tx.conn().prepare_cached(
+    let mut stmt = tx.prepare_cached(
         "SELECT id, metric, value FROM session_metrics
          WHERE session_id = ?1 AND deleted_at IS NULL ORDER BY rowid",
     )?;
@@ -641,7 +634,7 @@ pub fn for_session<N: Visible>(tx: &Tx<'_>, session_id: &str) -> Result<Vec<Sess
     let sql = format!(
         "{SELECT_SESSION_METRIC} WHERE session_id = ?1 AND deleted_at IS NULL ORDER BY rowid"
     );
-    let mut stmt = tx.conn().prepare_cached(&sql)?;
+    let mut stmt = tx.prepare_cached(&sql)?;
     let rows = stmt.query_map([session_id], session_metric_from_row)?;
     let metrics = rows.collect::<rusqlite::Result<Vec<_>>>()?;
     let directions = Directions::load(tx)?;
@@ -654,7 +647,6 @@ pub fn for_session<N: Visible>(tx: &Tx<'_>, session_id: &str) -> Result<Vec<Sess
 fn get_session_metric(tx: &Tx<'_>, id: &str) -> Result<SessionMetric> {
     let sql = format!("{SELECT_SESSION_METRIC} WHERE id = ?1 AND deleted_at IS NULL");
     let metric = tx
-        .conn()
         .prepare_cached(&sql)?
         .query_row([id], session_metric_from_row)
         .optional()?
@@ -695,10 +687,7 @@ pub fn resolve_in_session(tx: &Tx<'_>, session: &Session, query: &str) -> Result
 /// Takes a metric out of a session (a tombstone); its dedicated notes go
 /// with it.
 pub fn remove_from_session(tx: &Tx<'_>, metric: &SessionMetric) -> Result<()> {
-    tx.conn()
-        .prepare_cached(
-            "UPDATE session_metrics SET deleted_at = ?2, updated_at = ?2 WHERE id = ?1",
-        )?
+    tx.prepare_cached("UPDATE session_metrics SET deleted_at = ?2, updated_at = ?2 WHERE id = ?1")?
         .execute(rusqlite::params![metric.id, tx.now_text()])?;
     Ok(())
 }

@@ -17,7 +17,7 @@ use crate::audience::Audience;
 use crate::config::Settings;
 use crate::member::Member;
 use crate::session::Session;
-use crate::store::{new_id, stored_enum, time_at, Tx};
+use crate::store::{new_id, stored_enum, time_at, Record, Tx};
 use crate::{Error, Result};
 
 /// Who may see a note.
@@ -202,7 +202,7 @@ pub fn add(
         None => tx.me().to_string(),
     };
     let id = new_id();
-    tx.conn().prepare_cached(
+    tx.prepare_cached(
         "INSERT INTO notes (id, session_id, body, visibility, author, created_at, updated_at, item_id)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, ?7)")?.execute(
         rusqlite::params![
@@ -247,7 +247,7 @@ pub fn for_item<N: Visible>(tx: &Tx<'_>, item_id: &str) -> Result<Vec<N>> {
 /// audience of `N` may see, oldest first.
 fn load<N: Visible>(tx: &Tx<'_>, filter: &str, key: &str) -> Result<Vec<N>> {
     let sql = format!("{SELECT} WHERE {filter} AND {VISIBLE_TO} ORDER BY n.created_at, n.id");
-    let mut stmt = tx.conn().prepare_cached(&sql)?;
+    let mut stmt = tx.prepare_cached(&sql)?;
     let owner = N::AUDIENCE == Audience::Owner;
     let rows = stmt.query_map(rusqlite::params![key, owner], from_row)?;
     let notes = rows.collect::<rusqlite::Result<Vec<_>>>()?;
@@ -269,38 +269,35 @@ pub fn get_for<N: Visible>(tx: &Tx<'_>, id: &str) -> Result<N> {
         .ok_or_else(|| Error::input(format!("no note has the id {id}")))
 }
 
-/// The note whose id starts with `query`.
-pub fn resolve(tx: &Tx<'_>, query: &str) -> Result<Note> {
-    let id = tx.resolve_id(
-        "notes",
-        "note",
-        "notes",
-        query,
-        "`coach note list` shows the ids",
-    )?;
-    get(tx, &id)
+impl Record for Note {
+    const TABLES: &'static [&'static str] = &["notes"];
+    const NOUN: &'static str = "note";
+    const PLURAL: &'static str = "notes";
+    const LIST_HINT: &'static str = "`coach note list` shows the ids";
+
+    fn read(tx: &Tx<'_>, _: &'static str, id: &str) -> Result<Note> {
+        get(tx, id)
+    }
 }
 
 /// Replaces a note's text. A template's talking point edited becomes the
 /// coach's own note.
 pub fn edit(tx: &Tx<'_>, note: &Note, body: &str) -> Result<Note> {
     let body = check_body(body)?;
-    tx.conn()
-        .prepare_cached(
-            "UPDATE notes SET body = ?2, updated_at = ?3, from_template = 0 WHERE id = ?1",
-        )?
-        .execute(rusqlite::params![note.id, body, tx.now_text()])?;
+    tx.prepare_cached(
+        "UPDATE notes SET body = ?2, updated_at = ?3, from_template = 0 WHERE id = ?1",
+    )?
+    .execute(rusqlite::params![note.id, body, tx.now_text()])?;
     get(tx, &note.id)
 }
 
 /// Marks a note as a template's talking point (`session new --template`)
 /// written at `at` (the order notes are shown in).
 pub fn mark_from_template(tx: &Tx<'_>, note: &Note, at: DateTime<Utc>) -> Result<Note> {
-    tx.conn()
-        .prepare_cached(
-            "UPDATE notes SET created_at = ?2, updated_at = ?2, from_template = 1 WHERE id = ?1",
-        )?
-        .execute(rusqlite::params![note.id, crate::when::to_storage(at)])?;
+    tx.prepare_cached(
+        "UPDATE notes SET created_at = ?2, updated_at = ?2, from_template = 1 WHERE id = ?1",
+    )?
+    .execute(rusqlite::params![note.id, crate::when::to_storage(at)])?;
     get(tx, &note.id)
 }
 
@@ -314,7 +311,6 @@ pub const DELETED_BODY: &str = "(deleted)";
 /// which marks such hits).
 pub fn is_private(tx: &Tx<'_>, id: &str) -> Result<bool> {
     let visibility: String = tx
-        .conn()
         .prepare_cached("SELECT visibility FROM notes WHERE id = ?1")?
         .query_row([id], |r| r.get(0))?;
     Ok(visibility == "private")
@@ -322,30 +318,27 @@ pub fn is_private(tx: &Tx<'_>, id: &str) -> Result<bool> {
 
 /// Deletes a note, leaving a tombstone without its text.
 pub fn remove(tx: &Tx<'_>, note: &Note) -> Result<()> {
-    tx.conn()
-        .prepare_cached(
-            "UPDATE notes SET deleted_at = ?2, updated_at = ?2, body = ?3 WHERE id = ?1",
-        )?
-        .execute(rusqlite::params![note.id, tx.now_text(), DELETED_BODY])?;
+    tx.prepare_cached(
+        "UPDATE notes SET deleted_at = ?2, updated_at = ?2, body = ?3 WHERE id = ?1",
+    )?
+    .execute(rusqlite::params![note.id, tx.now_text(), DELETED_BODY])?;
     Ok(())
 }
 
 /// Deletes every note of a session that is being deleted, as [`remove`].
 pub fn remove_all_of_session(tx: &Tx<'_>, session_id: &str) -> Result<()> {
-    tx.conn()
-        .prepare_cached(
-            "UPDATE notes SET deleted_at = ?2, updated_at = ?2, body = ?3
+    tx.prepare_cached(
+        "UPDATE notes SET deleted_at = ?2, updated_at = ?2, body = ?3
              WHERE session_id = ?1 AND deleted_at IS NULL",
-        )?
-        .execute(rusqlite::params![session_id, tx.now_text(), DELETED_BODY])?;
+    )?
+    .execute(rusqlite::params![session_id, tx.now_text(), DELETED_BODY])?;
     Ok(())
 }
 
 /// Marks a note as a follow-up: a talking point to take up again in the
 /// member's next session (`note add --follow-up`).
 pub fn mark_follow_up(tx: &Tx<'_>, note: &Note) -> Result<()> {
-    tx.conn()
-        .prepare_cached("UPDATE notes SET follow_up_at = ?2, updated_at = ?2 WHERE id = ?1")?
+    tx.prepare_cached("UPDATE notes SET follow_up_at = ?2, updated_at = ?2 WHERE id = ?1")?
         .execute(rusqlite::params![note.id, tx.now_text()])?;
     Ok(())
 }
@@ -360,7 +353,7 @@ pub fn waiting_follow_ups(tx: &Tx<'_>, member_id: &str, before: &Session) -> Res
            AND s.member_id = ?1 AND s.deleted_at IS NULL AND s.id <> ?2 AND s.held_at <= ?3
          ORDER BY s.held_at, n.created_at, n.id"
     );
-    let mut stmt = tx.conn().prepare_cached(&sql)?;
+    let mut stmt = tx.prepare_cached(&sql)?;
     let rows = stmt.query_map(
         rusqlite::params![member_id, before.id, crate::when::to_storage(before.date)],
         from_row,
@@ -376,21 +369,19 @@ pub fn bring_in_follow_ups(tx: &Tx<'_>, session: &Session) -> Result<Vec<Note>> 
     let mut added = Vec::new();
     for original in waiting_follow_ups(tx, &session.member.id, session)? {
         let id = new_id();
-        tx.conn()
-            .prepare_cached(
-                "INSERT INTO notes (id, session_id, body, visibility, author, created_at, updated_at)
+        tx.prepare_cached(
+            "INSERT INTO notes (id, session_id, body, visibility, author, created_at, updated_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
-            )?
-            .execute(rusqlite::params![
-                id,
-                session.id,
-                original.body,
-                original.visibility,
-                original.author.id,
-                tx.now_text()
-            ])?;
-        tx.conn()
-            .prepare_cached("UPDATE notes SET followed_up_in = ?2, updated_at = ?3 WHERE id = ?1")?
+        )?
+        .execute(rusqlite::params![
+            id,
+            session.id,
+            original.body,
+            original.visibility,
+            original.author.id,
+            tx.now_text()
+        ])?;
+        tx.prepare_cached("UPDATE notes SET followed_up_in = ?2, updated_at = ?3 WHERE id = ?1")?
             .execute(rusqlite::params![original.id, session.id, tx.now_text()])?;
         added.push(get(tx, &id)?);
     }
@@ -401,12 +392,11 @@ pub fn bring_in_follow_ups(tx: &Tx<'_>, session: &Session) -> Result<Vec<Note>> 
 /// remove-saved`, `saved rm`) stay in the session as general notes: what
 /// was said is kept, under the shared notes block.
 pub fn detach_from_item(tx: &Tx<'_>, item_id: &str) -> Result<()> {
-    tx.conn()
-        .prepare_cached(
-            "UPDATE notes SET item_id = NULL, updated_at = ?2
+    tx.prepare_cached(
+        "UPDATE notes SET item_id = NULL, updated_at = ?2
              WHERE item_id = ?1 AND deleted_at IS NULL",
-        )?
-        .execute(rusqlite::params![item_id, tx.now_text()])?;
+    )?
+    .execute(rusqlite::params![item_id, tx.now_text()])?;
     Ok(())
 }
 
@@ -430,7 +420,7 @@ pub fn stream_keys(
     since: Option<&str>,
     limit: i64,
 ) -> Result<Vec<StreamKey>> {
-    let mut stmt = tx.conn().prepare_cached(&format!(
+    let mut stmt = tx.prepare_cached(&format!(
         "SELECT s.held_at, n.created_at, n.id, s.id FROM sessions s
          JOIN notes n ON n.session_id = s.id AND n.deleted_at IS NULL
          WHERE s.member_id = ?1 AND s.deleted_at IS NULL AND (?3 IS NULL OR s.held_at >= ?3)
@@ -451,8 +441,7 @@ pub fn stream_keys(
 /// Records that `note_id` was written in the member's reply `reply_id`
 /// (`coach inbox`).
 pub fn set_reply(tx: &Tx<'_>, note_id: &str, reply_id: &str) -> Result<()> {
-    tx.conn()
-        .prepare_cached("UPDATE notes SET reply_id = ?2 WHERE id = ?1")?
+    tx.prepare_cached("UPDATE notes SET reply_id = ?2 WHERE id = ?1")?
         .execute([note_id, reply_id])?;
     Ok(())
 }
@@ -460,7 +449,7 @@ pub fn set_reply(tx: &Tx<'_>, note_id: &str, reply_id: &str) -> Result<()> {
 /// The ids of the notes of `session_id` written in the reply `reply_id`,
 /// oldest first. (Only notes a member wrote, which are shared, carry one.)
 pub fn ids_from_reply(tx: &Tx<'_>, session_id: &str, reply_id: &str) -> Result<Vec<String>> {
-    let mut stmt = tx.conn().prepare_cached(
+    let mut stmt = tx.prepare_cached(
         "SELECT id FROM notes
          WHERE session_id = ?1 AND reply_id = ?2 AND deleted_at IS NULL
          ORDER BY created_at, id",
@@ -485,7 +474,7 @@ pub fn export_rows(
         Some(_) => "n.session_id IN (SELECT id FROM sessions WHERE member_id = ?1)",
         None => "?1 IS NULL",
     };
-    let mut stmt = tx.conn().prepare(&format!(
+    let mut stmt = tx.prepare(&format!(
         "SELECT * FROM notes n WHERE {scope} AND {VISIBLE_TO} ORDER BY n.id"
     ))?;
     let mut rows = stmt.query(rusqlite::params![member_id, include_private])?;
@@ -506,7 +495,6 @@ pub fn export_rows(
 /// they know what they wrote, and the email was right when it went.
 pub fn shared_changed_since(tx: &Tx<'_>, session_id: &str, since: &str) -> Result<u64> {
     let n: i64 = tx
-        .conn()
         .prepare_cached(
             "SELECT count(*) FROM notes
              WHERE session_id = ?1 AND visibility = 'shared' AND updated_at > ?2
@@ -614,8 +602,14 @@ mod tests {
     fn no_other_module_reads_the_notes_table() {
         let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
         assert!(names_the_notes_table("SELECT 1 FROM\n     notes n"));
+        assert!(names_the_notes_table("\"select body from notes\""));
+        assert!(names_the_notes_table("DELETE FROM \\\"notes\\\" WHERE"));
+        assert!(names_the_notes_table("JOIN main.notes n"));
+        assert!(names_the_notes_table("update `notes` set"));
         assert!(!names_the_notes_table("JOIN notes_fts f"));
-        assert!(!names_the_notes_table("the agenda split into notes"));
+        assert!(!names_the_notes_table("/// The agenda split into notes"));
+        assert!(!names_the_notes_table("// read from notes"));
+        assert!(!names_the_notes_table("FROM note_items"));
         let mut offenders = Vec::new();
         let mut folders = vec![src.clone()];
         while let Some(folder) = folders.pop() {
@@ -638,17 +632,23 @@ mod tests {
         );
     }
 
-    /// Whether SQL in `text` (keywords in capitals, as all SQL here is
-    /// written; prose says "into notes" too) reads or writes the notes
-    /// table.
+    /// Whether SQL in `text` reads or writes the notes table: FROM, JOIN,
+    /// INTO or UPDATE in any case, then `notes`, quoted or not, with its
+    /// schema or not. Comments are prose ("split into notes"), not SQL.
     fn names_the_notes_table(text: &str) -> bool {
-        let words: Vec<&str> = text
-            .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+        let code: String = text
+            .lines()
+            .filter(|line| !line.trim_start().starts_with("//"))
+            .collect::<Vec<_>>()
+            .join("\n");
+        let words: Vec<String> = code
+            .split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '.'))
             .filter(|w| !w.is_empty())
+            .map(str::to_ascii_lowercase)
             .collect();
         words.windows(2).any(|pair| {
-            matches!(pair[0], "FROM" | "JOIN" | "INTO" | "UPDATE")
-                && pair[1].eq_ignore_ascii_case("notes")
+            matches!(pair[0].as_str(), "from" | "join" | "into" | "update")
+                && matches!(pair[1].as_str(), "notes" | "main.notes" | "temp.notes")
         })
     }
 }

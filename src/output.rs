@@ -31,10 +31,16 @@ pub enum Progress {
 
 /// `1 session`, `3 sessions`: a count and a regular noun.
 pub fn plural(n: u64, word: &str) -> String {
+    counted(n, word, &format!("{word}s"))
+}
+
+/// `1 follow-up waits`, `3 follow-ups wait`: a count and the words for
+/// one and for any other number (`kudos`, `actions agreed`).
+pub fn counted(n: u64, one: &str, many: &str) -> String {
     if n == 1 {
-        format!("1 {word}")
+        format!("1 {one}")
     } else {
-        format!("{n} {word}s")
+        format!("{n} {many}")
     }
 }
 

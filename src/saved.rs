@@ -25,8 +25,9 @@ use crate::config::Settings;
 use crate::import::{Input, JsonValue, Options, Progress, Schema};
 use crate::member;
 use crate::note::{self, Note, Visible};
+use crate::output::plural;
 use crate::session::{MemberRef, Session};
-use crate::store::{new_id, normalize_prefix, stored_enum, time_at, AscendingIds, Tx};
+use crate::store::{new_id, stored_enum, time_at, AscendingIds, Record, Tx};
 use crate::{when, Error, ErrorKind, Result};
 
 /// Recognition, or an opportunity to improve.
@@ -89,14 +90,13 @@ impl Kind {
     /// How messages name `count` items of this kind: "1 feedback item",
     /// "3 QA reviews".
     pub fn count(self, count: u64) -> String {
-        let plural = if count == 1 { "" } else { "s" };
         match self {
-            Kind::Feedback => format!("{count} feedback item{plural}"),
-            Kind::Qa => format!("{count} QA review{plural}"),
+            Kind::Feedback => plural(count, "feedback item"),
+            Kind::Qa => plural(count, "QA review"),
         }
     }
 
-    fn table(self) -> &'static str {
+    const fn table(self) -> &'static str {
         match self {
             Kind::Feedback => "feedback",
             Kind::Qa => "qa_reviews",
@@ -296,11 +296,10 @@ impl Balance {
     pub fn hint(&self) -> Option<String> {
         let recognition = self.positive + self.kudos;
         (self.improve > recognition).then(|| {
-            let items = if self.improve == 1 { "item" } else { "items" };
             format!(
-                "hint: this session has {} {items} to improve and {recognition} to recognise \
+                "hint: this session has {} to improve and {recognition} to recognise \
                  (positive feedback, QA and kudos); the 1:1 guide recommends more recognition than criticism",
-                self.improve
+                plural(self.improve, "item")
             )
         })
     }
@@ -808,7 +807,7 @@ impl<'t> Inserter<'t> {
         for ((id, item), date) in items.iter().zip(&dates) {
             params.extend(self.params(id, item, date));
         }
-        self.tx.conn().prepare_cached(&sql)?.execute(&params[..])?;
+        self.tx.prepare_cached(&sql)?.execute(&params[..])?;
         Ok(())
     }
 
@@ -944,7 +943,6 @@ pub fn edit(tx: &Tx<'_>, item: &Item, changes: &Fields<'_>) -> Result<Item> {
     let now = tx.now_text();
     match kind {
         Kind::Feedback => tx
-            .conn()
             .prepare_cached(UPDATE_FEEDBACK)?
             .execute(rusqlite::params![
                 item.id(),
@@ -957,19 +955,16 @@ pub fn edit(tx: &Tx<'_>, item: &Item, changes: &Fields<'_>) -> Result<Item> {
                 new.tone.as_str(),
                 now,
             ])?,
-        Kind::Qa => tx
-            .conn()
-            .prepare_cached(UPDATE_QA)?
-            .execute(rusqlite::params![
-                item.id(),
-                new.score,
-                new.reviewer,
-                new.comment,
-                new.url,
-                date,
-                new.tone.as_str(),
-                now,
-            ])?,
+        Kind::Qa => tx.prepare_cached(UPDATE_QA)?.execute(rusqlite::params![
+            item.id(),
+            new.score,
+            new.reviewer,
+            new.comment,
+            new.url,
+            date,
+            new.tone.as_str(),
+            now,
+        ])?,
     };
     get(tx, kind, item.id())
 }
@@ -1147,7 +1142,7 @@ fn query(tx: &Tx<'_>, kind: Kind, tail: &str, params: impl rusqlite::Params) -> 
         Kind::Qa => (SELECT_QA, "q"),
     };
     let sql = format!("{select} {}", tail.replace("{t}", alias));
-    let mut stmt = tx.conn().prepare_cached(&sql)?;
+    let mut stmt = tx.prepare_cached(&sql)?;
     let items = match kind {
         Kind::Feedback => stmt
             .query_map(params, |r| feedback_from_row(r).map(Item::Feedback))?
@@ -1159,7 +1154,7 @@ fn query(tx: &Tx<'_>, kind: Kind, tail: &str, params: impl rusqlite::Params) -> 
     items
         .into_iter()
         .map(|mut item| {
-            item.set_short_id(short_id(tx, item.id())?);
+            item.set_short_id(tx.short_id_of::<Item>(item.id())?);
             Ok(item)
         })
         .collect()
@@ -1178,50 +1173,21 @@ pub fn get(tx: &Tx<'_>, kind: Kind, id: &str) -> Result<Item> {
     .ok_or_else(|| Error::input(format!("no {} has the id {id}", kind.noun())))
 }
 
-/// The shortest prefix of `id` that is unique among the ids of both kinds,
-/// since item ids are typed without saying the kind.
-fn short_id(tx: &Tx<'_>, id: &str) -> Result<String> {
-    let a = tx.short_id("feedback", id)?;
-    let b = tx.short_id("qa_reviews", id)?;
-    Ok(if a.len() >= b.len() { a } else { b })
-}
+impl Record for Item {
+    const TABLES: &'static [&'static str] = &[Kind::Feedback.table(), Kind::Qa.table()];
+    const NOUN: &'static str = "item";
+    const PLURAL: &'static str = "saved items";
+    const ANY: &'static str = "feedback or QA review";
+    const LIST_HINT: &'static str =
+        "`coach saved` lists the waiting items, `coach session show` a session's";
 
-/// The saved item (feedback or QA review) whose id starts with `query`.
-pub fn resolve(tx: &Tx<'_>, query: &str) -> Result<Item> {
-    let hint = "`coach saved` lists the waiting items, `coach session show` a session's";
-    let prefix = normalize_prefix(query)
-        .ok_or_else(|| Error::input(format!("\"{query}\" is not an item id")).with_hint(hint))?;
-    let mut found: Vec<(Kind, String)> = Vec::new();
-    for kind in [Kind::Feedback, Kind::Qa] {
-        for id in tx.ids_with_prefix(kind.table(), &prefix, 10)? {
-            found.push((kind, id));
-        }
-    }
-    match found.as_slice() {
-        [(kind, id)] => get(tx, *kind, id),
-        [] => Err(Error::input(format!(
-            "no feedback or QA review has an id starting with \"{query}\""
-        ))
-        .with_hint(hint)),
-        many => {
-            let mut listed = Vec::new();
-            let mut total = 0;
-            for kind in [Kind::Feedback, Kind::Qa] {
-                let ids: Vec<&str> = many
-                    .iter()
-                    .filter(|(k, _)| *k == kind)
-                    .map(|(_, id)| id.as_str())
-                    .collect();
-                listed.extend(tx.short_ids(kind.table(), &ids)?);
-                total += tx.count_with_prefix(kind.table(), &prefix)?;
-            }
-            Err(crate::store::ambiguous(
-                query,
-                "saved items",
-                &listed,
-                total,
-            ))
-        }
+    fn read(tx: &Tx<'_>, table: &'static str, id: &str) -> Result<Item> {
+        let kind = if table == Kind::Qa.table() {
+            Kind::Qa
+        } else {
+            Kind::Feedback
+        };
+        get(tx, kind, id)
     }
 }
 
@@ -1258,7 +1224,7 @@ pub fn waiting(tx: &Tx<'_>, member_id: Option<&str>, limit: Option<usize>) -> Re
 
 /// How many items wait for the member with `member_id`.
 pub fn waiting_count(tx: &Tx<'_>, member_id: &str) -> Result<u64> {
-    let mut stmt = tx.conn().prepare_cached(
+    let mut stmt = tx.prepare_cached(
         "SELECT (SELECT count(*) FROM feedback
                  WHERE member_id = ?1 AND session_id IS NULL AND deleted_at IS NULL)
               + (SELECT count(*) FROM qa_reviews
@@ -1321,7 +1287,7 @@ pub fn add_to_session(
         Selection::Items(queries) => {
             let mut items: Vec<Item> = Vec::with_capacity(queries.len());
             for query in queries {
-                let item = resolve(tx, query)?;
+                let item: Item = tx.resolve(query)?;
                 if !items.iter().any(|i| i.id() == item.id()) {
                     items.push(item);
                 }
@@ -1337,8 +1303,7 @@ pub fn add_to_session(
             "UPDATE {} SET session_id = ?2, updated_at = ?3 WHERE id = ?1",
             item.kind().table()
         );
-        tx.conn()
-            .prepare_cached(&sql)?
+        tx.prepare_cached(&sql)?
             .execute(rusqlite::params![item.id(), session.id, now])?;
         added.push(get(tx, item.kind(), item.id())?);
     }
@@ -1355,7 +1320,7 @@ pub fn remove_from_session(
 ) -> Result<Vec<Item>> {
     let mut removed: Vec<Item> = Vec::with_capacity(queries.len());
     for query in queries {
-        let item = resolve(tx, query)?;
+        let item: Item = tx.resolve(query)?;
         if item.session_id() != Some(session.id.as_str()) {
             return Err(Error::input(format!(
                 "the {} {} is not in the session {}",
@@ -1381,8 +1346,7 @@ pub fn remove(tx: &Tx<'_>, item: &Item) -> Result<()> {
         "UPDATE {} SET deleted_at = ?2, updated_at = ?2 WHERE id = ?1",
         item.kind().table()
     );
-    tx.conn()
-        .prepare_cached(&sql)?
+    tx.prepare_cached(&sql)?
         .execute(rusqlite::params![item.id(), tx.now_text()])?;
     Ok(())
 }
@@ -1397,8 +1361,7 @@ pub fn release_session(tx: &Tx<'_>, session_id: &str) -> Result<()> {
              WHERE session_id = ?1 AND deleted_at IS NULL",
             kind.table()
         );
-        tx.conn()
-            .prepare_cached(&sql)?
+        tx.prepare_cached(&sql)?
             .execute(rusqlite::params![session_id, tx.now_text()])?;
     }
     Ok(())
@@ -1410,8 +1373,7 @@ fn set_waiting(tx: &Tx<'_>, item: &Item) -> Result<()> {
         "UPDATE {} SET session_id = NULL, updated_at = ?2 WHERE id = ?1",
         item.kind().table()
     );
-    tx.conn()
-        .prepare_cached(&sql)?
+    tx.prepare_cached(&sql)?
         .execute(rusqlite::params![item.id(), tx.now_text()])?;
     Ok(())
 }
@@ -1451,7 +1413,7 @@ fn check_can_add(tx: &Tx<'_>, session: &Session, item: &Item) -> Result<()> {
 
 /// The balance of recognition and criticism in a session.
 pub fn balance(tx: &Tx<'_>, session_id: &str) -> Result<Balance> {
-    let mut stmt = tx.conn().prepare_cached(
+    let mut stmt = tx.prepare_cached(
         "SELECT
            (SELECT count(*) FROM feedback WHERE session_id = ?1 AND deleted_at IS NULL AND tone = 'positive')
          + (SELECT count(*) FROM qa_reviews WHERE session_id = ?1 AND deleted_at IS NULL AND tone = 'positive'),

@@ -254,7 +254,6 @@ fn newest_matches(
     };
     let rows = match since {
         None => tx
-            .conn()
             .prepare_cached(&format!(
                 "{COLUMNS} FROM search_text WHERE search_text MATCH ?1
                  ORDER BY search_text.rowid DESC LIMIT ?2"
@@ -265,7 +264,6 @@ fn newest_matches(
         // second of --since (an id is the date's second times 2^20);
         // `d.at` checks the milliseconds.
         Some(since) => tx
-            .conn()
             .prepare_cached(&format!(
                 "{COLUMNS} FROM search_text JOIN search_docs d ON d.rowid = search_text.rowid
                  WHERE search_text MATCH ?1
@@ -457,7 +455,6 @@ pub fn snippet(marked: &str) -> String {
 
 fn hit(tx: &Tx<'_>, candidate: Candidate) -> Result<Hit> {
     let (kind, id, member_id, session_id, date): (String, String, String, Option<String>, _) = tx
-        .conn()
         .prepare_cached(
             "SELECT kind, record_id, member_id, session_id, at FROM search_docs WHERE rowid = ?1",
         )?
@@ -466,7 +463,6 @@ fn hit(tx: &Tx<'_>, candidate: Candidate) -> Result<Hit> {
         })?;
     let kind = Kind::from_db(&kind)?;
     let name: String = tx
-        .conn()
         .prepare_cached("SELECT name FROM members WHERE id = ?1")?
         .query_row([&member_id], |r| r.get(0))?;
     let session = match &session_id {

@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::OptionalExtension;
 use serde::Serialize;
 
+use crate::output::plural;
 use crate::session::{Session, Status};
 use crate::share::{self, Kind, Share};
 use crate::store::{opt_time_at, Tx};
@@ -46,19 +47,17 @@ pub fn skip_recap(tx: &Tx<'_>, session: &Session, reason: &str) -> Result<bool> 
     if recap_skipped(tx, &session.id)?.is_some() {
         return Ok(false);
     }
-    tx.conn()
-        .prepare_cached(
-            "UPDATE sessions SET recap_skipped_at = ?2, recap_skip_reason = ?3, updated_at = ?2
+    tx.prepare_cached(
+        "UPDATE sessions SET recap_skipped_at = ?2, recap_skip_reason = ?3, updated_at = ?2
              WHERE id = ?1",
-        )?
-        .execute(rusqlite::params![session.id, tx.now_text(), reason])?;
+    )?
+    .execute(rusqlite::params![session.id, tx.now_text(), reason])?;
     Ok(true)
 }
 
 /// Whether (and why) the recap of a session was marked as not needed.
 pub fn recap_skipped(tx: &Tx<'_>, session_id: &str) -> Result<Option<Skipped>> {
     let row = tx
-        .conn()
         .prepare_cached(
             "SELECT recap_skipped_at, recap_skip_reason FROM sessions
              WHERE id = ?1 AND recap_skipped_at IS NOT NULL",
@@ -101,15 +100,11 @@ impl Changes {
 
     /// `2 notes, 1 action, 1 saved item, the date`.
     pub fn describe(&self) -> String {
-        let count = |n: u64, one: &str, many: &str| match n {
-            0 => None,
-            1 => Some(format!("1 {one}")),
-            n => Some(format!("{n} {many}")),
-        };
+        let count = |n: u64, word: &str| (n > 0).then(|| plural(n, word));
         [
-            count(self.notes, "note", "notes"),
-            count(self.actions, "action", "actions"),
-            count(self.saved, "saved item", "saved items"),
+            count(self.notes, "note"),
+            count(self.actions, "action"),
+            count(self.saved, "saved item"),
             self.date.then(|| "the date".to_string()),
         ]
         .into_iter()
@@ -124,7 +119,6 @@ pub fn changes_since(tx: &Tx<'_>, session: &Session, sent: &Share) -> Result<Cha
     let since = when::to_storage(sent.created_at);
     let count = |sql: &str| -> Result<u64> {
         let n: i64 = tx
-            .conn()
             .prepare_cached(sql)?
             .query_row(rusqlite::params![session.id, since], |r| r.get(0))?;
         Ok(u64::try_from(n).unwrap_or(0))
@@ -141,7 +135,6 @@ pub fn changes_since(tx: &Tx<'_>, session: &Session, sent: &Share) -> Result<Cha
               + (SELECT count(*) FROM qa_reviews WHERE session_id = ?1 AND updated_at > ?2)",
     )?;
     let date_changed: Option<String> = tx
-        .conn()
         .prepare_cached("SELECT date_changed_at FROM sessions WHERE id = ?1")?
         .query_row([&session.id], |r| r.get(0))
         .optional()?

@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use crate::config::Settings;
 use crate::member::{self, check_line, Member};
-use crate::store::{new_id, normalize_prefix, stored_enum, time_at, Tx};
+use crate::store::{new_id, stored_enum, time_at, Record, Tx};
 use crate::{when, Error, Result};
 
 /// A session, as lists and shows present it.
@@ -88,19 +88,18 @@ pub fn create(
     let id = new_id();
     let now = tx.now_text();
     let held_at = when::to_storage(date.unwrap_or_else(|| tx.now()));
-    tx.conn()
-        .prepare_cached(
-            "INSERT INTO sessions (id, member_id, title, held_at, author, created_at, updated_at)
+    tx.prepare_cached(
+        "INSERT INTO sessions (id, member_id, title, held_at, author, created_at, updated_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
-        )?
-        .execute(rusqlite::params![
-            id,
-            member.id,
-            title,
-            held_at,
-            tx.me(),
-            now
-        ])?;
+    )?
+    .execute(rusqlite::params![
+        id,
+        member.id,
+        title,
+        held_at,
+        tx.me(),
+        now
+    ])?;
     get(tx, &id)
 }
 
@@ -109,7 +108,7 @@ pub fn create(
 /// the same day is warned about.
 pub fn on_day(tx: &Tx<'_>, member: &Member, date: DateTime<Utc>) -> Result<Vec<Session>> {
     let (start, end) = when::day_in(date, &crate::zone::coach(tx)?);
-    let mut stmt = tx.conn().prepare_cached(
+    let mut stmt = tx.prepare_cached(
         "SELECT id FROM sessions INDEXED BY sessions_by_member
          WHERE member_id = ?1 AND held_at >= ?2 AND held_at < ?3 AND deleted_at IS NULL
          ORDER BY held_at, id",
@@ -126,7 +125,7 @@ pub fn on_day(tx: &Tx<'_>, member: &Member, date: DateTime<Utc>) -> Result<Vec<S
 /// The session with this full id.
 pub fn get(tx: &Tx<'_>, id: &str) -> Result<Session> {
     let sql = format!("{SELECT} WHERE s.id = ?1 AND s.deleted_at IS NULL");
-    let mut stmt = tx.conn().prepare_cached(&sql)?;
+    let mut stmt = tx.prepare_cached(&sql)?;
     let session = stmt
         .query_row([id], from_row)
         .optional()?
@@ -134,36 +133,25 @@ pub fn get(tx: &Tx<'_>, id: &str) -> Result<Session> {
     with_short_id(tx, session)
 }
 
-/// The session whose id starts with `query`.
-pub fn resolve(tx: &Tx<'_>, query: &str) -> Result<Session> {
-    let prefix = normalize_prefix(query).ok_or_else(|| {
-        Error::input(format!("\"{query}\" is not a session id"))
-            .with_hint("`coach session list` shows the ids")
-    })?;
-    let ids = tx.ids_with_prefix("sessions", &prefix, 10)?;
-    match ids.as_slice() {
-        [id] => get(tx, id),
-        [] => Err(
-            Error::input(format!("no session has an id starting with \"{query}\""))
-                .with_hint("`coach session list` shows the ids"),
-        ),
-        many => {
-            let listed = many
-                .iter()
-                .map(|id| {
-                    get(tx, id).map(|s| {
-                        format!(
-                            "{} ({}, {})",
-                            s.short_id,
-                            s.title,
-                            when::display_local_date(s.date)
-                        )
-                    })
-                })
-                .collect::<Result<Vec<_>>>()?;
-            let total = tx.count_with_prefix("sessions", &prefix)?;
-            Err(crate::store::ambiguous(query, "sessions", &listed, total))
-        }
+impl Record for Session {
+    const TABLES: &'static [&'static str] = &["sessions"];
+    const NOUN: &'static str = "session";
+    const PLURAL: &'static str = "sessions";
+    const LIST_HINT: &'static str = "`coach session list` shows the ids";
+
+    fn read(tx: &Tx<'_>, _: &'static str, id: &str) -> Result<Session> {
+        get(tx, id)
+    }
+
+    /// The short id, title and date: `1a2b (Weekly check-in, 2026-03-02)`.
+    fn candidate(tx: &Tx<'_>, _: &'static str, id: &str) -> Result<String> {
+        let s = get(tx, id)?;
+        Ok(format!(
+            "{} ({}, {})",
+            s.short_id,
+            s.title,
+            when::display_local_date(s.date)
+        ))
     }
 }
 
@@ -185,7 +173,7 @@ pub fn current(tx: &Tx<'_>) -> Result<Option<Session>> {
 /// error that says how to get one.
 pub fn explicit_or_current(tx: &Tx<'_>, explicit: Option<&str>) -> Result<Session> {
     match explicit {
-        Some(query) => resolve(tx, query),
+        Some(query) => tx.resolve(query),
         None => current(tx)?.ok_or_else(|| {
             Error::input("there is no current session")
                 .with_hint("start one with `coach session new MEMBER`, pick one with `coach session use SESSION`, or pass --session")
@@ -226,7 +214,7 @@ pub fn list(tx: &Tx<'_>, filter: &Filter) -> Result<Vec<Session>> {
          WHERE {by_member} AND s.held_at >= ?2 AND s.deleted_at IS NULL
          ORDER BY s.held_at DESC, s.id LIMIT ?3"
     );
-    let mut stmt = tx.conn().prepare_cached(&sql)?;
+    let mut stmt = tx.prepare_cached(&sql)?;
     let rows = stmt.query_map(rusqlite::params![filter.member_id, since, limit], from_row)?;
     let mut sessions = rows.collect::<rusqlite::Result<Vec<_>>>()?;
     let ids: Vec<&str> = sessions.iter().map(|s| s.id.as_str()).collect();
@@ -262,19 +250,18 @@ pub fn edit(
     // A new date is remembered: an agenda or recap sent before it names
     // the old one (`coach share` then says so).
     let date_changed = held_at != when::to_storage(session.date);
-    tx.conn()
-        .prepare_cached(
-            "UPDATE sessions SET title = ?2, held_at = ?3, updated_at = ?4,
+    tx.prepare_cached(
+        "UPDATE sessions SET title = ?2, held_at = ?3, updated_at = ?4,
                  date_changed_at = CASE WHEN ?5 THEN ?4 ELSE date_changed_at END
              WHERE id = ?1",
-        )?
-        .execute(rusqlite::params![
-            session.id,
-            title,
-            held_at,
-            tx.now_text(),
-            date_changed
-        ])?;
+    )?
+    .execute(rusqlite::params![
+        session.id,
+        title,
+        held_at,
+        tx.now_text(),
+        date_changed
+    ])?;
     get(tx, &session.id)
 }
 
@@ -283,8 +270,7 @@ pub fn edit(
 /// notes are deleted with it (their text removed).
 pub fn delete(tx: &Tx<'_>, session: &Session) -> Result<()> {
     let now = tx.now_text();
-    tx.conn()
-        .prepare_cached("UPDATE sessions SET deleted_at = ?2, updated_at = ?2 WHERE id = ?1")?
+    tx.prepare_cached("UPDATE sessions SET deleted_at = ?2, updated_at = ?2 WHERE id = ?1")?
         .execute(rusqlite::params![session.id, now])?;
     crate::note::remove_all_of_session(tx, &session.id)?;
     crate::saved::release_session(tx, &session.id)?;

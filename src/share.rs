@@ -247,7 +247,7 @@ fn talking_points(notes: &[SharedNote]) -> String {
 
 /// The session's files, in the order they were added.
 fn attachments_of(tx: &Tx<'_>, session_id: &str) -> Result<Vec<StoredFile>> {
-    let mut stmt = tx.conn().prepare_cached(
+    let mut stmt = tx.prepare_cached(
         "SELECT id, name, sha256, size, media_type FROM attachments
          WHERE session_id = ?1 AND deleted_at IS NULL
          ORDER BY created_at, id",
@@ -382,7 +382,6 @@ fn event_of(
 /// (with its agenda), if any.
 pub fn last_invite(tx: &Tx<'_>, session_id: &str) -> Result<Option<(DateTime<Utc>, u32)>> {
     let row: Option<(String, i64)> = tx
-        .conn()
         .prepare_cached(
             "SELECT event_start, event_sequence FROM shares
              WHERE session_id = ?1 AND kind = 'agenda' AND outcome = 'sent'
@@ -622,7 +621,7 @@ fn in_flight(tx: &Tx<'_>, session_id: &str, kind: Kind) -> Result<Option<Share>>
 }
 
 fn one(tx: &Tx<'_>, sql: &str, session_id: &str, kind: Kind) -> Result<Option<Share>> {
-    let mut stmt = tx.conn().prepare_cached(sql)?;
+    let mut stmt = tx.prepare_cached(sql)?;
     let share = stmt
         .query_row([session_id, kind.as_str()], from_row)
         .optional()?;
@@ -631,9 +630,7 @@ fn one(tx: &Tx<'_>, sql: &str, session_id: &str, kind: Kind) -> Result<Option<Sh
 
 /// The share with this full id.
 pub fn get(tx: &Tx<'_>, id: &str) -> Result<Share> {
-    let mut stmt = tx
-        .conn()
-        .prepare_cached(&format!("{SELECT} WHERE sh.id = ?1"))?;
+    let mut stmt = tx.prepare_cached(&format!("{SELECT} WHERE sh.id = ?1"))?;
     let share = stmt
         .query_row([id], from_row)
         .optional()?
@@ -644,7 +641,7 @@ pub fn get(tx: &Tx<'_>, id: &str) -> Result<Share> {
 /// The send whose message had this Message-ID (without angle brackets),
 /// whatever its outcome: the email a reply answers.
 pub fn by_message_id(tx: &Tx<'_>, message_id: &str) -> Result<Option<Share>> {
-    let mut stmt = tx.conn().prepare_cached(&format!(
+    let mut stmt = tx.prepare_cached(&format!(
         "{SELECT} WHERE sh.message_id = ?1 AND sh.deleted_at IS NULL
          ORDER BY sh.created_at LIMIT 1"
     ))?;
@@ -659,7 +656,7 @@ pub fn log(tx: &Tx<'_>, session_id: Option<&str>, limit: Option<usize>) -> Resul
     let limit = limit.map_or(-1, |n| i64::try_from(n).unwrap_or(i64::MAX));
     let shares = match session_id {
         Some(id) => {
-            let mut stmt = tx.conn().prepare_cached(&format!(
+            let mut stmt = tx.prepare_cached(&format!(
                 "{SELECT} WHERE sh.session_id = ?1 AND sh.deleted_at IS NULL
                  ORDER BY sh.created_at DESC, sh.id DESC LIMIT ?2"
             ))?;
@@ -667,7 +664,7 @@ pub fn log(tx: &Tx<'_>, session_id: Option<&str>, limit: Option<usize>) -> Resul
             rows.collect::<rusqlite::Result<Vec<_>>>()?
         }
         None => {
-            let mut stmt = tx.conn().prepare_cached(&format!(
+            let mut stmt = tx.prepare_cached(&format!(
                 "{SELECT} WHERE sh.deleted_at IS NULL
                  ORDER BY sh.created_at DESC, sh.id DESC LIMIT ?1"
             ))?;
@@ -756,27 +753,26 @@ pub fn claim(
     let id = new_id();
     let now = tx.now_text();
     let recipients = serde_json::to_string(&prepared.recipients)?;
-    tx.conn()
-        .prepare_cached(
-            "INSERT INTO shares (id, session_id, kind, recipients, transport, message_id,
+    tx.prepare_cached(
+        "INSERT INTO shares (id, session_id, kind, recipients, transport, message_id,
                              in_reply_to, outcome, detail, author, created_at, updated_at,
                              event_start, event_sequence)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'sending', ?8, ?9, ?10, ?10, ?11, ?12)",
-        )?
-        .execute(rusqlite::params![
-            id,
-            session_id,
-            kind.as_str(),
-            recipients,
-            transport,
-            prepared.message_id,
-            prepared.in_reply_to,
-            claim::claimant(),
-            tx.me(),
-            now,
-            prepared.event.as_ref().map(|e| when::to_storage(e.start)),
-            prepared.event.as_ref().map(|e| e.sequence),
-        ])?;
+    )?
+    .execute(rusqlite::params![
+        id,
+        session_id,
+        kind.as_str(),
+        recipients,
+        transport,
+        prepared.message_id,
+        prepared.in_reply_to,
+        claim::claimant(),
+        tx.me(),
+        now,
+        prepared.event.as_ref().map(|e| when::to_storage(e.start)),
+        prepared.event.as_ref().map(|e| e.sequence),
+    ])?;
     let share = get(tx, &id)?;
     Ok(Claim::Claimed(Box::new(prepared), share))
 }
@@ -797,8 +793,7 @@ pub fn record(tx: &Tx<'_>, share_id: &str, result: &Result<mail::Sent>) -> Resul
                  WHERE id = ?1 AND status <> 'recap-sent'"
             }
         };
-        tx.conn()
-            .execute(sql, rusqlite::params![share.session.id, tx.now_text()])?;
+        tx.execute(sql, rusqlite::params![share.session.id, tx.now_text()])?;
     }
     Ok(share)
 }
@@ -881,7 +876,7 @@ pub fn held_back(tx: &Tx<'_>, session_id: &str, kind: Kind) -> Result<Option<Hel
             "{SELECT} WHERE sh.session_id = ?1 AND sh.kind = ?2 AND sh.outcome <> 'sending'
              ORDER BY sh.created_at DESC, sh.id DESC LIMIT ?3"
         );
-        let mut stmt = tx.conn().prepare_cached(&sql)?;
+        let mut stmt = tx.prepare_cached(&sql)?;
         let recent = stmt
             .query_map(
                 rusqlite::params![session_id, kind.as_str(), limit],
@@ -912,7 +907,7 @@ pub fn pending_recaps(tx: &Tx<'_>, filter: &PendingFilter) -> Result<Vec<Session
     let before = when::to_storage(filter.older_than.map_or(tx.now(), |t| t.min(tx.now())));
     let since = filter.since.map(when::to_storage);
     // The first three conditions are those of the index sessions_recap_pending.
-    let mut stmt = tx.conn().prepare_cached(
+    let mut stmt = tx.prepare_cached(
         "SELECT s.id FROM sessions s JOIN members m ON m.id = s.member_id
          WHERE s.status <> 'recap-sent' AND s.recap_skipped_at IS NULL AND s.deleted_at IS NULL
            AND s.held_at < ?1 AND (?2 IS NULL OR s.held_at >= ?2)
@@ -934,7 +929,7 @@ pub fn pending_recaps(tx: &Tx<'_>, filter: &PendingFilter) -> Result<Vec<Session
 /// recap went out since, are left out; so are archived members.
 pub fn pending_agendas(tx: &Tx<'_>, member_id: Option<&str>) -> Result<Vec<Session>> {
     // Sessions to come are few: walked by date from now on (sessions_by_date).
-    let mut stmt = tx.conn().prepare_cached(
+    let mut stmt = tx.prepare_cached(
         "SELECT s.id FROM sessions s INDEXED BY sessions_by_date
          JOIN members m ON m.id = s.member_id
          WHERE s.held_at > ?1 AND s.deleted_at IS NULL AND s.status = 'draft'
@@ -1054,13 +1049,12 @@ mod tests {
         let third = store.write(|tx| claim(tx, &session, Kind::Recap, true, "outbox", dir.path()));
         assert!(matches!(third, Ok(Claim::Claimed(..))));
         let forced = store.write(|tx| {
-            tx.conn()
-                .prepare_cached(
-                    "INSERT INTO shares (id, session_id, kind, recipients, transport, message_id,
+            tx.prepare_cached(
+                "INSERT INTO shares (id, session_id, kind, recipients, transport, message_id,
                                      outcome, author, created_at, updated_at)
                  VALUES ('ffff', ?1, 'recap', '[]', 'outbox', 'a@b', 'sending', 'me', 'x', 'x')",
-                )?
-                .execute([&session])?;
+            )?
+            .execute([&session])?;
             Ok(())
         });
         assert!(forced.is_err());

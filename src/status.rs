@@ -126,7 +126,7 @@ pub fn status(tx: &Tx<'_>) -> Result<Status> {
 /// Sessions to come whose agenda is not sent: drafts, not skipped, of
 /// active members, soonest first (walked from now on by date).
 fn agendas(tx: &Tx<'_>) -> Result<Vec<Pending>> {
-    let mut stmt = tx.conn().prepare_cached(
+    let mut stmt = tx.prepare_cached(
         "SELECT s.id FROM sessions s INDEXED BY sessions_by_date
          JOIN members m ON m.id = s.member_id
          WHERE s.held_at > ?1 AND s.deleted_at IS NULL AND s.status = 'draft'
@@ -283,7 +283,7 @@ fn overdue_actions(tx: &Tx<'_>) -> Result<Vec<Pending>> {
 }
 
 fn archived_members(tx: &Tx<'_>) -> Result<Vec<String>> {
-    let mut stmt = tx.conn().prepare_cached(
+    let mut stmt = tx.prepare_cached(
         "SELECT id FROM members WHERE archived_at IS NOT NULL OR deleted_at IS NOT NULL",
     )?;
     let ids = stmt

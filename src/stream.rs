@@ -126,7 +126,7 @@ fn keys_of(
     sql: &str,
     params: &[&dyn rusqlite::ToSql],
 ) -> Result<Vec<Key>> {
-    let mut stmt = tx.conn().prepare_cached(sql)?;
+    let mut stmt = tx.prepare_cached(sql)?;
     let rows = stmt.query_map(params, |r| {
         Ok(Key {
             held_at: time_at(r, 0)?,

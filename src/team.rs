@@ -129,7 +129,6 @@ fn row(tx: &Tx<'_>, member: Member, cadence: i64, now: DateTime<Utc>) -> Result<
 /// A count of one member's sessions (`?1`: the member, `?2`: now).
 fn count(tx: &Tx<'_>, sql: &str, member_id: &str) -> Result<u64> {
     let n: i64 = tx
-        .conn()
         .prepare_cached(sql)?
         .query_row(rusqlite::params![member_id, tx.now_text()], |r| r.get(0))?;
     Ok(u64::try_from(n).unwrap_or(0))
@@ -163,7 +162,6 @@ pub fn last_and_next(
 
 fn session_ref(tx: &Tx<'_>, sql: &str, member_id: &str, now: &str) -> Result<Option<SessionBrief>> {
     Ok(tx
-        .conn()
         .prepare_cached(sql)?
         .query_row([member_id, now], |r| {
             Ok(SessionBrief {
@@ -189,7 +187,6 @@ fn open_actions(tx: &Tx<'_>, member_id: &str) -> Result<(u64, u64)> {
     let overdue_before = when::to_storage(crate::action::overdue_before(tx, tx.now())?);
     let count = |sql: &str| -> Result<(i64, i64)> {
         Ok(tx
-            .conn()
             .prepare_cached(sql)?
             .query_row(rusqlite::params![member_id, overdue_before], |r| {
                 Ok((r.get(0)?, r.get(1)?))

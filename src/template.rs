@@ -13,7 +13,7 @@ use serde::Serialize;
 use crate::member::check_line;
 use crate::note::{self, Note, Visibility};
 use crate::session::{self, Session};
-use crate::store::{new_id, normalize_prefix, time_at, Tx};
+use crate::store::{new_id, normalize_prefix, time_at, Record, Tx};
 use crate::{Error, Result};
 
 /// The longest template name, in characters: a word or a short phrase.
@@ -52,26 +52,25 @@ pub fn add(tx: &Tx<'_>, name: &str, title: &str, agenda: Option<&str>) -> Result
         )));
     }
     let id = new_id();
-    tx.conn()
-        .prepare_cached(
-            "INSERT INTO templates (id, name, title, agenda, author, created_at, updated_at)
+    tx.prepare_cached(
+        "INSERT INTO templates (id, name, title, agenda, author, created_at, updated_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
-        )?
-        .execute(rusqlite::params![
-            id,
-            name,
-            title,
-            agenda,
-            tx.me(),
-            tx.now_text()
-        ])?;
+    )?
+    .execute(rusqlite::params![
+        id,
+        name,
+        title,
+        agenda,
+        tx.me(),
+        tx.now_text()
+    ])?;
     get(tx, &id)
 }
 
 /// The template with this full id.
 pub fn get(tx: &Tx<'_>, id: &str) -> Result<Template> {
     let sql = format!("{SELECT} WHERE id = ?1 AND deleted_at IS NULL");
-    let mut stmt = tx.conn().prepare_cached(&sql)?;
+    let mut stmt = tx.prepare_cached(&sql)?;
     let template = stmt
         .query_row([id], from_row)
         .optional()?
@@ -79,10 +78,21 @@ pub fn get(tx: &Tx<'_>, id: &str) -> Result<Template> {
     with_short_id(tx, template)
 }
 
+impl Record for Template {
+    const TABLES: &'static [&'static str] = &["templates"];
+    const NOUN: &'static str = "template";
+    const PLURAL: &'static str = "templates";
+    const LIST_HINT: &'static str = "`coach template list` shows the templates";
+
+    fn read(tx: &Tx<'_>, _: &'static str, id: &str) -> Result<Template> {
+        get(tx, id)
+    }
+}
+
 /// Every template, by name.
 pub fn list(tx: &Tx<'_>) -> Result<Vec<Template>> {
     let sql = format!("{SELECT} WHERE deleted_at IS NULL ORDER BY name COLLATE NOCASE, id");
-    let mut stmt = tx.conn().prepare_cached(&sql)?;
+    let mut stmt = tx.prepare_cached(&sql)?;
     let rows = stmt.query_map([], from_row)?;
     let templates = rows.collect::<rusqlite::Result<Vec<_>>>()?;
     templates
@@ -98,9 +108,9 @@ pub fn resolve(tx: &Tx<'_>, query: &str) -> Result<Template> {
     if let Some(template) = by_name(tx, query.trim())? {
         return Ok(template);
     }
-    if let Some(prefix) = normalize_prefix(query).filter(|p| p.len() >= 4) {
-        if let [id] = tx.ids_with_prefix("templates", &prefix, 2)?.as_slice() {
-            return get(tx, id);
+    if normalize_prefix(query).is_some_and(|p| p.len() >= 4) {
+        if let Some(template) = tx.unique::<Template>(query)? {
+            return Ok(template);
         }
     }
     let everyone = list(tx)?;
@@ -140,8 +150,7 @@ pub fn resolve(tx: &Tx<'_>, query: &str) -> Result<Template> {
 /// Deletes a template, leaving a tombstone; its name is free again.
 /// Sessions started from it keep their title and notes.
 pub fn remove(tx: &Tx<'_>, template: &Template) -> Result<()> {
-    tx.conn()
-        .prepare_cached("UPDATE templates SET deleted_at = ?2, updated_at = ?2 WHERE id = ?1")?
+    tx.prepare_cached("UPDATE templates SET deleted_at = ?2, updated_at = ?2 WHERE id = ?1")?
         .execute(rusqlite::params![template.id, tx.now_text()])?;
     Ok(())
 }

@@ -229,7 +229,6 @@ fn cadence(
     now: DateTime<Utc>,
 ) -> Result<Cadence> {
     let (sessions, first, last_in_window): (i64, Option<String>, Option<String>) = tx
-        .conn()
         .prepare_cached(
             "SELECT count(*), min(held_at), max(held_at) FROM sessions
              WHERE member_id = ?1 AND deleted_at IS NULL AND held_at >= ?2 AND held_at <= ?3",
@@ -248,7 +247,7 @@ fn cadence(
         _ => None,
     };
     // SQLite's 'localtime' and chrono's Local both follow TZ.
-    let mut stmt = tx.conn().prepare_cached(
+    let mut stmt = tx.prepare_cached(
         "SELECT strftime('%Y-%m', held_at, 'localtime') AS month, count(*) FROM sessions
          WHERE member_id = ?1 AND deleted_at IS NULL AND held_at >= ?2 AND held_at <= ?3
          GROUP BY month",
@@ -312,7 +311,7 @@ fn kudos(tx: &Tx<'_>, w: &Window<'_>) -> Result<KudosCounts> {
                AND created_at >= ?2)
          GROUP BY kind"
     );
-    let mut stmt = tx.conn().prepare_cached(&sql)?;
+    let mut stmt = tx.prepare_cached(&sql)?;
     let rows = stmt.query_map(rusqlite::params![w.member_id, w.since], |r| {
         Ok((r.get::<_, Option<KudosKind>>(0)?, r.get::<_, i64>(1)?))
     })?;
@@ -342,7 +341,7 @@ fn actions(tx: &Tx<'_>, w: &Window<'_>) -> Result<ActionCounts> {
     // Overdue as of the window's end, by the one rule (action.rs).
     let until = when::from_storage(&w.until)?;
     let overdue_before = when::to_storage(crate::action::overdue_before(tx, until)?);
-    let (total, done, overdue) = tx.conn().prepare_cached(&sql)?.query_row(
+    let (total, done, overdue) = tx.prepare_cached(&sql)?.query_row(
         rusqlite::params![w.member_id, w.since, w.until, overdue_before],
         |r| Ok((count(r.get(0)?), count(r.get(1)?), count(r.get(2)?))),
     )?;
@@ -388,7 +387,7 @@ fn balance(tx: &Tx<'_>, w: &Window<'_>) -> Result<BalanceCounts> {
 }
 
 fn tones(tx: &Tx<'_>, sql: &str, params: &[&dyn rusqlite::ToSql]) -> Result<ToneCounts> {
-    let mut stmt = tx.conn().prepare_cached(sql)?;
+    let mut stmt = tx.prepare_cached(sql)?;
     let rows = stmt.query_map(params, |r| Ok((r.get::<_, Tone>(0)?, r.get::<_, i64>(1)?)))?;
     let mut counts = ToneCounts::default();
     for row in rows {
@@ -428,7 +427,7 @@ fn metric_trend(
 ) -> Result<Option<MetricTrend>> {
     let start = julian_day(since);
     let width = (julian_day(now) - start) / f64::from(PERIODS);
-    let mut stmt = tx.conn().prepare_cached(
+    let mut stmt = tx.prepare_cached(
         "SELECT min(?5 - 1, CAST((julianday(measured_at) - ?6) / ?7 AS INTEGER)) AS period,
                 count(*), avg(value), avg(target), avg(julianday(measured_at)),
                 min(value), max(value)
@@ -509,7 +508,7 @@ fn metric_trend(
 /// `metric_values_units` (named: SQLite would otherwise walk the metric's
 /// history through `metric_values_by_member`).
 fn latest_unit(tx: &Tx<'_>, w: &Window<'_>, name: &str) -> Result<Option<String>> {
-    let mut stmt = tx.conn().prepare_cached(
+    let mut stmt = tx.prepare_cached(
         "SELECT unit FROM metric_values INDEXED BY metric_values_units
          WHERE member_id = ?1 AND metric = ?2 AND deleted_at IS NULL AND unit IS NOT NULL
            AND measured_at <= ?3
@@ -523,7 +522,7 @@ fn latest_unit(tx: &Tx<'_>, w: &Window<'_>, name: &str) -> Result<Option<String>
 /// The metric's latest target before the window: one seek in
 /// `metric_values_targets`.
 fn target_before(tx: &Tx<'_>, w: &Window<'_>, name: &str) -> Result<Option<f64>> {
-    let mut stmt = tx.conn().prepare_cached(
+    let mut stmt = tx.prepare_cached(
         "SELECT target FROM metric_values INDEXED BY metric_values_targets
          WHERE member_id = ?1 AND metric = ?2 AND deleted_at IS NULL AND target IS NOT NULL
            AND measured_at < ?3
@@ -536,7 +535,7 @@ fn target_before(tx: &Tx<'_>, w: &Window<'_>, name: &str) -> Result<Option<f64>>
 
 /// The metric's latest value in the window.
 fn latest_value(tx: &Tx<'_>, w: &Window<'_>, name: &str) -> Result<metric::Point> {
-    let mut stmt = tx.conn().prepare_cached(
+    let mut stmt = tx.prepare_cached(
         "SELECT value, measured_at FROM metric_values
          WHERE member_id = ?1 AND metric = ?2 AND deleted_at IS NULL
            AND measured_at >= ?3 AND measured_at <= ?4

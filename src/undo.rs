@@ -15,6 +15,7 @@ use std::io::ErrorKind as IoKind;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
+use crate::output::plural;
 use crate::store::{Change, LoggedCommand, Op, Tx};
 use crate::{attachment, note, session, when, Error, Result};
 
@@ -87,7 +88,7 @@ pub fn undo(tx: &Tx<'_>, count: usize, local_only: bool) -> Result<Vec<Entry>> {
         return Err(Error::input(format!(
             "there {} only {} to undo",
             if commands.len() == 1 { "is" } else { "are" },
-            plural(commands.len(), "command")
+            plural(commands.len() as u64, "command")
         ))
         .with_hint("`coach undo --list` shows them"));
     }
@@ -162,8 +163,7 @@ fn emails(tx: &Tx<'_>, changes: &[Change]) -> Result<Vec<Email>> {
         seen.push(change.key.clone());
         let row: Option<(String, String)> = {
             use rusqlite::OptionalExtension;
-            tx.conn()
-                .prepare_cached("SELECT outcome, recipients FROM digests WHERE id = ?1")?
+            tx.prepare_cached("SELECT outcome, recipients FROM digests WHERE id = ?1")?
                 .query_row([&change.key], |r| Ok((r.get(0)?, r.get(1)?)))
                 .optional()?
         };
@@ -185,14 +185,13 @@ fn emails(tx: &Tx<'_>, changes: &[Change]) -> Result<Vec<Email>> {
         seen.push(change.key.clone());
         let row: Option<(String, String, String, String)> = {
             use rusqlite::OptionalExtension;
-            tx.conn()
-                .prepare_cached(
-                    "SELECT kind, session_id, outcome, recipients FROM shares WHERE id = ?1",
-                )?
-                .query_row([&change.key], |r| {
-                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
-                })
-                .optional()?
+            tx.prepare_cached(
+                "SELECT kind, session_id, outcome, recipients FROM shares WHERE id = ?1",
+            )?
+            .query_row([&change.key], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            })
+            .optional()?
         };
         if let Some((kind, session_id, outcome, recipients)) = row {
             if outcome == "sent" || outcome == "sending" {
@@ -303,7 +302,6 @@ fn added_content(change: &Change) -> Option<String> {
 fn remove_unused_contents(tx: &Tx<'_>, contents: &[String]) -> Result<()> {
     for sha in contents {
         let used = tx
-            .conn()
             .prepare_cached("SELECT 1 FROM attachments WHERE sha256 = ?1 LIMIT 1")?
             .exists([sha])?;
         if used {
@@ -317,12 +315,4 @@ fn remove_unused_contents(tx: &Tx<'_>, contents: &[String]) -> Result<()> {
         }
     }
     Ok(())
-}
-
-fn plural(n: usize, word: &str) -> String {
-    if n == 1 {
-        format!("{n} {word}")
-    } else {
-        format!("{n} {word}s")
-    }
 }

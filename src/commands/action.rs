@@ -130,7 +130,7 @@ pub(super) fn run(ctx: &Ctx, command: ActionCommand) -> Result<()> {
         ActionCommand::Rm(args) => {
             check_long_enough(&args.action)?;
             let action = ctx.store()?.write(|tx| {
-                let action = action::resolve(tx, &args.action)?;
+                let action = tx.resolve::<action::Action>(&args.action)?;
                 action::remove(tx, &action)?;
                 Ok(action)
             })?;
@@ -166,7 +166,7 @@ fn list(ctx: &Ctx, args: ListArgs) -> Result<()> {
             None => None,
         };
         let session_id = match &args.session {
-            Some(query) => Some(session::resolve(tx, query)?.id),
+            Some(query) => Some(tx.resolve::<session::Session>(query)?.id),
             None => None,
         };
         let detail = if ctx.out.json {
@@ -232,7 +232,7 @@ fn list(ctx: &Ctx, args: ListArgs) -> Result<()> {
 fn set_done(ctx: &Ctx, query: &str, done: bool) -> Result<()> {
     check_long_enough(query)?;
     let (action, changed) = ctx.store()?.write(|tx| {
-        let action = action::resolve(tx, query)?;
+        let action = tx.resolve::<action::Action>(query)?;
         action::set_done(tx, &action, done)
     })?;
     if !ctx.out.human() || changed {
@@ -263,7 +263,7 @@ fn edit(ctx: &Ctx, args: EditArgs) -> Result<()> {
         owner: args.owner.map(Owner::from),
     };
     let action = store.write(|tx| {
-        let action = action::resolve(tx, &args.action)?;
+        let action = tx.resolve::<action::Action>(&args.action)?;
         action::edit(tx, &action, change)
     })?;
     print_one(ctx, &action, "Updated")

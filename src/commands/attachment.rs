@@ -58,7 +58,7 @@ pub(super) fn run(ctx: &Ctx, command: AttachmentCommand) -> Result<()> {
 fn save(ctx: &Ctx, args: SaveArgs) -> Result<()> {
     let mut store = ctx.store()?;
     let folder = store.folder().to_path_buf();
-    let attachment = store.read(|tx| attachment::resolve(tx, &args.attachment))?;
+    let attachment = store.read(|tx| tx.resolve::<attachment::Attachment>(&args.attachment))?;
     let destination = match &args.path {
         Some(path) if path.as_os_str() == "-" => Destination::Stdout,
         Some(path) => Destination::Path(path.clone()),

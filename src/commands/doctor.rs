@@ -44,8 +44,8 @@ pub(super) fn run(ctx: &Ctx, args: DoctorArgs) -> Result<()> {
     let count = report.problems.len() as u64 + report.more_problems;
     let repairable = report.problems.iter().filter(|p| p.repairable).count();
     let err = Error::database(format!(
-        "coach doctor found {count} problem{}",
-        if count == 1 { "" } else { "s" }
+        "coach doctor found {}",
+        crate::output::plural(count, "problem")
     ));
     Err(if repairable > 0 {
         err.with_hint(format!(

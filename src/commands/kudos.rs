@@ -90,7 +90,7 @@ pub(super) fn run(ctx: &Ctx, args: KudosArgs) -> Result<()> {
         Some(KudosCommand::Rm(args)) => {
             check_long_enough(&args.kudos)?;
             let kudos = ctx.store()?.write(|tx| {
-                let kudos = kudos::resolve(tx, &args.kudos)?;
+                let kudos = tx.resolve::<kudos::Kudos>(&args.kudos)?;
                 kudos::remove(tx, &kudos)?;
                 Ok(kudos)
             })?;
@@ -124,7 +124,7 @@ fn give(ctx: &Ctx, args: GiveArgs) -> Result<()> {
         let member = member_query.map(|q| resolve_member(tx, q)).transpose()?;
         let target = match (&args.session, &member) {
             (Some(query), _) => {
-                let session = session::resolve(tx, query)?;
+                let session = tx.resolve::<session::Session>(query)?;
                 if let Some(member) = &member {
                     ensure_with(&session, member)?;
                 }

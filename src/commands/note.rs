@@ -113,7 +113,7 @@ pub(super) fn run(ctx: &Ctx, command: NoteCommand) -> Result<()> {
         NoteCommand::Edit(args) => {
             check_long_enough(&args.note)?;
             let mut store = ctx.store()?;
-            let current = store.read(|tx| note::resolve(tx, &args.note))?;
+            let current = store.read(|tx| tx.resolve::<note::Note>(&args.note))?;
             let body = read_body(ctx, &args.text, args.file.as_ref(), &current.body)?;
             let note = store.write(|tx| {
                 let note = note::get(tx, &current.id)?;
@@ -124,7 +124,7 @@ pub(super) fn run(ctx: &Ctx, command: NoteCommand) -> Result<()> {
         NoteCommand::Rm(args) => {
             check_long_enough(&args.note)?;
             let note = ctx.store()?.write(|tx| {
-                let note = note::resolve(tx, &args.note)?;
+                let note = tx.resolve::<note::Note>(&args.note)?;
                 note::remove(tx, &note)?;
                 Ok(note)
             })?;

@@ -196,7 +196,7 @@ fn change(
     line: impl FnOnce(&Item) -> String,
 ) -> Result<()> {
     let item = ctx.store()?.write(|tx| {
-        let item = saved::resolve(tx, query)?;
+        let item = tx.resolve::<saved::Item>(query)?;
         apply(tx, item)
     })?;
     if ctx.out.json {

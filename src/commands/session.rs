@@ -6,7 +6,7 @@ use crate::inbox;
 use crate::member;
 use crate::note;
 use crate::note::{Note, SharedNote, Visible};
-use crate::output::{HEADING, ID};
+use crate::output::{counted, plural, HEADING, ID};
 use crate::prompt::Prompter;
 use crate::render::terminal;
 use crate::saved::{self, Balance, Item, Selection};
@@ -218,7 +218,7 @@ pub(super) fn run(ctx: &Ctx, command: SessionCommand) -> Result<()> {
         SessionCommand::Show(args) => show(ctx, args),
         SessionCommand::Use(args) => {
             let session = ctx.store()?.write(|tx| {
-                let session = session::resolve(tx, &args.session)?;
+                let session = tx.resolve::<session::Session>(&args.session)?;
                 session::set_current(tx, &session)?;
                 Ok(session)
             })?;
@@ -360,9 +360,9 @@ fn new(ctx: &Ctx, args: NewArgs) -> Result<()> {
             ));
         }
         if let Some((name, count)) = agenda.filter(|(_, count)| *count > 0) {
-            let notes = if count == 1 { "note" } else { "notes" };
             ctx.out.line(format!(
-                "Added {count} agenda {notes} from the template \"{name}\""
+                "Added {} from the template \"{name}\"",
+                plural(count as u64, "agenda note")
             ))?;
         }
         if !added.is_empty() {
@@ -413,7 +413,7 @@ fn print_follow_ups(ctx: &Ctx, follow_ups: &FollowUps, member: &str) -> Result<(
             let lines: Vec<String> = notes.iter().map(line).collect();
             ctx.out.line(format!(
                 "Brought in {} from earlier sessions:\n{}",
-                count_of(notes.len(), "follow-up", "follow-ups"),
+                plural(notes.len() as u64, "follow-up"),
                 lines.join("\n")
             ))
         }
@@ -421,22 +421,13 @@ fn print_follow_ups(ctx: &Ctx, follow_ups: &FollowUps, member: &str) -> Result<(
             let lines: Vec<String> = notes.iter().map(line).collect();
             ctx.out.note(format!(
                 "{} from earlier sessions with {member} ({}):\n{}",
-                count_of(notes.len(), "follow-up waits", "follow-ups wait"),
+                counted(notes.len() as u64, "follow-up waits", "follow-ups wait"),
                 "`coach session new --with-follow-ups` brings them in",
                 lines.join("\n")
             ));
             Ok(())
         }
         _ => Ok(()),
-    }
-}
-
-/// `1 follow-up`, `3 follow-ups`.
-fn count_of(n: usize, one: &str, many: &str) -> String {
-    if n == 1 {
-        format!("1 {one}")
-    } else {
-        format!("{n} {many}")
     }
 }
 
@@ -953,7 +944,7 @@ fn delete(ctx: &Ctx, args: DeleteArgs) -> Result<()> {
     let mut store = ctx.store()?;
     let folder = store.folder().to_path_buf();
     let (session, invited) = store.read(|tx| {
-        let session = session::resolve(tx, &args.session)?;
+        let session = tx.resolve::<session::Session>(&args.session)?;
         let invited =
             share::last_invite(tx, &session.id)?.is_some() && session.member.email.is_some();
         Ok((session, invited))

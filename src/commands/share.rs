@@ -788,7 +788,7 @@ impl Logged {
 fn log(ctx: &Ctx, args: LogArgs) -> Result<()> {
     let logged = ctx.store()?.read(|tx| {
         let session_id = match &args.session {
-            Some(query) => Some(session::resolve(tx, query)?.id),
+            Some(query) => Some(tx.resolve::<session::Session>(query)?.id),
             None => None,
         };
         let mut logged: Vec<Logged> = share::log(tx, session_id.as_deref(), args.limit)?

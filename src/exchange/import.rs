@@ -475,7 +475,7 @@ impl Importer<'_, '_> {
     /// (tables come parents first).
     fn check_reference(&self, table: &str, id: &str) -> Result<()> {
         let sql = format!("SELECT 1 FROM {table} WHERE id = ?1");
-        if self.tx.conn().prepare_cached(&sql)?.exists([id])? {
+        if self.tx.prepare_cached(&sql)?.exists([id])? {
             return Ok(());
         }
         let record = table.trim_end_matches('s');
@@ -493,7 +493,6 @@ impl Importer<'_, '_> {
         let session_member = |session: &str| -> Result<String> {
             Ok(self
                 .tx
-                .conn()
                 .prepare_cached("SELECT member_id FROM sessions WHERE id = ?1")?
                 .query_row([session], |r| r.get(0))?)
         };
@@ -557,7 +556,6 @@ impl Importer<'_, '_> {
                 let digest = get("digest_id").unwrap_or_default();
                 let of: String = self
                     .tx
-                    .conn()
                     .prepare_cached("SELECT member_id FROM digests WHERE id = ?1")
                     .and_then(|mut stmt| stmt.query_row([digest], |r| r.get(0)))
                     .map_err(|e| ("digest_id", Error::from(e)))?;
@@ -580,7 +578,6 @@ impl Importer<'_, '_> {
                 let share = get("share_id").unwrap_or_default();
                 let answered: String = self
                     .tx
-                    .conn()
                     .prepare_cached("SELECT session_id FROM shares WHERE id = ?1")
                     .and_then(|mut stmt| stmt.query_row([share], |r| r.get(0)))
                     .map_err(|e| ("share_id", Error::from(e)))?;
@@ -599,7 +596,7 @@ impl Importer<'_, '_> {
     /// A dedicated note's item: a metric, feedback, QA review or
     /// attachment of the note's session.
     fn check_item(&self, session: &str, item: &str) -> Result<()> {
-        let mut stmt = self.tx.conn().prepare_cached(
+        let mut stmt = self.tx.prepare_cached(
             "SELECT session_id FROM session_metrics WHERE id = ?1
              UNION ALL SELECT session_id FROM feedback WHERE id = ?1
              UNION ALL SELECT session_id FROM qa_reviews WHERE id = ?1
@@ -684,7 +681,6 @@ impl Importer<'_, '_> {
         );
         let existing = self
             .tx
-            .conn()
             .prepare_cached(&exists_sql)?
             .exists([&values[key]])?;
         let sql = format!(
@@ -698,7 +694,6 @@ impl Importer<'_, '_> {
         );
         let changed = self
             .tx
-            .conn()
             .prepare_cached(&sql)?
             .execute(rusqlite::params_from_iter(values.iter()))
             .map_err(|e| Error::input(format!(": it does not fit this database ({e})")))?;

@@ -164,15 +164,14 @@ impl Schema for Values<'_, '_> {
                 .then_with(|| ma.names[a.name].cmp(&mb.names[b.name]))
                 .then_with(|| dates[a.date].cmp(&dates[b.date]))
         });
-        let conn = self.tx.conn();
         let insert = match self.insert.as_mut() {
             Some(insert) => insert,
-            None => self.insert.insert(conn.prepare_cached(UPSERT)?),
+            None => self.insert.insert(self.tx.prepare_cached(UPSERT)?),
         };
         let mut id_text = [0u8; 32];
         for row in rows.iter() {
             let member = &members[row.member];
-            let before = conn.last_insert_rowid();
+            let before = self.tx.last_insert_rowid();
             insert.execute(rusqlite::params![
                 &*ids.next_uuid().simple().encode_lower(&mut id_text),
                 member.id,
@@ -185,7 +184,7 @@ impl Schema for Values<'_, '_> {
                 self.now_text
             ])?;
             // An upsert that replaced a value inserted no row.
-            if conn.last_insert_rowid() == before {
+            if self.tx.last_insert_rowid() == before {
                 self.replaced += 1;
             }
         }
@@ -412,7 +411,7 @@ mod tests {
     fn stored(store: &mut Store) -> Vec<(String, f64, String)> {
         store
             .read(|tx| {
-                let mut stmt = tx.conn().prepare(
+                let mut stmt = tx.prepare(
                     "SELECT metric, value, id FROM metric_values ORDER BY member_id, metric, measured_at",
                 )?;
                 let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
@@ -459,9 +458,7 @@ mod tests {
                 // Each id after those written before it, across chunks.
                 let ids: Vec<String> = store
                     .read(|tx| {
-                        let mut stmt = tx
-                            .conn()
-                            .prepare("SELECT id FROM metric_values ORDER BY rowid")?;
+                        let mut stmt = tx.prepare("SELECT id FROM metric_values ORDER BY rowid")?;
                         let ids = stmt.query_map([], |r| r.get(0))?;
                         Ok(ids.collect::<rusqlite::Result<Vec<_>>>()?)
                     })

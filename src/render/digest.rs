@@ -24,6 +24,7 @@ use crate::action::Action;
 use crate::digest::Digest;
 use crate::kudos::Kind as KudosKind;
 use crate::note::Role;
+use crate::output::{counted, plural};
 use crate::when;
 
 /// How many cells a full bar has.
@@ -113,7 +114,7 @@ impl Renderer<'_> {
         let mut parts = Vec::new();
         let mut count = |n: usize, one: &str, many: &str| {
             if n > 0 {
-                parts.push(format!("{n} {}", if n == 1 { one } else { many }));
+                parts.push(counted(n as u64, one, many));
             }
         };
         count(d.kudos.len(), "kudos", "kudos");
@@ -222,9 +223,8 @@ impl Renderer<'_> {
         };
         let _ = writeln!(
             md,
-            "**Cadence:** {} 1:1{}{every}.",
-            t.cadence.sessions,
-            if t.cadence.sessions == 1 { "" } else { "s" }
+            "**Cadence:** {}{every}.",
+            plural(t.cadence.sessions, "1:1")
         );
         if let Some(next) = &t.cadence.next {
             let _ = writeln!(md, "Next: {}.", self.day(next.date));

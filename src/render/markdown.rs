@@ -28,6 +28,7 @@ use crate::action::{Action, Owner, State};
 use crate::attachment::human_size;
 use crate::kudos::Kind as KudosKind;
 use crate::note::{Role, SharedNote};
+use crate::output::counted;
 use crate::saved::Tone;
 use crate::view::MemberView;
 use crate::{when, Result};
@@ -233,7 +234,7 @@ impl Email<'_> {
         let mut parts = Vec::new();
         let mut count = |n: usize, one: &str, many: &str| {
             if n > 0 {
-                parts.push(format!("{n} {}", if n == 1 { one } else { many }));
+                parts.push(counted(n as u64, one, many));
             }
         };
         match self.flavour {

@@ -307,29 +307,50 @@ fn prefix_len(id: &str, shared: usize) -> usize {
     }
 }
 
-/// The live ids of `table` starting with `prefix`, at most `limit`.
+/// The live ids of `table` starting with `prefix`, at most `limit`; with
+/// a `filter` (column, value), only those whose column holds the value.
 pub(super) fn with_prefix(
     conn: &Connection,
     table: &'static str,
     prefix: &str,
+    filter: Option<(&'static str, &str)>,
     limit: usize,
 ) -> Result<Vec<String>> {
     if normalize_prefix(prefix).as_deref() != Some(prefix) {
         return Err(Error::input(format!("\"{prefix}\" is not an id")));
     }
-    // All ids are [0-9a-f]; the character after the last one of the prefix
-    // bounds the range, so the primary key index answers it.
-    let upper = match prefix.as_bytes().last() {
-        Some(&last) => format!("{}{}", &prefix[..prefix.len() - 1], (last + 1) as char),
-        None => return Ok(Vec::new()),
-    };
+    let also = filter.map_or(String::new(), |(column, _)| format!(" AND {column} = ?4"));
     let sql = format!(
-        "SELECT id FROM {table} WHERE id >= ?1 AND id < ?2 AND deleted_at IS NULL ORDER BY id LIMIT ?3"
+        "SELECT id FROM {table} WHERE id >= ?1 AND id < ?2 AND deleted_at IS NULL{also}
+         ORDER BY id LIMIT ?3"
     );
     let mut stmt = conn.prepare_cached(&sql)?;
-    let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-    let rows = stmt.query_map(rusqlite::params![prefix, upper, limit], |r| r.get(0))?;
+    let (upper, limit) = (
+        upper_bound(prefix),
+        i64::try_from(limit).unwrap_or(i64::MAX),
+    );
+    let mut params: Vec<&dyn rusqlite::ToSql> = vec![&prefix, &upper, &limit];
+    if let Some((_, value)) = &filter {
+        params.push(value);
+    }
+    let rows = stmt.query_map(params.as_slice(), |r| r.get(0))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The smallest id after every id that starts with `prefix` (ids are
+/// lowercase hex, so the next character after the prefix's last one bounds
+/// them), so that the primary key index answers a prefix as a range.
+fn upper_bound(prefix: &str) -> String {
+    match prefix.as_bytes().last() {
+        Some(&last) => format!("{}{}", &prefix[..prefix.len() - 1], (last + 1) as char),
+        None => String::new(),
+    }
+}
+
+/// Whether `table` holds a live record with this full id.
+pub(super) fn is_live(conn: &Connection, table: &'static str, id: &str) -> Result<bool> {
+    let sql = format!("SELECT 1 FROM {table} WHERE id = ?1 AND deleted_at IS NULL");
+    Ok(conn.prepare_cached(&sql)?.exists([id])?)
 }
 
 /// How many live ids of `table` start with `prefix` (already normalized).
@@ -338,10 +359,10 @@ pub(super) fn count_with_prefix(
     table: &'static str,
     prefix: &str,
 ) -> Result<u64> {
-    let Some(&last) = prefix.as_bytes().last() else {
+    if prefix.is_empty() {
         return Ok(0);
-    };
-    let upper = format!("{}{}", &prefix[..prefix.len() - 1], (last + 1) as char);
+    }
+    let upper = upper_bound(prefix);
     let sql =
         format!("SELECT count(*) FROM {table} WHERE id >= ?1 AND id < ?2 AND deleted_at IS NULL");
     let mut stmt = conn.prepare_cached(&sql)?;
@@ -396,13 +417,21 @@ mod tests {
         assert_eq!(short_id(&conn, "t", "aaaa1111").expect("short"), "aaaa111");
         assert_eq!(short_id(&conn, "t", "bbbb0000").expect("short"), "bbbb");
         assert_eq!(
-            with_prefix(&conn, "t", "aaaa", 10).expect("ids"),
+            with_prefix(&conn, "t", "aaaa", None, 10).expect("ids"),
             vec!["aaaa1111", "aaaa1122"]
         );
         assert_eq!(
-            with_prefix(&conn, "t", "f", 10).expect("ids"),
+            with_prefix(&conn, "t", "f", None, 10).expect("ids"),
             Vec::<String>::new()
         );
+    }
+
+    #[test]
+    fn the_upper_bound_follows_every_id_with_the_prefix() {
+        assert_eq!(upper_bound("ab"), "ac");
+        assert_eq!(upper_bound("a9"), "a:");
+        assert_eq!(upper_bound("ff"), "fg");
+        assert!("a9ff" < upper_bound("a9").as_str() && "aa00" > upper_bound("a9").as_str());
     }
 
     #[test]

@@ -8,6 +8,7 @@
 //! a read cannot change the file.
 
 mod ids;
+mod record;
 mod stored;
 mod undo;
 #[cfg(test)]
@@ -30,6 +31,7 @@ pub use ids::{
     ambiguous, check_long_enough, new_id, new_uuid, normalize_prefix, seed_ids, AscendingIds,
     MAX_CANDIDATES,
 };
+pub use record::Record;
 pub(crate) use stored::stored_enum;
 pub use stored::UnknownStored;
 pub use undo::{Change, Command as LoggedCommand, Conflict, Op, KEEP as UNDO_KEEP};
@@ -317,7 +319,10 @@ impl Store {
         Ok(value)
     }
 
-    /// The underlying connection, for the online backup API.
+    /// The underlying connection, for the online backup API only
+    /// (`backup.rs`: SQLite's backup copies from a connection, outside any
+    /// transaction). Everything else goes through a [`Tx`], which never
+    /// hands out its connection.
     pub fn connection(&self) -> &Connection {
         &self.conn
     }
@@ -605,9 +610,45 @@ impl<'c> Tx<'c> {
         self.memo.borrow_mut().retain(|v| !v.is::<T>());
     }
 
-    /// The connection, for the queries of each area of the domain.
-    pub fn conn(&self) -> &Connection {
-        &self.tx
+    /// A statement of an area module, prepared once per connection and
+    /// kept in its cache. The area modules write their SQL through these
+    /// few methods; none of them hands out the connection.
+    pub fn prepare_cached(&self, sql: &str) -> rusqlite::Result<rusqlite::CachedStatement<'_>> {
+        self.tx.prepare_cached(sql)
+    }
+
+    /// A statement built at run time, not worth keeping in the cache.
+    pub fn prepare(&self, sql: &str) -> rusqlite::Result<rusqlite::Statement<'_>> {
+        self.tx.prepare(sql)
+    }
+
+    /// Runs one statement built at run time (not cached); the number of
+    /// rows it changed.
+    pub fn execute(&self, sql: &str, params: impl rusqlite::Params) -> rusqlite::Result<usize> {
+        self.tx.execute(sql, params)
+    }
+
+    /// Runs statements that take no parameters (savepoints).
+    pub fn execute_batch(&self, sql: &str) -> rusqlite::Result<()> {
+        self.tx.execute_batch(sql)
+    }
+
+    /// The rowid of the last row inserted on this connection.
+    pub fn last_insert_rowid(&self) -> i64 {
+        self.tx.last_insert_rowid()
+    }
+
+    /// The file's `PRAGMA application_id` (coach's is [`APPLICATION_ID`]).
+    pub fn application_id(&self) -> Result<i64> {
+        Ok(self
+            .tx
+            .pragma_query_value(None, "application_id", |r| r.get(0))?)
+    }
+
+    /// Sets this connection's page cache (`PRAGMA cache_size`: pages, or
+    /// KiB as a negative number), for bulk imports.
+    pub fn set_cache_size(&self, size: i64) -> Result<()> {
+        Ok(self.tx.pragma_update(None, "cache_size", size)?)
     }
 
     /// The shortest unique prefix (at least 4 characters) of `id` among the
@@ -626,57 +667,6 @@ impl<'c> Tx<'c> {
     /// long lists that keep their rows' text in place.
     pub fn short_id_lens(&self, table: &'static str, ids: &[&str]) -> Result<Vec<usize>> {
         ids::short_id_lens(&self.tx, table, ids)
-    }
-
-    /// The ids in `table` that start with `prefix` (already normalized),
-    /// at most `limit` of them, tombstones excluded.
-    pub fn ids_with_prefix(
-        &self,
-        table: &'static str,
-        prefix: &str,
-        limit: usize,
-    ) -> Result<Vec<String>> {
-        ids::with_prefix(&self.tx, table, prefix, limit)
-    }
-
-    /// How many live ids of `table` start with `prefix` (already normalized).
-    pub fn count_with_prefix(&self, table: &'static str, prefix: &str) -> Result<u64> {
-        ids::count_with_prefix(&self.tx, table, prefix)
-    }
-
-    /// The one live id of `table` that starts with what the user typed.
-    /// `record` names the kind of record in messages ("action"), `plural`
-    /// its plural, `list_hint` says where the ids are shown. An unknown,
-    /// malformed or ambiguous prefix is an input error that says so.
-    pub fn resolve_id(
-        &self,
-        table: &'static str,
-        record: &str,
-        plural: &str,
-        query: &str,
-        list_hint: &str,
-    ) -> Result<String> {
-        let prefix = normalize_prefix(query).ok_or_else(|| {
-            Error::input(format!(
-                "\"{query}\" is not {} {record} id",
-                article(record)
-            ))
-            .with_hint(list_hint.to_string())
-        })?;
-        let mut ids = self.ids_with_prefix(table, &prefix, ids::MAX_CANDIDATES)?;
-        match ids.len() {
-            1 => Ok(ids.remove(0)),
-            0 => Err(
-                Error::input(format!("no {record} has an id starting with \"{query}\""))
-                    .with_hint(list_hint.to_string()),
-            ),
-            _ => {
-                let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
-                let listed = self.short_ids(table, &refs)?;
-                let total = self.count_with_prefix(table, &prefix)?;
-                Err(ambiguous(query, plural, &listed, total))
-            }
-        }
     }
 
     /// The latest `limit` commands of the undo log, newest first.
@@ -760,14 +750,6 @@ impl<'c> Tx<'c> {
                 .execute([key])?,
         };
         Ok(())
-    }
-}
-
-/// "a" or "an", for a record's name in a sentence.
-fn article(word: &str) -> &'static str {
-    match word.chars().next() {
-        Some('a' | 'e' | 'i' | 'o' | 'u') => "an",
-        _ => "a",
     }
 }
 

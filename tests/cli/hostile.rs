@@ -8,6 +8,7 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::process::Output;
 use std::sync::OnceLock;
 
 use crate::common::{assert_failed, Env};
@@ -232,11 +233,20 @@ fn run_case(case: &Case) -> Result<(), String> {
         }
         String::from_utf8_lossy(&output.stdout).into_owned()
     } else {
-        std::panic::catch_unwind(|| assert_failed(&output, case.exit))
+        let error = without_bad_rows(&output);
+        std::panic::catch_unwind(|| assert_failed(&error, case.exit))
             .map_err(|_| format!("exit {:?}, stderr:\n{stderr}", output.status.code()))?;
         // A report (`coach doctor`) names the problems on standard output.
         format!("{stderr}{}", String::from_utf8_lossy(&output.stdout))
     };
+    // Colours are off (NO_COLOR): an escape character printed as it is
+    // came from the input, and would drive the user's terminal.
+    if [&output.stdout, &output.stderr]
+        .iter()
+        .any(|printed| printed.contains(&0x1b))
+    {
+        return Err(format!("an escape character printed raw:\n{said:?}"));
+    }
     if !said.to_lowercase().contains(&case.says.to_lowercase()) {
         return Err(format!(
             "the output does not say \"{}\":\n{said}",
@@ -253,6 +263,29 @@ fn run_case(case: &Case) -> Result<(), String> {
         return Err(format!("files changed: {changed:?}\n{stderr}"));
     }
     Ok(())
+}
+
+/// The output with the bad rows an import lists before its error (`line
+/// N: reason`, then `... and N more bad rows, not listed`) taken out of
+/// standard error: what is left is the error, as for any command.
+fn without_bad_rows(output: &Output) -> Output {
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let listed = stderr
+        .lines()
+        .take_while(|l| {
+            let bad_row = l
+                .strip_prefix("line ")
+                .and_then(|rest| rest.split_once(": "));
+            bad_row.is_some_and(|(n, _)| n.parse::<u64>().is_ok())
+                || (l.starts_with("... and ") && l.ends_with(" more bad rows, not listed"))
+        })
+        .count();
+    let rest: Vec<&str> = stderr.lines().skip(listed).collect();
+    Output {
+        status: output.status,
+        stdout: output.stdout.clone(),
+        stderr: format!("{}\n", rest.join("\n")).into_bytes(),
+    }
 }
 
 #[test]
