@@ -489,7 +489,7 @@ pub fn done_since(tx: &Tx<'_>, member_id: &str, since: DateTime<Utc>) -> Result<
         select(" INDEXED BY actions_done_by_member")
     );
     let overdue_before = overdue_before(tx, tx.now())?;
-    let mut stmt = tx.conn().prepare_cached(&sql)?;
+    let mut stmt = tx.prepare_cached(&sql)?;
     let rows = stmt.query_map(
         rusqlite::params![member_id, crate::when::to_storage(since)],
         |r| from_row(r, overdue_before),
