@@ -889,6 +889,38 @@ pub fn held_back(tx: &Tx<'_>, session_id: &str, kind: Kind) -> Result<Option<Hel
     .transpose()
 }
 
+/// What `share --pending` sends and what it holds back.
+#[derive(Debug, Default)]
+pub struct Due {
+    /// To send, agendas first: they are for 1:1s still to come.
+    pub send: Vec<(Session, Kind)>,
+    /// Held back ([`held_back`]), unless `retry`.
+    pub held: Vec<(Session, Kind, HeldBack)>,
+}
+
+/// The emails due: the agendas of sessions to come (unless
+/// `recaps_only`) and the recaps of those held, minus those held back
+/// unless `retry`.
+pub fn due(tx: &Tx<'_>, filter: &PendingFilter, recaps_only: bool, retry: bool) -> Result<Due> {
+    let agendas = match recaps_only {
+        true => Vec::new(),
+        false => pending_agendas(tx, filter.member_id.as_deref())?,
+    };
+    let recaps = pending_recaps(tx, filter)?;
+    let mut due = Due::default();
+    let candidates = agendas
+        .into_iter()
+        .map(|s| (s, Kind::Agenda))
+        .chain(recaps.into_iter().map(|s| (s, Kind::Recap)));
+    for (session, kind) in candidates {
+        match held_back(tx, &session.id, kind)? {
+            Some(why) if !retry => due.held.push((session, kind, why)),
+            _ => due.send.push((session, kind)),
+        }
+    }
+    Ok(due)
+}
+
 /// Which sessions `share --recap --pending` considers.
 #[derive(Debug, Clone, Default)]
 pub struct PendingFilter {

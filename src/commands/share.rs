@@ -547,30 +547,18 @@ fn pending(ctx: &Ctx, args: &ShareArgs) -> Result<()> {
             Some(query) => Some(member::resolve(tx, query)?.id),
             None => None,
         };
-        // Agendas first: they are for 1:1s still to come.
-        let agendas = match args.recap {
-            true => Vec::new(),
-            false => share::pending_agendas(tx, member_id.as_deref())?,
-        };
         let filter = PendingFilter {
             older_than,
             since,
             member_id,
         };
-        let recaps = share::pending_recaps(tx, &filter)?;
-        let mut due = Vec::new();
-        let mut held = Vec::new();
-        let candidates = agendas
+        let due = share::due(tx, &filter, args.recap, args.retry)?;
+        let held: Vec<Report> = due
+            .held
             .into_iter()
-            .map(|s| (s, Kind::Agenda))
-            .chain(recaps.into_iter().map(|s| (s, Kind::Recap)));
-        for (session, kind) in candidates {
-            match share::held_back(tx, &session.id, kind)? {
-                Some(why) if !args.retry => held.push(Report::held_back(&session, kind, why)),
-                _ => due.push((session, kind)),
-            }
-        }
-        Ok((due, held, share::mail_settings(tx, &folder)?))
+            .map(|(session, kind, why)| Report::held_back(&session, kind, why))
+            .collect();
+        Ok((due.send, held, share::mail_settings(tx, &folder)?))
     })?;
     let what = if args.recap { "recaps" } else { "emails" };
     // Reported first (on standard error, for cron's mail), and not tried:
