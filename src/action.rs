@@ -479,6 +479,25 @@ pub fn carried_over(tx: &Tx<'_>, session: &Session) -> Result<Vec<Action>> {
     finish_all(tx, actions)
 }
 
+/// The member's actions done since `since`, in the order of every list:
+/// through the index of done actions by member and date, so the cost
+/// follows the period, not the member's history.
+pub fn done_since(tx: &Tx<'_>, member_id: &str, since: DateTime<Utc>) -> Result<Vec<Action>> {
+    let sql = format!(
+        "{} WHERE a.member_id = ?1 AND a.done_at >= ?2 AND a.deleted_at IS NULL
+           AND s.deleted_at IS NULL {ORDER}",
+        select(" INDEXED BY actions_done_by_member")
+    );
+    let overdue_before = overdue_before(tx, tx.now())?;
+    let mut stmt = tx.prepare_cached(&sql)?;
+    let rows = stmt.query_map(
+        rusqlite::params![member_id, crate::when::to_storage(since)],
+        |r| from_row(r, overdue_before),
+    )?;
+    let actions = rows.collect::<rusqlite::Result<Vec<_>>>()?;
+    finish_all(tx, actions)
+}
+
 /// Marks an action done now (by the coach), or open again; `false` when it
 /// already was (nothing changes).
 pub fn set_done(tx: &Tx<'_>, action: &Action, done: bool) -> Result<(Action, bool)> {

@@ -177,25 +177,21 @@ pub fn gather(tx: &Tx<'_>, member: &Member, since: DateTime<Utc>) -> Result<Dige
             _ => {}
         }
     }
-    let mine = |show: Show| -> Result<Vec<Action>> {
-        let all = action::list(
-            tx,
-            &action::Filter {
-                show,
-                member_id: Some(member.id.clone()),
-                session_id: None,
-            },
-        )?;
-        Ok(all
+    let theirs = |actions: Vec<Action>| -> Vec<Action> {
+        actions
             .into_iter()
             .filter(|a| a.owner == Owner::Member)
-            .collect())
+            .collect()
     };
-    let open = mine(Show::Open)?;
-    let done = mine(Show::Done)?
-        .into_iter()
-        .filter(|a| a.done_at.is_some_and(|at| at >= since))
-        .collect();
+    let open = theirs(action::list(
+        tx,
+        &action::Filter {
+            show: Show::Open,
+            member_id: Some(member.id.clone()),
+            session_id: None,
+        },
+    )?);
+    let done = theirs(action::done_since(tx, &member.id, since)?);
     Ok(Digest {
         member: MemberRef {
             id: member.id.clone(),
