@@ -3,7 +3,7 @@
 use clap::Args;
 
 use super::Ctx;
-use crate::output::{one_line, DIM, HEADING};
+use crate::output::{one_line, plural, DIM, HEADING};
 use crate::undo::{self, Entry};
 use crate::{store, when, Result};
 
@@ -129,16 +129,23 @@ fn summary(entry: &Entry) -> String {
             format!("{} {}", c.table, counts.join(" "))
         })
         .collect();
-    if !entry.emails.is_empty() {
-        parts.push(format!(
-            "sent {}",
-            entry
-                .emails
-                .iter()
-                .map(|e| format!("the {}", e.kind))
-                .collect::<Vec<_>>()
-                .join(" and ")
-        ));
+    // `sent the recap`, `sent the agenda and the recap`, `sent 100 recaps`.
+    let mut kinds: Vec<(&str, u64)> = Vec::new();
+    for email in &entry.emails {
+        match kinds.iter_mut().find(|(kind, _)| *kind == email.kind) {
+            Some((_, n)) => *n += 1,
+            None => kinds.push((&email.kind, 1)),
+        }
+    }
+    if !kinds.is_empty() {
+        let sent: Vec<String> = kinds
+            .iter()
+            .map(|&(kind, n)| match n {
+                1 => format!("the {kind}"),
+                n => plural(n, kind),
+            })
+            .collect();
+        parts.push(format!("sent {}", sent.join(" and ")));
     }
     parts.join(", ")
 }

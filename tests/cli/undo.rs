@@ -374,3 +374,17 @@ fn an_import_is_undone_whole_and_refused_once_a_row_changed_outside() {
     assert_eq!(saved(&env), Some(0));
     assert_eq!(env.ok(["search", "zebracorn", "-q"]), "");
 }
+
+/// A command that sent many emails says how many, not each one.
+#[test]
+fn the_list_counts_the_emails_a_command_sent() {
+    let env = Env::with_team();
+    for member in ["alex", "jordan"] {
+        env.ok(["session", "new", member, "--date", "2026-11-02"]);
+        env.ok(["note", "add", "Talked about the rota"]);
+    }
+    env.ok(["share", "--recap", "--pending"]);
+    let list = env.ok(["undo", "--list"]);
+    assert!(list.contains("sent 2 recaps"), "{list}");
+    assert!(!list.contains("the recap and the recap"), "{list}");
+}

@@ -48,44 +48,116 @@ struct Table {
     columns: Vec<String>,
 }
 
-/// The tables whose changes are recorded: ordinary tables of the main
-/// schema (not virtual tables, nor FTS5's shadow tables) with a one-column
-/// primary key. One statement, whatever the number of tables.
-fn recorded_tables(conn: &Connection) -> Result<Vec<Table>> {
-    let mut stmt = conn.prepare(
-        "SELECT l.name, c.name, c.pk FROM pragma_table_list AS l, pragma_table_info(l.name) AS c
-         WHERE l.schema = 'main' AND l.type = 'table' AND l.name NOT LIKE 'sqlite_%'
-         ORDER BY l.name, c.cid",
-    )?;
-    let mut rows = stmt.query([])?;
-    let mut tables: Vec<(Table, usize)> = Vec::new();
-    while let Some(row) = rows.next()? {
-        let (name, column, pk): (String, String, i64) = (row.get(0)?, row.get(1)?, row.get(2)?);
-        if NOT_RECORDED.contains(&name.as_str()) {
-            continue;
-        }
-        if tables.last().is_none_or(|(t, _)| t.name != name) {
-            tables.push((
-                Table {
-                    name,
-                    key: 0,
-                    columns: Vec::new(),
-                },
-                0,
-            ));
-        }
-        let (table, keys) = tables.last_mut().expect("pushed above");
-        if pk > 0 {
-            table.key = table.columns.len();
-            *keys += 1;
-        }
-        table.columns.push(column);
+/// The table `name` if its changes are recorded: an ordinary table of the
+/// main schema (not a virtual table, nor one of FTS5's shadow tables) with
+/// a one-column primary key.
+fn table_info(conn: &Connection, name: &str) -> Result<Option<Table>> {
+    if NOT_RECORDED.contains(&name) || name.starts_with("sqlite_") {
+        return Ok(None);
     }
-    Ok(tables
-        .into_iter()
-        .filter(|(_, keys)| *keys == 1)
-        .map(|(t, _)| t)
-        .collect())
+    let mut stmt = conn.prepare_cached(
+        "SELECT c.name, c.pk FROM pragma_table_list AS l, pragma_table_info(l.name) AS c
+         WHERE l.schema = 'main' AND l.type = 'table' AND l.name = ?1
+         ORDER BY c.cid",
+    )?;
+    let mut rows = stmt.query([name])?;
+    let (mut table, mut keys) = (
+        Table {
+            name: name.to_string(),
+            key: 0,
+            columns: Vec::new(),
+        },
+        0,
+    );
+    while let Some(row) = rows.next()? {
+        if row.get::<_, i64>(1)? > 0 {
+            table.key = table.columns.len();
+            keys += 1;
+        }
+        table.columns.push(row.get(0)?);
+    }
+    Ok((keys == 1).then_some(table))
+}
+
+/// Every table whose changes are recorded ([`table_info`]).
+fn recorded_tables(conn: &Connection) -> Result<Vec<Table>> {
+    let names: Vec<String> = conn
+        .prepare("SELECT name FROM pragma_table_list WHERE schema = 'main' ORDER BY name")?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut tables = Vec::new();
+    for name in names {
+        tables.extend(table_info(conn, &name)?);
+    }
+    Ok(tables)
+}
+
+/// What the log knows of the tables: those the hook has seen (every table,
+/// for an import), each looked up ([`table_info`]) at the first flush that
+/// needs it, so a command pays only for the tables it writes.
+#[derive(Debug, Default)]
+struct Tables {
+    by_name: HashMap<String, usize>,
+    /// By place: the name, and once looked up, the table if recorded.
+    known: Vec<(String, Option<Option<Rc<Table>>>)>,
+    /// Every table is in `known`, looked up: a name not there is not
+    /// recorded (an import, whose inserts need their key in the hook).
+    complete: bool,
+}
+
+impl Tables {
+    /// The place of table `name`, new ones added to be looked up; `None`
+    /// for a table known not to be recorded.
+    fn place(&mut self, name: &str) -> Option<usize> {
+        if let Some(&place) = self.by_name.get(name) {
+            return (!matches!(self.known[place].1, Some(None))).then_some(place);
+        }
+        if self.complete {
+            return None;
+        }
+        self.known.push((name.to_string(), None));
+        self.by_name.insert(name.to_string(), self.known.len() - 1);
+        Some(self.known.len() - 1)
+    }
+
+    /// The table at `place`, if looked up and recorded.
+    fn get(&self, place: usize) -> Option<&Rc<Table>> {
+        self.known.get(place)?.1.as_ref()?.as_ref()
+    }
+
+    /// Looks up the tables not looked up yet.
+    fn look_up(&mut self, conn: &Connection) -> Result<()> {
+        for (name, info) in &mut self.known {
+            if info.is_none() {
+                *info = Some(table_info(conn, name)?.map(Rc::new));
+            }
+        }
+        Ok(())
+    }
+
+    /// Looks up every table.
+    fn load_all(&mut self, conn: &Connection) -> Result<()> {
+        if self.complete {
+            return Ok(());
+        }
+        for table in recorded_tables(conn)? {
+            let place = match self.by_name.get(&table.name) {
+                Some(&place) => place,
+                None => {
+                    self.known.push((table.name.clone(), None));
+                    self.by_name
+                        .insert(table.name.clone(), self.known.len() - 1);
+                    self.known.len() - 1
+                }
+            };
+            self.known[place].1 = Some(Some(Rc::new(table)));
+        }
+        for (_, info) in &mut self.known {
+            info.get_or_insert(None);
+        }
+        self.complete = true;
+        Ok(())
+    }
 }
 
 /// `"name"`, an SQL identifier.
@@ -153,7 +225,7 @@ struct Pending {
 #[derive(Clone)]
 pub(super) struct Log {
     pending: Rc<RefCell<Pending>>,
-    tables: Rc<Vec<Table>>,
+    tables: Rc<RefCell<Tables>>,
 }
 
 impl std::fmt::Debug for Log {
@@ -182,53 +254,50 @@ impl Log {
     /// Installs the hook on this connection. Called once per connection,
     /// before its first recorded write.
     pub(super) fn install(conn: &Connection) -> Result<(Log, Installed)> {
-        let tables = Rc::new(recorded_tables(conn)?);
-        let by_name: HashMap<String, usize> = tables
-            .iter()
-            .enumerate()
-            .map(|(i, t)| (t.name.clone(), i))
-            .collect();
         let log = Log {
             pending: Rc::default(),
-            tables: Rc::clone(&tables),
+            tables: Rc::default(),
         };
-        let pending = Rc::clone(&log.pending);
+        let (pending, tables) = (Rc::clone(&log.pending), Rc::clone(&log.tables));
         let hook = hook::Hook::install(
             conn,
             Box::new(move |case, db, name, row| {
-                if db != "main" {
+                // (The log's own writes stop here, before any borrow: a
+                // flush writes while it holds what it flushes.)
+                if db != "main" || NOT_RECORDED.contains(&name) {
                     return;
                 }
                 let mut pending = pending.borrow_mut();
                 if pending.command.is_none() {
                     return;
                 }
-                let Some(&table) = by_name.get(name) else {
+                let mut tables = tables.borrow_mut();
+                let Some(table) = tables.place(name) else {
                     return;
                 };
-                let seen = match case {
-                    hook::Case::Insert if pending.bulk => {
+                let seen = match (case, tables.get(table)) {
+                    (hook::Case::Insert, Some(info)) if pending.bulk => {
                         let new = row.after();
                         Seen::Inserted {
                             table,
-                            key: new.get(tables[table].key).cloned().unwrap_or(Value::Null),
+                            key: new.get(info.key).cloned().unwrap_or(Value::Null),
                             columns: new.len(),
                             print: fingerprint(&new),
                         }
                     }
-                    hook::Case::Insert => Seen::Row {
+                    (hook::Case::Insert, _) => Seen::Row {
                         table,
                         op: Op::Insert,
                         old: None,
                         new: Some(row.after()),
                     },
-                    hook::Case::Update => Seen::Row {
+                    (hook::Case::Update, _) => Seen::Row {
                         table,
                         op: Op::Update,
                         old: Some(row.before()),
                         new: Some(row.after()),
                     },
-                    hook::Case::Delete => Seen::Row {
+                    (hook::Case::Delete, _) => Seen::Row {
                         table,
                         op: Op::Delete,
                         old: Some(row.before()),
@@ -276,6 +345,9 @@ impl Log {
     /// import), after writing what came before.
     pub(super) fn set_bulk(&self, conn: &Connection, bulk: bool) -> Result<()> {
         self.flush(conn)?;
+        if bulk {
+            self.tables.borrow_mut().load_all(conn)?;
+        }
         self.pending().bulk = bulk;
         Ok(())
     }
@@ -295,6 +367,10 @@ impl Log {
                 None => return Ok(()),
             }
         };
+        if seen.is_empty() {
+            return Ok(());
+        }
+        self.tables.borrow_mut().look_up(conn)?;
         for change in seen {
             match change {
                 Seen::Row {
@@ -303,8 +379,12 @@ impl Log {
                     old,
                     new,
                 } => {
-                    let table = &self.tables[table];
-                    let sql = row_insert(table, op);
+                    // (Cloned out: the INSERT below runs the hook, which
+                    // borrows the tables.)
+                    let Some(table) = self.tables.borrow().get(table).cloned() else {
+                        continue; // not recorded
+                    };
+                    let sql = row_insert(&table, op);
                     let row = match op {
                         Op::Insert => new.as_deref(),
                         Op::Update | Op::Delete => old.as_deref(),
@@ -329,13 +409,16 @@ impl Log {
                     columns,
                     print,
                 } => {
+                    let Some(table) = self.tables.borrow().get(table).cloned() else {
+                        continue;
+                    };
                     conn.prepare_cached(
                         "INSERT INTO main.undo_rows (command, tbl, op, key, new)
                          VALUES (?1, ?2, 'insert', ?3, ?4)",
                     )?
                     .execute(rusqlite::params![
                         command,
-                        self.tables[table].name,
+                        table.name,
                         key,
                         fingerprint_text(columns, print)
                     ])?;
