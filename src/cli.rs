@@ -5,7 +5,7 @@
 
 use std::path::PathBuf;
 
-use clap::Parser;
+use clap::{ArgMatches, Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 
 use crate::commands::Command;
 use crate::output::ColorChoice;
@@ -53,6 +53,25 @@ pub struct Cli {
     pub command: Command,
 }
 
+/// Reads the command line. Only the invoked command is built (see
+/// [`Deferred`]); a line clap refuses, `--help` included, is read again on
+/// the whole tree, so help lists every command and errors suggest them.
+pub fn parse() -> Result<Cli, clap::Error> {
+    Cli::try_parse().or_else(
+        |lazy| match command().try_get_matches_from(std::env::args_os()) {
+            Ok(_) => Err(lazy),
+            Err(whole) => Err(whole),
+        },
+    )
+}
+
+/// The whole command tree, built: for help, man pages and completion.
+pub fn command() -> clap::Command {
+    let mut cmd = Cli::command();
+    cmd.build();
+    cmd
+}
+
 const EXAMPLES: &str = "\
 Examples:
   coach init --name \"Sam Lee\" --email sam@example.com
@@ -61,3 +80,57 @@ Examples:
   coach note add \"Celebrate the CSAT streak :tada:\"
   coach note add --private \"Ask about workload before the review\"
   coach session show";
+
+/// A command whose arguments (or subcommands) clap builds only when it is
+/// the one invoked, with `clap::Command::defer`: `coach note add` does not
+/// build the arguments of the other commands, which was most of clap's
+/// share of a command's start-up. Help, man pages and completion build the
+/// whole tree as before. Every variant of [`Command`] is one.
+#[derive(Debug)]
+pub struct Deferred<T>(pub T);
+
+impl<T: FromArgMatches> FromArgMatches for Deferred<T> {
+    fn from_arg_matches(matches: &ArgMatches) -> Result<Self, clap::Error> {
+        T::from_arg_matches(matches).map(Deferred)
+    }
+
+    fn from_arg_matches_mut(matches: &mut ArgMatches) -> Result<Self, clap::Error> {
+        T::from_arg_matches_mut(matches).map(Deferred)
+    }
+
+    fn update_from_arg_matches(&mut self, matches: &ArgMatches) -> Result<(), clap::Error> {
+        self.0.update_from_arg_matches(matches)
+    }
+
+    fn update_from_arg_matches_mut(&mut self, matches: &mut ArgMatches) -> Result<(), clap::Error> {
+        self.0.update_from_arg_matches_mut(matches)
+    }
+}
+
+impl<T: Args> Args for Deferred<T> {
+    fn augment_args(cmd: clap::Command) -> clap::Command {
+        cmd.defer(T::augment_args)
+    }
+
+    fn augment_args_for_update(cmd: clap::Command) -> clap::Command {
+        cmd.defer(T::augment_args_for_update)
+    }
+
+    fn group_id() -> Option<clap::Id> {
+        T::group_id()
+    }
+}
+
+impl<T: Subcommand> Subcommand for Deferred<T> {
+    fn augment_subcommands(cmd: clap::Command) -> clap::Command {
+        cmd.defer(T::augment_subcommands)
+    }
+
+    fn augment_subcommands_for_update(cmd: clap::Command) -> clap::Command {
+        cmd.defer(T::augment_subcommands_for_update)
+    }
+
+    fn has_subcommand(name: &str) -> bool {
+        T::has_subcommand(name)
+    }
+}

@@ -15,18 +15,37 @@ use crate::{action, attachment, config, member, saved, session, template, when, 
 /// CLI: an argument called `member` (or `by`) takes a MEMBER, `session` a
 /// SESSION, and so on; the clap definitions stay free of completion code.
 pub fn command() -> clap::Command {
-    with_candidates(
-        <crate::cli::Cli as clap::CommandFactory>::command(),
-        &|_| true,
-    )
+    with_candidates(crate::cli::command(), &|_| true)
 }
 
 /// The command tree for completing `words` (what was typed, the program
 /// first): database values are attached only along the subcommands the
 /// words name, as no other argument can be the one completed.
+///
+/// The other top-level commands are left unbuilt (`cli::Deferred`): once a
+/// word before the one being completed names a command, no argument of
+/// another can be the one completed.
 pub fn command_for(words: &[std::ffi::OsString]) -> clap::Command {
     let named = |name: &str| words.iter().any(|w| w == name);
-    with_candidates(<crate::cli::Cli as clap::CommandFactory>::command(), &named)
+    let typed = &words[..words.len().saturating_sub(1)];
+    let before = |name: &str| typed.iter().any(|w| w == name);
+    let mut cmd = <crate::cli::Cli as clap::CommandFactory>::command();
+    let (used, unused): (Vec<_>, Vec<_>) = cmd
+        .get_subcommands()
+        .map(|s| (s.get_name().to_string(), names_of(s).any(before)))
+        .partition(|(_, used)| *used);
+    if !used.is_empty() {
+        for (name, _) in unused {
+            cmd = cmd.mut_subcommand(name, |sub| sub.defer(|sub| sub));
+        }
+    }
+    cmd.build();
+    with_candidates(cmd, &named)
+}
+
+/// A command's name and aliases.
+fn names_of(cmd: &clap::Command) -> impl Iterator<Item = &str> {
+    std::iter::once(cmd.get_name()).chain(cmd.get_all_aliases())
 }
 
 /// Answers a shell's request for completions (`COMPLETE=<shell> coach --
@@ -83,7 +102,7 @@ fn with_candidates(cmd: clap::Command, wanted: &dyn Fn(&str) -> bool) -> clap::C
     });
     let names: Vec<String> = cmd
         .get_subcommands()
-        .filter(|s| wanted(s.get_name()) || s.get_all_aliases().any(wanted))
+        .filter(|s| names_of(s).any(wanted))
         .map(|s| s.get_name().to_string())
         .collect();
     for name in names {

@@ -615,10 +615,7 @@ mod tests {
             }
         }
         let mut helps = Vec::new();
-        texts(
-            &<crate::cli::Cli as clap::CommandFactory>::command(),
-            &mut helps,
-        );
+        texts(&crate::cli::command(), &mut helps);
         let mut checked = 0;
         for help in &helps {
             let help = help.split_whitespace().collect::<Vec<_>>().join(" ");

@@ -1,8 +1,6 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use clap::Parser;
-use coach::cli::Cli;
 use coach::output::Output;
 
 fn main() -> ExitCode {
@@ -13,7 +11,7 @@ fn main() -> ExitCode {
     // answered here, and the process exits.
     coach::complete::answer_shell();
 
-    let cli = match Cli::try_parse() {
+    let cli = match coach::cli::parse() {
         Ok(cli) => cli,
         Err(err) => return usage_error(&err),
     };

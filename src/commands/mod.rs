@@ -33,6 +33,7 @@ use std::path::PathBuf;
 
 use clap::Subcommand;
 
+use crate::cli::Deferred;
 use crate::output::Output;
 use crate::prompt::Prompter;
 use crate::store::Store;
@@ -41,39 +42,39 @@ use crate::Result;
 /// Every `coach` command.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    Init(init::InitArgs),
+    Init(Deferred<init::InitArgs>),
     #[command(subcommand)]
-    Config(config::ConfigCommand),
+    Config(Deferred<config::ConfigCommand>),
     #[command(subcommand)]
-    Member(member::MemberCommand),
+    Member(Deferred<member::MemberCommand>),
     #[command(subcommand)]
-    Session(session::SessionCommand),
+    Session(Deferred<session::SessionCommand>),
     #[command(subcommand)]
-    Note(note::NoteCommand),
+    Note(Deferred<note::NoteCommand>),
     #[command(subcommand)]
-    Save(save::SaveCommand),
-    Saved(saved::SavedArgs),
+    Save(Deferred<save::SaveCommand>),
+    Saved(Deferred<saved::SavedArgs>),
     #[command(subcommand)]
-    Metric(metric::MetricCommand),
-    Attach(attach::AttachArgs),
+    Metric(Deferred<metric::MetricCommand>),
+    Attach(Deferred<attach::AttachArgs>),
     #[command(subcommand)]
-    Attachment(attachment::AttachmentCommand),
-    Kudos(kudos::KudosArgs),
+    Attachment(Deferred<attachment::AttachmentCommand>),
+    Kudos(Deferred<kudos::KudosArgs>),
     #[command(subcommand)]
-    Action(action::ActionCommand),
+    Action(Deferred<action::ActionCommand>),
     #[command(subcommand)]
-    Template(template::TemplateCommand),
-    Share(share::ShareArgs),
-    Inbox(inbox::InboxArgs),
-    Team(team::TeamArgs),
-    Search(search::SearchArgs),
-    Status(status::StatusArgs),
-    Undo(undo::UndoArgs),
-    Export(export::ExportArgs),
-    Import(import::ImportArgs),
-    Backup(backup::BackupArgs),
-    Doctor(doctor::DoctorArgs),
-    Completions(completions::CompletionsArgs),
+    Template(Deferred<template::TemplateCommand>),
+    Share(Deferred<share::ShareArgs>),
+    Inbox(Deferred<inbox::InboxArgs>),
+    Team(Deferred<team::TeamArgs>),
+    Search(Deferred<search::SearchArgs>),
+    Status(Deferred<status::StatusArgs>),
+    Undo(Deferred<undo::UndoArgs>),
+    Export(Deferred<export::ExportArgs>),
+    Import(Deferred<import::ImportArgs>),
+    Backup(Deferred<backup::BackupArgs>),
+    Doctor(Deferred<doctor::DoctorArgs>),
+    Completions(Deferred<completions::CompletionsArgs>),
 }
 
 /// What every command gets: where to print, whether it may ask, and the way
@@ -151,29 +152,29 @@ impl Ctx {
 /// Runs one command.
 pub fn run(ctx: &Ctx, command: Command) -> Result<()> {
     match command {
-        Command::Init(args) => init::run(ctx, args),
-        Command::Config(command) => config::run(ctx, command),
-        Command::Member(command) => member::run(ctx, command),
-        Command::Session(command) => session::run(ctx, command),
-        Command::Note(command) => note::run(ctx, command),
-        Command::Backup(args) => backup::run(ctx, args),
-        Command::Doctor(args) => doctor::run(ctx, args),
-        Command::Completions(args) => completions::run(ctx, args),
-        Command::Export(args) => export::run(ctx, args),
-        Command::Import(args) => import::run(ctx, args),
-        Command::Attach(args) => attach::run(ctx, args),
-        Command::Attachment(command) => attachment::run(ctx, command),
-        Command::Template(command) => template::run(ctx, command),
-        Command::Kudos(args) => kudos::run(ctx, args),
-        Command::Action(command) => action::run(ctx, command),
-        Command::Share(args) => share::run(ctx, args),
-        Command::Inbox(args) => inbox::run(ctx, args),
-        Command::Save(command) => save::run(ctx, command),
-        Command::Saved(args) => saved::run(ctx, args),
-        Command::Metric(command) => metric::run(ctx, command),
-        Command::Team(args) => team::run(ctx, args),
-        Command::Search(args) => search::run(ctx, args),
-        Command::Status(args) => status::run(ctx, args),
-        Command::Undo(args) => undo::run(ctx, args),
+        Command::Init(Deferred(args)) => init::run(ctx, args),
+        Command::Config(Deferred(command)) => config::run(ctx, command),
+        Command::Member(Deferred(command)) => member::run(ctx, command),
+        Command::Session(Deferred(command)) => session::run(ctx, command),
+        Command::Note(Deferred(command)) => note::run(ctx, command),
+        Command::Backup(Deferred(args)) => backup::run(ctx, args),
+        Command::Doctor(Deferred(args)) => doctor::run(ctx, args),
+        Command::Completions(Deferred(args)) => completions::run(ctx, args),
+        Command::Export(Deferred(args)) => export::run(ctx, args),
+        Command::Import(Deferred(args)) => import::run(ctx, args),
+        Command::Attach(Deferred(args)) => attach::run(ctx, args),
+        Command::Attachment(Deferred(command)) => attachment::run(ctx, command),
+        Command::Template(Deferred(command)) => template::run(ctx, command),
+        Command::Kudos(Deferred(args)) => kudos::run(ctx, args),
+        Command::Action(Deferred(command)) => action::run(ctx, command),
+        Command::Share(Deferred(args)) => share::run(ctx, args),
+        Command::Inbox(Deferred(args)) => inbox::run(ctx, args),
+        Command::Save(Deferred(command)) => save::run(ctx, command),
+        Command::Saved(Deferred(args)) => saved::run(ctx, args),
+        Command::Metric(Deferred(command)) => metric::run(ctx, command),
+        Command::Team(Deferred(args)) => team::run(ctx, args),
+        Command::Search(Deferred(args)) => search::run(ctx, args),
+        Command::Status(Deferred(args)) => status::run(ctx, args),
+        Command::Undo(Deferred(args)) => undo::run(ctx, args),
     }
 }

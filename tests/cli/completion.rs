@@ -131,3 +131,33 @@ fn member_names_complete_ignoring_case_and_accents() {
     let by = complete(&env, &["coach", "note", "add", "--by", "jo"]);
     assert!(by.len() == 1 && by[0].contains("Jordan Park"), "{by:?}");
 }
+
+#[test]
+fn under_a_command_its_own_options_and_the_global_ones_are_offered() {
+    // Only the command being completed under is built in full; the
+    // global options still reach it, and the other commands' names are
+    // still offered where a command is completed.
+    let env = Env::with_team();
+    let options = complete(&env, &["coach", "note", "add", "--"]);
+    for option in ["--session", "--private", "--db", "--json"] {
+        assert!(options.iter().any(|o| o == option), "{option}: {options:?}");
+    }
+    let commands = complete(&env, &["coach", "att"]);
+    assert!(commands.iter().any(|c| c == "attach"), "{commands:?}");
+    assert!(commands.iter().any(|c| c == "attachment"), "{commands:?}");
+    let members = complete(
+        &env,
+        &[
+            "coach",
+            "--db",
+            &env.db.to_string_lossy(),
+            "session",
+            "new",
+            "jo",
+        ],
+    );
+    assert!(
+        members.iter().any(|m| m.contains("Jordan Park")),
+        "{members:?}"
+    );
+}

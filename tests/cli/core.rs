@@ -809,6 +809,39 @@ fn help_has_examples() {
 }
 
 #[test]
+fn help_and_usage_errors_know_every_command() {
+    // Parsing builds only the command invoked; what clap refuses (help
+    // included) is read again on the whole tree.
+    let env = Env::new();
+    let help = env.ok(["--help"]);
+    let listed: Vec<&str> = help
+        .lines()
+        .skip_while(|line| *line != "Commands:")
+        .skip(1)
+        .take_while(|line| line.starts_with("  "))
+        .collect();
+    assert!(listed.len() > 20, "{help}");
+    for line in &listed {
+        let mut words = line.split_whitespace();
+        let (Some(name), Some(_summary)) = (words.next(), words.next()) else {
+            panic!("a command without its summary: {line:?}");
+        };
+        assert!(!name.is_empty());
+    }
+    env.coach(["notte"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "a similar subcommand exists: 'note'",
+        ));
+    env.coach(Vec::<&str>::new())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("share"));
+    assert!(!env.db.exists());
+}
+
+#[test]
 fn the_version_is_printed_alike_by_the_quick_path_and_by_clap() {
     let env = Env::new();
     let expected = format!("coach {}\n", env!("CARGO_PKG_VERSION"));
