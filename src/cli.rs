@@ -57,12 +57,12 @@ pub struct Cli {
 /// [`Deferred`]); a line clap refuses, `--help` included, is read again on
 /// the whole tree, so help lists every command and errors suggest them.
 pub fn parse() -> Result<Cli, clap::Error> {
-    Cli::try_parse().or_else(
-        |lazy| match command().try_get_matches_from(std::env::args_os()) {
-            Ok(_) => Err(lazy),
-            Err(whole) => Err(whole),
-        },
-    )
+    Cli::try_parse().map_err(|lazy| {
+        // An error that is not the parser's (a value's conversion) is the
+        // same on both trees.
+        let whole = command().try_get_matches_from(std::env::args_os());
+        whole.err().unwrap_or(lazy)
+    })
 }
 
 /// The whole command tree, built: for help, man pages and completion.
