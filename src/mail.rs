@@ -148,13 +148,11 @@ fn text_body(text: &str) -> Body {
     use lettre::message::header::ContentTransferEncoding;
     let crlf = || {
         let mut out = String::with_capacity(text.len() + text.len() / 32);
-        let mut previous = None;
-        for c in text.chars() {
-            if c == '\n' && previous != Some('\r') {
-                out.push('\r');
-            }
-            out.push(c);
-            previous = Some(c);
+        let mut lines = text.split('\n');
+        out.push_str(lines.next().unwrap_or_default());
+        for line in lines {
+            out.push_str(if out.ends_with('\r') { "\n" } else { "\r\n" });
+            out.push_str(line);
         }
         out
     };
@@ -1116,6 +1114,7 @@ mod tests {
             exact.as_str(),
             &format!("{exact}\n{exact}"),
             "Café ☕ and a tab\t=equals= \n trailing space \n",
+            "\n\n\r\n\r\r\n\nends with CR\r",
             &format!("Zoë {long}\n\n{long}"),
             "",
         ] {

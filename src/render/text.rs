@@ -196,20 +196,21 @@ pub fn wrap(text: &str, width: usize) -> Vec<String> {
     let width = width.max(20);
     let mut lines = Vec::new();
     for paragraph_line in text.split('\n') {
-        let mut line = String::new();
+        // The line's width is kept as it grows: measuring the whole line
+        // again for each word made a long paragraph quadratic.
+        let (mut line, mut line_width) = (String::new(), 0);
         for word in paragraph_line.split_whitespace() {
-            let needed = if line.is_empty() {
-                word.width()
-            } else {
-                line.width() + 1 + word.width()
-            };
-            if needed > width && !line.is_empty() {
+            let word_width = word.width();
+            if !line.is_empty() && line_width + 1 + word_width > width {
                 lines.push(std::mem::take(&mut line));
+                line_width = 0;
             }
             if !line.is_empty() {
                 line.push(' ');
+                line_width += 1;
             }
             line.push_str(word);
+            line_width += word_width;
         }
         lines.push(line);
     }
