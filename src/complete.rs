@@ -29,15 +29,18 @@ pub fn command_for(words: &[std::ffi::OsString]) -> clap::Command {
     let named = |name: &str| words.iter().any(|w| w == name);
     let typed = &words[..words.len().saturating_sub(1)];
     let before = |name: &str| typed.iter().any(|w| w == name);
-    let mut cmd = <crate::cli::Cli as clap::CommandFactory>::command();
+    let mut cmd = crate::cli::lazy_command();
     let (used, unused): (Vec<_>, Vec<_>) = cmd
         .get_subcommands()
         .map(|s| (s.get_name().to_string(), names_of(s).any(before)))
         .partition(|(_, used)| *used);
-    if !used.is_empty() {
-        for (name, _) in unused {
-            cmd = cmd.mut_subcommand(name, |sub| sub.defer(|sub| sub));
-        }
+    // `coach help ...` completes over the copies clap makes of every
+    // command: the whole tree, then.
+    if used.is_empty() || before("help") {
+        return with_candidates(crate::cli::command(), &named);
+    }
+    for (name, _) in unused {
+        cmd = cmd.mut_subcommand(name, |sub| sub.defer(|sub| sub));
     }
     cmd.build();
     with_candidates(cmd, &named)

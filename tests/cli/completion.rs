@@ -142,6 +142,8 @@ fn under_a_command_its_own_options_and_the_global_ones_are_offered() {
     for option in ["--session", "--private", "--db", "--json"] {
         assert!(options.iter().any(|o| o == option), "{option}: {options:?}");
     }
+    let helped = complete(&env, &["coach", "help", "no"]);
+    assert!(helped.iter().any(|c| c == "note"), "{helped:?}");
     let commands = complete(&env, &["coach", "att"]);
     assert!(commands.iter().any(|c| c == "attach"), "{commands:?}");
     assert!(commands.iter().any(|c| c == "attachment"), "{commands:?}");
