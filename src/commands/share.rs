@@ -251,7 +251,12 @@ impl Report {
             "dry-run",
         );
         r.not_attached = names(&prepared.composed.not_attached);
-        r.message = Some(String::from_utf8_lossy(&crate::mail::raw(&prepared.message)).into());
+        // The message is 7-bit ASCII: the lossy conversion is never needed.
+        let raw = crate::mail::raw(&prepared.message);
+        r.message = Some(
+            String::from_utf8(raw)
+                .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
+        );
         r
     }
 
