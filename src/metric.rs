@@ -400,20 +400,15 @@ fn scorecard_line(
     }))
 }
 
-/// How many values back a target or unit is looked for when the recent
-/// values have none: more than a year of daily values. Without a bound, a
-/// metric that never had a unit (CSAT, say) made every scorecard read the
-/// metric's whole history, one table row per value, a cost that grew with
-/// every day recorded.
-const KNOWN_WITHIN: i64 = 400;
-
-/// The latest target of a member's metric among its last [`KNOWN_WITHIN`]
-/// values: the index is walked from the newest value back.
+/// The latest target given for a member's metric, however long ago: one
+/// seek in the partial index `metric_values_targets`, which holds only the
+/// values that carry one (so a metric that never had one costs nothing).
 fn latest_target(tx: &Tx<'_>, member_id: &str, name: &str) -> Result<Option<f64>> {
     latest_known(tx, Known::Target, member_id, name)
 }
 
-/// The latest unit of a member's metric, found as [`latest_target`].
+/// The latest unit of a member's metric, found as [`latest_target`] in
+/// `metric_values_units`.
 fn latest_unit(tx: &Tx<'_>, member_id: &str, name: &str) -> Result<Option<String>> {
     latest_known(tx, Known::Unit, member_id, name)
 }
@@ -432,27 +427,23 @@ fn latest_known<T: rusqlite::types::FromSql>(
     name: &str,
 ) -> Result<Option<T>> {
     // One fixed statement per column (never text from the user in SQL).
+    // The index is named: SQLite would otherwise walk the metric's history
+    // through `metric_values_by_member`, as `trends.rs` found.
     let sql = match column {
         Known::Target => {
-            "SELECT target FROM (
-               SELECT target, measured_at FROM metric_values
-               WHERE member_id = ?1 AND metric = ?2 AND deleted_at IS NULL
-               ORDER BY measured_at DESC LIMIT ?3)
-             WHERE target IS NOT NULL ORDER BY measured_at DESC LIMIT 1"
+            "SELECT target FROM metric_values INDEXED BY metric_values_targets
+             WHERE member_id = ?1 AND metric = ?2 AND deleted_at IS NULL AND target IS NOT NULL
+             ORDER BY measured_at DESC LIMIT 1"
         }
         Known::Unit => {
-            "SELECT unit FROM (
-               SELECT unit, measured_at FROM metric_values
-               WHERE member_id = ?1 AND metric = ?2 AND deleted_at IS NULL
-               ORDER BY measured_at DESC LIMIT ?3)
-             WHERE unit IS NOT NULL ORDER BY measured_at DESC LIMIT 1"
+            "SELECT unit FROM metric_values INDEXED BY metric_values_units
+             WHERE member_id = ?1 AND metric = ?2 AND deleted_at IS NULL AND unit IS NOT NULL
+             ORDER BY measured_at DESC LIMIT 1"
         }
     };
     let mut stmt = tx.prepare_cached(sql)?;
     Ok(stmt
-        .query_row(rusqlite::params![member_id, name, KNOWN_WITHIN], |r| {
-            r.get(0)
-        })
+        .query_row(rusqlite::params![member_id, name], |r| r.get(0))
         .optional()?)
 }
 

@@ -68,6 +68,10 @@ pub fn name_key(text: &str) -> String {
 /// finds "Zoë" and "angstrom" finds "Ångström".
 pub fn fold(text: &str) -> String {
     use unicode_normalization::char::is_combining_mark;
+    // ASCII has nothing to decompose: resolving a member folds every name.
+    if text.is_ascii() {
+        return text.to_ascii_lowercase();
+    }
     text.nfd()
         .filter(|c| !is_combining_mark(*c))
         .flat_map(char::to_lowercase)
@@ -152,6 +156,20 @@ pub fn escape_json(json: &str) -> Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn folding_drops_case_and_accents_and_ascii_folds_as_the_rest() {
+        assert_eq!(fold("Zoë ÅNGSTRÖM"), "zoe angstrom");
+        assert_eq!(fold("Alex O'Brien"), "alex o'brien");
+        // The ASCII shortcut gives what the general path gives.
+        let ascii: String = (0u8..128).map(char::from).collect();
+        let general: String = ascii
+            .nfd()
+            .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
+            .flat_map(char::to_lowercase)
+            .collect();
+        assert_eq!(fold(&ascii), general);
+    }
 
     #[test]
     fn one_line_values_refuse_controls_and_bidi_overrides() {

@@ -221,6 +221,28 @@ fn a_csv_export_is_imported_and_importing_it_again_changes_nothing() {
 }
 
 #[test]
+fn a_target_and_unit_given_long_ago_still_apply() {
+    // 500 daily values: only the first carries a target and a unit.
+    let mut csv = String::from("member,metric,value,date,target,unit\n");
+    let start = chrono::NaiveDate::from_ymd_opt(2024, 1, 1).expect("date");
+    for day in 0..500 {
+        let date = start + chrono::Duration::days(day);
+        let (target, unit) = if day == 0 { ("420", "s") } else { ("", "") };
+        csv.push_str(&format!(
+            "Alex Kim,AHT,{},{date},{target},{unit}\n",
+            400 + day % 7
+        ));
+    }
+    let (env, file) = env_with_file("aht.csv", &csv);
+    env.ok(["metric", "import", &file]);
+    let card = env.json(["metric", "scorecard", "alex"]);
+    let aht = &card["metrics"][0];
+    assert_eq!(aht["metric"], "AHT");
+    assert_eq!(aht["target"], 420.0, "{aht}");
+    assert_eq!(aht["unit"], "s", "{aht}");
+}
+
+#[test]
 fn csv_columns_in_any_order_with_a_bom_crlf_and_quotes() {
     let csv = "\u{feff}Date,Value,Metric,Member\r\n\
                2026-11-30,4.5,\"Quality, overall\",alex@example.com\r\n\
