@@ -12,7 +12,7 @@
 //! shared libraries, the heap, the stack and mappings stay randomised. Only
 //! the binaries get the flag: the library, tests and examples link as before.
 fn main() {
-    println!("cargo:rerun-if-changed=build.rs");
+    println!("cargo:rerun-if-changed=src/build.rs");
     let os = std::env::var("CARGO_CFG_TARGET_OS").unwrap_or_default();
     let env = std::env::var("CARGO_CFG_TARGET_ENV").unwrap_or_default();
     if os == "linux" && env == "gnu" {

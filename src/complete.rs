@@ -30,16 +30,17 @@ pub fn command_for(words: &[std::ffi::OsString]) -> clap::Command {
     let typed = &words[..words.len().saturating_sub(1)];
     let before = |name: &str| typed.iter().any(|w| w == name);
     let mut cmd = crate::cli::lazy_command();
-    let (used, unused): (Vec<_>, Vec<_>) = cmd
+    let unused: Vec<String> = cmd
         .get_subcommands()
-        .map(|s| (s.get_name().to_string(), names_of(s).any(before)))
-        .partition(|(_, used)| *used);
-    // `coach help ...` completes over the copies clap makes of every
-    // command: the whole tree, then.
-    if used.is_empty() || before("help") {
+        .filter(|s| !names_of(s).any(before))
+        .map(|s| s.get_name().to_string())
+        .collect();
+    // No command named yet, or `coach help ...` (which completes over the
+    // copies clap makes of every command): the whole tree.
+    if unused.len() == cmd.get_subcommands().count() || before("help") {
         return with_candidates(crate::cli::command(), &named);
     }
-    for (name, _) in unused {
+    for name in unused {
         cmd = cmd.mut_subcommand(name, |sub| sub.defer(|sub| sub));
     }
     cmd.build();
