@@ -44,7 +44,8 @@ pub struct Report {
 #[derive(Debug, Clone, Serialize)]
 pub struct Problem {
     /// Which check found it: `schema`, `application-id`, `integrity`,
-    /// `foreign-keys`, `records`, `attachments`, `orphans`, `claims`.
+    /// `foreign-keys`, `records`, `attachments`, `orphans`, `claims`,
+    /// `counts`.
     pub check: &'static str,
     pub detail: String,
     /// Whether `--repair` fixes it.
@@ -62,6 +63,8 @@ enum Target {
     /// A stale claim: its id, whether its process is gone, and how to
     /// release it (that of its table).
     Claim(String, bool, Release),
+    /// The counts of open actions, which are counted again.
+    Counts,
 }
 
 /// Releases the stale claim with this id, whose process is gone or not.
@@ -131,6 +134,7 @@ pub fn check(tx: &Tx<'_>) -> Result<Report> {
     attachments(tx, &mut report)?;
     orphans(tx, &mut report)?;
     claims(tx, &mut report)?;
+    counts(tx, &mut report)?;
     report.ok = report.is_healthy();
     Ok(report)
 }
@@ -147,6 +151,10 @@ pub fn repair(tx: &Tx<'_>) -> Result<Report> {
             Target::Orphan(path) => fs::remove_file(path).is_ok(),
             Target::Claim(id, gone, release) => {
                 release(tx, id, *gone)?;
+                true
+            }
+            Target::Counts => {
+                recount(tx)?;
                 true
             }
             Target::None => false,
@@ -167,6 +175,45 @@ pub fn repair(tx: &Tx<'_>) -> Result<Report> {
     let mut after = check(tx)?;
     after.repaired = repaired;
     Ok(after)
+}
+
+/// The open actions of each member as counted: all, and those without a
+/// due date.
+const COUNTED: &str = "SELECT member_id, count(*), sum(due_at IS NULL) FROM actions
+                       WHERE done_at IS NULL AND deleted_at IS NULL GROUP BY member_id";
+
+/// The counts of open actions that triggers keep for `team`
+/// (`open_action_counts`, migration 0018) against the actions themselves:
+/// a file written by another program, or edited by hand, may disagree.
+fn counts(tx: &Tx<'_>, report: &mut Report) -> Result<()> {
+    let wrong: i64 = tx
+        .prepare(&format!(
+            "WITH counted (member_id, open, undated) AS ({COUNTED}),
+                  kept AS (SELECT member_id, open, undated FROM open_action_counts
+                           WHERE open <> 0 OR undated <> 0)
+             SELECT count(*) FROM (
+                 SELECT * FROM (SELECT * FROM counted EXCEPT SELECT * FROM kept)
+                 UNION
+                 SELECT * FROM (SELECT * FROM kept EXCEPT SELECT * FROM counted))"
+        ))?
+        .query_row([], |r| r.get(0))?;
+    if wrong > 0 {
+        report.push(
+            "counts",
+            format!("the counts of open actions kept for `team` are wrong in {wrong} places"),
+            Target::Counts,
+        );
+    }
+    Ok(())
+}
+
+/// Counts every member's open actions again.
+fn recount(tx: &Tx<'_>) -> Result<()> {
+    tx.execute_batch(&format!(
+        "DELETE FROM open_action_counts;
+         INSERT INTO open_action_counts (member_id, open, undated) {COUNTED};"
+    ))?;
+    Ok(())
 }
 
 fn integrity(tx: &Tx<'_>, report: &mut Report) -> Result<()> {

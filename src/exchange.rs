@@ -558,12 +558,13 @@ mod tests {
     use crate::store::Store;
 
     /// Tables that are local state, never exported: the current session,
-    /// the settings, the undo log, and the search index (derived from the
-    /// records, rebuilt by the triggers on import) with FTS5's shadow
-    /// tables.
+    /// the settings, the undo log, and what triggers derive from the
+    /// records, kept by them on import: the search index with FTS5's
+    /// shadow tables, and the counts of open actions.
     const LOCAL_TABLES: &[&str] = &[
         "state",
         "config",
+        "open_action_counts",
         "search_docs",
         "search_text",
         "search_text_data",

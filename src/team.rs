@@ -175,38 +175,47 @@ fn session_ref(tx: &Tx<'_>, sql: &str, member_id: &str, now: &str) -> Result<Opt
 
 /// The member's open actions and how many of them are overdue.
 ///
-/// An action of a deleted session is gone with it. Rather than look up the
-/// session of every open action (a page read each), the open actions are
-/// counted in the partial index `actions_open_by_member_list` alone, and those
-/// of the member's deleted sessions (`sessions_deleted_by_member`, few)
-/// are taken away (CROSS JOIN: SQLite keeps that order, deleted sessions
-/// first, rather than walking all the member's actions).
+/// Neither walks the member's open actions, however many years of them
+/// there are: `open_action_counts` (migration 0018, kept by triggers)
+/// holds how many are open and how many of those have no due date, and
+/// the ones not overdue yet (due from today on) are a short range of the
+/// partial index `actions_open_by_member_list`. Overdue = open - undated -
+/// not yet due.
+///
+/// An action of a deleted session is gone with it, but still counted
+/// there: those of the member's deleted sessions
+/// (`sessions_deleted_by_member`, few) are taken away (CROSS JOIN: SQLite
+/// keeps that order, deleted sessions first, rather than walking all the
+/// member's actions).
 fn open_actions(tx: &Tx<'_>, member_id: &str) -> Result<(u64, u64)> {
-    // Two statements: as one (two subqueries in FROM), SQLite prepared it
-    // again for every member.
     let overdue_before = when::to_storage(crate::action::overdue_before(tx, tx.now())?);
-    let count = |sql: &str| -> Result<(i64, i64)> {
-        Ok(tx
-            .prepare_cached(sql)?
-            .query_row(rusqlite::params![member_id, overdue_before], |r| {
-                Ok((r.get(0)?, r.get(1)?))
-            })?)
-    };
-    let (open, late) = count(
-        "SELECT count(*), coalesce(sum(due_at < ?2), 0)
-         FROM actions INDEXED BY actions_open_by_member_list
-         WHERE member_id = ?1 AND done_at IS NULL AND deleted_at IS NULL",
-    )?;
-    let (gone, gone_late) = count(
-        "SELECT count(*), coalesce(sum(a.due_at < ?2), 0)
-         FROM sessions s INDEXED BY sessions_deleted_by_member
-         CROSS JOIN actions a INDEXED BY actions_by_session ON a.session_id = s.id
-         WHERE s.member_id = ?1 AND s.deleted_at IS NOT NULL
-           AND a.member_id = ?1 AND a.done_at IS NULL AND a.deleted_at IS NULL",
-    )?;
+    let (open, undated, not_yet_due): (i64, i64, i64) = tx
+        .prepare_cached(
+            "SELECT coalesce((SELECT open FROM open_action_counts WHERE member_id = ?1), 0),
+                    coalesce((SELECT undated FROM open_action_counts WHERE member_id = ?1), 0),
+                    (SELECT count(*) FROM actions INDEXED BY actions_open_by_member_list
+                     WHERE member_id = ?1 AND done_at IS NULL AND deleted_at IS NULL
+                       AND (due_at IS NULL) = 0 AND due_at >= ?2)",
+        )?
+        .query_row(rusqlite::params![member_id, overdue_before], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })?;
+    let (gone, gone_late): (i64, i64) = tx
+        .prepare_cached(
+            "SELECT count(*), coalesce(sum(a.due_at < ?2), 0)
+             FROM sessions s INDEXED BY sessions_deleted_by_member
+             CROSS JOIN actions a INDEXED BY actions_by_session ON a.session_id = s.id
+             WHERE s.member_id = ?1 AND s.deleted_at IS NOT NULL
+               AND a.member_id = ?1 AND a.done_at IS NULL AND a.deleted_at IS NULL",
+        )?
+        .query_row(rusqlite::params![member_id, overdue_before], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?;
+    // Saturating: the counts come from the file, which may be anything.
+    let late = open.saturating_sub(undated).saturating_sub(not_yet_due);
     Ok((
-        u64::try_from(open - gone).unwrap_or(0),
-        u64::try_from(late - gone_late).unwrap_or(0),
+        u64::try_from(open.saturating_sub(gone)).unwrap_or(0),
+        u64::try_from(late.saturating_sub(gone_late)).unwrap_or(0),
     ))
 }
 

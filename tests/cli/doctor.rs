@@ -128,6 +128,41 @@ fn repair_removes_orphans_and_releases_stale_claims() {
     assert!(String::from_utf8_lossy(&output.stdout).contains("is missing"));
 }
 
+/// The counts of open actions kept for `team`, edited by hand, are found
+/// (the overview would show them), and `--repair` counts again.
+#[test]
+fn wrong_counts_of_open_actions_are_found_and_counted_again() {
+    let env = Env::with_team();
+    env.ok(["session", "new", "alex"]);
+    env.ok(["action", "add", "Late", "--due", "-3d"]);
+    env.ok(["action", "add", "Undated"]);
+    sql(
+        &env,
+        "UPDATE open_action_counts SET open = 40;
+         INSERT INTO open_action_counts VALUES ('nobody', 9223372036854775807, -5);",
+    );
+    let alex = |env: &Env| {
+        let rows = env.json(["team"]);
+        let rows = rows.as_array().expect("rows");
+        let alex = rows.iter().find(|r| r["member"]["name"] == "Alex Kim");
+        let alex = alex.expect("Alex is listed");
+        (alex["open_actions"].clone(), alex["overdue_actions"].clone())
+    };
+    assert_eq!(alex(&env), (40.into(), 39.into()), "what the file says");
+
+    let err = env.fails(4, ["doctor"]);
+    assert!(err.contains("found 1 problem"), "{err}");
+    let report = env.coach(["doctor", "--json"]).output().expect("run");
+    let report: serde_json::Value = serde_json::from_slice(&report.stdout).expect("json");
+    assert_eq!(report["problems"][0]["check"], "counts", "{report}");
+    assert_eq!(report["problems"][0]["repairable"], true, "{report}");
+
+    let out = env.ok(["doctor", "--repair"]);
+    assert!(out.contains("repaired counts"), "{out}");
+    assert!(out.contains("All is well"), "{out}");
+    assert_eq!(alex(&env), (2.into(), 1.into()));
+}
+
 /// Plants a digest of `member`'s left `sending` since `at` by `claimant`.
 fn plant_digest_claim(env: &Env, member: &str, id: &str, claimant: &str, at: &str) {
     let conn = rusqlite::Connection::open(&env.db).expect("open");

@@ -251,3 +251,59 @@ fn due_only_when_no_session_is_booked_within_the_cadence() {
     env.ok(["session", "delete", &far, "--yes"]);
     assert_eq!(due(&env), true);
 }
+
+/// `team` reads its open and overdue counts from counts the database keeps
+/// as actions change (so it does not walk years of open actions): they
+/// follow every way an action opens, closes, moves or comes back.
+#[test]
+fn the_counts_follow_every_change_of_an_action() {
+    let env = Env::with_team();
+    let counts = |when: &str| {
+        let rows = env.json(["team"]);
+        let alex = row(&rows, "Alex Kim");
+        let jordan = row(&rows, "Jordan Park");
+        let report = env.json(["doctor"]);
+        assert_eq!(report["ok"], true, "after {when}: {report}");
+        [
+            alex["open_actions"].as_u64().expect("open"),
+            alex["overdue_actions"].as_u64().expect("overdue"),
+            jordan["open_actions"].as_u64().expect("open"),
+            jordan["overdue_actions"].as_u64().expect("overdue"),
+        ]
+    };
+    let meeting = session(&env, "alex", "-10d");
+    let late = env.ok(["action", "add", "Late", "--due", "-3d", "-q"]);
+    let undated = env.ok(["action", "add", "Undated", "-q"]);
+    let later = env.ok(["action", "add", "Later", "--due", "+5d", "-q"]);
+    assert_eq!(counts("three added"), [3, 1, 0, 0]);
+
+    env.ok(["action", "done", late.trim()]);
+    assert_eq!(counts("done"), [2, 0, 0, 0]);
+    env.ok(["undo"]);
+    assert_eq!(counts("the done undone"), [3, 1, 0, 0]);
+    env.ok(["action", "done", late.trim()]);
+    env.ok(["action", "reopen", late.trim()]);
+    assert_eq!(counts("reopened"), [3, 1, 0, 0]);
+
+    env.ok(["action", "edit", later.trim(), "--due", "-1d"]);
+    assert_eq!(counts("due moved into the past"), [3, 2, 0, 0]);
+    env.ok(["action", "edit", undated.trim(), "--due", "-1d"]);
+    assert_eq!(counts("a due date given"), [3, 3, 0, 0]);
+    env.ok(["action", "edit", undated.trim(), "--no-due"]);
+    assert_eq!(counts("the due date removed"), [3, 2, 0, 0]);
+
+    env.ok(["action", "rm", undated.trim()]);
+    assert_eq!(counts("deleted"), [2, 2, 0, 0]);
+    env.ok(["undo"]);
+    assert_eq!(counts("the delete undone"), [3, 2, 0, 0]);
+
+    env.ok(["session", "delete", &meeting, "--yes"]);
+    assert_eq!(counts("the session deleted"), [0, 0, 0, 0]);
+    env.ok(["undo"]);
+    assert_eq!(counts("the session back"), [3, 2, 0, 0]);
+
+    // Another member's actions are counted apart.
+    session(&env, "jordan", "-1d");
+    env.ok(["action", "add", "Jordan's", "--due", "-2d"]);
+    assert_eq!(counts("another member's"), [3, 2, 1, 1]);
+}

@@ -35,9 +35,14 @@ use crate::{Error, Result};
 pub const KEEP: i64 = 100;
 
 /// Tables that are not recorded: the log itself, and what triggers derive
-/// from the records (the search index), which follows the records when
-/// they are put back.
-const NOT_RECORDED: &[&str] = &["undo_commands", "undo_rows", "search_docs"];
+/// from the records (the search index, the counts of open actions), which
+/// follows the records when they are put back.
+const NOT_RECORDED: &[&str] = &[
+    "undo_commands",
+    "undo_rows",
+    "search_docs",
+    "open_action_counts",
+];
 
 /// A table as recorded: its name, its one-column key, its columns.
 #[derive(Debug)]
