@@ -254,9 +254,14 @@ reads() { # TAG DATASET
   fi
   if has_command team; then
     measure "team-$tag" "$RUNS" "$COACH" team
+    # The open and overdue actions as coach reads them: the counts kept by
+    # triggers, minus those due from today on.
     measure "team-$tag-sql" "$RUNS" "${SQL[@]}" "SELECT m.name,
         (SELECT max(held_at) FROM sessions WHERE member_id = m.id AND deleted_at IS NULL),
-        (SELECT count(*) FROM actions WHERE member_id = m.id AND done_at IS NULL AND deleted_at IS NULL),
+        (SELECT open FROM open_action_counts WHERE member_id = m.id),
+        (SELECT open - undated FROM open_action_counts WHERE member_id = m.id)
+          - (SELECT count(*) FROM actions INDEXED BY actions_open_by_member_list WHERE member_id = m.id
+             AND done_at IS NULL AND deleted_at IS NULL AND (due_at IS NULL) = 0 AND due_at >= date('now')),
         (SELECT count(*) FROM feedback WHERE member_id = m.id AND session_id IS NULL AND deleted_at IS NULL)
       FROM members m WHERE m.deleted_at IS NULL AND m.archived_at IS NULL ORDER BY m.name COLLATE NOCASE;"
     case_row "team-$tag" read "team" "$tag" "team-$tag-sql" "sqlite3" "" "5"
@@ -452,7 +457,7 @@ BIG=$(sqlite3 "$DB" "SELECT substr(id, 1, 8) FROM sessions WHERE title = 'Annual
     ORDER BY held_at DESC LIMIT 1")
 BIG_ITEMS=$(items_of "$DB" "$BIG")
 measure dryrun "$RUNS" "$COACH" share --recap --resend --dry-run "$BIG"
-case_row dryrun share "share --recap --dry-run ($BIG_ITEMS-item session)" 10 "" "" "" "10"
+case_row dryrun share "share --recap --dry-run ($BIG_ITEMS-item session)" 10 "" "" "" "8"
 
 # The 100 most recent sessions whose recap is pending, sent to the outbox;
 # before each run (untimed) they are made pending again.
@@ -706,11 +711,13 @@ for cid, kind, label, tag, ref, refname, nrows, target in main:
                 # that holds more (all open actions) is compared per output.
                 size = lambda i: os.path.getsize(f"{out}/{i}.out") if os.path.exists(f"{out}/{i}.out") else 0
                 more = size(cid) / max(size(one), 1)
+                # Issue 14: a default view grows at most 1.2x; a search
+                # is a question, not a view, and shows its growth only.
                 if more > 1.25:
                     growth += f" (output ×{more:.1f})"
-                else:
-                    checks.append(g <= 1.5)
-                    tgt += ", 10y ≤ 1.5× 1y"
+                elif not cid.startswith("search-"):
+                    checks.append(g <= 1.2)
+                    tgt += ", 10y ≤ 1.2× 1y"
     if mem is not None:
         checks.append(mem <= 20)
     tgt += ", ≤ 20 MB"
