@@ -146,7 +146,10 @@ fn wrong_counts_of_open_actions_are_found_and_counted_again() {
         let rows = rows.as_array().expect("rows");
         let alex = rows.iter().find(|r| r["member"]["name"] == "Alex Kim");
         let alex = alex.expect("Alex is listed");
-        (alex["open_actions"].clone(), alex["overdue_actions"].clone())
+        (
+            alex["open_actions"].clone(),
+            alex["overdue_actions"].clone(),
+        )
     };
     assert_eq!(alex(&env), (40.into(), 39.into()), "what the file says");
 
