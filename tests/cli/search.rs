@@ -407,9 +407,10 @@ fn a_database_from_before_search_is_indexed_when_opened() {
                 .expect("drop");
         }
         // Schema 10 had neither the search index nor the undo log (11),
-        // nor the notes' from_template flag (12), nor digests (15).
+        // nor the notes' from_template flag (12), nor digests (15), nor the
+        // counts of open actions (18).
         conn.execute_batch(
-            "DROP TABLE search_text; DROP TABLE search_docs;
+            "DROP TABLE search_text; DROP TABLE search_docs; DROP TABLE open_action_counts;
              DROP TABLE undo_rows; DROP TABLE undo_commands;
              ALTER TABLE notes DROP COLUMN from_template;
              DROP TABLE digest_replies; DROP TABLE digests; PRAGMA user_version = 10;",
