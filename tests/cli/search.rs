@@ -395,7 +395,8 @@ fn a_database_from_before_search_is_indexed_when_opened() {
         let conn = rusqlite::Connection::open(&env.db).expect("open");
         let triggers: Vec<String> = conn
             .prepare(
-                "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'search_%'",
+                "SELECT name FROM sqlite_master WHERE type = 'trigger'
+                 AND (name LIKE 'search_%' OR name LIKE 'open_actions_%')",
             )
             .expect("prepare")
             .query_map([], |r| r.get(0))
