@@ -631,7 +631,9 @@ impl<'s, 'p, 't, S: Schema> Engine<'s, 'p, 't, S> {
             progress,
             report: Report::default(),
             writing: !options.dry_run,
-            waiting: Vec::new(),
+            // Reserved once: growing by doubling holds the old and the
+            // new buffer at once.
+            waiting: Vec::with_capacity(S::CHUNK),
             ids: None,
             bytes: 0,
         }

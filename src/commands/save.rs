@@ -187,7 +187,7 @@ struct Summary<'a> {
     kind: Kind,
     source: &'a str,
     rows: u64,
-    saved: usize,
+    saved: u64,
     skipped: u64,
     bad: &'a [BadRow],
 }
@@ -265,11 +265,15 @@ fn import(ctx: &Ctx, kind: Kind, path: &Path, skip_bad: bool) -> Result<()> {
     // A rejected import wrote nothing (the engine rolled it back).
     let result = ctx
         .store()?
-        .write(|tx| saved::import(tx, kind, &mut input, &options, &mut progress));
+        .write(|tx| saved::import(tx, kind, &mut input, &options, ctx.out.quiet, &mut progress));
     if let Some(bar) = &bar {
         bar.finish_and_clear();
     }
-    let ImportReport { report, saved } = result?;
+    let ImportReport {
+        report,
+        count,
+        saved,
+    } = result?;
     if report.rejected {
         list_bad_rows(ctx, &report.bad, report.bad_count);
         return Err(report.rejected_error(source));
@@ -279,7 +283,7 @@ fn import(ctx: &Ctx, kind: Kind, path: &Path, skip_bad: bool) -> Result<()> {
             kind,
             source,
             rows: report.rows,
-            saved: saved.len(),
+            saved: count,
             skipped: report.bad_count,
             bad: &report.bad,
         });
@@ -297,7 +301,7 @@ fn import(ctx: &Ctx, kind: Kind, path: &Path, skip_bad: bool) -> Result<()> {
     };
     ctx.out.line(format!(
         "Saved {} from {source}{skipped}",
-        kind.count(saved.len() as u64)
+        kind.count(count)
     ))
 }
 

@@ -29,8 +29,9 @@ const MAX_CACHED_DATES: usize = 100_000;
 
 /// How many good rows are written at a time (see [`Values::write`]);
 /// tiny in unit tests, so that they cross chunks. A waiting row is 64
-/// bytes: 2 MiB.
-const CHUNK: usize = if cfg!(test) { 4 } else { 1 << 15 };
+/// bytes, and so is its entry in the undo log until the chunk is written:
+/// 2 MiB in all.
+const CHUNK: usize = if cfg!(test) { 4 } else { 1 << 14 };
 
 pub use crate::import::{BadRow, Format, Options};
 

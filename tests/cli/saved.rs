@@ -484,6 +484,25 @@ fn skip_bad_saves_the_good_rows_and_lists_the_bad_ones() {
     assert_eq!(summary["bad"][0]["line"], 3);
     assert_eq!(summary["bad"][1]["line"], 5);
     assert_eq!(summary["bad"][1]["reason"], "no member given");
+
+    // --quiet: the ids of the rows saved, in the input's order.
+    let (code, stdout, _) = run(
+        &env,
+        &["save", "feedback", "--from", "-", "--skip-bad", "-q"],
+        csv,
+    );
+    assert_eq!(code, Some(0));
+    let listed = env.json(["saved"]);
+    let comment = |id: &str| {
+        let item = listed
+            .as_array()
+            .expect("list")
+            .iter()
+            .find(|i| i["id"] == id);
+        item.map(|i| i["comment"].clone())
+    };
+    let comments: Vec<_> = stdout.lines().map(comment).collect();
+    assert_eq!(comments, [Some("Great".into()), Some("Slow answer".into())]);
 }
 
 #[test]
