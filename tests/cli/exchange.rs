@@ -48,6 +48,10 @@ fn a_season_of_coaching() -> Env {
 #[test]
 fn an_export_imported_into_an_empty_database_round_trips() {
     let env = a_season_of_coaching();
+    env.ok(["action", "add", "Late", "--due", "-3d"]);
+    env.ok(["action", "add", "Undated"]);
+    let done = env.ok(["action", "add", "Done", "-q"]);
+    env.ok(["action", "done", done.trim()]);
     let dump_path = env.dir.path().join("dump.json");
     env.ok([
         "export",
@@ -67,6 +71,17 @@ fn an_export_imported_into_an_empty_database_round_trips() {
     );
     let again = without_time(export(&restored, &["--include-private"]));
     assert_eq!(original, again, "nothing is lost in a round trip");
+    // What the database derives from the records (the counts `team`
+    // reads) is made again as they come in.
+    let counts = |env: &Env| {
+        let team = env.json(["team"]);
+        let rows = team.as_array().expect("rows").iter();
+        rows.map(|r| (r["open_actions"].clone(), r["overdue_actions"].clone()))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(counts(&restored), counts(&env));
+    assert!(counts(&env).contains(&(2.into(), 1.into())));
+    restored.ok(["doctor"]);
 
     // The restored database works: the owner is still the author of the
     // private note, attachments can be saved.
