@@ -35,6 +35,15 @@ stored_enum!(Visibility, "note visibility", {
     Private => "private",
 });
 
+impl Visibility {
+    /// The rule of private notes, which every writer applies (the commands
+    /// here, `coach import` in `exchange/import.rs`): only the coach writes
+    /// one; what a member brings is shared.
+    pub fn allows_author(self, by_the_coach: bool) -> bool {
+        self != Visibility::Private || by_the_coach
+    }
+}
+
 /// A note.
 #[derive(Debug, Clone, Serialize)]
 pub struct Note {
@@ -191,7 +200,7 @@ pub fn add(
                 member.name, session.member.name
             )))
         }
-        Some(member) if visibility == Visibility::Private => {
+        Some(member) if !visibility.allows_author(false) => {
             return Err(Error::input(format!(
                 "a private note can only be yours, not {}'s",
                 member.name

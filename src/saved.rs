@@ -741,6 +741,8 @@ fn check_url(text: &str) -> Result<String, Invalid> {
 // ---------------------------------------------------------------------------
 // Saving.
 
+/// The statements of each kind name its own fields in the same order
+/// ([`own_fields`]), so one list of parameters serves saving and editing.
 const INSERT_FEEDBACK: &str = "INSERT INTO feedback
     (id, member_id, comment, rating, customer, channel, url, given_at, tone, author, created_at, updated_at)
     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11)";
@@ -812,8 +814,8 @@ impl<'t> Inserter<'t> {
     }
 
     /// The parameters of an item's INSERT, in the order of the kind's
-    /// statement. (`&String`, not `&str`: a `&dyn ToSql` needs a sized
-    /// value.)
+    /// statement: its id and member, its own fields, its author and time.
+    /// (`&String`, not `&str`: a `&dyn ToSql` needs a sized value.)
     #[allow(clippy::ptr_arg)]
     fn params<'a>(
         &'a self,
@@ -821,33 +823,35 @@ impl<'t> Inserter<'t> {
         item: &'a NewItem,
         date: &'a String,
     ) -> Vec<&'a dyn rusqlite::ToSql> {
-        match self.kind {
-            Kind::Feedback => vec![
-                id as &dyn rusqlite::ToSql,
-                &item.member_id,
-                &item.comment,
-                &item.rating,
-                &item.customer,
-                &item.channel,
-                &item.url,
-                date,
-                &item.tone,
-                &self.author,
-                &self.now,
-            ],
-            Kind::Qa => vec![
-                id as &dyn rusqlite::ToSql,
-                &item.member_id,
-                &item.score,
-                &item.reviewer,
-                &item.comment,
-                &item.url,
-                date,
-                &item.tone,
-                &self.author,
-                &self.now,
-            ],
-        }
+        let mut params: Vec<&dyn rusqlite::ToSql> = vec![id, &item.member_id];
+        params.extend(own_fields(self.kind, item, date));
+        params.extend([&self.author as &dyn rusqlite::ToSql, &self.now]);
+        params
+    }
+}
+
+/// An item's own fields, in the order both statements of its kind name
+/// them: the INSERT after the id and the member, the UPDATE after the id.
+#[allow(clippy::ptr_arg)]
+fn own_fields<'a>(kind: Kind, item: &'a NewItem, date: &'a String) -> Vec<&'a dyn rusqlite::ToSql> {
+    match kind {
+        Kind::Feedback => vec![
+            &item.comment,
+            &item.rating,
+            &item.customer,
+            &item.channel,
+            &item.url,
+            date,
+            &item.tone,
+        ],
+        Kind::Qa => vec![
+            &item.score,
+            &item.reviewer,
+            &item.comment,
+            &item.url,
+            date,
+            &item.tone,
+        ],
     }
 }
 
@@ -940,32 +944,15 @@ pub fn edit(tx: &Tx<'_>, item: &Item, changes: &Fields<'_>) -> Result<Item> {
         new.date = item.date();
     }
     let date = when::to_storage(new.date);
-    let now = tx.now_text();
-    match kind {
-        Kind::Feedback => tx
-            .prepare_cached(UPDATE_FEEDBACK)?
-            .execute(rusqlite::params![
-                item.id(),
-                new.comment,
-                new.rating,
-                new.customer,
-                new.channel,
-                new.url,
-                date,
-                new.tone.as_str(),
-                now,
-            ])?,
-        Kind::Qa => tx.prepare_cached(UPDATE_QA)?.execute(rusqlite::params![
-            item.id(),
-            new.score,
-            new.reviewer,
-            new.comment,
-            new.url,
-            date,
-            new.tone.as_str(),
-            now,
-        ])?,
+    let (id, now) = (item.id().to_string(), tx.now_text());
+    let mut params: Vec<&dyn rusqlite::ToSql> = vec![&id];
+    params.extend(own_fields(kind, &new, &date));
+    params.push(&now);
+    let update = match kind {
+        Kind::Feedback => UPDATE_FEEDBACK,
+        Kind::Qa => UPDATE_QA,
     };
+    tx.prepare_cached(update)?.execute(&params[..])?;
     get(tx, kind, item.id())
 }
 

@@ -518,8 +518,13 @@ impl Importer<'_, '_> {
                 let session = get("session_id").unwrap_or_default();
                 let author = get("author").unwrap_or_default();
                 let member = session_member(session).map_err(wrap("session_id"))?;
-                let private = get("visibility") == Some("private");
-                if private && author != self.owner {
+                let visibility = match get("visibility") {
+                    Some(text) if text == note::Visibility::Private.as_str() => {
+                        note::Visibility::Private
+                    }
+                    _ => note::Visibility::Shared,
+                };
+                if !visibility.allows_author(author == self.owner) {
                     let who = if author == member {
                         "the member"
                     } else {
