@@ -269,8 +269,8 @@ fn io_kind(err: &std::io::Error) -> ErrorKind {
 }
 
 /// The message for a stored value that cannot be read as what it should
-/// be (an unknown word of a stored enum, a malformed time); `None` for
-/// other errors.
+/// be (an unknown word of a stored enum, a malformed time, a value of
+/// another type); `None` for other errors.
 fn unreadable_value(err: &rusqlite::Error) -> Option<String> {
     match err {
         rusqlite::Error::FromSqlConversionFailure(_, _, inner) => {
@@ -282,6 +282,21 @@ fn unreadable_value(err: &rusqlite::Error) -> Option<String> {
             }
             Some(format!(
                 "the database holds a value coach cannot read: {inner}"
+            ))
+        }
+        // A number column holding text, say: a file written by another
+        // program (a value coach writes always has the column's type).
+        rusqlite::Error::InvalidColumnType(_, column, found) => {
+            use rusqlite::types::Type;
+            let found = match found {
+                Type::Null => "no value",
+                Type::Integer => "a whole number",
+                Type::Real => "a decimal number",
+                Type::Text => "text",
+                Type::Blob => "bytes",
+            };
+            Some(format!(
+                "the database holds a value coach cannot read: {column} is {found}"
             ))
         }
         _ => None,

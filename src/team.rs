@@ -191,8 +191,10 @@ fn open_actions(tx: &Tx<'_>, member_id: &str) -> Result<(u64, u64)> {
     let overdue_before = when::to_storage(crate::action::overdue_before(tx, tx.now())?);
     let (open, undated, not_yet_due): (i64, i64, i64) = tx
         .prepare_cached(
-            "SELECT coalesce((SELECT open FROM open_action_counts WHERE member_id = ?1), 0),
-                    coalesce((SELECT undated FROM open_action_counts WHERE member_id = ?1), 0),
+            "SELECT coalesce((SELECT open FROM open_action_counts WHERE member_id = ?1), 0)
+                      AS \"the count of open actions\",
+                    coalesce((SELECT undated FROM open_action_counts WHERE member_id = ?1), 0)
+                      AS \"the count of open actions without a due date\",
                     (SELECT count(*) FROM actions INDEXED BY actions_open_by_member_list
                      WHERE member_id = ?1 AND done_at IS NULL AND deleted_at IS NULL
                        AND (due_at IS NULL) = 0 AND due_at >= ?2)",

@@ -1,0 +1,1 @@
+UPDATE open_action_counts SET open = -9223372036854775808, undated = 9223372036854775807;

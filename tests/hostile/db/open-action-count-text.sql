@@ -1,0 +1,1 @@
+UPDATE open_action_counts SET open = 'lots';
