@@ -15,7 +15,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use crate::store::{time_at, Tx};
-use crate::{note, session, when, Error, Result};
+use crate::{when, Error, Result};
 
 /// What a hit is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
@@ -149,8 +149,8 @@ const SNIPPET_LEAD: usize = 3;
 /// the `tags` column (`m` + the member's id, `k` + the kind, migration
 /// 0017), so FTS5 intersects word lists rather than checking each match;
 /// the user's words match the text columns only. FTS5 reads the matches
-/// newest first (the index ids follow the dates, migration 0016) and stops
-/// at the bound; `--since` is a range of ids. Nothing is scored in SQL:
+/// newest first, forward (the index ids shrink as the dates grow,
+/// migration 0019), and stops at the bound; `--since` is a range of ids. Nothing is scored in SQL:
 /// bm25 would count every match of each word in the whole index for its
 /// weight, whatever the bound.
 pub fn search(tx: &Tx<'_>, query: &Query) -> Result<Vec<Hit>> {
@@ -161,10 +161,10 @@ pub fn search(tx: &Tx<'_>, query: &Query) -> Result<Vec<Hit>> {
     let fts = match_expression(&words, query.member_id.as_deref(), query.kind);
     let ranked = query.limit.max(RANKED);
     let candidates = newest_matches(tx, &fts, query.since, ranked)?;
-    ranked_best(candidates, &query_terms(&query.text), query.limit)
-        .into_iter()
-        .map(|c| hit(tx, c))
-        .collect()
+    hits(
+        tx,
+        ranked_best(candidates, &query_terms(&query.text), query.limit),
+    )
 }
 
 /// The FTS5 query: the user's words in the text columns, and the filters
@@ -256,19 +256,20 @@ fn newest_matches(
         None => tx
             .prepare_cached(&format!(
                 "{COLUMNS} FROM search_text WHERE search_text MATCH ?1
-                 ORDER BY search_text.rowid DESC LIMIT ?2"
+                 ORDER BY search_text.rowid LIMIT ?2"
             ))?
             .query_map(rusqlite::params![fts, bound], read)
             .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>()),
         // The id bound makes FTS5 stop at the first match older than the
-        // second of --since (an id is the date's second times 2^20);
-        // `d.at` checks the milliseconds.
+        // second `s` of --since (its ids are below 2^62 - s * 2^20,
+        // migration 0019); `d.at` checks the milliseconds.
         Some(since) => tx
             .prepare_cached(&format!(
                 "{COLUMNS} FROM search_text JOIN search_docs d ON d.rowid = search_text.rowid
                  WHERE search_text MATCH ?1
-                   AND search_text.rowid >= unixepoch(?3) * 1048576 AND d.at >= ?3
-                 ORDER BY search_text.rowid DESC LIMIT ?2"
+                   AND search_text.rowid < 4611686018427387904 - unixepoch(?3) * 1048576
+                   AND d.at >= ?3
+                 ORDER BY search_text.rowid LIMIT ?2"
             ))?
             .query_map(rusqlite::params![fts, bound, when::to_storage(since)], read)
             .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>()),
@@ -356,10 +357,23 @@ fn occurrences(text: &str, terms: &[Term]) -> (Vec<(usize, usize)>, usize) {
 
 /// The byte span of each word (run of letters and digits) of `text`.
 fn word_spans(text: &str) -> Vec<(usize, usize)> {
-    let mut spans = Vec::new();
+    if text.is_ascii() {
+        // Byte by byte: decoding characters of text that is almost always
+        // ASCII was a tenth of a search's instructions.
+        let bytes = text.bytes().map(|b| b.is_ascii_alphanumeric());
+        spans_of_words(text.len(), bytes.enumerate())
+    } else {
+        let chars = text.char_indices().map(|(at, c)| (at, c.is_alphanumeric()));
+        spans_of_words(text.len(), chars)
+    }
+}
+
+/// The spans of the runs of `true` in (byte offset, is a word's) pairs.
+fn spans_of_words(len: usize, chars: impl Iterator<Item = (usize, bool)>) -> Vec<(usize, usize)> {
+    let mut spans = Vec::with_capacity(len / 5);
     let mut start = None;
-    for (at, c) in text.char_indices() {
-        match (c.is_alphanumeric(), start) {
+    for (at, in_word) in chars {
+        match (in_word, start) {
             (true, None) => start = Some(at),
             (false, Some(from)) => {
                 spans.push((from, at));
@@ -369,7 +383,7 @@ fn word_spans(text: &str) -> Vec<(usize, usize)> {
         }
     }
     if let Some(from) = start {
-        spans.push((from, text.len()));
+        spans.push((from, len));
     }
     spans
 }
@@ -453,54 +467,99 @@ pub fn snippet(marked: &str) -> String {
     )
 }
 
-fn hit(tx: &Tx<'_>, candidate: Candidate) -> Result<Hit> {
-    let (kind, id, member_id, session_id, date): (String, String, String, Option<String>, _) = tx
-        .prepare_cached(
-            "SELECT kind, record_id, member_id, session_id, at FROM search_docs WHERE rowid = ?1",
-        )?
-        .query_row([candidate.id], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, time_at(r, 4)?))
+/// The hits of the ranked candidates, in their order: each one's record,
+/// member and session in one lookup, then the short ids of all of them
+/// at once (a short id alone looks at its neighbours in the index).
+fn hits(tx: &Tx<'_>, candidates: Vec<Candidate>) -> Result<Vec<Hit>> {
+    let mut stmt = tx.prepare_cached(
+        "SELECT d.kind, d.record_id, d.member_id, d.session_id, d.at, m.name,
+                s.title, s.held_at, n.visibility = 'private'
+         FROM search_docs d JOIN members m ON m.id = d.member_id
+         LEFT JOIN sessions s ON s.id = d.session_id AND s.deleted_at IS NULL
+         LEFT JOIN notes n ON d.kind = 'note' AND n.id = d.record_id
+         WHERE d.rowid = ?1",
+    )?;
+    let mut hits = Vec::with_capacity(candidates.len());
+    for candidate in candidates {
+        let hit = stmt.query_row([candidate.id], |r| {
+            let kind: String = r.get(0)?;
+            let session = match r.get::<_, Option<String>>(6)? {
+                // A session whose date cannot be read is left out, as a
+                // deleted one is, rather than failing the whole search.
+                Some(title) => time_at(r, 7).ok().map(|date| SessionRef {
+                    id: r.get::<_, String>(3).unwrap_or_default(),
+                    short_id: String::new(),
+                    title,
+                    date,
+                }),
+                None => None,
+            };
+            Ok((
+                kind,
+                r.get::<_, String>(1)?,
+                Named {
+                    id: r.get(2)?,
+                    name: r.get(5)?,
+                },
+                session,
+                time_at(r, 4)?,
+                r.get::<_, Option<bool>>(8)?.unwrap_or(false),
+            ))
         })?;
-    let kind = Kind::from_db(&kind)?;
-    let name: String = tx
-        .prepare_cached("SELECT name FROM members WHERE id = ?1")?
-        .query_row([&member_id], |r| r.get(0))?;
-    let session = match &session_id {
-        Some(id) => match session::get(tx, id) {
-            Ok(s) => Some(SessionRef {
-                id: s.id,
-                short_id: s.short_id,
-                title: s.title,
-                date: s.date,
-            }),
-            Err(_) => None,
-        },
-        None => None,
-    };
-    let private = kind == Kind::Note && note::is_private(tx, &id)?;
-    // The column with more matches (the text, unless the match is in
-    // the customer, channel or reviewer).
-    let column = if candidate.about.found.len() > candidate.body.found.len() {
-        &candidate.about
-    } else {
-        &candidate.body
-    };
-    let marked = snippet(&column.marked());
-    Ok(Hit {
-        kind,
-        short_id: tx.short_id(kind.table(), &id)?,
-        id,
-        member: Named {
-            id: member_id,
-            name,
-        },
-        session,
-        date,
-        private,
-        snippet: marked.replace([MARK_START, MARK_END], ""),
-        marked,
-        rank: -candidate.score,
-    })
+        let (kind, id, member, session, date, private) = hit;
+        let kind = Kind::from_db(&kind)?;
+        // The column with more matches (the text, unless the match is in
+        // the customer, channel or reviewer).
+        let column = if candidate.about.found.len() > candidate.body.found.len() {
+            &candidate.about
+        } else {
+            &candidate.body
+        };
+        let marked = snippet(&column.marked());
+        hits.push(Hit {
+            kind,
+            short_id: String::new(),
+            id,
+            member,
+            session,
+            date,
+            private,
+            snippet: marked.replace([MARK_START, MARK_END], ""),
+            marked,
+            rank: -candidate.score,
+        });
+    }
+    for kind in [
+        Kind::Note,
+        Kind::Feedback,
+        Kind::Qa,
+        Kind::Kudos,
+        Kind::Action,
+    ] {
+        let of_kind: Vec<usize> = (0..hits.len()).filter(|&i| hits[i].kind == kind).collect();
+        if of_kind.is_empty() {
+            continue;
+        }
+        let ids: Vec<&str> = of_kind.iter().map(|&i| hits[i].id.as_str()).collect();
+        let short = tx.short_ids(kind.table(), &ids)?;
+        for (i, short_id) in of_kind.into_iter().zip(short) {
+            hits[i].short_id = short_id;
+        }
+    }
+    let in_session: Vec<usize> = (0..hits.len())
+        .filter(|&i| hits[i].session.is_some())
+        .collect();
+    let ids: Vec<&str> = in_session
+        .iter()
+        .filter_map(|&i| hits[i].session.as_ref().map(|s| s.id.as_str()))
+        .collect();
+    let short = tx.short_ids("sessions", &ids)?;
+    for (i, short_id) in in_session.into_iter().zip(short) {
+        if let Some(session) = &mut hits[i].session {
+            session.short_id = short_id;
+        }
+    }
+    Ok(hits)
 }
 
 /// An error of FTS5 while matching is the query's fault, not ours (the

@@ -299,11 +299,11 @@ searches() { # TAG DATASET
   local hits="WITH newest AS MATERIALIZED (
         SELECT rowid AS id, body, about FROM search_text
         WHERE search_text MATCH '{body about} : (\"WORD\") FILTER'
-        ORDER BY rowid DESC LIMIT 200)
+        ORDER BY rowid LIMIT 200)
       SELECT d.kind, d.record_id, d.member_id, d.session_id, d.at, n.body AS snip,
         -(length(n.body) - length(replace(lower(n.body), 'WORD', ''))) * 1.0 / (length(n.body) + 1) AS rank
       FROM newest n JOIN search_docs d ON d.rowid = n.id
-      ORDER BY rank, n.id DESC LIMIT 20"
+      ORDER BY rank, n.id LIMIT 20"
   local named="SELECT h.kind, h.record_id, m.name, s.id, s.title, s.held_at, h.at, h.snip, h.rank
       FROM (HITS) h JOIN members m ON m.id = h.member_id LEFT JOIN sessions s ON s.id = h.session_id
       ORDER BY h.rank;"

@@ -192,13 +192,15 @@ pub(super) fn short_id_lens(
     // one walk through the table's ids in order costs less than two
     // lookups per listed id. The walk is bounded by SCAN_RATIO times the
     // list's length, so its cost still follows the list, not the history.
-    // max(rowid) counts the rows ever inserted, in one index step.
-    let rows: i64 = conn
-        .prepare_cached(&format!("SELECT max(rowid) FROM {table}"))?
-        .query_row([], |r| r.get::<_, Option<i64>>(0))?
-        .unwrap_or(0);
-    let walk =
-        ids.len() >= 64 && usize::try_from(rows).unwrap_or(usize::MAX) / SCAN_RATIO <= ids.len();
+    // max(rowid) counts the rows ever inserted, in one index step; a short
+    // list never walks, so it does not ask.
+    let walk = ids.len() >= 64 && {
+        let rows: i64 = conn
+            .prepare_cached(&format!("SELECT max(rowid) FROM {table}"))?
+            .query_row([], |r| r.get::<_, Option<i64>>(0))?
+            .unwrap_or(0);
+        usize::try_from(rows).unwrap_or(usize::MAX) / SCAN_RATIO <= ids.len()
+    };
     if walk {
         let sorted: Vec<&str> = order.iter().map(|&(_, id, _)| id).collect();
         for (shared, &(_, id, i)) in shared_in_order(conn, table, &sorted)?

@@ -59,6 +59,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0016_search_in_date_order.sql"),
     include_str!("migrations/0017_search_tags.sql"),
     include_str!("migrations/0018_open_action_counts.sql"),
+    include_str!("migrations/0019_search_newest_first.sql"),
 ];
 
 /// The schema version of a database this coach has brought up to date.

@@ -448,13 +448,84 @@ fn indexed_rows_are_tagged_with_member_and_kind_by_the_upgrade() {
     assert_eq!(found("tags : kfeedback"), ["f2", "f1"]);
 }
 
+/// Migration 0019: a version-18 index is renumbered so that the newest
+/// match is the first FTS5 reads forward; rows of the same second keep the
+/// later one first, and a row whose date SQLite cannot read (a crafted
+/// file) goes last, out of every date's way. What is indexed after the
+/// upgrade takes its place by date, next to the oldest row too.
+#[test]
+fn the_search_index_reads_newest_first_forward_after_the_upgrade() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("coach.db");
+    let feedback = |id: &str, comment: &str, given_at: &str| {
+        format!(
+            "INSERT INTO feedback (id, member_id, comment, given_at, tone, author, created_at, updated_at)
+                 VALUES ('{id}', 'm1', '{comment}', '{given_at}', 'positive', 'me',
+                         '2026-06-02T09:00:00.000Z', '2026-06-02T09:00:00.000Z');"
+        )
+    };
+    file_at(
+        &path,
+        18,
+        &[
+            "INSERT INTO members (id, name, author, created_at, updated_at)
+                 VALUES ('m1', 'Alex Kim', 'me', '2026-01-01T09:00:00.000Z', '2026-01-01T09:00:00.000Z');"
+                .to_string(),
+            feedback("f-may", "A refund in May", "2026-05-01T09:00:00.000Z"),
+            feedback("f-july", "A refund in July", "2026-07-01T09:00:00.000Z"),
+            feedback("f-garbled", "A refund some day", "not a date"),
+            feedback("f-july-too", "Another refund in July", "2026-07-01T09:00:00.000Z"),
+        ]
+        .concat(),
+    );
+    let store = Store::open(&path, false).expect("upgrade");
+    let conn = store.connection();
+    let found = |fts: &str| found_newest_first(conn, fts);
+    assert_eq!(
+        found("refund"),
+        ["f-july-too", "f-july", "f-may", "f-garbled"]
+    );
+
+    conn.execute_batch(
+        &[
+            "UPDATE feedback SET deleted_at = '2026-08-01T09:00:00.000Z' WHERE id = 'f-garbled';"
+                .to_string(),
+            feedback("f-june", "A refund in June", "2026-06-01T09:00:00.000Z"),
+            feedback(
+                "f-july-last",
+                "The last refund in July",
+                "2026-07-01T09:00:00.000Z",
+            ),
+            // SQLite first gives it the id after the oldest row's, which
+            // the second just before is made of: the trigger moves it out.
+            feedback("f-mangled", "A refund on no day", "soon"),
+            feedback("f-april", "A refund in April", "2026-05-01T08:59:59.000Z"),
+        ]
+        .concat(),
+    )
+    .expect("indexed after the upgrade");
+    assert_eq!(
+        found("refund"),
+        [
+            "f-july-last",
+            "f-july-too",
+            "f-july",
+            "f-june",
+            "f-may",
+            "f-april",
+            "f-mangled"
+        ]
+    );
+    assert_eq!(found("june"), ["f-june"]);
+}
+
 /// The records whose index rows match `fts`, newest first.
 fn found_newest_first(conn: &Connection, fts: &str) -> Vec<String> {
     names(
         conn,
         &format!(
             "SELECT d.record_id FROM search_text t JOIN search_docs d ON d.rowid = t.rowid
-             WHERE search_text MATCH '{fts}' ORDER BY t.rowid DESC"
+             WHERE search_text MATCH '{fts}' ORDER BY t.rowid"
         ),
     )
 }

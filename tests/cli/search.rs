@@ -83,6 +83,24 @@ fn the_coach_finds_every_kind_of_record_with_its_session() {
         private.contains(&true) && private.contains(&false),
         "{hits}"
     );
+    // Short ids as the lists show them, which commands accept.
+    let notes = env.json(["note", "list"]);
+    for hit in hits.as_array().expect("list") {
+        let snippet = hit["snippet"].as_str().expect("snippet");
+        assert_eq!(hit["private"], snippet.contains(CANARY), "{hit}");
+        let listed = notes
+            .as_array()
+            .expect("notes")
+            .iter()
+            .find(|n| n["id"] == hit["id"])
+            .expect("listed");
+        assert_eq!(hit["short_id"], listed["short_id"], "{hit}");
+        let session_short = hit["session"]["short_id"].as_str().expect("short id");
+        assert!(session_short.len() < session.len(), "{hit}");
+        assert!(env
+            .ok(["session", "show", session_short])
+            .contains("Weekly check-in"));
+    }
 
     let lead = env.json(["search", "team", "lead"]);
     let mut lead = kinds(&lead);
