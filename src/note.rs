@@ -316,6 +316,15 @@ pub fn mark_from_template(tx: &Tx<'_>, note: &Note, at: DateTime<Utc>) -> Result
 /// export made later can hold it.
 pub const DELETED_BODY: &str = "(deleted)";
 
+/// Whether the note with this id is private (for the coach's search,
+/// which marks such hits).
+pub fn is_private(tx: &Tx<'_>, id: &str) -> Result<bool> {
+    let visibility: String = tx
+        .prepare_cached("SELECT visibility FROM notes WHERE id = ?1")?
+        .query_row([id], |r| r.get(0))?;
+    Ok(visibility == "private")
+}
+
 /// Deletes a note, leaving a tombstone without its text.
 pub fn remove(tx: &Tx<'_>, note: &Note) -> Result<()> {
     tx.prepare_cached(

@@ -15,7 +15,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use crate::store::{time_at, Tx};
-use crate::{when, Error, Result};
+use crate::{note, when, Error, Result};
 
 /// What a hit is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
@@ -468,15 +468,14 @@ pub fn snippet(marked: &str) -> String {
 }
 
 /// The hits of the ranked candidates, in their order: each one's record,
-/// member and session in one lookup, then the short ids of all of them
-/// at once (a short id alone looks at its neighbours in the index).
+/// member and session in one lookup (a note's privacy from note.rs, the
+/// only reader of notes), then the short ids of all of them at once.
 fn hits(tx: &Tx<'_>, candidates: Vec<Candidate>) -> Result<Vec<Hit>> {
     let mut stmt = tx.prepare_cached(
         "SELECT d.kind, d.record_id, d.member_id, d.session_id, d.at, m.name,
-                s.title, s.held_at, n.visibility = 'private'
+                s.title, s.held_at
          FROM search_docs d JOIN members m ON m.id = d.member_id
          LEFT JOIN sessions s ON s.id = d.session_id AND s.deleted_at IS NULL
-         LEFT JOIN notes n ON d.kind = 'note' AND n.id = d.record_id
          WHERE d.rowid = ?1",
     )?;
     let mut hits = Vec::with_capacity(candidates.len());
@@ -503,11 +502,11 @@ fn hits(tx: &Tx<'_>, candidates: Vec<Candidate>) -> Result<Vec<Hit>> {
                 },
                 session,
                 time_at(r, 4)?,
-                r.get::<_, Option<bool>>(8)?.unwrap_or(false),
             ))
         })?;
-        let (kind, id, member, session, date, private) = hit;
+        let (kind, id, member, session, date) = hit;
         let kind = Kind::from_db(&kind)?;
+        let private = kind == Kind::Note && note::is_private(tx, &id)?;
         // The column with more matches (the text, unless the match is in
         // the customer, channel or reviewer).
         let column = if candidate.about.found.len() > candidate.body.found.len() {
