@@ -101,26 +101,79 @@ case_row() { printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$@" >>"$CASES"; }
 measure() {
   local id=$1 runs=$2
   shift 2
-  # One line (SQL is written over several), each word single-quoted for
-  # hyperfine's own word splitting.
-  local args=("${@//$'\n'/ }") cmd="" arg prepare=()
-  set -- "${args[@]}"
-  for arg in "$@"; do cmd+="'${arg//\'/\'\\\'\'}' "; done
+  local prepare=()
   [[ -n ${PREPARE:-} ]] && prepare=(--prepare "$PREPARE")
-  if ! hyperfine -N --style none --warmup "$WARMUP" --runs "$runs" "${prepare[@]}" \
-    --export-json "$OUT/$id.json" "$cmd" >"$OUT/$id.log" 2>&1; then
-    echo "!! $id failed: $cmd" >&2
+  hyperfine_json "$id" --warmup "$WARMUP" --runs "$runs" "${prepare[@]}" "$(command_line "$@")"
+  if [[ -n ${PREPARE:-} ]]; then $PREPARE; fi
+  peak_rss "$id" "$@"
+  report "$id"
+}
+
+# measure_pair ID REF RUNS ARGV... ::: REF-ARGV...: a command and its
+# reference measured in turns, ROUNDS blocks of each (RUNS runs in all),
+# so that a slow spell of this shared machine weighs on both alike rather
+# than on whichever of the two ran during it (measured one after the
+# other, a read's ratio to sqlite3 swung from 1.09x to 1.64x between two
+# runs). Then the peak RSS of each, as `measure`.
+ROUNDS=6
+measure_pair() {
+  local id=$1 ref=$2 runs=$3
+  shift 3
+  local a=() b=() arg into=a
+  for arg in "$@"; do
+    if [[ $into == a && $arg == ::: ]]; then into=b; elif [[ $into == a ]]; then a+=("$arg"); else b+=("$arg"); fi
+  done
+  local rounds=$((runs < ROUNDS ? runs : ROUNDS)) turns=() i
+  for ((i = 0; i < rounds; i++)); do turns+=("$(command_line "${a[@]}")" "$(command_line "${b[@]}")"); done
+  hyperfine_json "$id.turns" --warmup 1 --runs $(((runs + rounds - 1) / rounds)) "${turns[@]}"
+  python3 - "$OUT" "$id" "$ref" <<'EOF2'
+import json, statistics, sys
+out, a, b = sys.argv[1:4]
+turns = json.load(open(f"{out}/{a}.turns.json"))["results"]
+for name, mine in ((a, turns[0::2]), (b, turns[1::2])):
+    times = [t for r in mine for t in r["times"]]
+    json.dump({"results": [{"command": mine[0]["command"], "times": times,
+                            "median": statistics.median(times), "mean": statistics.mean(times),
+                            "min": min(times), "max": max(times)}]},
+              open(f"{out}/{name}.json", "w"))
+EOF2
+  peak_rss "$id" "${a[@]}"
+  peak_rss "$ref" "${b[@]}"
+  report "$id"
+  report "$ref"
+}
+
+# One line (SQL is written over several), each word single-quoted for
+# hyperfine's own word splitting.
+command_line() {
+  local args=("${@//$'\n'/ }") cmd="" arg
+  for arg in "${args[@]}"; do cmd+="'${arg//\'/\'\\\'\'}' "; done
+  printf '%s' "$cmd"
+}
+
+hyperfine_json() { # ID HYPERFINE-ARGS...: its results in $OUT/ID.json
+  local id=$1
+  shift
+  if ! hyperfine -N --style none --export-json "$OUT/$id.json" "$@" >"$OUT/$id.log" 2>&1; then
+    echo "!! $id failed: ${*: -1}" >&2
     cat "$OUT/$id.log" >&2
     exit 1
   fi
-  if [[ -n ${PREPARE:-} ]]; then $PREPARE; fi
+}
+
+peak_rss() { # ID ARGV...: the peak RSS of one more run, and its output
+  local id=$1
+  shift
   /usr/bin/time -v -o "$OUT/$id.rss" "$@" >"$OUT/$id.out" 2>"$OUT/$id.err" || true
-  python3 - "$OUT/$id.json" "$OUT/$id.rss" "$id" <<'EOF'
+}
+
+report() { # ID
+  python3 - "$OUT/$1.json" "$OUT/$1.rss" "$1" <<'EOF2'
 import json, re, sys
 r = json.load(open(sys.argv[1]))["results"][0]
 rss = re.search(r"Maximum resident set size \(kbytes\): (\d+)", open(sys.argv[2]).read())
 print("   %-16s median %9.2f ms   peak RSS %6.1f MB" % (sys.argv[3], r["median"] * 1000, int(rss.group(1)) / 1024 if rss else -1))
-EOF
+EOF2
 }
 
 q() { printf "'%s'" "${1//\'/\'\'}"; } # a value as an SQL literal
@@ -156,15 +209,16 @@ reads() { # TAG DATASET
   echo "== reads, $tag years: member \"$M\", session $S"
   export COACH_DB=$db
 
-  measure "startup-$tag" "$RUNS" "$COACH" --version
-  # The floor: the sqlite3 shell starting and answering one query, no file.
-  measure "startup-$tag-sql" "$RUNS" sqlite3 :memory: "select 1"
+  # Against the floor: the sqlite3 shell starting and answering one query,
+  # no file.
+  measure_pair "startup-$tag" "startup-$tag-sql" "$RUNS" "$COACH" --version \
+    ::: sqlite3 :memory: "select 1"
   case_row "startup-$tag" startup "coach --version" "$tag" "startup-$tag-sql" "sqlite3 :memory: 'select 1'" "" "2"
 
   local limit
   limit=$("$COACH" session list --member "$M" --quiet | wc -l)
-  measure "slist-$tag" "$RUNS" "$COACH" session list --member "$M"
-  measure "slist-$tag-sql" "$RUNS" "${SQL[@]}" "SELECT s.id, s.title, s.held_at, s.status, m.name, m.email
+  measure_pair "slist-$tag" "slist-$tag-sql" "$RUNS" "$COACH" session list --member "$M" \
+    ::: "${SQL[@]}" "SELECT s.id, s.title, s.held_at, s.status, m.name, m.email
       FROM sessions s JOIN members m ON m.id = s.member_id
       WHERE s.member_id = $me AND s.deleted_at IS NULL ORDER BY s.held_at DESC, s.id LIMIT $limit"
   case_row "slist-$tag" read "session list --member M ($limit sessions)" "$tag" "slist-$tag-sql" "sqlite3" "" "5"
@@ -197,12 +251,12 @@ reads() { # TAG DATASET
     SELECT id, body, owner, due_at, done_at FROM actions WHERE session_id = $sid AND deleted_at IS NULL;"
   local items
   items=$(items_of "$db" "$S")
-  measure "show-$tag" "$RUNS" "$COACH" session show "$S"
-  measure "show-$tag-sql" "$RUNS" "${SQL[@]}" "${view//VISIBILITY/}"
+  measure_pair "show-$tag" "show-$tag-sql" "$RUNS" "$COACH" session show "$S" \
+    ::: "${SQL[@]}" "${view//VISIBILITY/}"
   case_row "show-$tag" read "session show S ($items items)" "$tag" "show-$tag-sql" "sqlite3" "" "5"
 
-  measure "html-$tag" "$RUNS" "$COACH" session show "$S" --as-member --format html
-  measure "html-$tag-sql" "$RUNS" "${SQL[@]}" "${view//VISIBILITY/AND n.visibility = \'shared\'}"
+  measure_pair "html-$tag" "html-$tag-sql" "$RUNS" "$COACH" session show "$S" --as-member --format html \
+    ::: "${SQL[@]}" "${view//VISIBILITY/AND n.visibility = \'shared\'}"
   case_row "html-$tag" read "session show S --as-member --format html" "$tag" "html-$tag-sql" "sqlite3" "" "5"
 
   local actions="SELECT a.id, a.body, a.owner, a.due_at, a.done_at, s.held_at, m.name, m.email
@@ -213,16 +267,16 @@ reads() { # TAG DATASET
   local open mopen
   open=$(sqlite3 "$db" "SELECT count(*) FROM actions WHERE done_at IS NULL AND deleted_at IS NULL")
   mopen=$(sqlite3 "$db" "SELECT count(*) FROM actions WHERE done_at IS NULL AND deleted_at IS NULL AND member_id = $me")
-  measure "open-$tag" "$RUNS" "$COACH" action list --open
-  measure "open-$tag-sql" "$RUNS" "${SQL[@]}" "$actions $order"
+  measure_pair "open-$tag" "open-$tag-sql" "$RUNS" "$COACH" action list --open \
+    ::: "${SQL[@]}" "$actions $order"
   case_row "open-$tag" read "action list --open ($open actions)" "$tag" "open-$tag-sql" "sqlite3" "" "5"
 
-  measure "mopen-$tag" "$RUNS" "$COACH" action list --open --member "$M"
-  measure "mopen-$tag-sql" "$RUNS" "${SQL[@]}" "$actions AND a.member_id = $me $order"
+  measure_pair "mopen-$tag" "mopen-$tag-sql" "$RUNS" "$COACH" action list --open --member "$M" \
+    ::: "${SQL[@]}" "$actions AND a.member_id = $me $order"
   case_row "mopen-$tag" read "action list --open --member M ($mopen actions)" "$tag" "mopen-$tag-sql" "sqlite3" "" "5"
 
-  measure "saved-$tag" "$RUNS" "$COACH" saved "$M"
-  measure "saved-$tag-sql" "$RUNS" "${SQL[@]}" "SELECT id, comment, rating, customer, channel, url, given_at, tone FROM feedback
+  measure_pair "saved-$tag" "saved-$tag-sql" "$RUNS" "$COACH" saved "$M" \
+    ::: "${SQL[@]}" "SELECT id, comment, rating, customer, channel, url, given_at, tone FROM feedback
       WHERE member_id = $me AND session_id IS NULL AND deleted_at IS NULL ORDER BY given_at DESC;
     SELECT id, score, reviewer, comment, url, reviewed_at, tone FROM qa_reviews
       WHERE member_id = $me AND session_id IS NULL AND deleted_at IS NULL ORDER BY reviewed_at DESC;"
@@ -230,8 +284,8 @@ reads() { # TAG DATASET
 
   # The member's metric names, skipping through the index, and the last
   # twelve values of each.
-  measure "card-$tag" "$RUNS" "$COACH" metric scorecard "$M"
-  measure "card-$tag-sql" "$RUNS" "${SQL[@]}" "WITH RECURSIVE names(metric) AS (
+  measure_pair "card-$tag" "card-$tag-sql" "$RUNS" "$COACH" metric scorecard "$M" \
+    ::: "${SQL[@]}" "WITH RECURSIVE names(metric) AS (
         SELECT (SELECT min(metric) FROM metric_values WHERE member_id = $me AND deleted_at IS NULL)
         UNION ALL
         SELECT (SELECT min(metric) FROM metric_values WHERE member_id = $me AND deleted_at IS NULL AND metric > names.metric)
@@ -243,8 +297,8 @@ reads() { # TAG DATASET
   case_row "card-$tag" read "metric scorecard M" "$tag" "card-$tag-sql" "sqlite3" "" "5"
 
   if has_command member trends; then
-    measure "trends-$tag" "$RUNS" "$COACH" member trends "$M"
-    measure "trends-$tag-sql" "$RUNS" "${SQL[@]}" "SELECT metric, strftime('%Y-%W', measured_at) AS week, avg(value)
+    measure_pair "trends-$tag" "trends-$tag-sql" "$RUNS" "$COACH" member trends "$M" \
+      ::: "${SQL[@]}" "SELECT metric, strftime('%Y-%W', measured_at) AS week, avg(value)
         FROM metric_values WHERE member_id = $me AND deleted_at IS NULL
           AND measured_at >= strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-84 days')
         GROUP BY metric, week ORDER BY metric, week;"
@@ -253,10 +307,10 @@ reads() { # TAG DATASET
     case_row "trends-$tag" missing "member trends M" "$tag" "" "" "" "5"
   fi
   if has_command team; then
-    measure "team-$tag" "$RUNS" "$COACH" team
     # The open and overdue actions as coach reads them: the counts kept by
     # triggers, minus those due from today on.
-    measure "team-$tag-sql" "$RUNS" "${SQL[@]}" "SELECT m.name,
+    measure_pair "team-$tag" "team-$tag-sql" "$RUNS" "$COACH" team \
+      ::: "${SQL[@]}" "SELECT m.name,
         (SELECT max(held_at) FROM sessions WHERE member_id = m.id AND deleted_at IS NULL),
         (SELECT open FROM open_action_counts WHERE member_id = m.id),
         (SELECT open - undated FROM open_action_counts WHERE member_id = m.id)
@@ -271,8 +325,8 @@ reads() { # TAG DATASET
 
   # What bash asks on Tab after `coach session new `: the member names.
   COMPLETE=bash _CLAP_COMPLETE_INDEX=3 _CLAP_COMPLETE_COMP_TYPE=9 _CLAP_COMPLETE_SPACE=true \
-    _CLAP_IFS=$'\n' measure "complete-$tag" "$RUNS" "$COACH" -- coach session new ""
-  measure "complete-$tag-sql" "$RUNS" "${SQL[@]}" "SELECT name, team, email FROM members
+    _CLAP_IFS=$'\n' measure_pair "complete-$tag" "complete-$tag-sql" "$RUNS" "$COACH" -- coach session new "" \
+    ::: "${SQL[@]}" "SELECT name, team, email FROM members
       WHERE deleted_at IS NULL AND archived_at IS NULL ORDER BY name COLLATE NOCASE;"
   case_row "complete-$tag" read "completion: session new <Tab> (members)" "$tag" "complete-$tag-sql" "sqlite3" "" "10"
   unset COACH_DB
@@ -330,8 +384,8 @@ searches() { # TAG DATASET
     local sql=${named/HITS/$hits}
     sql=${sql//WORD/$word}
     n=$("$COACH" search "$word" "${flags[@]}" --limit 1000000 --quiet | wc -l)
-    measure "search-$id-$tag" "$RUNS" "$COACH" search "$word" "${flags[@]}"
-    measure "search-$id-$tag-sql" "$RUNS" "$SQLQ" "$db" "${sql//FILTER/$filter}"
+    measure_pair "search-$id-$tag" "search-$id-$tag-sql" "$RUNS" "$COACH" search "$word" "${flags[@]}" \
+      ::: "$SQLQ" "$db" "${sql//FILTER/$filter}"
     case_row "search-$id-$tag" read "search $word$label ($n hits, best 20)" "$tag" "search-$id-$tag-sql" "sqlq (rusqlite's SQLite)" "" "10"
   done
   unset COACH_DB
@@ -400,9 +454,9 @@ case_row actionadd write "action add TEXT --session S --due +1w" 10 actionadd-sq
 # A member's digest, built and not sent. The reference reads what it is
 # made of: the member's 1:1s of the last four weeks with their shared
 # notes, their open actions and their kudos.
-measure digest "$RUNS" "$COACH" share --digest "$M" --dry-run
 MID="(SELECT id FROM members WHERE name = $(q "$M"))"
-measure digest-sql "$RUNS" "$SQLQ" "$DB" "SELECT s.id, s.title, s.held_at, n.body FROM sessions s
+measure_pair digest digest-sql "$RUNS" "$COACH" share --digest "$M" --dry-run \
+  ::: "$SQLQ" "$DB" "SELECT s.id, s.title, s.held_at, n.body FROM sessions s
   LEFT JOIN notes n ON n.session_id = s.id AND n.visibility = 'shared' AND n.deleted_at IS NULL
   WHERE s.member_id = $MID AND s.deleted_at IS NULL AND s.held_at >= strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-28 days')
   UNION ALL SELECT a.id, a.body, a.due_at, a.done_at FROM actions a
