@@ -139,10 +139,11 @@ pub fn new_message_id(domain_hint: &str) -> String {
     format!("{}@{}", crate::store::new_id(), domain)
 }
 
-/// `text` as lettre's `Body::new` makes it (the same encoding, the same
-/// bytes; a test compares), with line endings made CRLF in one pass:
-/// lettre inserts each `\r` by moving the rest of the text, which for the
-/// HTML part of a long recap was a twentieth of `share --dry-run`.
+/// `text` as a body in the encoding lettre's `Body::new` chooses for it
+/// (7bit, quoted-printable or base64), with line endings made CRLF in one
+/// pass (lettre inserts each `\r` by moving the rest of the text) and
+/// quoted-printable written by [`quoted_printable`]: lettre's encoder was
+/// a tenth of `share --dry-run` for a long recap.
 fn text_body(text: &str) -> Body {
     use email_encoding::body::Encoding;
     use lettre::message::header::ContentTransferEncoding;
@@ -161,11 +162,67 @@ fn text_body(text: &str) -> Body {
             Body::dangerous_pre_encoded(crlf().into_bytes(), ContentTransferEncoding::SevenBit)
         }
         Encoding::QuotedPrintable => Body::dangerous_pre_encoded(
-            quoted_printable::encode(crlf()),
+            quoted_printable(&crlf()),
             ContentTransferEncoding::QuotedPrintable,
         ),
         _ => Body::new(text.to_string()),
     }
+}
+
+/// `text`, whose line breaks are CRLF, in quoted-printable (RFC 2045,
+/// 6.7): printable ASCII as it is except `=`, any other byte as `=XX`, the
+/// last space or tab before a line break (or the end) as `=20` or `=09`,
+/// and a soft line break (`=` CRLF) before a line would pass 76
+/// characters. Runs of bytes written as they are are copied whole.
+fn quoted_printable(text: &str) -> Vec<u8> {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    // The characters of a line before a soft break's `=`.
+    const WIDTH: usize = 75;
+    let as_is = |b: u8| matches!(b, b' '..=b'<' | b'>'..=b'~' | b'\t');
+    let bytes = text.as_bytes();
+    let line_ends_at = |at: usize| at == bytes.len() || bytes[at..].starts_with(b"\r\n");
+    let mut out = Vec::with_capacity(bytes.len() + bytes.len() / 16);
+    let mut column = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        let room = (bytes.len() - i).min(WIDTH - column);
+        let mut end = i + bytes[i..i + room]
+            .iter()
+            .position(|&b| !as_is(b))
+            .unwrap_or(room);
+        if end > i && line_ends_at(end) && matches!(bytes[end - 1], b' ' | b'\t') {
+            end -= 1;
+        }
+        out.extend_from_slice(&bytes[i..end]);
+        column += end - i;
+        i = end;
+        let Some(&byte) = bytes.get(i) else { break };
+        if byte == b'\r' && bytes.get(i + 1) == Some(&b'\n') {
+            out.extend_from_slice(b"\r\n");
+            column = 0;
+            i += 2;
+            continue;
+        }
+        let at_line_end = matches!(byte, b' ' | b'\t') && line_ends_at(i + 1);
+        if as_is(byte) && !at_line_end {
+            // The line is full.
+            out.extend_from_slice(b"=\r\n");
+            column = 0;
+            continue;
+        }
+        if column + 3 > WIDTH {
+            out.extend_from_slice(b"=\r\n");
+            column = 0;
+        }
+        out.extend_from_slice(&[
+            b'=',
+            HEX[usize::from(byte >> 4)],
+            HEX[usize::from(byte & 15)],
+        ]);
+        column += 3;
+        i += 1;
+    }
+    out
 }
 
 /// Builds the MIME message:
@@ -1103,11 +1160,13 @@ fn format_duration(duration: Duration) -> String {
 mod tests {
     use super::*;
 
-    #[test]
-    fn text_parts_are_encoded_as_lettre_encodes_them() {
+    /// Texts that test the edges of a text part's encoding: long lines,
+    /// a line exactly at the limit, `=`, tabs and spaces before line
+    /// breaks, a CR alone, UTF-8, CRLF and LF mixed, nothing at all.
+    fn edge_texts() -> Vec<String> {
         let long = "word ".repeat(40);
         let exact = "x".repeat(75);
-        for text in [
+        let mut texts: Vec<String> = [
             "Hello\nthere\n",
             "\nstarts with a line break\r\nand mixes CRLF\r\n",
             long.as_str(),
@@ -1117,11 +1176,68 @@ mod tests {
             "\n\n\r\n\r\r\n\nends with CR\r",
             &format!("Zoë {long}\n\n{long}"),
             "",
-        ] {
-            let ours = text_body(text);
-            let lettres = Body::new(text.to_string());
+        ]
+        .iter()
+        .map(|t| t.to_string())
+        .collect();
+        // And texts made of those pieces at random (a fixed seed), so that
+        // each piece lands on every column, a soft break's too.
+        let pieces = [
+            "a",
+            "word ",
+            " ",
+            "\t",
+            "=",
+            "\r",
+            "\n",
+            "\r\n",
+            "é",
+            "☕",
+            "<p style=\"x\">",
+            &exact[..70],
+        ];
+        let mut state = 0x5eed_u64;
+        for _ in 0..400 {
+            let mut text = String::new();
+            for _ in 0..60 {
+                state = state
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                text.push_str(pieces[(state >> 33) as usize % pieces.len()]);
+            }
+            texts.push(text);
+        }
+        texts
+    }
+
+    #[test]
+    fn text_parts_are_encoded_as_lettre_chooses_and_decode_to_the_text() {
+        for text in edge_texts() {
+            let ours = text_body(&text);
+            let lettres = Body::new(text.clone());
             assert_eq!(ours.encoding(), lettres.encoding(), "{text:?}");
-            assert_eq!(ours.into_vec(), lettres.into_vec(), "{text:?}");
+            let encoding = ours.encoding();
+            let (ours, lettres) = (ours.into_vec(), lettres.into_vec());
+            if encoding != header::ContentTransferEncoding::QuotedPrintable {
+                assert_eq!(ours, lettres, "{text:?}");
+                continue;
+            }
+            // The same text once decoded; every line within 76
+            // characters, printable ASCII, never ending in a space or tab.
+            let decode = |qp: &[u8]| {
+                quoted_printable::decode(qp, quoted_printable::ParseMode::Strict).expect("decodes")
+            };
+            assert_eq!(decode(&ours), decode(&lettres), "{text:?}");
+            let encoded = String::from_utf8(ours).expect("ASCII");
+            for line in encoded.split("\r\n") {
+                assert!(line.len() <= 76, "{line:?} in {text:?}");
+                assert!(
+                    line.bytes()
+                        .all(|b| (b' '..=b'~').contains(&b) || b == b'\t'),
+                    "{line:?}"
+                );
+                assert!(!line.ends_with([' ', '\t']), "{line:?} in {text:?}");
+            }
         }
     }
 
