@@ -116,6 +116,7 @@ pub fn check(tx: &Tx<'_>) -> Result<Report> {
             ),
         );
     }
+    missing_objects(tx, &mut report)?;
     report.application_id = tx.application_id()?;
     if report.application_id != APPLICATION_ID {
         report.add(
@@ -213,6 +214,20 @@ fn recount(tx: &Tx<'_>) -> Result<()> {
         "DELETE FROM open_action_counts;
          INSERT INTO open_action_counts (member_id, open, undated) {COUNTED};"
     ))?;
+    Ok(())
+}
+
+/// The tables, columns, indexes, triggers and views coach's schema has
+/// and the file lacks (dropped by hand or by another program): a missing
+/// table's records are gone, which only a backup brings back.
+fn missing_objects(tx: &Tx<'_>, report: &mut Report) -> Result<()> {
+    let present: std::collections::HashSet<(String, String)> =
+        tx.schema_objects()?.into_iter().collect();
+    for (kind, name) in crate::store::expected_schema()? {
+        if !present.contains(&(kind.clone(), name.clone())) {
+            report.add("schema", format!("the database has no {kind} {name}"));
+        }
+    }
     Ok(())
 }
 

@@ -194,6 +194,11 @@ impl From<rusqlite::Error> for Error {
                 .with_hint("was the file changed outside coach, or by a newer version?")
                 .with_source(err);
         }
+        if let Some(missing) = missing_from_schema(&err) {
+            return Error::database(format!("the database has no {missing}"))
+                .with_hint("it was changed outside coach: `coach doctor` lists what is missing")
+                .with_source(err);
+        }
         let kind = match err.sqlite_error_code() {
             Some(
                 DatabaseBusy | DatabaseLocked | CannotOpen | ReadOnly | NotADatabase
@@ -301,6 +306,22 @@ fn unreadable_value(err: &rusqlite::Error) -> Option<String> {
         }
         _ => None,
     }
+}
+
+/// What a statement names that the file's schema lacks ("table kudos"),
+/// from SQLite's "no such table: kudos": a file changed outside coach, as
+/// coach's own statements are tested against its own schema.
+fn missing_from_schema(err: &rusqlite::Error) -> Option<String> {
+    let msg = match err {
+        rusqlite::Error::SqliteFailure(_, Some(msg)) => msg,
+        // A statement being prepared: the message without the statement.
+        rusqlite::Error::SqlInputError { msg, .. } => msg,
+        _ => return None,
+    };
+    let rest = msg.strip_prefix("no such ")?;
+    let (what, name) = rest.split_once(": ")?;
+    matches!(what, "table" | "column" | "index" | "view")
+        .then(|| format!("{what} {}", name.escape_debug()))
 }
 
 /// The plain-language reason of an SQLite error, without Rust debug output.

@@ -506,6 +506,34 @@ impl Store {
     }
 }
 
+/// The tables (and their columns), indexes, triggers and views coach's
+/// migrations make, by type and name, from an empty database in memory
+/// brought up to date (for `coach doctor`, which looks for them in the
+/// file).
+pub fn expected_schema() -> Result<Vec<(String, String)>> {
+    let conn = Connection::open_in_memory()?;
+    for (index, sql) in MIGRATIONS.iter().enumerate() {
+        apply_migration(&conn, index, sql)?;
+    }
+    schema_objects(&conn)
+}
+
+/// The schema's objects by type and name, SQLite's own left out, and the
+/// columns of its tables (type `column`, name `table.column`).
+fn schema_objects(conn: &Connection) -> Result<Vec<(String, String)>> {
+    let mut stmt = conn.prepare(
+        "WITH objects AS (SELECT type, name FROM sqlite_master
+                          WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\')
+         SELECT type, name FROM objects
+         UNION ALL
+         SELECT 'column', o.name || '.' || c.name
+         FROM objects o, pragma_table_info(o.name) c WHERE o.type = 'table'
+         ORDER BY 1, 2",
+    )?;
+    let objects = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(objects.collect::<rusqlite::Result<_>>()?)
+}
+
 /// Applies migration number `index` (0-based, its text `sql`) and records
 /// it in `user_version`; the first also creates the owner's id.
 fn apply_migration(conn: &Connection, index: usize, sql: &str) -> rusqlite::Result<()> {
@@ -546,6 +574,11 @@ impl<'c> Tx<'c> {
             .tx
             .pragma_query_value(None, "user_version", |r| r.get(0))?;
         Ok(usize::try_from(version).unwrap_or(0))
+    }
+
+    /// The schema's objects by type and name (see [`expected_schema`]).
+    pub fn schema_objects(&self) -> Result<Vec<(String, String)>> {
+        schema_objects(&self.tx)
     }
 
     /// Whether the schema has a table called `name`.

@@ -71,6 +71,15 @@ fn every_earlier_schema_version_upgrades_with_every_record() {
                 Ok(())
             })
             .unwrap_or_else(|e| panic!("version {version}: a session does not read: {e}"));
+        // The same tables, columns, indexes and triggers as a new file:
+        // `coach doctor` finds none missing.
+        let present = store.read(|tx| tx.schema_objects()).expect("schema");
+        let missing: Vec<_> = super::expected_schema()
+            .expect("expected schema")
+            .into_iter()
+            .filter(|o| !present.contains(o))
+            .collect();
+        assert!(missing.is_empty(), "version {version}: {missing:?}");
     }
 }
 
