@@ -873,9 +873,9 @@ Every figure is a whole process, as a shell runs it: start, open the
 database, answer, exit. The sqlite3 column runs the same queries in the
 `sqlite3` shell (`-readonly`) on the same file, the reference for "as fast
 as the storage allows", in turns with coach (six blocks of runs each); the
-10y / 1y column comes from the two datasets' commands run in turns too. Writes, shares and imports run on a scratch copy of
-the 10-year dataset. Peak RSS is `/usr/bin/time -v`'s maximum resident set
-size of one run.
+10y / 1y column comes from the two datasets' commands run in turns too.
+Writes, shares and imports run on a scratch copy of the 10-year dataset.
+Peak RSS is `/usr/bin/time -v`'s maximum resident set size of one run.
 
 ## Coach
 
