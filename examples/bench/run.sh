@@ -123,8 +123,25 @@ measure_pair() {
   for arg in "$@"; do
     if [[ $into == a && $arg == ::: ]]; then into=b; elif [[ $into == a ]]; then a+=("$arg"); else b+=("$arg"); fi
   done
+  measure_turns "$id" "$ref" "$runs" "$(command_line "${a[@]}")" "$(command_line "${b[@]}")"
+  # A read of a dataset (ID ends in -1 or -10): its growth is measured in
+  # turns too (`growths`), with the file named instead of COACH_DB.
+  if [[ ${a[0]} == "$COACH" && -n ${COACH_DB:-} && -z ${COMPLETE:-} && $id =~ -1$|-10$ ]]; then
+    command_line "$COACH" --db "$COACH_DB" "${a[@]:1}" >"$OUT/$id.cmd"
+  fi
+  peak_rss "$id" "${a[@]}"
+  peak_rss "$ref" "${b[@]}"
+  report "$id"
+  report "$ref"
+}
+
+# measure_turns ID REF RUNS LINE LINE: two command lines (`command_line`)
+# measured in turns, ROUNDS blocks of each; their times in ID.json and
+# REF.json.
+measure_turns() {
+  local id=$1 ref=$2 runs=$3 a=$4 b=$5
   local rounds=$((runs < ROUNDS ? runs : ROUNDS)) turns=() i
-  for ((i = 0; i < rounds; i++)); do turns+=("$(command_line "${a[@]}")" "$(command_line "${b[@]}")"); done
+  for ((i = 0; i < rounds; i++)); do turns+=("$a" "$b"); done
   hyperfine_json "$id.turns" --warmup 1 --runs $(((runs + rounds - 1) / rounds)) "${turns[@]}"
   python3 - "$OUT" "$id" "$ref" <<'EOF2'
 import json, statistics, sys
@@ -137,10 +154,6 @@ for name, mine in ((a, turns[0::2]), (b, turns[1::2])):
                             "min": min(times), "max": max(times)}]},
               open(f"{out}/{name}.json", "w"))
 EOF2
-  peak_rss "$id" "${a[@]}"
-  peak_rss "$ref" "${b[@]}"
-  report "$id"
-  report "$ref"
 }
 
 # One line (SQL is written over several), each word single-quoted for
@@ -397,6 +410,31 @@ fi
 if wanted search && has_command search; then
   searches 1 "$D1"
   searches 10 "$D10"
+fi
+
+# --- Growth from 1 to 10 years, in turns ------------------------------------------
+# Each read above ran on one dataset, then on the other minutes later: a slow
+# spell of the machine during one of the two made `session list` grow 1.60x
+# in one run while its instructions grew 1.01x and the two back to back took
+# 5.8 and 5.7 ms. So each read's 1- and 10-year commands are measured again,
+# in turns, for the 10y / 1y column.
+growths() {
+  local one id
+  echo "== growth: each read at 1 and 10 years, in turns"
+  for one in "$OUT"/*-1.cmd; do
+    [[ -e $one ]] || continue
+    id=$(basename "$one" -1.cmd)
+    [[ -f $OUT/$id-10.cmd ]] || continue
+    measure_turns "grow-$id-1" "grow-$id-10" "$RUNS" "$(cat "$one")" "$(cat "$OUT/$id-10.cmd")"
+    python3 - "$OUT" "$id" <<'EOF2'
+import json, sys
+m = lambda i: json.load(open(f"{sys.argv[1]}/grow-{sys.argv[2]}-{i}.json"))["results"][0]["median"]
+print("   %-16s 1y %7.2f ms   10y %7.2f ms   %.2fx" % (sys.argv[2], m(1) * 1000, m(10) * 1000, m(10) / m(1)))
+EOF2
+  done
+}
+if wanted reads || wanted search; then
+  growths
 fi
 
 # --- Writes, shares and imports, on a scratch copy of the 10-year dataset -----------
@@ -758,8 +796,10 @@ for cid, kind, label, tag, ref, refname, nrows, target in main:
         if kind == "read" and tag == "10":
             one = cid[:-2] + "1"
             r1 = res(one)
+            # Measured in turns (growths) where it was; else the two runs.
+            g1, g10 = res(f"grow-{cid[:-3]}-1"), res(f"grow-{cid[:-3]}-10")
             if r1:
-                g = med / r1["median"]
+                g = g10["median"] / g1["median"] if g1 and g10 else med / r1["median"]
                 growth = f"{g:.2f}"
                 # The target is about the cost of the same answer; a list
                 # that holds more (all open actions) is compared per output.
@@ -832,9 +872,10 @@ median is the figure to read. The whole run took {int(took) // 60} min {int(took
 Every figure is a whole process, as a shell runs it: start, open the
 database, answer, exit. The sqlite3 column runs the same queries in the
 `sqlite3` shell (`-readonly`) on the same file, the reference for "as fast
-as the storage allows". Writes, shares and imports run on a scratch copy of
-the 10-year dataset. Peak RSS is `/usr/bin/time -v`'s maximum resident set
-size of one run.
+as the storage allows", in turns with coach (six blocks of runs each); the
+10y / 1y column comes from the two datasets' commands run in turns too.
+Writes, shares and imports run on a scratch copy of the 10-year dataset.
+Peak RSS is `/usr/bin/time -v`'s maximum resident set size of one run.
 
 ## Coach
 
