@@ -482,16 +482,16 @@ fn hits(tx: &Tx<'_>, candidates: Vec<Candidate>) -> Result<Vec<Hit>> {
     for candidate in candidates {
         let hit = stmt.query_row([candidate.id], |r| {
             let kind: String = r.get(0)?;
-            let session = match r.get::<_, Option<String>>(6)? {
+            let session = match (r.get(3)?, r.get(6)?) {
                 // A session whose date cannot be read is left out, as a
                 // deleted one is, rather than failing the whole search.
-                Some(title) => time_at(r, 7).ok().map(|date| SessionRef {
-                    id: r.get::<_, String>(3).unwrap_or_default(),
+                (Some(id), Some(title)) => time_at(r, 7).ok().map(|date| SessionRef {
+                    id,
                     short_id: String::new(),
                     title,
                     date,
                 }),
-                None => None,
+                _ => None,
             };
             Ok((
                 kind,
@@ -528,6 +528,7 @@ fn hits(tx: &Tx<'_>, candidates: Vec<Candidate>) -> Result<Vec<Hit>> {
             rank: -candidate.score,
         });
     }
+    let mut records = Vec::new();
     for kind in [
         Kind::Note,
         Kind::Feedback,
@@ -535,30 +536,40 @@ fn hits(tx: &Tx<'_>, candidates: Vec<Candidate>) -> Result<Vec<Hit>> {
         Kind::Kudos,
         Kind::Action,
     ] {
-        let of_kind: Vec<usize> = (0..hits.len()).filter(|&i| hits[i].kind == kind).collect();
-        if of_kind.is_empty() {
-            continue;
-        }
-        let ids: Vec<&str> = of_kind.iter().map(|&i| hits[i].id.as_str()).collect();
-        let short = tx.short_ids(kind.table(), &ids)?;
-        for (i, short_id) in of_kind.into_iter().zip(short) {
-            hits[i].short_id = short_id;
-        }
+        let wanted: Vec<(usize, &str)> = (hits.iter().enumerate())
+            .filter(|(_, h)| h.kind == kind)
+            .map(|(i, h)| (i, h.id.as_str()))
+            .collect();
+        records.extend(short_ids_of(tx, kind.table(), &wanted)?);
     }
-    let in_session: Vec<usize> = (0..hits.len())
-        .filter(|&i| hits[i].session.is_some())
+    let wanted: Vec<(usize, &str)> = (hits.iter().enumerate())
+        .filter_map(|(i, h)| Some((i, h.session.as_ref()?.id.as_str())))
         .collect();
-    let ids: Vec<&str> = in_session
-        .iter()
-        .filter_map(|&i| hits[i].session.as_ref().map(|s| s.id.as_str()))
-        .collect();
-    let short = tx.short_ids("sessions", &ids)?;
-    for (i, short_id) in in_session.into_iter().zip(short) {
+    let sessions = short_ids_of(tx, "sessions", &wanted)?;
+    for (i, short_id) in records {
+        hits[i].short_id = short_id;
+    }
+    for (i, short_id) in sessions {
         if let Some(session) = &mut hits[i].session {
             session.short_id = short_id;
         }
     }
     Ok(hits)
+}
+
+/// The short ids of `table`'s `wanted` ids (each with its hit's place),
+/// in one batch; nothing asked when none is wanted.
+fn short_ids_of(
+    tx: &Tx<'_>,
+    table: &'static str,
+    wanted: &[(usize, &str)],
+) -> Result<Vec<(usize, String)>> {
+    if wanted.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids: Vec<&str> = wanted.iter().map(|&(_, id)| id).collect();
+    let short = tx.short_ids(table, &ids)?;
+    Ok(wanted.iter().map(|&(i, _)| i).zip(short).collect())
 }
 
 /// An error of FTS5 while matching is the query's fault, not ours (the
