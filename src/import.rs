@@ -568,8 +568,11 @@ const PROGRESS_EVERY: u64 = 4096;
 /// convention). Rows are written a chunk at a time, sorted as the schema's
 /// indexes are and with ascending ids, so every B-tree is written left to
 /// right and a small cache does. This is a limit, not an allocation, and
-/// lasts as long as the connection (the command).
-const CACHE_KIB: i64 = -4096;
+/// lasts as long as the connection (the command). 2 MiB rather than 4: the
+/// import of 100,000 feedback rows into the 10-year file peaked at 20.5-21.7
+/// MB resident with 4 MiB (page cache 4.3 MB of a 9.6 MB heap, the rest
+/// code pages), at 19.1-19.5 MB with 2 MiB, for about a fifth more time.
+const CACHE_KIB: i64 = -2048;
 
 /// Imports every row of `input` into `schema`, in the caller's write
 /// transaction (a read transaction will do for a dry run).
