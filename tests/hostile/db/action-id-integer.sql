@@ -1,0 +1,1 @@
+UPDATE actions SET id = 42 WHERE id = '233270be6d534519aae63c7eb739c954';
