@@ -171,6 +171,10 @@ pub struct Counts {
 
 /// Writes the dump to `out`.
 pub fn export(tx: &Tx<'_>, options: &ExportOptions<'_>, out: impl Write) -> Result<Counts> {
+    // Every row of the member (or of everyone), each table through an
+    // index that comes back to the same pages: one member's dump at ten
+    // years took 7.2 s with the small cache, 4.3 s with SQLite's default.
+    tx.widen_cache()?;
     let mut ser = serde_json::Serializer::new(out);
     let mut counts = Counts::default();
     let mut doc = ser.serialize_map(None)?;
@@ -439,6 +443,7 @@ pub fn export_markdown(
     dir: &Path,
     existing: Existing,
 ) -> Result<usize> {
+    tx.widen_cache()?; // every session's view, as for `export`
     fs::DirBuilder::new()
         .recursive(true)
         .mode(0o700)

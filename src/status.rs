@@ -103,6 +103,9 @@ pub const CURRENT_SINCE: &str = "session.current-since";
 
 /// Where things stand now.
 pub fn status(tx: &Tx<'_>) -> Result<Status> {
+    // Pending recaps and overdue actions of the whole team: thousands of
+    // rows after years of use, each joined to its member and session.
+    tx.widen_cache()?;
     let current = session::current(tx)?;
     let current_since = match &current {
         Some(_) => tx
