@@ -38,6 +38,12 @@ fn an_empty_database_has_no_current_session_and_nothing_pending() {
     assert_eq!(env.ok(["status", "-q"]), "");
 }
 
+/// An instant of the JSON, compared as one: its text has no fraction on a
+/// whole second (`…:04Z` is before `…:04.120Z`, but not as text).
+fn instant(text: &str) -> chrono::DateTime<chrono::FixedOffset> {
+    chrono::DateTime::parse_from_rfc3339(text).expect("an RFC 3339 instant")
+}
+
 #[test]
 fn the_current_session_says_since_when_and_a_cron_session_does_not_move_it() {
     let env = Env::with_team();
@@ -46,7 +52,7 @@ fn the_current_session_says_since_when_and_a_cron_session_does_not_move_it() {
     assert_eq!(status["current"]["id"], first.as_str());
     let since = status["current_since"].as_str().expect("since").to_string();
     let created = status["current"]["created_at"].as_str().expect("created");
-    assert!(since.as_str() >= created, "{since} {created}");
+    assert!(instant(&since) >= instant(created), "{since} {created}");
     assert_eq!(env.ok(["status", "-q"]).trim(), first);
     let out = env.ok(["status"]);
     assert!(out.starts_with("Current session: "), "{out}");
@@ -68,7 +74,7 @@ fn the_current_session_says_since_when_and_a_cron_session_does_not_move_it() {
         .to_string();
     let status = env.json(["status"]);
     assert_eq!(status["current"]["id"], second.as_str());
-    assert!(status["current_since"].as_str().expect("since") > since.as_str());
+    assert!(instant(status["current_since"].as_str().expect("since")) > instant(&since));
 
     // Deleted: no current session, no time.
     env.ok(["session", "delete", &second, "--yes"]);
