@@ -12,9 +12,10 @@
 //! Anything else (a forged From, an unknown thread, another member's
 //! session, a message from the coach, a malformed or oversized message) is
 //! **refused**, and an automatic reply or a message already taken in is
-//! **ignored**: both change nothing. Each message is one transaction
-//! ([`take`] runs inside the caller's); its Message-ID is recorded in
-//! `replies`, so the same message twice changes nothing the second time.
+//! **ignored**: both change nothing. [`take`] runs inside the caller's
+//! transaction (`coach inbox` takes all its messages in one); a message's
+//! Message-ID is recorded in `replies`, so the same message twice changes
+//! nothing the second time.
 //!
 //! What was written in a reply is the member's: shared, never private.
 //!
@@ -190,6 +191,17 @@ pub fn take(tx: &Tx<'_>, incoming: &Incoming, apply: bool) -> Result<Taken> {
         Err((verdict, why)) => return Ok(taken.verdict(verdict, why)),
     };
     let said = body_of(&message);
+    // A note holds 1 MiB and a message up to 10: refused, not an error,
+    // which would undo every message taken with it, at every run.
+    if printable(&said.text).trim().len() as u64 > note::MAX_BODY {
+        return Ok(taken.verdict(
+            Verdict::Refused,
+            format!(
+                "its text is larger than {} MiB, more than a note holds",
+                note::MAX_BODY >> 20
+            ),
+        ));
+    }
     let (earliest, reason) = match &answered.parent {
         Parent::Session { share, session } => {
             taken.session = Some(SessionRef::of(session));

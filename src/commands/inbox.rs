@@ -5,7 +5,7 @@ use clap::Args;
 use super::Ctx;
 use crate::inbox::{self, Change, Flag, Incoming, Maildir, Mbox, Taken, Verdict};
 use crate::output::{DIM, ID};
-use crate::store::Store;
+use crate::store::Tx;
 use crate::{when, Error, Result};
 
 /// Take in your team members' replies: their topics, check-offs and acknowledgements
@@ -24,8 +24,9 @@ use crate::{when, Error, Result};
 /// an email coach sent, and its From address is that session's member.
 /// Anything else is refused and changes nothing: a forged From, an unknown
 /// thread, another member's session, your own email. Automatic replies
-/// (out of office) and messages already taken in are ignored. Each message
-/// is one transaction.
+/// (out of office) and messages already taken in are ignored. All the
+/// messages are taken in one transaction: all of them or, on an error,
+/// none.
 ///
 /// With --maildir, the messages in new/ are read and moved to cur/: seen
 /// (flag S) when accepted or ignored, flagged (F) and unread when refused,
@@ -84,49 +85,59 @@ pub(super) fn run(ctx: &Ctx, mut args: InboxArgs) -> Result<()> {
         .iter()
         .map(|path| inbox::read_file(path))
         .collect::<Result<Vec<_>>>()?;
+    // Every message in one transaction (a dry run's is never committed):
+    // the run changes all it says or nothing, and a hundred replies cost
+    // one sync of the file, not a hundred. A Maildir's messages leave new/
+    // only once it is committed; one taken in but left there (the process
+    // killed in between) is ignored as already taken by the next run, and
+    // filed then.
+    let apply = !args.dry_run;
+    let take_all = |tx: &Tx<'_>| -> Result<Vec<(Taken, Option<PathBuf>)>> {
+        let mut taken = Vec::new();
+        for incoming in &files {
+            taken.push((inbox::take(tx, incoming, apply)?, None));
+        }
+        if let Some(mbox) = mbox {
+            for incoming in mbox {
+                taken.push((inbox::take(tx, &incoming?, apply)?, None));
+            }
+        }
+        if let Some(maildir) = &maildir {
+            for path in maildir.new_messages()? {
+                let incoming = inbox::read_file(&path).unwrap_or_else(|err| Incoming {
+                    source: path.display().to_string(),
+                    bytes: Err(err.message().to_string()),
+                });
+                taken.push((inbox::take(tx, &incoming, apply)?, Some(path)));
+            }
+        }
+        Ok(taken)
+    };
+    let taken = if apply {
+        store.write(take_all)?
+    } else {
+        store.read(take_all)?
+    };
     let mut report = Report {
         ctx,
         dry_run: args.dry_run,
         all: Vec::new(),
     };
-    for incoming in files {
-        report.add(take(&mut store, &incoming, args.dry_run)?)?;
-    }
-    if let Some(mbox) = mbox {
-        for incoming in mbox {
-            report.add(take(&mut store, &incoming?, args.dry_run)?)?;
+    for (taken, path) in taken {
+        if let (Some(maildir), Some(path), true) = (&maildir, &path, apply) {
+            let flag = match taken.verdict {
+                Verdict::Refused => Flag::Flagged,
+                Verdict::Accepted | Verdict::Ignored => Flag::Seen,
+            };
+            maildir.file(path, flag)?;
         }
-    }
-    if let Some(maildir) = maildir {
-        for path in maildir.new_messages()? {
-            let incoming = inbox::read_file(&path).unwrap_or_else(|err| Incoming {
-                source: path.display().to_string(),
-                bytes: Err(err.message().to_string()),
-            });
-            let taken = take(&mut store, &incoming, args.dry_run)?;
-            if !args.dry_run {
-                let flag = match taken.verdict {
-                    Verdict::Refused => Flag::Flagged,
-                    Verdict::Accepted | Verdict::Ignored => Flag::Seen,
-                };
-                maildir.file(&path, flag)?;
-            }
-            report.add(taken)?;
-        }
+        report.add(taken)?;
     }
     report.finish()
 }
 
-/// One message, in its own transaction (a dry run's is never committed).
-fn take(store: &mut Store, incoming: &Incoming, dry_run: bool) -> Result<Taken> {
-    if dry_run {
-        store.read(|tx| inbox::take(tx, incoming, false))
-    } else {
-        store.write(|tx| inbox::take(tx, incoming, true))
-    }
-}
-
-/// Prints each message as it is taken (for people), or all at the end.
+/// Prints each message once all are taken (for people), or all at the end
+/// (`--json`).
 struct Report<'a> {
     ctx: &'a Ctx,
     dry_run: bool,

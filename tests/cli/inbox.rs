@@ -423,6 +423,75 @@ fn a_maildir_is_read_from_new_and_each_message_filed_in_cur() {
     assert!(inbox(&env, &["--maildir", root.to_str().expect("path")]).is_empty());
 }
 
+/// A reply with more text than a note holds (1 MiB, in a message of up to
+/// 10) is refused like any other message coach cannot keep: the rest of
+/// the Maildir is still taken in, in the same run.
+#[test]
+fn a_reply_too_long_for_a_note_is_refused_and_the_others_are_taken_in() {
+    let env = Env::with_team();
+    let (agenda, action) = agenda_sent(&env);
+    let root = env.dir.path().join("Mail");
+    maildir(&root);
+    let good = reply_to("thunderbird-inline.eml", &agenda, &action);
+    let long_text = "The escalation queue again. ".repeat(40_000);
+    let long = good
+        .replace("thunderbird-inline@", "too-long@")
+        .replace("Fine by me.", &long_text);
+    assert!(long.len() > (1 << 20) && long.len() < (10 << 20));
+    std::fs::write(root.join("new/1764583500.M1P1.host"), &long).expect("deliver");
+    std::fs::write(root.join("new/1764583501.M2P1.host"), &good).expect("deliver");
+
+    let taken = inbox(&env, &["--maildir", root.to_str().expect("path")]);
+    assert_eq!(taken[0]["verdict"], "refused");
+    let reason = taken[0]["reason"].as_str().expect("reason");
+    assert!(reason.contains("larger than 1 MiB"), "{reason}");
+    assert_eq!(taken[1]["verdict"], "accepted");
+    assert_eq!(
+        names(&root.join("cur")),
+        ["1764583500.M1P1.host:2,F", "1764583501.M2P1.host:2,S"]
+    );
+    let bodies: Vec<String> = notes(&env)
+        .iter()
+        .map(|n| n["body"].as_str().expect("body").to_string())
+        .collect();
+    assert!(
+        bodies.iter().any(|b| b.starts_with("Fine by me.")),
+        "{bodies:?}"
+    );
+    assert!(!bodies.iter().any(|b| b.contains("escalation queue again")));
+    let done = env.json(["action", "list", "--done"]);
+    assert_eq!(
+        done.as_array().expect("actions").len(),
+        1,
+        "the good reply's check-off"
+    );
+}
+
+/// A run files a Maildir's messages once its one transaction is
+/// committed. One taken in but still in new/ (the process killed in
+/// between) is ignored as already taken by the next run, and filed then.
+#[test]
+fn a_message_taken_in_but_not_yet_filed_is_ignored_and_filed_by_the_next_run() {
+    let env = Env::with_team();
+    let (agenda, action) = agenda_sent(&env);
+    let root = env.dir.path().join("Mail");
+    maildir(&root);
+    let good = reply_to("thunderbird-inline.eml", &agenda, &action);
+    let file = write(&env, "reply.eml", &good);
+    assert_eq!(
+        inbox(&env, &[file.to_str().expect("path")])[0]["verdict"],
+        "accepted"
+    );
+    std::fs::write(root.join("new/1764583500.M1P1.host"), &good).expect("deliver");
+    let before = snapshot(&env.db);
+
+    let taken = inbox(&env, &["--maildir", root.to_str().expect("path")]);
+    assert_eq!(taken[0]["verdict"], "ignored");
+    assert_eq!(names(&root.join("cur")), ["1764583500.M1P1.host:2,S"]);
+    assert_eq!(snapshot(&env.db), before, "nothing taken in twice");
+    assert_eq!(notes(&env).len(), 3, "two notes of the coach and one reply");
+}
+
 #[test]
 fn with_inbox_maildir_set_a_bare_coach_inbox_reads_that_maildir() {
     let env = Env::with_team();
