@@ -252,7 +252,7 @@ fn import(ctx: &Ctx, args: ImportArgs) -> Result<()> {
     let result = if args.dry_run {
         store.read(|tx| import::import(tx, &mut input, &options, &mut progress))
     } else {
-        store.write(|tx| import::import(tx, &mut input, &options, &mut progress))
+        store.write_bulk(|tx| import::import(tx, &mut input, &options, &mut progress))
     };
     if let Some(bar) = &bar {
         bar.finish_and_clear();

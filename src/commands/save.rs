@@ -263,9 +263,9 @@ fn import(ctx: &Ctx, kind: Kind, path: &Path, skip_bad: bool) -> Result<()> {
         }
     };
     // A rejected import wrote nothing (the engine rolled it back).
-    let result = ctx
-        .store()?
-        .write(|tx| saved::import(tx, kind, &mut input, &options, ctx.out.quiet, &mut progress));
+    let result = ctx.store()?.write_bulk(|tx| {
+        saved::import(tx, kind, &mut input, &options, ctx.out.quiet, &mut progress)
+    });
     if let Some(bar) = &bar {
         bar.finish_and_clear();
     }
