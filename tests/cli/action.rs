@@ -347,7 +347,11 @@ fn a_deleted_session_takes_its_actions_and_kudos_with_it() {
     env.ok(["kudos", "Gone too"]);
     env.ok(["session", "delete", &first, "--yes"]);
     session(&env, "alex", "2026-12-08");
-    assert!(listed(&env, &["--all"]).is_empty());
+    let kept = id(&add(&env, &["From the next session"]));
+    assert_eq!(listed(&env, &["--all"]), ["From the next session"]);
+    // The table, which reads less than --json, leaves it out too.
+    let table = env.ok(["action", "list", "--all"]);
+    assert!(table.contains(&kept[..4]) && !table.contains("From a deleted session"));
     assert!(env.json(["session", "show"])["carried_over"]
         .as_array()
         .expect("list")
