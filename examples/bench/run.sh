@@ -217,7 +217,10 @@ reads() { # TAG DATASET
   local tag=$1 db=$2/coach.db
   pick "$db"
   local me="(SELECT id FROM members WHERE name = $(q "$M"))"
-  local sid="(SELECT id FROM sessions WHERE id LIKE '$S%')"
+  # The whole id, found before (coach finds it from the prefix through the
+  # id index; `id LIKE` would scan that index at every use).
+  local sid
+  sid="'$(sqlite3 "$db" "SELECT id FROM sessions WHERE id LIKE '$S%'")'"
   local SQL=(sqlite3 -readonly "$db")
   echo "== reads, $tag years: member \"$M\", session $S"
   export COACH_DB=$db
@@ -317,11 +320,21 @@ reads() { # TAG DATASET
   case_row "card-$tag" read "metric scorecard M" "$tag" "card-$tag-sql" "sqlite3" "" "5"
 
   if has_command member trends; then
+    # Each metric's values of the last twelve weeks, week by week: the
+    # names skipping through the index (as the scorecard), then a range of
+    # it per name. (A range on the member alone reads all ten years.)
     measure_pair "trends-$tag" "trends-$tag-sql" "$RUNS" "$COACH" member trends "$M" \
-      ::: "${SQL[@]}" "SELECT metric, strftime('%Y-%W', measured_at) AS week, avg(value)
-        FROM metric_values WHERE member_id = $me AND deleted_at IS NULL
-          AND measured_at >= strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-84 days')
-        GROUP BY metric, week ORDER BY metric, week;"
+      ::: "${SQL[@]}" "WITH RECURSIVE names(metric) AS (
+        SELECT (SELECT min(metric) FROM metric_values WHERE member_id = $me AND deleted_at IS NULL)
+        UNION ALL
+        SELECT (SELECT min(metric) FROM metric_values WHERE member_id = $me AND deleted_at IS NULL AND metric > names.metric)
+        FROM names WHERE metric IS NOT NULL)
+      SELECT n.metric, strftime('%Y-%W', v.measured_at) AS week, count(*), avg(v.value), avg(v.target),
+             min(v.value), max(v.value)
+        FROM names n JOIN metric_values v ON v.member_id = $me AND v.metric = n.metric AND v.deleted_at IS NULL
+          AND v.measured_at >= strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-84 days')
+        WHERE n.metric IS NOT NULL
+        GROUP BY n.metric, week ORDER BY n.metric, week;"
     case_row "trends-$tag" read "member trends M" "$tag" "trends-$tag-sql" "sqlite3" "" "5"
   else
     case_row "trends-$tag" missing "member trends M" "$tag" "" "" "" "5"
@@ -460,7 +473,7 @@ pick "$DB"
 # whose triggers keep the search index), with synchronous=FULL as coach.
 NOW="strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
 ME="(SELECT value FROM state WHERE key = 'user.id')"
-SID="(SELECT id FROM sessions WHERE id LIKE '$S%')"
+SID="'$(sqlite3 "$DB" "SELECT id FROM sessions WHERE id LIKE '$S%'")'" # found before, as in reads()
 NEW_ID="lower(hex(randomblob(16)))"
 REF="sqlq --write, synchronous=FULL"
 if wanted writes; then
@@ -473,12 +486,13 @@ measure note-sql "$RUNS" "$SQLQ" --write "$DB" "PRAGMA synchronous = FULL;
 case_row note write "note add TEXT --session S" 10 note-sql "$REF" "" "10"
 
 # The same action each run: reopened before it (untimed), then checked off.
-A=$(sqlite3 "$DB" "SELECT substr(id, 1, 8) FROM actions WHERE done_at IS NULL AND deleted_at IS NULL
+A_ID=$(sqlite3 "$DB" "SELECT id FROM actions WHERE done_at IS NULL AND deleted_at IS NULL
     AND member_id = (SELECT id FROM members WHERE name = $(q "$M")) ORDER BY created_at DESC LIMIT 1")
+A=${A_ID:0:8} # what a user types
 printf '#!/bin/sh\nexec %q action reopen %q --quiet\n' "$COACH" "$A" >"$OUT/reopen.sh"
 PREPARE="sh $OUT/reopen.sh" measure done "$RUNS" "$COACH" action done "$A"
 PREPARE="sh $OUT/reopen.sh" measure done-sql "$RUNS" "$SQLQ" --write "$DB" "PRAGMA synchronous = FULL;
-  UPDATE actions SET done_at = $NOW, done_by = $ME, updated_at = $NOW WHERE id LIKE '$A%';"
+  UPDATE actions SET done_at = $NOW, done_by = $ME, updated_at = $NOW WHERE id = '$A_ID';"
 case_row done write "action done A" 10 done-sql "$REF" "" "10"
 
 measure save "$RUNS" "$COACH" save feedback "$M" --comment "Clear and kind, solved it on the first call." --rating 5 --channel phone
@@ -493,7 +507,7 @@ measure actionadd-sql "$RUNS" "$SQLQ" --write "$DB" "PRAGMA synchronous = FULL;
   INSERT INTO actions (id, session_id, member_id, body, owner, due_at, author, created_at, updated_at)
   SELECT $NEW_ID, id, member_id, 'Review the refund playbook', 'member',
          strftime('%Y-%m-%dT23:59:59.999Z', 'now', '+7 days'), $ME, $NOW, $NOW
-  FROM sessions WHERE id LIKE '$S%';"
+  FROM sessions WHERE id = $SID;"
 case_row actionadd write "action add TEXT --session S --due +1w" 10 actionadd-sql "$REF" "" "10"
 
 # A member's digest, built and not sent. The reference reads what it is
