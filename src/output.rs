@@ -135,12 +135,36 @@ impl Output {
     }
 
     /// Prints `value` as pretty JSON (with the control characters JSON
-    /// leaves as they are escaped, [`text::escape_json`]).
+    /// leaves as they are escaped, [`text::JsonEscaper`]), written as it
+    /// is made rather than held whole.
     pub fn print_json<T: Serialize + ?Sized>(&self, value: &T) -> Result<()> {
-        let json = serde_json::to_string_pretty(value)?;
-        let mut stdout = std::io::stdout().lock();
-        writeln!(stdout, "{}", text::escape_json(&json))
+        let stdout = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+        let mut out = text::JsonEscaper::new(stdout);
+        serde_json::to_writer_pretty(&mut out, value).map_err(|e| {
+            if e.is_io() {
+                Error::io("cannot write the output", e.into())
+            } else {
+                e.into()
+            }
+        })?;
+        out.write_all(b"\n")
+            .and_then(|()| out.flush())
             .map_err(|e| Error::io("cannot write the output", e))
+    }
+
+    /// [`Output::print_json`] of a list, each item made as it is written:
+    /// a list of fifty thousand is never a `Vec` of them.
+    pub fn print_json_list<T: Serialize>(&self, items: impl Iterator<Item = T>) -> Result<()> {
+        struct List<I>(std::cell::Cell<Option<I>>);
+        impl<T: Serialize, I: Iterator<Item = T>> Serialize for List<I> {
+            fn serialize<S: serde::Serializer>(
+                &self,
+                s: S,
+            ) -> std::result::Result<S::Ok, S::Error> {
+                s.collect_seq(self.0.take().into_iter().flatten())
+            }
+        }
+        self.print_json(&List(std::cell::Cell::new(Some(items))))
     }
 
     /// Prints one id per line.
@@ -321,12 +345,15 @@ impl<'h> Table<'h> {
             eprintln!("{empty}");
             return Ok(());
         }
-        if let Some(text) = self.plain_text() {
-            let mut stdout = std::io::stdout().lock();
-            return stdout
-                .write_all(text.as_bytes())
-                .map_err(|e| Error::io("cannot write the output", e));
+        let mut stdout = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+        let written = self
+            .write_plain(&mut stdout)
+            .and_then(|written| stdout.flush().map(|()| written))
+            .map_err(|e| Error::io("cannot write the output", e))?;
+        if written.is_some() {
+            return Ok(());
         }
+        drop(stdout);
         let mut builder = Builder::default();
         builder.push_record(self.header.iter().map(|h| h.to_string()));
         let mut first = 0;
@@ -341,35 +368,46 @@ impl<'h> Table<'h> {
 
     /// The table drawn as tabled would, with a final line break, when it
     /// is plain (see [`Table`]).
+    #[cfg(test)]
     fn plain_text(&self) -> Option<String> {
+        let mut text = Vec::new();
+        self.write_plain(&mut text).expect("written to memory")?;
+        String::from_utf8(text).ok()
+    }
+
+    /// Writes the table as tabled would draw it, a line at a time, when it
+    /// is plain (see [`Table`]); `None`, and nothing written, otherwise.
+    fn write_plain(&self, out: &mut impl Write) -> std::io::Result<Option<()>> {
         if !self.plain {
-            return None;
+            return Ok(None);
         }
         // Escaped cells, spaces and line breaks: nothing left to escape
         // (escaping the whole text again was a tenth of a long list).
-        let line_width: usize = self.widths.iter().map(|w| w + 3).sum();
-        let mut text = String::with_capacity(line_width * (self.rows.len() + 1));
-        let push_cell = |text: &mut String, i: usize, cell: &str, width: usize| {
+        let mut line = String::with_capacity(self.widths.iter().map(|w| w + 3).sum());
+        let push_cell = |line: &mut String, i: usize, cell: &str, width: usize| {
             if i > 0 {
-                text.push(' ');
+                line.push(' ');
             }
-            text.push(' ');
-            text.push_str(cell);
-            text.extend(std::iter::repeat_n(' ', self.widths[i] - width + 1));
+            line.push(' ');
+            line.push_str(cell);
+            line.extend(std::iter::repeat_n(' ', self.widths[i] - width + 1));
         };
         for (i, h) in self.header.iter().enumerate() {
-            push_cell(&mut text, i, h, display_width(h));
+            push_cell(&mut line, i, h, display_width(h));
         }
         let mut first = 0;
         for &end in &self.rows {
-            text.push('\n');
+            line.push('\n');
+            out.write_all(line.as_bytes())?;
+            line.clear();
             for (i, cell) in (first..end).enumerate() {
-                push_cell(&mut text, i, self.cell(cell), self.cells[cell].1);
+                push_cell(&mut line, i, self.cell(cell), self.cells[cell].1);
             }
             first = end;
         }
-        text.push('\n');
-        Some(text)
+        line.push('\n');
+        out.write_all(line.as_bytes())?;
+        Ok(Some(()))
     }
 }
 

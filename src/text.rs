@@ -122,35 +122,90 @@ fn escape_where(text: &str, unsafe_char: impl Fn(char) -> bool) -> Cow<'_, str> 
     Cow::Owned(out)
 }
 
-/// JSON text for a terminal: serde_json escapes C0 controls itself; this
-/// escapes the rest (DEL, C1, bidirectional controls) as `\uXXXX`, which
-/// any JSON reader reads back as the same string.
-pub fn escape_json(json: &str) -> Cow<'_, str> {
-    let unsafe_char =
-        |c: char| c == '\u{7f}' || ('\u{80}'..='\u{9f}').contains(&c) || is_bidi_control(c);
-    // ASCII below DEL is safe: a byte at a time, characters decoded only
-    // where one starts beyond it (a long list's JSON is megabytes).
-    let mut rest = json;
-    while let Some(at) = rest.bytes().position(|b| b >= 0x7f) {
-        let mut chars = rest[at..].chars();
-        match chars.next() {
-            Some(c) if unsafe_char(c) => break,
-            Some(_) => rest = chars.as_str(),
-            None => break,
+/// JSON text for a terminal, as it is written: serde_json escapes C0
+/// controls itself; this writer escapes the rest (DEL, C1, bidirectional
+/// controls) as `\uXXXX`, which any JSON reader reads back as the same
+/// string, on the way to `inner`. Nothing but a character cut between two
+/// writes is held, so a long list's JSON is never in memory whole.
+pub struct JsonEscaper<W: std::io::Write> {
+    inner: W,
+    /// The first bytes of a character cut by the end of the last write.
+    pending: Vec<u8>,
+}
+
+impl<W: std::io::Write> JsonEscaper<W> {
+    pub fn new(inner: W) -> JsonEscaper<W> {
+        JsonEscaper {
+            inner,
+            pending: Vec::new(),
         }
     }
-    if !rest.bytes().any(|b| b >= 0x7f) {
-        return Cow::Borrowed(json);
-    }
-    let mut out = String::with_capacity(json.len() + 8);
-    for c in json.chars() {
-        if unsafe_char(c) {
-            let _ = write!(out, "\\u{:04x}", c as u32);
-        } else {
-            out.push(c);
+
+    fn write_char(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+        let unsafe_char =
+            |c: char| c == '\u{7f}' || ('\u{80}'..='\u{9f}').contains(&c) || is_bidi_control(c);
+        match std::str::from_utf8(bytes)
+            .ok()
+            .and_then(|s| s.chars().next())
+        {
+            Some(c) if unsafe_char(c) => write!(self.inner, "\\u{:04x}", c as u32),
+            _ => self.inner.write_all(bytes),
         }
     }
-    Cow::Owned(out)
+}
+
+/// The length of the UTF-8 sequence that begins with `lead`.
+fn utf8_len(lead: u8) -> usize {
+    match lead {
+        0xf0.. => 4,
+        0xe0.. => 3,
+        0xc0.. => 2,
+        _ => 1,
+    }
+}
+
+impl<W: std::io::Write> std::io::Write for JsonEscaper<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.write_all(buf)?;
+        Ok(buf.len())
+    }
+
+    fn write_all(&mut self, mut buf: &[u8]) -> std::io::Result<()> {
+        if let Some(&lead) = self.pending.first() {
+            let take = (utf8_len(lead) - self.pending.len()).min(buf.len());
+            self.pending.extend_from_slice(&buf[..take]);
+            buf = &buf[take..];
+            if self.pending.len() < utf8_len(lead) {
+                return Ok(());
+            }
+            let whole = std::mem::take(&mut self.pending);
+            self.write_char(&whole)?;
+        }
+        // ASCII below DEL is safe: passed on as it is, characters decoded
+        // only where one starts beyond it.
+        while !buf.is_empty() {
+            let safe = buf.iter().position(|&b| b >= 0x7f).unwrap_or(buf.len());
+            self.inner.write_all(&buf[..safe])?;
+            buf = &buf[safe..];
+            let Some(&lead) = buf.first() else {
+                break;
+            };
+            let len = utf8_len(lead);
+            if buf.len() < len {
+                self.pending.extend_from_slice(buf);
+                break;
+            }
+            self.write_char(&buf[..len])?;
+            buf = &buf[len..];
+        }
+        Ok(())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        let cut = std::mem::take(&mut self.pending);
+        self.inner.write_all(&cut)?;
+        self.inner.flush()
+    }
 }
 
 #[cfg(test)]
@@ -207,9 +262,28 @@ mod tests {
         );
         assert_eq!(escape("a\nb"), "a\\nb");
         assert!(matches!(escape("plain"), Cow::Borrowed(_)));
-        let json = escape_json("\"a\u{202e}b\u{85}\"");
-        assert_eq!(json, "\"a\\u202eb\\u0085\"");
+        let text = "a\u{202e}b\u{85}\u{7f}é\u{1F600}";
+        let whole = serde_json::to_string(text).unwrap();
+        assert_eq!(
+            escaped_json(&[whole.as_bytes()]),
+            "\"a\\u202eb\\u0085\\u007fé\u{1F600}\""
+        );
+        // Written a byte at a time, each character cut between writes:
+        // the same text.
+        let bytes: Vec<&[u8]> = whole.as_bytes().chunks(1).collect();
+        let json = escaped_json(&bytes);
+        assert_eq!(json, escaped_json(&[whole.as_bytes()]));
         let back: String = serde_json::from_str(&json).unwrap();
-        assert_eq!(back, "a\u{202e}b\u{85}");
+        assert_eq!(back, text);
+    }
+
+    fn escaped_json(writes: &[&[u8]]) -> String {
+        use std::io::Write;
+        let mut out = JsonEscaper::new(Vec::new());
+        for bytes in writes {
+            out.write_all(bytes).unwrap();
+        }
+        out.flush().unwrap();
+        String::from_utf8(out.inner).unwrap()
     }
 }

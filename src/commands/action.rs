@@ -185,7 +185,7 @@ fn list(ctx: &Ctx, args: ListArgs) -> Result<()> {
         )
     })?;
     if ctx.out.json {
-        return ctx.out.print_json(&actions.iter().collect::<Vec<_>>());
+        return ctx.out.print_json_list(actions.iter());
     }
     if ctx.out.quiet {
         return ctx.out.print_ids(actions.iter().map(|a| a.id));
