@@ -191,13 +191,14 @@ pub fn gather(tx: &Tx<'_>, member: &Member, since: DateTime<Utc>) -> Result<Dige
             session_id: None,
         },
     )?);
-    let done = theirs(action::done_since(tx, &member.id, since)?);
+    let who = MemberRef {
+        id: member.id.clone(),
+        name: member.name.clone(),
+        email: member.email.clone(),
+    };
+    let done = theirs(action::done_since(tx, &who, since)?);
     Ok(Digest {
-        member: MemberRef {
-            id: member.id.clone(),
-            name: member.name.clone(),
-            email: member.email.clone(),
-        },
+        member: who,
         coach: Settings::of(tx)?.user_name()?,
         since,
         until,

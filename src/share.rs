@@ -191,6 +191,64 @@ pub fn subject(session: &Session, zone: &chrono_tz::Tz) -> String {
 /// the member's view (never the coach's) by the one Markdown renderer, in
 /// the member's time zone.
 pub fn compose(tx: &Tx<'_>, session: Session, kind: Kind) -> Result<Composed> {
+    let draft = draft(tx, session, kind)?;
+    let (html, text) = html::email_parts(&draft.subject, &draft.preheader, &draft.markdown);
+    let talking_points = talking_points(&draft.notes);
+    Ok(Composed {
+        kind,
+        session: draft.session,
+        subject: draft.subject,
+        talking_points,
+        text,
+        markdown: draft.markdown,
+        preheader: draft.preheader,
+        html,
+        zone: draft.zone,
+        attached: draft.attached,
+        not_attached: draft.not_attached,
+    })
+}
+
+/// One format of the email [`compose`] makes, alone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    Html,
+    Text,
+    Markdown,
+}
+
+/// The `part` of what [`compose`] makes of `session`, and the session:
+/// for `session show --format`, which shows one part, without rendering
+/// the other (the plain text was a tenth of the HTML view).
+pub fn compose_part(
+    tx: &Tx<'_>,
+    session: Session,
+    kind: Kind,
+    part: Part,
+) -> Result<(Session, String)> {
+    let draft = draft(tx, session, kind)?;
+    let document = match part {
+        Part::Html => html::email_document(&draft.subject, &draft.preheader, &draft.markdown),
+        Part::Text => crate::render::text::plain(&draft.markdown),
+        Part::Markdown => draft.markdown,
+    };
+    Ok((draft.session, document))
+}
+
+/// What both [`compose`] and [`compose_part`] start from: the member's
+/// view rendered as Markdown, and what goes along.
+struct Draft {
+    session: Session,
+    subject: String,
+    markdown: String,
+    preheader: String,
+    notes: Vec<SharedNote>,
+    zone: chrono_tz::Tz,
+    attached: Vec<StoredFile>,
+    not_attached: Vec<StoredFile>,
+}
+
+fn draft(tx: &Tx<'_>, session: Session, kind: Kind) -> Result<Draft> {
     let files = attachments_of(tx, &session.id)?;
     let cap = Settings::of(tx)?.max_attachments_size()?;
     let (attached, not_attached) = within_cap(files, cap);
@@ -212,17 +270,12 @@ pub fn compose(tx: &Tx<'_>, session: Session, kind: Kind) -> Result<Composed> {
     };
     let rendered = markdown::render(&view, kind.flavour(), &setting)?;
     let subject = subject(&view.session, &zone);
-    let (html, text) = html::email_parts(&subject, &rendered.preheader, &rendered.markdown);
-    let talking_points = talking_points(&view.notes);
-    Ok(Composed {
-        kind,
+    Ok(Draft {
         session: view.session,
         subject,
-        talking_points,
-        text,
         markdown: rendered.markdown,
         preheader: rendered.preheader,
-        html,
+        notes: view.notes,
         zone,
         attached,
         not_attached,

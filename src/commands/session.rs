@@ -925,18 +925,19 @@ fn show_email(ctx: &Ctx, args: ShowArgs) -> Result<()> {
     } else {
         share::Kind::Agenda
     };
-    let composed = ctx.store()?.read(|tx| {
+    let part = match format {
+        ShowFormat::Html => share::Part::Html,
+        ShowFormat::Md => share::Part::Markdown,
+        _ => share::Part::Text,
+    };
+    let (session, document) = ctx.store()?.read(|tx| {
         let session = session::explicit_or_current(tx, args.session.as_deref())?;
-        share::compose(tx, session, kind)
+        share::compose_part(tx, session, kind, part)
     })?;
     if ctx.out.quiet {
-        return ctx.out.line(&composed.session.id);
+        return ctx.out.line(&session.id);
     }
-    match format {
-        ShowFormat::Html => ctx.out.line(composed.html.trim_end()),
-        ShowFormat::Md => ctx.out.line(composed.markdown.trim_end()),
-        _ => ctx.out.line(composed.text.trim_end()),
-    }
+    ctx.out.line(document.trim_end())
 }
 
 fn delete(ctx: &Ctx, args: DeleteArgs) -> Result<()> {

@@ -262,30 +262,36 @@ pub fn action_line(out: &Output, action: &Action, coach: &str, origin: bool) -> 
         Owner::Member => action.member.name.as_str(),
         Owner::Coach => coach,
     };
-    let mut meta = vec![owner.to_string()];
+    // Written into two strings, not a format per part (a session carries
+    // over a hundred and more actions).
+    let mut meta = String::with_capacity(80);
+    meta.push_str(owner);
     if let Some(due) = action.due_at {
-        meta.push(format!("due {}", when::display_local(due)));
+        let _ = write!(meta, " \u{b7} due {}", when::display_local(due));
     }
     if let Some(done) = action.done_at {
-        meta.push(format!("done {}", when::display_local(done)));
+        let _ = write!(meta, " \u{b7} done {}", when::display_local(done));
     }
     if origin {
-        meta.push(format!(
-            "agreed {}",
+        let _ = write!(
+            meta,
+            " \u{b7} agreed {}",
             when::display_local_date(action.session_date)
-        ));
+        );
     }
-    let overdue = if action.state == State::Overdue {
-        format!(" {}", out.paint("overdue", OVERDUE))
-    } else {
-        String::new()
-    };
-    format!(
-        "  {check} {} {}  {}{overdue}\n",
+    let mut line = String::with_capacity(action.body.len() + meta.len() + 64);
+    let _ = write!(
+        line,
+        "  {check} {} {}  {}",
         out.paint(&action.short_id, ID),
         action.body,
-        out.paint(&meta.join(" \u{b7} "), DIM)
-    )
+        out.paint(&meta, DIM)
+    );
+    if action.state == State::Overdue {
+        let _ = write!(line, " {}", out.paint("overdue", OVERDUE));
+    }
+    line.push('\n');
+    line
 }
 
 /// A rating as five stars: `★★★★☆` for 4.
