@@ -68,11 +68,16 @@ pub fn cadence_days(tx: &Tx<'_>) -> Result<i64> {
 /// Every active member: those never coached first (by name), then by days
 /// since their last 1:1, most first; ties by name.
 pub fn overview(tx: &Tx<'_>) -> Result<Vec<TeamRow>> {
-    let cadence = cadence_days(tx)?;
     let now = tx.now();
+    let at = Now {
+        cadence: cadence_days(tx)?,
+        now,
+        text: when::to_storage(now),
+        overdue_before: when::to_storage(crate::action::overdue_before(tx, now)?),
+    };
     let mut rows = member::list(tx, false)?
         .into_iter()
-        .map(|m| row(tx, m, cadence, now))
+        .map(|m| row(tx, m, &at))
         .collect::<Result<Vec<_>>>()?;
     rows.sort_by(|a, b| {
         // None (never) sorts above any number of days.
@@ -87,10 +92,21 @@ pub fn overview(tx: &Tx<'_>) -> Result<Vec<TeamRow>> {
     Ok(rows)
 }
 
-fn row(tx: &Tx<'_>, member: Member, cadence: i64, now: DateTime<Utc>) -> Result<TeamRow> {
-    let (last, next) = last_and_next(tx, &member.id)?;
+/// What every row of the overview is computed against, found once.
+struct Now {
+    cadence: i64,
+    now: DateTime<Utc>,
+    /// `now` as stored.
+    text: String,
+    /// [`crate::action::overdue_before`] now, as stored.
+    overdue_before: String,
+}
+
+fn row(tx: &Tx<'_>, member: Member, at: &Now) -> Result<TeamRow> {
+    let (cadence, now) = (at.cadence, at.now);
+    let (last, next) = last_and_next_at(tx, &member.id, &at.text)?;
     let days_since = last.as_ref().map(|s| days_between(s.date, now));
-    let (open_actions, overdue_actions) = open_actions(tx, &member.id)?;
+    let (open_actions, overdue_actions) = open_actions(tx, &member.id, &at.overdue_before)?;
     let booked = next
         .as_ref()
         .is_some_and(|s| days_between(now, s.date) <= cadence);
@@ -114,6 +130,7 @@ fn row(tx: &Tx<'_>, member: Member, cadence: i64, now: DateTime<Utc>) -> Result<
              WHERE member_id = ?1 AND held_at < ?2
                AND status <> 'recap-sent' AND recap_skipped_at IS NULL AND deleted_at IS NULL",
             &member.id,
+            &at.text,
         )?,
         skipped_recaps: count(
             tx,
@@ -121,16 +138,17 @@ fn row(tx: &Tx<'_>, member: Member, cadence: i64, now: DateTime<Utc>) -> Result<
              WHERE member_id = ?1 AND ?2 IS NOT NULL
                AND recap_skipped_at IS NOT NULL AND deleted_at IS NULL",
             &member.id,
+            &at.text,
         )?,
         member,
     })
 }
 
 /// A count of one member's sessions (`?1`: the member, `?2`: now).
-fn count(tx: &Tx<'_>, sql: &str, member_id: &str) -> Result<u64> {
+fn count(tx: &Tx<'_>, sql: &str, member_id: &str, now: &str) -> Result<u64> {
     let n: i64 = tx
         .prepare_cached(sql)?
-        .query_row(rusqlite::params![member_id, tx.now_text()], |r| r.get(0))?;
+        .query_row([member_id, now], |r| r.get(0))?;
     Ok(u64::try_from(n).unwrap_or(0))
 }
 
@@ -140,14 +158,22 @@ pub fn last_and_next(
     tx: &Tx<'_>,
     member_id: &str,
 ) -> Result<(Option<SessionBrief>, Option<SessionBrief>)> {
-    let now = tx.now_text();
+    last_and_next_at(tx, member_id, &tx.now_text())
+}
+
+/// [`last_and_next`] around `now`, as stored.
+fn last_and_next_at(
+    tx: &Tx<'_>,
+    member_id: &str,
+    now: &str,
+) -> Result<(Option<SessionBrief>, Option<SessionBrief>)> {
     let last = session_ref(
         tx,
         "SELECT id, title, held_at FROM sessions
          WHERE member_id = ?1 AND deleted_at IS NULL AND held_at <= ?2
          ORDER BY held_at DESC LIMIT 1",
         member_id,
-        &now,
+        now,
     )?;
     let next = session_ref(
         tx,
@@ -155,7 +181,7 @@ pub fn last_and_next(
          WHERE member_id = ?1 AND deleted_at IS NULL AND held_at > ?2
          ORDER BY held_at LIMIT 1",
         member_id,
-        &now,
+        now,
     )?;
     Ok((last, next))
 }
@@ -187,8 +213,8 @@ fn session_ref(tx: &Tx<'_>, sql: &str, member_id: &str, now: &str) -> Result<Opt
 /// (`sessions_deleted_by_member`, few) are taken away (CROSS JOIN: SQLite
 /// keeps that order, deleted sessions first, rather than walking all the
 /// member's actions).
-fn open_actions(tx: &Tx<'_>, member_id: &str) -> Result<(u64, u64)> {
-    let overdue_before = when::to_storage(crate::action::overdue_before(tx, tx.now())?);
+/// `overdue_before`: [`crate::action::overdue_before`] now, as stored.
+fn open_actions(tx: &Tx<'_>, member_id: &str, overdue_before: &str) -> Result<(u64, u64)> {
     let (open, undated, not_yet_due): (i64, i64, i64) = tx
         .prepare_cached(
             "SELECT coalesce((SELECT open FROM open_action_counts WHERE member_id = ?1), 0)
