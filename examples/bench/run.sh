@@ -129,7 +129,9 @@ measure_pair() {
   if [[ ${a[0]} == "$COACH" && -n ${COACH_DB:-} && -z ${COMPLETE:-} && $id =~ -1$|-10$ ]]; then
     command_line "$COACH" --db "$COACH_DB" "${a[@]:1}" >"$OUT/$id.cmd"
   fi
+  if [[ -n ${PREPARE:-} ]]; then $PREPARE; fi
   peak_rss "$id" "${a[@]}"
+  if [[ -n ${PREPARE:-} ]]; then $PREPARE; fi
   peak_rss "$ref" "${b[@]}"
   report "$id"
   report "$ref"
@@ -137,12 +139,14 @@ measure_pair() {
 
 # measure_turns ID REF RUNS LINE LINE: two command lines (`command_line`)
 # measured in turns, ROUNDS blocks of each; their times in ID.json and
-# REF.json.
+# REF.json. $PREPARE, when set, runs before each run of either.
 measure_turns() {
   local id=$1 ref=$2 runs=$3 a=$4 b=$5
   local rounds=$((runs < ROUNDS ? runs : ROUNDS)) turns=() i
   for ((i = 0; i < rounds; i++)); do turns+=("$a" "$b"); done
-  hyperfine_json "$id.turns" --warmup 1 --runs $(((runs + rounds - 1) / rounds)) "${turns[@]}"
+  local prepare=()
+  [[ -n ${PREPARE:-} ]] && prepare=(--prepare "$PREPARE")
+  hyperfine_json "$id.turns" --warmup 1 --runs $(((runs + rounds - 1) / rounds)) "${prepare[@]}" "${turns[@]}"
   python3 - "$OUT" "$id" "$ref" <<'EOF2'
 import json, statistics, sys
 out, a, b = sys.argv[1:4]
@@ -479,8 +483,11 @@ REF="sqlq --write, synchronous=FULL"
 if wanted writes; then
 echo "== writes (scratch copy of the 10-year dataset)"
 
-measure note "$RUNS" "$COACH" note add "Talked through the **refund** queue; next step in two weeks." --session "$S"
-measure note-sql "$RUNS" "$SQLQ" --write "$DB" "PRAGMA synchronous = FULL;
+# Each write and its reference in turns too: measured one after the other,
+# a slow spell of the machine moved `save feedback` from 1.42x to 1.52x
+# between two runs.
+measure_pair note note-sql "$RUNS" "$COACH" note add "Talked through the **refund** queue; next step in two weeks." --session "$S" \
+  ::: "$SQLQ" --write "$DB" "PRAGMA synchronous = FULL;
   INSERT INTO notes (id, session_id, body, visibility, author, created_at, updated_at)
   VALUES ($NEW_ID, $SID, 'Talked through the **refund** queue; next step in two weeks.', 'shared', $ME, $NOW, $NOW);"
 case_row note write "note add TEXT --session S" 10 note-sql "$REF" "" "10"
@@ -490,20 +497,20 @@ A_ID=$(sqlite3 "$DB" "SELECT id FROM actions WHERE done_at IS NULL AND deleted_a
     AND member_id = (SELECT id FROM members WHERE name = $(q "$M")) ORDER BY created_at DESC LIMIT 1")
 A=${A_ID:0:8} # what a user types
 printf '#!/bin/sh\nexec %q action reopen %q --quiet\n' "$COACH" "$A" >"$OUT/reopen.sh"
-PREPARE="sh $OUT/reopen.sh" measure done "$RUNS" "$COACH" action done "$A"
-PREPARE="sh $OUT/reopen.sh" measure done-sql "$RUNS" "$SQLQ" --write "$DB" "PRAGMA synchronous = FULL;
+PREPARE="sh $OUT/reopen.sh" measure_pair done done-sql "$RUNS" "$COACH" action done "$A" \
+  ::: "$SQLQ" --write "$DB" "PRAGMA synchronous = FULL;
   UPDATE actions SET done_at = $NOW, done_by = $ME, updated_at = $NOW WHERE id = '$A_ID';"
 case_row done write "action done A" 10 done-sql "$REF" "" "10"
 
-measure save "$RUNS" "$COACH" save feedback "$M" --comment "Clear and kind, solved it on the first call." --rating 5 --channel phone
-measure save-sql "$RUNS" "$SQLQ" --write "$DB" "PRAGMA synchronous = FULL;
+measure_pair save save-sql "$RUNS" "$COACH" save feedback "$M" --comment "Clear and kind, solved it on the first call." --rating 5 --channel phone \
+  ::: "$SQLQ" --write "$DB" "PRAGMA synchronous = FULL;
   INSERT INTO feedback (id, member_id, comment, rating, channel, given_at, tone, author, created_at, updated_at)
   VALUES ($NEW_ID, (SELECT id FROM members WHERE name = $(q "$M")), 'Clear and kind, solved it on the first call.',
           5, 'phone', $NOW, 'positive', $ME, $NOW, $NOW);"
 case_row save write "save feedback M --comment ... --rating 5" 10 save-sql "$REF" "" "10"
 
-measure actionadd "$RUNS" "$COACH" action add "Review the refund playbook" --session "$S" --due +1w
-measure actionadd-sql "$RUNS" "$SQLQ" --write "$DB" "PRAGMA synchronous = FULL;
+measure_pair actionadd actionadd-sql "$RUNS" "$COACH" action add "Review the refund playbook" --session "$S" --due +1w \
+  ::: "$SQLQ" --write "$DB" "PRAGMA synchronous = FULL;
   INSERT INTO actions (id, session_id, member_id, body, owner, due_at, author, created_at, updated_at)
   SELECT $NEW_ID, id, member_id, 'Review the refund playbook', 'member',
          strftime('%Y-%m-%dT23:59:59.999Z', 'now', '+7 days'), $ME, $NOW, $NOW
@@ -598,8 +605,8 @@ if wanted undo && has_command undo; then
   echo "== undo (scratch copy of the 10-year dataset)"
   printf '#!/bin/sh\nexec %q note add %q --session %q --quiet\n' "$COACH" \
     "Talked through the refund queue; next step in two weeks." "$S" >"$OUT/note-add.sh"
-  PREPARE="sh $OUT/note-add.sh" measure undo "$RUNS" "$COACH" undo
-  PREPARE="sh $OUT/note-add.sh" measure undo-sql "$RUNS" "$SQLQ" --write "$DB" "PRAGMA synchronous = FULL;
+  PREPARE="sh $OUT/note-add.sh" measure_pair undo undo-sql "$RUNS" "$COACH" undo \
+    ::: "$SQLQ" --write "$DB" "PRAGMA synchronous = FULL;
     BEGIN IMMEDIATE;
     DELETE FROM notes WHERE id = (SELECT key FROM undo_rows
       WHERE command = (SELECT max(id) FROM undo_commands) AND tbl = 'notes' AND op = 'insert');
