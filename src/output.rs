@@ -180,17 +180,41 @@ impl Output {
     /// Prints a table with a header row; an empty list prints `empty`
     /// (to standard error, so a pipe sees nothing).
     pub fn print_table(&self, header: &[&str], rows: Vec<Vec<String>>, empty: &str) -> Result<()> {
-        let mut table = Table::new(header);
-        for row in &rows {
-            table.row(row.iter().map(String::as_str));
-        }
-        table.print(self, empty)
+        let each = |row: &mut dyn FnMut(&[&str])| {
+            for cells in &rows {
+                row(&cells.iter().map(String::as_str).collect::<Vec<_>>());
+            }
+        };
+        self.print_rows(header, each, empty)
     }
 
-    /// Prints `table`; an empty one prints `empty` (to standard error, so
-    /// a pipe sees nothing).
-    pub fn print_table_of(&self, table: Table<'_>, empty: &str) -> Result<()> {
-        table.print(self, empty)
+    /// Prints a table whose rows `each` makes, calling its argument with
+    /// the cells of one row after another, as they are to be shown
+    /// (escaped here). `each` is called twice, once to measure the
+    /// columns and once to write them, so no copy of the cells is kept: a
+    /// list of any length costs the memory of one line (`action list
+    /// --done`, 53,000 rows at ten years). An empty list prints `empty` (to
+    /// standard error, so a pipe sees nothing).
+    pub fn print_rows(
+        &self,
+        header: &[&str],
+        each: impl Fn(&mut dyn FnMut(&[&str])),
+        empty: &str,
+    ) -> Result<()> {
+        let mut layout = Layout::new(header);
+        each(&mut |cells| layout.measure(cells));
+        if layout.rows == 0 {
+            eprintln!("{empty}");
+            return Ok(());
+        }
+        if !layout.plain {
+            return self.line(tabled_text(header, &each));
+        }
+        let mut stdout = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+        layout
+            .write(header, &each, &mut stdout)
+            .and_then(|()| stdout.flush())
+            .map_err(|e| Error::io("cannot write the output", e))
     }
 
     /// Prints an error (and its hint) on standard error; with `--json`, as
@@ -272,117 +296,53 @@ pub fn report_json(message: &str, hint: Option<&str>, code: u8) {
     }
 }
 
-/// A table being filled, row by row, for [`Output::print_table_of`]: every
-/// cell escaped as it comes (see [`for_terminal`]) into one buffer, and
-/// measured, so that a list of thousands of rows makes no `String` per
-/// cell.
+/// The columns of a table ([`Output::print_rows`]), measured on a first
+/// pass over its rows.
 ///
-/// It is drawn exactly as tabled draws it in its blank style when every
-/// cell is one line without tabs (the common case): each cell between
+/// The table is drawn exactly as tabled draws it in its blank style when
+/// every cell is one line without tabs (the common case): each cell between
 /// single spaces, padded to its column's display width, columns one space
 /// apart. tabled lays every cell out through its grid engine, which made
 /// printing the bulk of `action list --open` with thousands of rows; this
 /// is one pass to measure and one to write. Cells with line breaks or
 /// tabs, or rows of another length, are left to tabled.
 #[derive(Debug)]
-pub struct Table<'h> {
-    header: &'h [&'h str],
-    /// The escaped cells, one after the other.
-    text: String,
-    /// Where each cell ends in `text`, and its display width.
-    cells: Vec<(usize, usize)>,
-    /// Where each row ends in `cells`.
-    rows: Vec<usize>,
+struct Layout {
     widths: Vec<usize>,
     /// Whether every cell is one line without tabs and every row as long
     /// as the header.
     plain: bool,
+    rows: usize,
 }
 
-impl<'h> Table<'h> {
-    pub fn new(header: &'h [&'h str]) -> Table<'h> {
-        Table {
-            header,
-            text: String::new(),
-            cells: Vec::new(),
-            rows: Vec::new(),
+impl Layout {
+    fn new(header: &[&str]) -> Layout {
+        Layout {
             widths: header.iter().map(|h| display_width(h)).collect(),
             plain: header.iter().all(|h| one_line_cell(h)),
+            rows: 0,
         }
     }
 
-    /// Adds a row of cells, as they are to be shown (escaped here).
-    pub fn row<'c>(&mut self, cells: impl IntoIterator<Item = &'c str>) {
-        let first = self.cells.len();
-        for cell in cells {
-            let column = self.cells.len() - first;
-            // Printable ASCII: nothing to escape, one column a byte.
-            let width = if cell.bytes().all(|b| (b' '..=b'~').contains(&b)) {
-                self.text.push_str(cell);
-                cell.len()
-            } else {
-                let escaped = for_terminal(cell);
-                self.plain &= one_line_cell(&escaped);
-                self.text.push_str(&escaped);
-                display_width(&escaped)
-            };
+    fn measure(&mut self, cells: &[&str]) {
+        for (column, cell) in cells.iter().enumerate() {
+            let (shown, width) = shown(cell);
+            self.plain &= one_line_cell(&shown);
             if let Some(w) = self.widths.get_mut(column) {
                 *w = (*w).max(width);
             }
-            self.cells.push((self.text.len(), width));
         }
-        self.plain &= self.cells.len() - first == self.header.len();
-        self.rows.push(self.cells.len());
+        self.plain &= cells.len() == self.widths.len();
+        self.rows += 1;
     }
 
-    fn cell(&self, i: usize) -> &str {
-        let start = if i == 0 { 0 } else { self.cells[i - 1].0 };
-        &self.text[start..self.cells[i].0]
-    }
-
-    fn print(self, out: &Output, empty: &str) -> Result<()> {
-        if self.rows.is_empty() {
-            eprintln!("{empty}");
-            return Ok(());
-        }
-        let mut stdout = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
-        let written = self
-            .write_plain(&mut stdout)
-            .and_then(|written| stdout.flush().map(|()| written))
-            .map_err(|e| Error::io("cannot write the output", e))?;
-        if written.is_some() {
-            return Ok(());
-        }
-        drop(stdout);
-        let mut builder = Builder::default();
-        builder.push_record(self.header.iter().map(|h| h.to_string()));
-        let mut first = 0;
-        for &end in &self.rows {
-            builder.push_record((first..end).map(|i| self.cell(i).to_string()));
-            first = end;
-        }
-        let mut table = builder.build();
-        table.with(TableStyle::blank());
-        out.line(table.to_string())
-    }
-
-    /// The table drawn as tabled would, with a final line break, when it
-    /// is plain (see [`Table`]).
-    #[cfg(test)]
-    fn plain_text(&self) -> Option<String> {
-        let mut text = Vec::new();
-        self.write_plain(&mut text).expect("written to memory")?;
-        String::from_utf8(text).ok()
-    }
-
-    /// Writes the table as tabled would draw it, a line at a time, when it
-    /// is plain (see [`Table`]); `None`, and nothing written, otherwise.
-    fn write_plain(&self, out: &mut impl Write) -> std::io::Result<Option<()>> {
-        if !self.plain {
-            return Ok(None);
-        }
-        // Escaped cells, spaces and line breaks: nothing left to escape
-        // (escaping the whole text again was a tenth of a long list).
+    /// Writes the table, a line at a time, when it is [`Layout::plain`].
+    fn write(
+        &self,
+        header: &[&str],
+        each: &impl Fn(&mut dyn FnMut(&[&str])),
+        out: &mut impl Write,
+    ) -> std::io::Result<()> {
         let mut line = String::with_capacity(self.widths.iter().map(|w| w + 3).sum());
         let push_cell = |line: &mut String, i: usize, cell: &str, width: usize| {
             if i > 0 {
@@ -392,23 +352,47 @@ impl<'h> Table<'h> {
             line.push_str(cell);
             line.extend(std::iter::repeat_n(' ', self.widths[i] - width + 1));
         };
-        for (i, h) in self.header.iter().enumerate() {
+        for (i, h) in header.iter().enumerate() {
             push_cell(&mut line, i, h, display_width(h));
         }
-        let mut first = 0;
-        for &end in &self.rows {
-            line.push('\n');
-            out.write_all(line.as_bytes())?;
-            line.clear();
-            for (i, cell) in (first..end).enumerate() {
-                push_cell(&mut line, i, self.cell(cell), self.cells[cell].1);
-            }
-            first = end;
-        }
         line.push('\n');
-        out.write_all(line.as_bytes())?;
-        Ok(Some(()))
+        let mut written = out.write_all(line.as_bytes());
+        each(&mut |cells| {
+            if written.is_err() {
+                return;
+            }
+            line.clear();
+            for (i, cell) in cells.iter().enumerate() {
+                let (shown, width) = shown(cell);
+                push_cell(&mut line, i, &shown, width);
+            }
+            line.push('\n');
+            written = out.write_all(line.as_bytes());
+        });
+        written
     }
+}
+
+/// A cell as it is shown, escaped for the terminal, and its display width.
+fn shown(cell: &str) -> (std::borrow::Cow<'_, str>, usize) {
+    // Printable ASCII: nothing to escape, one column a byte.
+    if cell.bytes().all(|b| (b' '..=b'~').contains(&b)) {
+        (cell.into(), cell.len())
+    } else {
+        let escaped = for_terminal(cell);
+        let width = display_width(&escaped);
+        (escaped.into(), width)
+    }
+}
+
+/// The table drawn by tabled, for cells that are not one line.
+fn tabled_text(header: &[&str], each: &impl Fn(&mut dyn FnMut(&[&str]))) -> String {
+    let mut builder = Builder::default();
+    builder.push_record(header.iter().map(|h| h.to_string()));
+    each(&mut |cells| builder.push_record(cells.iter().map(|c| for_terminal(c))));
+    let mut table = builder.build();
+    table.with(TableStyle::blank());
+    table.to_string()
 }
 
 fn one_line_cell(cell: &str) -> bool {
@@ -430,11 +414,21 @@ mod tests {
     use super::*;
 
     fn plain_table(header: &[&str], rows: &[Vec<String>]) -> Option<String> {
-        let mut table = Table::new(header);
-        for row in rows {
-            table.row(row.iter().map(String::as_str));
+        let each = |row: &mut dyn FnMut(&[&str])| {
+            for cells in rows {
+                row(&cells.iter().map(String::as_str).collect::<Vec<_>>());
+            }
+        };
+        let mut layout = Layout::new(header);
+        each(&mut |cells| layout.measure(cells));
+        if !layout.plain {
+            return None;
         }
-        table.plain_text()
+        let mut text = Vec::new();
+        layout
+            .write(header, &each, &mut text)
+            .expect("written to memory");
+        String::from_utf8(text).ok()
     }
 
     fn tabled(header: &[&str], rows: &[Vec<String>]) -> String {

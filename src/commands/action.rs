@@ -3,7 +3,7 @@ use clap::{ArgGroup, Args, Subcommand, ValueEnum};
 
 use super::Ctx;
 use crate::action::{self, Action, Change, Detail, Filter, Owner, Show, State};
-use crate::output::{Table, DIM, ID};
+use crate::output::{DIM, ID};
 use crate::store::check_long_enough;
 use crate::{member, session, when, Result};
 
@@ -190,43 +190,45 @@ fn list(ctx: &Ctx, args: ListArgs) -> Result<()> {
     if ctx.out.quiet {
         return ctx.out.print_ids(actions.iter().map(|a| a.id));
     }
-    let header = ["ID", "DUE", "OWNER", "MEMBER", "ACTION", "STATE"];
-    let mut table = Table::new(&header);
-    // The list is in due order: one due date shown for all its rows.
-    let mut due: Option<(DateTime<Utc>, String)> = None;
-    for a in actions.iter() {
-        let due_text = match a.due_at {
-            Some(at) => {
-                if due.as_ref().is_none_or(|(last, _)| *last != at) {
-                    due = Some((at, when::display_local(at)));
+    // Made twice (measured, then written), rather than copied into a table.
+    let each = |row: &mut dyn FnMut(&[&str])| {
+        // The list is in due order: one due date shown for all its rows.
+        let mut due: Option<(DateTime<Utc>, String)> = None;
+        for a in actions.iter() {
+            let due_text = match a.due_at {
+                Some(at) => {
+                    if due.as_ref().is_none_or(|(last, _)| *last != at) {
+                        due = Some((at, when::display_local(at)));
+                    }
+                    due.as_ref().map_or("", |(_, text)| text.as_str())
                 }
-                due.as_ref().map_or("", |(_, text)| text.as_str())
-            }
-            None => "",
-        };
-        let body = match a.body.char_indices().nth(60) {
-            Some((end, _)) => &a.body[..end],
-            None => a.body,
-        };
-        table.row([
-            a.short_id,
-            due_text,
-            owner_word(a.owner),
-            a.member.name,
-            body,
-            match a.state {
-                State::Overdue => "OVERDUE",
-                state => state.as_str(),
-            },
-        ]);
-    }
+                None => "",
+            };
+            let body = match a.body.char_indices().nth(60) {
+                Some((end, _)) => &a.body[..end],
+                None => a.body,
+            };
+            row(&[
+                a.short_id,
+                due_text,
+                owner_word(a.owner),
+                a.member.name,
+                body,
+                match a.state {
+                    State::Overdue => "OVERDUE",
+                    state => state.as_str(),
+                },
+            ]);
+        }
+    };
     let empty = match show {
         Show::Open => "no open actions; add one with: coach action add \"TEXT\" --due WHEN",
         Show::Overdue => "nothing is overdue",
         Show::Done => "no action is done yet",
         Show::All => "no actions yet; add one with: coach action add \"TEXT\" --due WHEN",
     };
-    ctx.out.print_table_of(table, empty)
+    let header = ["ID", "DUE", "OWNER", "MEMBER", "ACTION", "STATE"];
+    ctx.out.print_rows(&header, each, empty)
 }
 
 fn set_done(ctx: &Ctx, query: &str, done: bool) -> Result<()> {

@@ -154,7 +154,7 @@ pub(super) fn short_ids(
     table: &'static str,
     ids: &[&str],
 ) -> Result<Vec<String>> {
-    let lens = short_id_lens(conn, table, ids)?;
+    let lens = short_id_lens(conn, table, ids.len(), |i| ids[i])?;
     Ok(ids
         .iter()
         .zip(lens)
@@ -162,57 +162,57 @@ pub(super) fn short_ids(
         .collect())
 }
 
-/// The lengths of the short ids of many ids of `table`, in the order
-/// given: each short id is `&id[..len]`, as [`short_id`] makes it, without
-/// a `String` per id (lists of thousands). The lookups go in id order, so
-/// that consecutive ones land on the same index pages, already in the page
-/// cache: a list of thousands of rows otherwise reads the index pages at
-/// random, each many times over.
-pub(super) fn short_id_lens(
+/// The lengths of the short ids of `n` ids of `table`, the `i`th being
+/// `id(i)`, in that order: each short id is `&id[..len]`, as [`short_id`]
+/// makes it, without a `String` per id (lists of thousands), nor a copy
+/// of the ids. The lookups go in id order, so that consecutive ones land
+/// on the same index pages, already in the page cache: a list of
+/// thousands of rows otherwise reads the index pages at random, each many
+/// times over.
+pub(super) fn short_id_lens<'a>(
     conn: &Connection,
     table: &'static str,
-    ids: &[&str],
+    n: usize,
+    id: impl Fn(usize) -> &'a str,
 ) -> Result<Vec<usize>> {
     // Sorted on their first 8 bytes as a number first (hex ids never hold a
     // NUL, so the zero padding of a shorter id keeps the text order): a
     // comparison of strings per step was a sixth of a long list's short ids.
-    let mut order: Vec<(u64, &str, usize)> = ids
-        .iter()
-        .enumerate()
-        .map(|(i, id)| {
+    // 16 bytes an id: 53,000 done actions at ten years.
+    let mut order: Vec<(u64, usize)> = (0..n)
+        .map(|i| {
+            let id = id(i).as_bytes();
             let mut head = [0u8; 8];
-            let n = id.len().min(8);
-            head[..n].copy_from_slice(&id.as_bytes()[..n]);
-            (u64::from_be_bytes(head), *id, i)
+            let len = id.len().min(8);
+            head[..len].copy_from_slice(&id[..len]);
+            (u64::from_be_bytes(head), i)
         })
         .collect();
-    order.sort_unstable();
-    let mut lens = vec![0; ids.len()];
+    order.sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| id(a.1).cmp(id(b.1))));
+    let sorted = |j: usize| id(order[j].1);
+    let mut lens = vec![0; n];
     // When the list is a good part of the table (all open actions, say),
     // one walk through the table's ids in order costs less than a lookup
     // per listed id. The walk is bounded by SCAN_RATIO times the list's
     // length, so its cost still follows the list, not the history.
     // max(rowid) counts the rows ever inserted, in one index step; a short
     // list never walks, so it does not ask.
-    let walk = ids.len() >= 64 && {
+    let walk = n >= 64 && {
         let rows: i64 = conn
             .prepare_cached(&format!("SELECT max(rowid) FROM {table}"))?
             .query_row([], |r| r.get::<_, Option<i64>>(0))?
             .unwrap_or(0);
-        usize::try_from(rows).unwrap_or(usize::MAX) / SCAN_RATIO <= ids.len()
+        usize::try_from(rows).unwrap_or(usize::MAX) / SCAN_RATIO <= n
     };
     if walk {
-        let sorted: Vec<&str> = order.iter().map(|&(_, id, _)| id).collect();
-        for (shared, &(_, id, i)) in shared_in_order(conn, table, &sorted)?
-            .into_iter()
-            .zip(&order)
-        {
-            lens[i] = prefix_len(id, shared);
+        let shared = shared_in_order(conn, table, n, sorted)?;
+        for (j, shared) in shared.into_iter().enumerate() {
+            lens[order[j].1] = prefix_len(sorted(j), shared);
         }
     } else {
         let mut stmt = conn.prepare_cached(&bucket_sql(table))?;
-        for &(_, id, i) in &order {
-            lens[i] = prefix_len(id, shared_in_bucket(&mut stmt, id)?);
+        for j in 0..n {
+            lens[order[j].1] = prefix_len(sorted(j), shared_in_bucket(&mut stmt, sorted(j))?);
         }
     }
     Ok(lens)
@@ -224,12 +224,18 @@ pub(super) fn short_id_lens(
 /// 53 M walked, 67 M looked up).
 const SCAN_RATIO: usize = 8;
 
-/// For `sorted` ids (ascending), the longest prefix each shares with its
-/// neighbours in `table`, from one walk through the table's ids in order.
-fn shared_in_order(conn: &Connection, table: &'static str, sorted: &[&str]) -> Result<Vec<usize>> {
+/// For `n` ids in ascending order (`sorted(j)`), the longest prefix each
+/// shares with its neighbours in `table`, from one walk through the
+/// table's ids in order.
+fn shared_in_order<'a>(
+    conn: &Connection,
+    table: &'static str,
+    n: usize,
+    sorted: impl Fn(usize) -> &'a str,
+) -> Result<Vec<usize>> {
     let mut stmt = conn.prepare_cached(&format!("SELECT id FROM {table} ORDER BY id"))?;
     let mut rows = stmt.query([])?;
-    let mut shared = vec![0; sorted.len()];
+    let mut shared = vec![0; n];
     // Listed ids found in the table, waiting for the id after them.
     let mut waiting: Vec<usize> = Vec::new();
     // Bytes, not text: comparing them is all the walk does.
@@ -242,11 +248,11 @@ fn shared_in_order(conn: &Connection, table: &'static str, sorted: &[&str]) -> R
             continue;
         };
         for &j in &waiting {
-            shared[j] = shared[j].max(common_prefix_len(sorted[j].as_bytes(), id));
+            shared[j] = shared[j].max(common_prefix_len(sorted(j).as_bytes(), id));
         }
         waiting.clear();
-        while next < sorted.len() && sorted[next].as_bytes() <= id {
-            let listed = sorted[next].as_bytes();
+        while next < n && sorted(next).as_bytes() <= id {
+            let listed = sorted(next).as_bytes();
             if !previous.is_empty() {
                 shared[next] = common_prefix_len(listed, &previous);
             }
@@ -258,15 +264,15 @@ fn shared_in_order(conn: &Connection, table: &'static str, sorted: &[&str]) -> R
             }
             next += 1;
         }
-        if next == sorted.len() && waiting.is_empty() {
+        if next == n && waiting.is_empty() {
             break;
         }
         previous.clear();
         previous.extend_from_slice(id);
     }
-    for j in next..sorted.len() {
-        if !previous.is_empty() {
-            shared[j] = common_prefix_len(sorted[j].as_bytes(), &previous);
+    if !previous.is_empty() {
+        for (j, shared) in shared.iter_mut().enumerate().skip(next) {
+            *shared = common_prefix_len(sorted(j).as_bytes(), &previous);
         }
     }
     Ok(shared)

@@ -751,10 +751,16 @@ impl<'c> Tx<'c> {
         ids::short_ids(&self.tx, table, ids)
     }
 
-    /// [`Tx::short_ids`] as lengths: each short id is `&id[..len]`, for
-    /// long lists that keep their rows' text in place.
-    pub fn short_id_lens(&self, table: &'static str, ids: &[&str]) -> Result<Vec<usize>> {
-        ids::short_id_lens(&self.tx, table, ids)
+    /// [`Tx::short_ids`] as lengths, of `n` ids, the `i`th being `id(i)`:
+    /// each short id is `&id[..len]`, for long lists that keep their rows'
+    /// text in place.
+    pub fn short_id_lens_of<'a>(
+        &self,
+        table: &'static str,
+        n: usize,
+        id: impl Fn(usize) -> &'a str,
+    ) -> Result<Vec<usize>> {
+        ids::short_id_lens(&self.tx, table, n, id)
     }
 
     /// The latest `limit` commands of the undo log, newest first.

@@ -234,6 +234,41 @@ fn lists_filter_by_state_member_and_session_and_sort_by_due_date() {
     assert_eq!(snapshot(&env.db), before, "a list does not write");
     env.fails(2, ["action", "list", "--open", "--done"]);
     env.fails(3, ["action", "list", "--member", "nobody"]);
+
+    // Due the same day: in the order they were agreed, done or not, in
+    // the table as in JSON (lists other than the open ones are sorted by
+    // coach rather than read in order from an index).
+    session(&env, "jordan", "2026-12-03");
+    add(&env, &["Same day, first", "--due", "2099-04-01"]);
+    let second = id(&add(&env, &["Same day, second", "--due", "2099-04-01"]));
+    env.ok(["action", "done", &second]);
+    add(&env, &["Same day, third", "--due", "2099-04-01"]);
+    let all = listed(&env, &["--all"]);
+    assert_eq!(
+        all[3..],
+        [
+            "Due later",
+            "Same day, first",
+            "Same day, second",
+            "Same day, third",
+            "No due date"
+        ]
+    );
+    assert_eq!(
+        listed(&env, &["--done"]),
+        ["Done already", "Same day, second"]
+    );
+    let table = env.ok(["action", "list", "--all"]);
+    let in_table: Vec<&String> = table
+        .lines()
+        .skip(1)
+        .map(|line| {
+            all.iter()
+                .find(|body| line.contains(body.as_str()))
+                .expect("row")
+        })
+        .collect();
+    assert_eq!(in_table, all.iter().collect::<Vec<_>>());
 }
 
 #[test]
