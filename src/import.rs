@@ -578,8 +578,9 @@ const CACHE_KIB: i64 = -2048;
 /// transaction (a read transaction will do for a dry run).
 ///
 /// Every row is checked and every bad one reported. Without `skip_bad`,
-/// one bad row means nothing is written: the rows written before it are
-/// rolled back to a savepoint and `rejected` is set. `progress` is called
+/// one bad row means nothing is written: `rejected` is set, and the rows
+/// written before it are rolled back with the whole transaction when the
+/// write ends ([`Tx::bulk`]). `progress` is called
 /// now and then.
 pub fn run<S: Schema>(
     tx: &Tx<'_>,
