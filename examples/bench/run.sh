@@ -305,14 +305,15 @@ reads() { # TAG DATASET
   # The whole history, done actions too, as the table shows it and as
   # --json gives it (with each session's date): no index is in the list's
   # order, so both sort every row; coach sorts in memory what it keeps for
-  # the short ids and the columns' widths. Time target: the open list's,
-  # 30 ms for 10,000 rows.
+  # the short ids and the columns' widths. No time target: issue 14 sets
+  # none for these (the shell itself takes 180 and 360 ms at ten years);
+  # they are here for their memory and their ratio to the shell.
   local all
   all=$(sqlite3 "$db" "SELECT count(*) FROM actions a WHERE a.deleted_at IS NULL
     AND a.session_id NOT IN (SELECT id FROM sessions WHERE deleted_at IS NOT NULL)")
   measure_pair "all-$tag" "all-$tag-sql" "$RUNS" "$COACH" action list --all \
     ::: "${SQL[@]}" "${actions/a.done_at IS NULL AND /} $order" "SELECT count(*) FROM (SELECT id FROM actions ORDER BY id)"
-  case_row "all-$tag" read "action list --all ($all actions)" "$tag" "all-$tag-sql" "sqlite3" "" "$((all * 30 / 10000))"
+  case_row "all-$tag" read "action list --all ($all actions)" "$tag" "all-$tag-sql" "sqlite3" "" ""
   local whole="SELECT a.id, a.session_id, s.held_at, a.member_id, m.name, m.email, a.body, a.owner,
         a.due_at, a.done_at, a.created_at, a.updated_at
       FROM actions a JOIN members m ON m.id = a.member_id
@@ -322,7 +323,7 @@ reads() { # TAG DATASET
                                  WHERE deleted_at IS NOT NULL)"
   measure_pair "alljson-$tag" "alljson-$tag-sql" "$RUNS" "$COACH" action list --all --json \
     ::: "${SQL[@]}" -json "$whole $order" "SELECT count(*) FROM (SELECT id FROM actions ORDER BY id)"
-  case_row "alljson-$tag" read "action list --all --json ($all actions)" "$tag" "alljson-$tag-sql" "sqlite3" "" "$((all * 30 / 10000))"
+  case_row "alljson-$tag" read "action list --all --json ($all actions)" "$tag" "alljson-$tag-sql" "sqlite3" "" ""
 
   measure_pair "saved-$tag" "saved-$tag-sql" "$RUNS" "$COACH" saved "$M" \
     ::: "${SQL[@]}" "SELECT id, comment, rating, customer, channel, url, given_at, tone FROM feedback
@@ -832,8 +833,10 @@ for cid, kind, label, tag, ref, refname, nrows, target in main:
         ratio = f"{med / int(nrows) * 1000:.1f} ms per session"
         tgt = "-"
     else:
-        tgt = f"≤ {target} ms"
-        checks.append(med * 1000 <= float(target))
+        # No time target: the ratio and memory only (the list ends ", ").
+        tgt = f"≤ {target} ms" if target else ""
+        if target:
+            checks.append(med * 1000 <= float(target))
         if rr:
             q = med / rr["median"]
             ratio = f"{q:.2f}"
@@ -864,7 +867,7 @@ for cid, kind, label, tag, ref, refname, nrows, target in main:
                     tgt += ", 10y ≤ 1.2× 1y"
     if mem is not None:
         checks.append(mem <= 20)
-    tgt += ", ≤ 20 MB"
+    tgt = (tgt + ", ≤ 20 MB").removeprefix(", ")
     met = "yes" if all(checks) else "**no**"
     rows.append([label, f"{tag}y", ms(med), ms(r["min"]), ms(r["max"]), ratio, growth,
                  f"{mem:.1f}" if mem is not None else "?", tgt, met])
