@@ -327,7 +327,7 @@ pub fn listing(tx: &Tx<'_>, filter: &Filter, detail: Detail) -> Result<Listing> 
     );
     let mut listing = Listing {
         members: ListingMembers::read(tx)?,
-        whole: (detail == Detail::Whole).then(Vec::new),
+        updated: (detail == Detail::Whole).then(Vec::new),
         ..Listing::default()
     };
     let mut stmt = tx.prepare_cached(&sql)?;
@@ -343,8 +343,7 @@ pub fn listing(tx: &Tx<'_>, filter: &Filter, detail: Detail) -> Result<Listing> 
         text_of(&listing.text, &listing.rows[i], 0)
     })?;
     for (row, len) in listing.rows.iter_mut().zip(lens) {
-        // No longer than the id, whose end is a u32.
-        row.short_len = len as u32;
+        row.short_len = len;
     }
     Ok(listing)
 }
@@ -368,14 +367,19 @@ pub struct Listing {
     rows: Vec<ListedRow>,
     /// The indexes of `rows` in the list's order.
     order: Vec<u32>,
-    /// What only `--json` shows ([`Detail::Whole`]), by row.
-    whole: Option<Vec<WholeTimes>>,
+    /// The rows' sessions, once for each run of rows of the same session,
+    /// as they are read: the actions of a session are agreed together, so
+    /// 63,000 actions of 30,000 sessions keep 30,000 session ids and dates
+    /// (one, empty, for a table, which shows neither).
+    sessions: Vec<ListedSession>,
+    /// When each row was last changed: only `--json` shows it
+    /// ([`Detail::Whole`]).
+    updated: Option<Vec<Option<DateTime<Utc>>>>,
     members: ListingMembers,
 }
 
-/// Where a row's text columns end in [`Listing::text`]: id, session id,
-/// body.
-const TEXTS: usize = 3;
+/// Where a row's text columns end in [`Listing::text`]: id, body.
+const TEXTS: usize = 2;
 
 /// 64 bytes, with u32 offsets (a list of more than 4 GiB of text is
 /// refused): 63,000 rows, a whole history at ten years, take 4 MB.
@@ -385,6 +389,8 @@ struct ListedRow {
     ends: [u32; TEXTS],
     /// Its member, in [`ListingMembers::all`].
     member: u32,
+    /// Its session, in [`Listing::sessions`].
+    session: u32,
     short_len: u32,
     owner: Owner,
     due_at: Option<DateTime<Utc>>,
@@ -394,11 +400,13 @@ struct ListedRow {
     created_at: Option<DateTime<Utc>>,
 }
 
-/// The times of a [`ListedRow`] that only `--json` shows.
+/// A session of a [`Listing`]: where its id is in [`Listing::text`], and
+/// its date.
 #[derive(Debug)]
-struct WholeTimes {
-    session_date: Option<DateTime<Utc>>,
-    updated_at: Option<DateTime<Utc>>,
+struct ListedSession {
+    start: u32,
+    end: u32,
+    date: Option<DateTime<Utc>>,
 }
 
 /// Column `i` of `row` ([`TEXTS`]) in a listing's `text`.
@@ -500,7 +508,8 @@ impl Listing {
     pub fn iter(&self) -> impl Iterator<Item = Listed<'_>> {
         self.order.iter().map(|&i| {
             let r = &self.rows[i as usize];
-            let whole = self.whole.as_ref().map(|whole| &whole[i as usize]);
+            let session = &self.sessions[r.session as usize];
+            let updated_at = self.updated.as_ref().map(|updated| updated[i as usize]);
             let id = self.text_of(r, 0);
             let (member_id, person) = &self.members.all[r.member as usize];
             // Checked when the row was read (push).
@@ -510,20 +519,20 @@ impl Listing {
             Listed {
                 id,
                 short_id: &id[..r.short_len as usize],
-                session_id: self.text_of(r, 1),
-                session_date: whole.and_then(|w| w.session_date),
+                session_id: &self.text[session.start as usize..session.end as usize],
+                session_date: session.date,
                 member: ListedMember {
                     id: member_id,
                     name,
                     email,
                 },
-                body: self.text_of(r, 2),
+                body: self.text_of(r, 1),
                 owner: r.owner,
                 due_at: r.due_at,
                 done_at: r.done_at,
                 state: r.state,
-                created_at: whole.and(r.created_at),
-                updated_at: whole.and_then(|w| w.updated_at),
+                created_at: updated_at.and(r.created_at),
+                updated_at: updated_at.flatten(),
             }
         })
     }
@@ -578,9 +587,22 @@ impl Listing {
                 .map_err(|_| Error::database("the actions listed hold more than 4 GiB of text"))
         };
         self.order.push(offset(self.rows.len())?);
+        let (session_id, session_date) = (text(1)?.unwrap_or_default(), opt_time_at(row, 2)?);
+        let same_session = self.sessions.last().is_some_and(|s| {
+            s.date == session_date && &self.text[s.start as usize..s.end as usize] == session_id
+        });
+        if !same_session {
+            let start = offset(self.text.len())?;
+            self.text.push_str(session_id);
+            self.sessions.push(ListedSession {
+                start,
+                end: offset(self.text.len())?,
+                date: session_date,
+            });
+        }
         let start = offset(self.text.len())?;
         let mut ends = [0; TEXTS];
-        for (end, column) in ends.iter_mut().zip([0, 1, 4]) {
+        for (end, column) in ends.iter_mut().zip([0, 4]) {
             self.text.push_str(text(column)?.unwrap_or_default());
             *end = offset(self.text.len())?;
         }
@@ -589,6 +611,8 @@ impl Listing {
             ends,
             // Fewer members than rows, which are counted in u32.
             member: member as u32,
+            // As many sessions as rows at most.
+            session: (self.sessions.len() - 1) as u32,
             short_len: 0,
             owner: row.get(5)?,
             due_at,
@@ -596,11 +620,8 @@ impl Listing {
             state: state_of(done_at, due_at, overdue_before),
             created_at: opt_time_at(row, 8)?,
         });
-        if let Some(whole) = &mut self.whole {
-            whole.push(WholeTimes {
-                session_date: opt_time_at(row, 2)?,
-                updated_at: opt_time_at(row, 9)?,
-            });
+        if let Some(updated) = &mut self.updated {
+            updated.push(opt_time_at(row, 9)?);
         }
         Ok(())
     }

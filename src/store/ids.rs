@@ -158,7 +158,7 @@ pub(super) fn short_ids(
     Ok(ids
         .iter()
         .zip(lens)
-        .map(|(id, len)| id[..len].to_string())
+        .map(|(id, len)| id[..len as usize].to_string())
         .collect())
 }
 
@@ -168,29 +168,35 @@ pub(super) fn short_ids(
 /// of the ids. The lookups go in id order, so that consecutive ones land
 /// on the same index pages, already in the page cache: a list of
 /// thousands of rows otherwise reads the index pages at random, each many
-/// times over.
+/// times over. Lengths and positions are u32: SQLite holds no text of more
+/// than a billion bytes, and a list of more than 4 billion ids is refused.
 pub(super) fn short_id_lens<'a>(
     conn: &Connection,
     table: &'static str,
     n: usize,
     id: impl Fn(usize) -> &'a str,
-) -> Result<Vec<usize>> {
-    // Sorted on their first 8 bytes as a number first (hex ids never hold a
+) -> Result<Vec<u32>> {
+    if u32::try_from(n).is_err() {
+        return Err(Error::database("too many ids to shorten in one list"));
+    }
+    // Sorted on their first 4 bytes as a number first (hex ids never hold a
     // NUL, so the zero padding of a shorter id keeps the text order): a
     // comparison of strings per step was a sixth of a long list's short ids.
-    // 16 bytes an id: 53,000 done actions at ten years.
-    let mut order: Vec<(u64, usize)> = (0..n)
+    // 8 bytes an id, with its position: 16 bytes an id in all, with the
+    // lengths and the walk's, for the whole history at ten years (63,220).
+    let mut order: Vec<(u32, u32)> = (0..n)
         .map(|i| {
             let id = id(i).as_bytes();
-            let mut head = [0u8; 8];
-            let len = id.len().min(8);
+            let mut head = [0u8; 4];
+            let len = id.len().min(4);
             head[..len].copy_from_slice(&id[..len]);
-            (u64::from_be_bytes(head), i)
+            (u32::from_be_bytes(head), i as u32)
         })
         .collect();
-    order.sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| id(a.1).cmp(id(b.1))));
-    let sorted = |j: usize| id(order[j].1);
-    let mut lens = vec![0; n];
+    let at = |i: u32| id(i as usize);
+    order.sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| at(a.1).cmp(at(b.1))));
+    let sorted = |j: usize| at(order[j].1);
+    let mut lens = vec![0u32; n];
     // When the list is a good part of the table (all open actions, say),
     // one walk through the table's ids in order costs less than a lookup
     // per listed id. The walk is bounded by SCAN_RATIO times the list's
@@ -207,12 +213,13 @@ pub(super) fn short_id_lens<'a>(
     if walk {
         let shared = shared_in_order(conn, table, n, sorted)?;
         for (j, shared) in shared.into_iter().enumerate() {
-            lens[order[j].1] = prefix_len(sorted(j), shared);
+            lens[order[j].1 as usize] = prefix_len(sorted(j), shared as usize) as u32;
         }
     } else {
         let mut stmt = conn.prepare_cached(&bucket_sql(table))?;
-        for j in 0..n {
-            lens[order[j].1] = prefix_len(sorted(j), shared_in_bucket(&mut stmt, sorted(j))?);
+        for (j, &(_, i)) in order.iter().enumerate() {
+            let shared = shared_in_bucket(&mut stmt, sorted(j))?;
+            lens[i as usize] = prefix_len(sorted(j), shared) as u32;
         }
     }
     Ok(lens)
@@ -232,10 +239,10 @@ fn shared_in_order<'a>(
     table: &'static str,
     n: usize,
     sorted: impl Fn(usize) -> &'a str,
-) -> Result<Vec<usize>> {
+) -> Result<Vec<u32>> {
     let mut stmt = conn.prepare_cached(&format!("SELECT id FROM {table} ORDER BY id"))?;
     let mut rows = stmt.query([])?;
-    let mut shared = vec![0; n];
+    let mut shared = vec![0u32; n];
     // Listed ids found in the table, waiting for the id after them.
     let mut waiting: Vec<usize> = Vec::new();
     // Bytes, not text: comparing them is all the walk does.
@@ -248,19 +255,19 @@ fn shared_in_order<'a>(
             continue;
         };
         for &j in &waiting {
-            shared[j] = shared[j].max(common_prefix_len(sorted(j).as_bytes(), id));
+            shared[j] = shared[j].max(common_prefix_len(sorted(j).as_bytes(), id) as u32);
         }
         waiting.clear();
         while next < n && sorted(next).as_bytes() <= id {
             let listed = sorted(next).as_bytes();
             if !previous.is_empty() {
-                shared[next] = common_prefix_len(listed, &previous);
+                shared[next] = common_prefix_len(listed, &previous) as u32;
             }
             if listed == id {
                 waiting.push(next);
             } else {
                 // Not in the table (it cannot happen): between its neighbours.
-                shared[next] = shared[next].max(common_prefix_len(listed, id));
+                shared[next] = shared[next].max(common_prefix_len(listed, id) as u32);
             }
             next += 1;
         }
@@ -272,7 +279,7 @@ fn shared_in_order<'a>(
     }
     if !previous.is_empty() {
         for (j, shared) in shared.iter_mut().enumerate().skip(next) {
-            *shared = common_prefix_len(sorted(j).as_bytes(), &previous);
+            *shared = common_prefix_len(sorted(j).as_bytes(), &previous) as u32;
         }
     }
     Ok(shared)

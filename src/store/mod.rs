@@ -771,7 +771,7 @@ impl<'c> Tx<'c> {
         table: &'static str,
         n: usize,
         id: impl Fn(usize) -> &'a str,
-    ) -> Result<Vec<usize>> {
+    ) -> Result<Vec<u32>> {
         ids::short_id_lens(&self.tx, table, n, id)
     }
 

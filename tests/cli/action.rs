@@ -175,7 +175,7 @@ fn lists_filter_by_state_member_and_session_and_sort_by_due_date() {
     add(&env, &["Overdue", "--due", "2020-01-01"]);
     let done = id(&add(&env, &["Done already", "--due", "2099-01-01"]));
     env.ok(["action", "done", &done]);
-    session(&env, "jordan", "2026-12-02");
+    let jordans = session(&env, "jordan", "2026-12-02");
     add(&env, &["Jordan's", "--due", "2099-02-01"]);
 
     assert_eq!(
@@ -238,7 +238,7 @@ fn lists_filter_by_state_member_and_session_and_sort_by_due_date() {
     // Due the same day: in the order they were agreed, done or not, in
     // the table as in JSON (lists other than the open ones are sorted by
     // coach rather than read in order from an index).
-    session(&env, "jordan", "2026-12-03");
+    let third = session(&env, "jordan", "2026-12-03");
     add(&env, &["Same day, first", "--due", "2099-04-01"]);
     let second = id(&add(&env, &["Same day, second", "--due", "2099-04-01"]));
     env.ok(["action", "done", &second]);
@@ -269,6 +269,23 @@ fn lists_filter_by_state_member_and_session_and_sort_by_due_date() {
         })
         .collect();
     assert_eq!(in_table, all.iter().collect::<Vec<_>>());
+
+    // Each action names the session it was agreed in, with its date.
+    for action in env
+        .json(["action", "list", "--all"])
+        .as_array()
+        .expect("list")
+    {
+        let body = action["body"].as_str().expect("body");
+        let (session, date) = match body {
+            "Jordan's" => (&jordans, "2026-12-02"),
+            _ if body.starts_with("Same day") => (&third, "2026-12-03"),
+            _ => (&first, "2026-12-01"),
+        };
+        assert_eq!(action["session_id"], session.as_str(), "{body}");
+        let held = action["session_date"].as_str().expect("date");
+        assert!(held.starts_with(date), "{body}: {held}");
+    }
 }
 
 #[test]
