@@ -339,7 +339,7 @@ pub fn listing(tx: &Tx<'_>, filter: &Filter, detail: Detail) -> Result<Listing> 
     if !in_order {
         listing.sort();
     }
-    let lens = tx.short_id_lens_of("actions", listing.rows.len(), |i| {
+    let lens = tx.short_id_lens("actions", listing.rows.len(), |i| {
         text_of(&listing.text, &listing.rows[i], 0)
     })?;
     for (row, len) in listing.rows.iter_mut().zip(lens) {
@@ -509,6 +509,8 @@ impl Listing {
         self.order.iter().map(|&i| {
             let r = &self.rows[i as usize];
             let session = &self.sessions[r.session as usize];
+            // Some only for --json, which alone shows when a row was
+            // agreed and last changed (a table sorted here reads the first).
             let updated_at = self.updated.as_ref().map(|updated| updated[i as usize]);
             let id = self.text_of(r, 0);
             let (member_id, person) = &self.members.all[r.member as usize];

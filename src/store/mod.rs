@@ -766,7 +766,7 @@ impl<'c> Tx<'c> {
     /// [`Tx::short_ids`] as lengths, of `n` ids, the `i`th being `id(i)`:
     /// each short id is `&id[..len]`, for long lists that keep their rows'
     /// text in place.
-    pub fn short_id_lens_of<'a>(
+    pub fn short_id_lens<'a>(
         &self,
         table: &'static str,
         n: usize,
