@@ -2,10 +2,11 @@
 //! SQL statement on a database, run by the SQLite coach is built with
 //! (rusqlite's bundled one), its rows printed as `sqlite3 -list` does
 //! (columns joined by `|`, NULL as nothing). The file is opened read-only.
-//! With `--write`, the file is opened for writing and the SQL (statements
-//! separated by `;`) is run as the sqlite3 shell runs a script: the
-//! reference for coach's writes, whose tables have triggers that write the
-//! search index.
+//! With `--write`, the file is opened for writing, coach's triggers are
+//! created as coach creates them before its first write
+//! (`coach::store::install_triggers`: they keep the search index and the counts of
+//! open actions), and the SQL (statements separated by `;`) is run as the
+//! sqlite3 shell runs a script: the reference for coach's writes.
 //!
 //! Debian's sqlite3 (3.40) can neither read nor write coach's search
 //! index: FTS5's secure-delete needs SQLite 3.42 or later.
@@ -26,6 +27,7 @@ fn main() -> anyhow::Result<()> {
             db,
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
+        coach::store::install_triggers(&conn)?;
         conn.execute_batch(sql)?;
         return Ok(());
     }

@@ -1,9 +1,11 @@
 //! `coach doctor`: a health check of the database and the attachment
 //! store, like `git fsck`. It only reads; `--repair` fixes what can be
 //! fixed without guessing: content files that no attachment uses
-//! (orphans), temporary files left by a process that died, and the
+//! (orphans), temporary files left by a process that died, the
 //! claims of agendas, recaps and digests left by a process that died
-//! (stale claims).
+//! (stale claims), and what the triggers of coach's writes keep but a
+//! write by another program did not (the counts of open actions, the
+//! search index).
 //!
 //! The records are checked with the rules `coach import` applies
 //! ([`crate::exchange::check_stored`]), so a value no command could have
@@ -18,7 +20,7 @@ use sha2::{Digest, Sha256};
 
 use crate::claim::{self, Attempt};
 use crate::store::{Tx, APPLICATION_ID, LATEST_SCHEMA};
-use crate::{attachment, digest, exchange, share, Result};
+use crate::{attachment, digest, exchange, search, share, Result};
 
 /// The most problems listed per check (the rest are counted).
 const MAX_LISTED: usize = 100;
@@ -45,7 +47,7 @@ pub struct Report {
 pub struct Problem {
     /// Which check found it: `schema`, `application-id`, `integrity`,
     /// `foreign-keys`, `records`, `attachments`, `orphans`, `claims`,
-    /// `counts`.
+    /// `counts`, `search`.
     pub check: &'static str,
     pub detail: String,
     /// Whether `--repair` fixes it.
@@ -65,6 +67,8 @@ enum Target {
     Claim(String, bool, Release),
     /// The counts of open actions, which are counted again.
     Counts,
+    /// The search index, whose wrong rows are written again.
+    Search,
 }
 
 /// Releases the stale claim with this id, whose process is gone or not.
@@ -136,6 +140,10 @@ pub fn check(tx: &Tx<'_>) -> Result<Report> {
     orphans(tx, &mut report)?;
     claims(tx, &mut report)?;
     counts(tx, &mut report)?;
+    // Over the tables the index is made from: only when none is missing.
+    if !report.problems.iter().any(|p| p.check == "schema") {
+        search_index(tx, &mut report)?;
+    }
     report.ok = report.is_healthy();
     Ok(report)
 }
@@ -156,6 +164,10 @@ pub fn repair(tx: &Tx<'_>) -> Result<Report> {
             }
             Target::Counts => {
                 recount(tx)?;
+                true
+            }
+            Target::Search => {
+                search::upkeep::repair(tx)?;
                 true
             }
             Target::None => false,
@@ -203,6 +215,20 @@ fn counts(tx: &Tx<'_>, report: &mut Report) -> Result<()> {
             "counts",
             format!("the counts of open actions kept for `team` are wrong in {wrong} places"),
             Target::Counts,
+        );
+    }
+    Ok(())
+}
+
+/// The search index against the records: a file written by another
+/// program leaves it behind (coach's writes keep it with their triggers).
+fn search_index(tx: &Tx<'_>, report: &mut Report) -> Result<()> {
+    let wrong = search::upkeep::faults(tx)?;
+    if wrong > 0 {
+        report.push(
+            "search",
+            format!("the search index is wrong for {wrong} records"),
+            Target::Search,
         );
     }
     Ok(())

@@ -310,6 +310,20 @@ pub fn mark_from_template(tx: &Tx<'_>, note: &Note, at: DateTime<Utc>) -> Result
     get(tx, &note.id)
 }
 
+/// The notes the search index holds, as the triggers of coach's writes
+/// index them (src/store/triggers.sql): each note of a session not
+/// deleted, private ones too (search is the coach's own tool), whose id
+/// `id_is` (SQL: `IS NOT NULL` for all). The columns of
+/// [`crate::search::upkeep`]'s check of the index.
+pub(crate) fn search_indexed(id_is: &str) -> String {
+    format!(
+        "SELECT n.id AS record_id, 'note' AS kind, s.member_id AS member_id, s.id AS session_id,
+                s.held_at AS at, n.body AS body, '' AS about
+         FROM notes n JOIN sessions s ON s.id = n.session_id
+         WHERE n.deleted_at IS NULL AND s.deleted_at IS NULL AND n.id {id_is}"
+    )
+}
+
 /// The text of a deleted note. The tombstone keeps the id (so a merge
 /// carries the deletion), never the words: with `PRAGMA secure_delete`
 /// (store.rs), the old text is overwritten in the file, so no backup or

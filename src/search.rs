@@ -17,6 +17,8 @@ use serde::Serialize;
 use crate::store::{time_at, Tx};
 use crate::{note, when, Error, Result};
 
+pub mod upkeep;
+
 /// What a hit is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]

@@ -397,8 +397,7 @@ reads() { # TAG DATASET
 # coach shows with each hit. It is examples/sqlq.rs (one statement on the
 # SQLite coach is built with), as a sqlite3 shell older than SQLite 3.42
 # (Debian 12 has 3.40) cannot read an FTS5 index with secure-delete
-# ("invalid fts5 file format"), nor write the tables whose triggers keep
-# it (then undo has no reference).
+# ("invalid fts5 file format"), nor write it (then undo has no reference).
 fts_readable() { # DB
   sqlite3 -readonly "$1" "SELECT count(*) FROM search_text WHERE search_text MATCH 'x'" >/dev/null 2>&1
 }
@@ -496,8 +495,9 @@ DB=$SCRATCH/coach.db
 export COACH_DB=$DB
 pick "$DB"
 # Each write has a reference: the same INSERT or UPDATE run by sqlq --write
-# (rusqlite's bundled SQLite, as Debian's sqlite3 cannot write the tables
-# whose triggers keep the search index), with synchronous=FULL as coach.
+# (rusqlite's bundled SQLite, which creates coach's TEMP triggers first, as
+# coach does before its first write: they keep the search index, which
+# Debian's sqlite3 cannot write), with synchronous=FULL as coach.
 NOW="strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
 ME="(SELECT value FROM state WHERE key = 'user.id')"
 SID="'$(sqlite3 "$DB" "SELECT id FROM sessions WHERE id LIKE '$S%'")'" # found before, as in reads()

@@ -11,8 +11,9 @@ use crate::{Error, Result};
 /// every attachment's content present with the right SHA-256 and size,
 /// files in attachments/ that no attachment uses (orphans), claims of
 /// agendas, recaps and digests left by a process that died or older than
-/// mail.claim-timeout (stale claims), the schema version and coach's mark on the
-/// file. It only reads, unless --repair is given. Exits 0 only when all is
+/// mail.claim-timeout (stale claims), the counts of open actions and the
+/// search index against the records, the schema version and coach's mark
+/// on the file. It only reads, unless --repair is given. Exits 0 only when all is
 /// well, 4 when a problem remains.
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:
@@ -20,8 +21,9 @@ use crate::{Error, Result};
   coach doctor --repair
   coach doctor --json | jq '.problems[]'")]
 pub struct DoctorArgs {
-    /// Remove orphan files and stale temporary files, and release stale
-    /// claims (marked failed, retried by the next share or share --digest)
+    /// Remove orphan files and stale temporary files, release stale claims
+    /// (marked failed, retried by the next share or share --digest), count
+    /// open actions again and index again what the search index has wrong
     #[arg(long)]
     repair: bool,
 }

@@ -10,6 +10,7 @@
 mod ids;
 mod record;
 mod stored;
+mod triggers;
 mod undo;
 #[cfg(test)]
 mod upgrade_tests;
@@ -34,6 +35,7 @@ pub use ids::{
 pub use record::Record;
 pub(crate) use stored::stored_enum;
 pub use stored::UnknownStored;
+pub use triggers::{install as install_triggers, TRIGGERS};
 pub use undo::{Change, Command as LoggedCommand, Conflict, Op, KEEP as UNDO_KEEP};
 
 use crate::{when, Error, Result};
@@ -60,6 +62,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0017_search_tags.sql"),
     include_str!("migrations/0018_open_action_counts.sql"),
     include_str!("migrations/0019_search_newest_first.sql"),
+    include_str!("migrations/0020_triggers_per_connection.sql"),
 ];
 
 /// The schema version of a database this coach has brought up to date.
@@ -114,6 +117,8 @@ pub struct Store {
     recorder: Option<Recorder>,
     /// The undo log's hook on `conn`, once installed; taken off in `drop`.
     hook: Option<undo::Installed>,
+    /// Whether [`TRIGGERS`] are created on `conn` (by its first write).
+    triggers: bool,
 }
 
 impl Drop for Store {
@@ -184,6 +189,7 @@ impl Store {
             recorder: None,
             hook: None,
             read_only: false,
+            triggers: false,
         };
         // The first read: in WAL mode, it opens the `-shm` file beside the
         // database, which fails when the folder is read-only.
@@ -214,6 +220,7 @@ impl Store {
             read_only: true,
             recorder: None,
             hook: None,
+            triggers: false,
         };
         store.configure().map_err(|e| store.unavailable(e))?;
         first_read(&store.conn).map_err(|e| store.unavailable(e))?;
@@ -234,6 +241,7 @@ impl Store {
             recorder: None,
             hook: None,
             read_only: true,
+            triggers: false,
         };
         store.configure().map_err(|e| store.unavailable(e))?;
         store.refuse_foreign()?;
@@ -298,6 +306,10 @@ impl Store {
             return Err(self.cannot_write());
         }
         self.checkpoint_on_close()?;
+        if !self.triggers {
+            triggers::install(&self.conn)?;
+            self.triggers = true;
+        }
         if let Some(r) = &mut self.recorder {
             if r.log.is_none() {
                 let (log, hook) = undo::Log::install(&self.conn)?;

@@ -432,29 +432,29 @@ fn indexed_rows_are_tagged_with_member_and_kind_by_the_upgrade() {
                  VALUES ('f1', 'm2', 'A quick refund', '2026-05-01T09:00:00.000Z', 'positive', 'me',
                          '2026-06-02T09:00:00.000Z', '2026-06-02T09:00:00.000Z');",
     );
-    let store = Store::open(&path, false).expect("upgrade");
-    let conn = store.connection();
-    let found = |fts: &str| found_newest_first(conn, fts);
-    assert_eq!(found("refund"), ["k1", "f1"]);
-    assert_eq!(found("refund AND tags : mm1"), ["k1"]);
-    assert_eq!(found("refund AND tags : kfeedback"), ["f1"]);
+    let mut store = Store::open(&path, false).expect("upgrade");
+    let found = |store: &Store, fts: &str| found_newest_first(store.connection(), fts);
+    assert_eq!(found(&store, "refund"), ["k1", "f1"]);
+    assert_eq!(found(&store, "refund AND tags : mm1"), ["k1"]);
+    assert_eq!(found(&store, "refund AND tags : kfeedback"), ["f1"]);
     assert_eq!(
-        found("{body about} : (mm1 OR kkudos)"),
+        found(&store, "{body about} : (mm1 OR kkudos)"),
         Vec::<String>::new()
     );
 
     // Written after the upgrade: tagged by the triggers, and moved with
     // its session's member.
-    conn.execute_batch(
+    // Through a write of coach's, which creates the triggers.
+    write(
+        &mut store,
         "INSERT INTO feedback (id, member_id, comment, given_at, tone, author, created_at, updated_at)
              VALUES ('f2', 'm1', 'Another refund', '2026-07-01T09:00:00.000Z', 'positive', 'me',
                      '2026-07-01T09:00:00.000Z', '2026-07-01T09:00:00.000Z');
          UPDATE sessions SET member_id = 'm2' WHERE id = 's1';",
-    )
-    .expect("write");
-    assert_eq!(found("refund AND tags : mm1"), ["f2"]);
-    assert_eq!(found("refund AND tags : mm2"), ["k1", "f1"]);
-    assert_eq!(found("tags : kfeedback"), ["f2", "f1"]);
+    );
+    assert_eq!(found(&store, "refund AND tags : mm1"), ["f2"]);
+    assert_eq!(found(&store, "refund AND tags : mm2"), ["k1", "f1"]);
+    assert_eq!(found(&store, "tags : kfeedback"), ["f2", "f1"]);
 }
 
 /// Migration 0019: a version-18 index is renumbered so that the newest
@@ -487,15 +487,15 @@ fn the_search_index_reads_newest_first_forward_after_the_upgrade() {
         ]
         .concat(),
     );
-    let store = Store::open(&path, false).expect("upgrade");
-    let conn = store.connection();
-    let found = |fts: &str| found_newest_first(conn, fts);
+    let mut store = Store::open(&path, false).expect("upgrade");
+    let found = |store: &Store, fts: &str| found_newest_first(store.connection(), fts);
     assert_eq!(
-        found("refund"),
+        found(&store, "refund"),
         ["f-july-too", "f-july", "f-may", "f-garbled"]
     );
 
-    conn.execute_batch(
+    write(
+        &mut store,
         &[
             "UPDATE feedback SET deleted_at = '2026-08-01T09:00:00.000Z' WHERE id = 'f-garbled';"
                 .to_string(),
@@ -511,10 +511,9 @@ fn the_search_index_reads_newest_first_forward_after_the_upgrade() {
             feedback("f-april", "A refund in April", "2026-05-01T08:59:59.000Z"),
         ]
         .concat(),
-    )
-    .expect("indexed after the upgrade");
+    );
     assert_eq!(
-        found("refund"),
+        found(&store, "refund"),
         [
             "f-july-last",
             "f-july-too",
@@ -525,7 +524,14 @@ fn the_search_index_reads_newest_first_forward_after_the_upgrade() {
             "f-mangled"
         ]
     );
-    assert_eq!(found("june"), ["f-june"]);
+    assert_eq!(found(&store, "june"), ["f-june"]);
+}
+
+/// Runs `sql` as a write of coach's ([`Store::write`]: with its triggers).
+fn write(store: &mut Store, sql: &str) {
+    store
+        .write(|tx| Ok(tx.execute_batch(sql)?))
+        .expect("written");
 }
 
 /// The records whose index rows match `fts`, newest first.

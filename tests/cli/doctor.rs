@@ -264,3 +264,57 @@ fn a_stale_digest_claim_is_found_and_released_but_a_live_one_is_left_alone() {
     }
     env.ok(["share", "--digest", "alex", "jordan"]);
 }
+
+/// The bodies of the notes `words` finds, as `coach search` lists them.
+fn found(env: &Env, words: &str) -> Vec<String> {
+    let hits = env.json(["search", words]);
+    let hits = hits.as_array().expect("hits");
+    hits.iter()
+        .map(|h| h["snippet"].as_str().expect("snippet").to_string())
+        .collect()
+}
+
+/// Coach's writes keep the search index with their triggers; a script
+/// writing the file with the sqlite3 shell does not. The check finds each
+/// record the index has wrong, and `--repair` indexes them again.
+#[test]
+fn a_search_index_left_behind_by_another_program_is_found_and_mended() {
+    let env = Env::with_team();
+    env.ok(["session", "new", "alex"]);
+    env.ok(["note", "add", "Refund queue review"]);
+    env.ok(["note", "add", "Coaching on empathy"]);
+    env.ok(["note", "add", "Kept as it was: the refund policy"]);
+    sql(
+        &env,
+        "INSERT INTO notes (id, session_id, body, visibility, author, created_at, updated_at)
+             SELECT lower(hex(randomblob(16))), session_id, 'Another refund story', 'shared',
+                    author, created_at, updated_at
+             FROM notes WHERE body = 'Coaching on empathy';
+         UPDATE notes SET body = 'Escalation drill' WHERE body = 'Coaching on empathy';
+         DELETE FROM notes WHERE body = 'Refund queue review';",
+    );
+    assert_eq!(found(&env, "escalation"), Vec::<String>::new());
+
+    let err = env.fails(4, ["doctor"]);
+    assert!(err.contains("found 1 problem"), "{err}");
+    let report = env.coach(["doctor", "--json"]).output().expect("run");
+    let report: serde_json::Value = serde_json::from_slice(&report.stdout).expect("json");
+    assert_eq!(report["problems"][0]["check"], "search", "{report}");
+    assert_eq!(
+        report["problems"][0]["detail"],
+        "the search index is wrong for 3 records"
+    );
+    assert_eq!(report["problems"][0]["repairable"], true, "{report}");
+
+    let out = env.ok(["doctor", "--repair"]);
+    assert!(out.contains("repaired search"), "{out}");
+    assert!(out.contains("All is well"), "{out}");
+    let mut refund = found(&env, "refund");
+    refund.sort();
+    assert_eq!(
+        refund,
+        ["Another refund story", "Kept as it was: the refund policy"]
+    );
+    assert_eq!(found(&env, "escalation"), ["Escalation drill"]);
+    assert_eq!(found(&env, "empathy"), Vec::<String>::new());
+}
