@@ -70,14 +70,11 @@ pub fn install(conn: &Connection) -> rusqlite::Result<()> {
             version.wrapping_add(1)
         ))
     })();
-    let ended = match written {
-        Ok(()) => conn.execute_batch("COMMIT; PRAGMA writable_schema = OFF;"),
-        Err(err) => {
-            let _ = conn.execute_batch("ROLLBACK; PRAGMA writable_schema = OFF;");
-            return Err(err);
-        }
-    };
-    ended?;
+    if let Err(err) = written {
+        let _ = conn.execute_batch("ROLLBACK; PRAGMA writable_schema = OFF;");
+        return Err(err);
+    }
+    conn.execute_batch("COMMIT; PRAGMA writable_schema = OFF;")?;
     // Read the temp schema now: a trigger SQLite cannot read is an error
     // here, not in the middle of a command's write.
     conn.query_row("SELECT count(*) FROM temp.sqlite_master", [], |_| Ok(()))
