@@ -198,8 +198,8 @@ pub fn resolve(tx: &Tx<'_>, query: &str) -> Result<Member> {
     if wanted.is_empty() {
         return Err(Error::input("no member given").with_hint("name a member, e.g. \"Alex Kim\""));
     }
-    let everyone = list_without_short_ids(tx, true)?;
-    let exact: Vec<&Member> = everyone
+    let everyone = candidates(tx)?;
+    let exact: Vec<&Candidate> = everyone
         .iter()
         .filter(|m| {
             text::fold(&m.name) == wanted
@@ -207,10 +207,10 @@ pub fn resolve(tx: &Tx<'_>, query: &str) -> Result<Member> {
         })
         .collect();
     if let [one] = exact.as_slice() {
-        return with_short_id(tx, (*one).clone());
+        return get(tx, &one.id);
     }
     let id_prefix = normalize_prefix(&wanted).filter(|p| p.len() >= 4);
-    let matches: Vec<&Member> = everyone
+    let matches: Vec<&Candidate> = everyone
         .iter()
         .filter(|m| {
             name_begins_with_folded(&m.name, &wanted)
@@ -218,10 +218,10 @@ pub fn resolve(tx: &Tx<'_>, query: &str) -> Result<Member> {
         })
         .collect();
     // Active members win over archived ones with the same match.
-    let active: Vec<&Member> = matches.iter().copied().filter(|m| !m.archived).collect();
+    let active: Vec<&Candidate> = matches.iter().copied().filter(|m| !m.archived).collect();
     let matches = if active.is_empty() { matches } else { active };
     match matches.as_slice() {
-        [one] => with_short_id(tx, (*one).clone()),
+        [one] => get(tx, &one.id),
         [] => Err(not_found(query, &everyone)),
         many => {
             let mut listed = Vec::with_capacity(many.len());
@@ -236,7 +236,33 @@ pub fn resolve(tx: &Tx<'_>, query: &str) -> Result<Member> {
     }
 }
 
-fn not_found(query: &str, everyone: &[Member]) -> Error {
+/// What resolving reads of every member. Whole rows (times, team, zone)
+/// were most of resolving's cost; the one found is read by its id.
+struct Candidate {
+    id: String,
+    name: String,
+    email: Option<String>,
+    archived: bool,
+}
+
+/// Every member, archived ones too, by name.
+fn candidates(tx: &Tx<'_>) -> Result<Vec<Candidate>> {
+    let mut stmt = tx.prepare_cached(
+        "SELECT id, name, email, archived_at IS NOT NULL FROM members WHERE deleted_at IS NULL
+         ORDER BY name COLLATE NOCASE, created_at",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok(Candidate {
+            id: r.get(0)?,
+            name: r.get(1)?,
+            email: r.get(2)?,
+            archived: r.get(3)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+fn not_found(query: &str, everyone: &[Candidate]) -> Error {
     let err = Error::input(format!("no member matches \"{query}\""));
     let wanted = text::fold(query);
     let closest = everyone

@@ -4,6 +4,8 @@
 //! It is the member's view, so its notes are [`SharedNote`]s: private notes
 //! are excluded by the query itself and never read.
 
+use std::collections::hash_map::{self, HashMap};
+
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
@@ -116,7 +118,11 @@ pub fn of_member(
     )?);
     keys.sort_by(|a, b| (b.held_at, b.created_at, &b.id).cmp(&(a.held_at, a.created_at, &a.id)));
     keys.truncate(limit);
-    keys.into_iter().map(|key| load(tx, key)).collect()
+    // Entries of one session come together: each session is read once.
+    let mut sessions: HashMap<String, SessionRef> = HashMap::new();
+    keys.into_iter()
+        .map(|key| load(tx, key, &mut sessions))
+        .collect()
 }
 
 /// The sort keys of one kind of entry.
@@ -139,17 +145,22 @@ fn keys_of(
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
 }
 
-fn load(tx: &Tx<'_>, key: Key) -> Result<Entry> {
-    let session = match &key.session_id {
-        Some(id) => {
-            let session = session::get(tx, id)?;
-            Some(SessionRef {
-                id: session.id,
-                short_id: session.short_id,
-                title: session.title,
-                date: session.date,
-            })
-        }
+/// Reads an entry; `sessions` holds the sessions read so far.
+fn load(tx: &Tx<'_>, key: Key, sessions: &mut HashMap<String, SessionRef>) -> Result<Entry> {
+    let session = match key.session_id {
+        Some(id) => Some(match sessions.entry(id) {
+            hash_map::Entry::Occupied(known) => known.get().clone(),
+            hash_map::Entry::Vacant(new) => {
+                let session = session::get(tx, new.key())?;
+                new.insert(SessionRef {
+                    id: session.id,
+                    short_id: session.short_id,
+                    title: session.title,
+                    date: session.date,
+                })
+                .clone()
+            }
+        }),
         None => None,
     };
     let item = match key.kind {
