@@ -186,7 +186,22 @@ pub fn display_day<Tz: TimeZone>(at: DateTime<Utc>, tz: &Tz) -> String
 where
     Tz::Offset: std::fmt::Display,
 {
-    at.with_timezone(tz).format("%-d %b %Y").to_string()
+    // As `format("%-d %b %Y")` writes it, without reading the format at
+    // every call: an email lists a day for each of a member's actions.
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let local = at.with_timezone(tz);
+    let day = local.date_naive();
+    if !(0..=9999).contains(&day.year()) {
+        return local.format("%-d %b %Y").to_string();
+    }
+    format!(
+        "{} {} {:04}",
+        day.day(),
+        MONTHS[day.month0() as usize],
+        day.year()
+    )
 }
 
 /// The calendar day in `zone` that holds `at`, as the instants it starts
@@ -666,6 +681,29 @@ fn resolve_local<Tz: TimeZone>(tz: &Tz, local: NaiveDateTime) -> Option<DateTime
 // A failed unwrap in a test is a failed test, which is what it should be.
 #[allow(clippy::unwrap_used)]
 mod tests {
+    #[test]
+    fn days_are_written_as_chrono_formats_them() {
+        let zone: chrono_tz::Tz = "Pacific/Auckland".parse().expect("zone");
+        let mut at = DateTime::<Utc>::from_timestamp(-62_167_219_200, 0).expect("year 0");
+        let end = DateTime::<Utc>::from_timestamp(253_402_300_799, 0).expect("year 9999");
+        // Every 1,000 hours or so from year 0 to 9999, at uneven times of day.
+        while at < end {
+            let chrono = at.with_timezone(&zone).format("%-d %b %Y").to_string();
+            assert_eq!(super::display_day(at, &zone), chrono, "{at}");
+            assert_eq!(
+                super::display_day(at, &Utc),
+                at.format("%-d %b %Y").to_string()
+            );
+            at += chrono::TimeDelta::minutes(60_017);
+        }
+        for edge in [DateTime::<Utc>::MIN_UTC, DateTime::<Utc>::MAX_UTC] {
+            assert_eq!(
+                super::display_day(edge, &Utc),
+                edge.format("%-d %b %Y").to_string()
+            );
+        }
+    }
+
     #[test]
     fn json_times_are_written_as_chrono_writes_them() {
         #[derive(serde::Serialize)]

@@ -560,8 +560,6 @@ impl Email<'_> {
     }
 }
 
-/// A link with a short text, such as `[View conversation](url)`; the URL
-/// in angle brackets, so spaces or parentheses in it cannot end it early.
 /// `- [ ] 3f2a Text _(OWNER, due 4 Dec 2026, overdue)_`: a task-list line
 /// a reply can answer, in every email (agenda, recap, digest). The
 /// member's own actions carry their short id, so that a reply line
@@ -578,32 +576,37 @@ pub(crate) fn action_line(
     } else {
         " "
     };
-    let mut details: Vec<String> = owner.into_iter().collect();
+    let _ = write!(md, "- [{check}] ");
+    if action.owner == Owner::Member {
+        let _ = write!(md, "{} ", action.short_id);
+    }
+    md.push_str(&escape_inline(&action.body));
+    // ` _(you, due 4 Dec 2026)_`, written straight into the email: it lists
+    // every open action of a member.
+    let mut any = false;
+    let mut detail = |md: &mut String, text: std::fmt::Arguments<'_>| {
+        md.push_str(if any { ", " } else { " _(" });
+        any = true;
+        let _ = md.write_fmt(text);
+    };
+    if let Some(owner) = owner {
+        detail(md, format_args!("{owner}"));
+    }
     if let Some(due) = action.due_at {
         let overdue = if action.state == State::Overdue {
             ", overdue"
         } else {
             ""
         };
-        details.push(format!("due {}{overdue}", day(due)));
+        detail(md, format_args!("due {}{overdue}", day(due)));
     }
     if let Some(done) = action.done_at {
-        details.push(format!("done {}", day(done)));
+        detail(md, format_args!("done {}", day(done)));
     }
-    let id = match action.owner {
-        Owner::Member => format!("{} ", action.short_id),
-        Owner::Coach => String::new(),
-    };
-    let details = if details.is_empty() {
-        String::new()
-    } else {
-        format!(" _({})_", details.join(", "))
-    };
-    let _ = writeln!(
-        md,
-        "- [{check}] {id}{}{details}",
-        escape_inline(&action.body)
-    );
+    if any {
+        md.push_str(")_");
+    }
+    md.push('\n');
 }
 
 /// A unit as it follows a number: `%` sticks to it ("74 %" reads oddly),
@@ -636,6 +639,8 @@ pub(crate) fn check_off_hint(md: &mut String, id: &str) {
     );
 }
 
+/// A link with a short text, such as `[View conversation](url)`; the URL
+/// in angle brackets, so spaces or parentheses in it cannot end it early.
 fn link(text: &str, url: &str) -> String {
     let url: String = url
         .chars()
