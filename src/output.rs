@@ -251,19 +251,22 @@ impl Output {
 /// they are printed: a Unicode noncharacter and a token drawn for this
 /// process, so no stored or typed text can forge it.
 fn own_escape() -> &'static str {
-    static MARK: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    MARK.get_or_init(|| format!("\u{fdd0}{}\u{fdd1}", uuid::Uuid::new_v4().simple()))
+    OWN_ESCAPE.get_or_init(|| format!("\u{fdd0}{}\u{fdd1}", uuid::Uuid::new_v4().simple()))
 }
+
+/// [`own_escape`]'s token, drawn at the first paint.
+static OWN_ESCAPE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
 
 /// `text` as it may reach a terminal: control characters (but line breaks
 /// and tabs) and bidirectional controls escaped ([`text::escape_multiline`]),
 /// then [`Output::paint`]'s own sequences made real.
 pub fn for_terminal(text: &str) -> String {
     let escaped = text::escape_multiline(text);
-    if escaped.contains('\u{fdd0}') {
-        escaped.replace(own_escape(), "\u{1b}")
-    } else {
-        escaped.into_owned()
+    // Before the first paint there is no token, so nothing to look for
+    // (an HTML view is 48 KB that nothing painted).
+    match OWN_ESCAPE.get() {
+        Some(mark) if escaped.contains(mark.as_str()) => escaped.replace(mark.as_str(), "\u{1b}"),
+        _ => escaped.into_owned(),
     }
 }
 
