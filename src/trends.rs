@@ -589,29 +589,27 @@ impl Periods {
         // In integers: a value on a boundary belongs to one period only.
         let period = (i128::from(offset) * i128::from(PERIODS) / i128::from(self.span))
             .clamp(0, i128::from(PERIODS) - 1) as i64;
-        if self.open.as_ref().is_none_or(|open| open.period != period) {
+        if self.open.as_ref().is_some_and(|open| open.period != period) {
             self.close();
-            self.open = Some(Totals {
-                period,
-                count: 0,
-                values: 0.0,
-                targets: 0.0,
-                with_target: 0,
-                millis: 0.0,
-                min: value,
-                max: value,
-            });
         }
-        if let Some(totals) = &mut self.open {
-            totals.count += 1;
-            totals.values += value;
-            totals.millis += offset as f64;
-            totals.min = totals.min.min(value);
-            totals.max = totals.max.max(value);
-            if let Some(target) = target {
-                totals.targets += target;
-                totals.with_target += 1;
-            }
+        let totals = self.open.get_or_insert(Totals {
+            period,
+            count: 0,
+            values: 0.0,
+            targets: 0.0,
+            with_target: 0,
+            millis: 0.0,
+            min: value,
+            max: value,
+        });
+        totals.count += 1;
+        totals.values += value;
+        totals.millis += offset as f64;
+        totals.min = totals.min.min(value);
+        totals.max = totals.max.max(value);
+        if let Some(target) = target {
+            totals.targets += target;
+            totals.with_target += 1;
         }
     }
 
