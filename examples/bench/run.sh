@@ -208,6 +208,15 @@ items_of() { # DB SESSION-PREFIX: the number of items in a session
 
 has_command() { "$COACH" "$@" --help >/dev/null 2>&1; }
 
+# neighbours TABLE IDS: what gives each id that IDS (a query of ids)
+# lists its short id, as coach reads it: the ids of TABLE that begin with
+# its first four characters, one range of TABLE's id index per listed id.
+# Every reference of a command that prints short ids reads them too.
+neighbours() {
+  printf "SELECT count(*) FROM (%s) l JOIN %s b ON b.id >= substr(l.id, 1, 4)
+      AND b.id < substr(l.id, 1, 3) || char(unicode(substr(l.id, 4, 1)) + 1);" "$2" "$1"
+}
+
 # The member everything is measured on, and their latest session. Both
 # datasets come from the same seed, so it is the same person in both.
 pick() { # DB
@@ -240,7 +249,9 @@ reads() { # TAG DATASET
   measure_pair "slist-$tag" "slist-$tag-sql" "$RUNS" "$COACH" session list --member "$M" \
     ::: "${SQL[@]}" "SELECT s.id, s.title, s.held_at, s.status, m.name, m.email
       FROM sessions s JOIN members m ON m.id = s.member_id
-      WHERE s.member_id = $me AND s.deleted_at IS NULL ORDER BY s.held_at DESC, s.id LIMIT $limit"
+      WHERE s.member_id = $me AND s.deleted_at IS NULL ORDER BY s.held_at DESC, s.id LIMIT $limit" \
+      "$(neighbours sessions "SELECT id FROM sessions WHERE member_id = $me AND deleted_at IS NULL
+        ORDER BY held_at DESC, id LIMIT $limit")"
   case_row "slist-$tag" read "session list --member M ($limit sessions)" "$tag" "slist-$tag-sql" "sqlite3" "" "5"
 
   # What a session's view reads: the session, the carried-over actions
@@ -271,12 +282,32 @@ reads() { # TAG DATASET
     SELECT id, body, owner, due_at, done_at FROM actions WHERE session_id = $sid AND deleted_at IS NULL;"
   local items
   items=$(items_of "$db" "$S")
+  # The short ids the views print: the coach's of the session and every
+  # item, the member's of their own actions only (a reply checks them off).
+  local carried="SELECT a.id, a.owner FROM actions a INDEXED BY actions_open_by_member_list
+      WHERE a.member_id = (SELECT member_id FROM sessions WHERE id = $sid) AND a.done_at IS NULL
+        AND a.deleted_at IS NULL
+      UNION ALL
+      SELECT a.id, a.owner FROM actions a INDEXED BY actions_done_by_member
+      WHERE a.member_id = (SELECT member_id FROM sessions WHERE id = $sid)
+        AND a.done_at >= (SELECT created_at FROM sessions WHERE id = $sid) AND a.deleted_at IS NULL
+      UNION ALL
+      SELECT id, owner FROM actions WHERE session_id = $sid AND deleted_at IS NULL"
+  local of_session="WHERE session_id = $sid AND deleted_at IS NULL"
+  local show_ids
+  show_ids="$(neighbours sessions "SELECT $sid AS id")
+    $(neighbours actions "SELECT id FROM ($carried)")
+    $(neighbours notes "SELECT id FROM notes $of_session")
+    $(neighbours feedback "SELECT id FROM feedback $of_session")
+    $(neighbours qa_reviews "SELECT id FROM qa_reviews $of_session")
+    $(neighbours kudos "SELECT id FROM kudos $of_session")"
   measure_pair "show-$tag" "show-$tag-sql" "$RUNS" "$COACH" session show "$S" \
-    ::: "${SQL[@]}" "${view//VISIBILITY/}"
+    ::: "${SQL[@]}" "${view//VISIBILITY/}" "$show_ids"
   case_row "show-$tag" read "session show S ($items items)" "$tag" "show-$tag-sql" "sqlite3" "" "5"
 
   measure_pair "html-$tag" "html-$tag-sql" "$RUNS" "$COACH" session show "$S" --as-member --format html \
-    ::: "${SQL[@]}" "${view//VISIBILITY/AND n.visibility = \'shared\'}"
+    ::: "${SQL[@]}" "${view//VISIBILITY/AND n.visibility = \'shared\'}" \
+    "$(neighbours actions "SELECT id FROM ($carried) WHERE owner = 'member'")"
   case_row "html-$tag" read "session show S --as-member --format html" "$tag" "html-$tag-sql" "sqlite3" "" "5"
 
   # The open actions as the table shows them, with their member's name;
@@ -299,7 +330,8 @@ reads() { # TAG DATASET
   case_row "open-$tag" read "action list --open ($open actions)" "$tag" "open-$tag-sql" "sqlite3" "" "30"
 
   measure_pair "mopen-$tag" "mopen-$tag-sql" "$RUNS" "$COACH" action list --open --member "$M" \
-    ::: "${SQL[@]}" "$actions AND a.member_id = $me $order"
+    ::: "${SQL[@]}" "$actions AND a.member_id = $me $order" \
+    "$(neighbours actions "SELECT id FROM actions WHERE member_id = $me AND done_at IS NULL AND deleted_at IS NULL")"
   case_row "mopen-$tag" read "action list --open --member M ($mopen actions)" "$tag" "mopen-$tag-sql" "sqlite3" "" "5"
 
   # The whole history, done actions too, as the table shows it and as
@@ -329,7 +361,9 @@ reads() { # TAG DATASET
     ::: "${SQL[@]}" "SELECT id, comment, rating, customer, channel, url, given_at, tone FROM feedback
       WHERE member_id = $me AND session_id IS NULL AND deleted_at IS NULL ORDER BY given_at DESC;
     SELECT id, score, reviewer, comment, url, reviewed_at, tone FROM qa_reviews
-      WHERE member_id = $me AND session_id IS NULL AND deleted_at IS NULL ORDER BY reviewed_at DESC;"
+      WHERE member_id = $me AND session_id IS NULL AND deleted_at IS NULL ORDER BY reviewed_at DESC;" \
+    "$(neighbours feedback "SELECT id FROM feedback WHERE member_id = $me AND session_id IS NULL AND deleted_at IS NULL")
+    $(neighbours qa_reviews "SELECT id FROM qa_reviews WHERE member_id = $me AND session_id IS NULL AND deleted_at IS NULL")"
   case_row "saved-$tag" read "saved M" "$tag" "saved-$tag-sql" "sqlite3" "" "5"
 
   # The member's metric names, skipping through the index, and the last
@@ -347,21 +381,66 @@ reads() { # TAG DATASET
   case_row "card-$tag" read "metric scorecard M" "$tag" "card-$tag-sql" "sqlite3" "" "5"
 
   if has_command member trends; then
-    # Each metric's values of the last twelve weeks, week by week: the
-    # names skipping through the index (as the scorecard), then a range of
-    # it per name. (A range on the member alone reads all ten years.)
-    measure_pair "trends-$tag" "trends-$tag-sql" "$RUNS" "$COACH" member trends "$M" \
-      ::: "${SQL[@]}" "WITH RECURSIVE names(metric) AS (
+    # The questions `member trends` answers, over its default window (local
+    # midnight on the first of the month five months back, to now): the
+    # sessions in it, by month, and the last and next one; the kudos,
+    # actions and tones of its sessions and of what waits; each metric (its
+    # names skipping through the index, as the scorecard) cut into 26
+    # equal periods, with its latest unit, target before the window and
+    # latest value. (Grouped in SQL here; coach adds the periods up as the
+    # values come in time order.) The periods: trends::PERIODS.
+    local since="strftime('%Y-%m-%dT%H:%M:%fZ', 'now', 'localtime', 'start of month', '-5 months', 'utc')"
+    local until="strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
+    local in_window="member_id = $me AND deleted_at IS NULL AND held_at >= $since AND held_at <= $until"
+    local window_sessions="sessions s WHERE s.member_id = $me AND s.deleted_at IS NULL AND s.held_at >= $since"
+    local tones=""
+    for table in feedback qa_reviews; do
+      tones+="SELECT i.tone, count(*) FROM $table i JOIN $window_sessions
+          AND i.session_id = s.id AND i.deleted_at IS NULL GROUP BY i.tone;
+        SELECT tone, count(*) FROM $table
+          WHERE member_id = $me AND session_id IS NULL AND deleted_at IS NULL GROUP BY tone;"
+    done
+    local names="WITH RECURSIVE names(metric) AS (
         SELECT (SELECT min(metric) FROM metric_values WHERE member_id = $me AND deleted_at IS NULL)
         UNION ALL
         SELECT (SELECT min(metric) FROM metric_values WHERE member_id = $me AND deleted_at IS NULL AND metric > names.metric)
-        FROM names WHERE metric IS NOT NULL)
-      SELECT n.metric, strftime('%Y-%W', v.measured_at) AS week, count(*), avg(v.value), avg(v.target),
-             min(v.value), max(v.value)
-        FROM names n JOIN metric_values v ON v.member_id = $me AND v.metric = n.metric AND v.deleted_at IS NULL
-          AND v.measured_at >= strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-84 days')
+        FROM names WHERE metric IS NOT NULL)"
+    local of_metric="member_id = $me AND metric = n.metric AND deleted_at IS NULL"
+    measure_pair "trends-$tag" "trends-$tag-sql" "$RUNS" "$COACH" member trends "$M" \
+      ::: "${SQL[@]}" "SELECT count(*), min(held_at), max(held_at) FROM sessions WHERE $in_window;
+      SELECT strftime('%Y-%m', held_at, 'localtime') AS month, count(*) FROM sessions
+        WHERE $in_window GROUP BY month;
+      SELECT id, title, held_at FROM sessions WHERE member_id = $me AND deleted_at IS NULL
+        AND held_at <= $until ORDER BY held_at DESC LIMIT 1;
+      SELECT id, title, held_at FROM sessions WHERE member_id = $me AND deleted_at IS NULL
+        AND held_at > $until ORDER BY held_at LIMIT 1;
+      SELECT kind, count(*) FROM (
+          SELECT k.kind FROM kudos k JOIN $window_sessions AND k.session_id = s.id AND k.deleted_at IS NULL
+          UNION ALL
+          SELECT kind FROM kudos INDEXED BY kudos_outside_sessions
+          WHERE member_id = $me AND session_id IS NULL AND deleted_at IS NULL AND created_at >= $since)
+        GROUP BY kind;
+      SELECT count(*), sum(a.done_at IS NOT NULL), sum(a.done_at IS NULL AND a.due_at < $until)
+        FROM actions a JOIN $window_sessions AND a.session_id = s.id AND a.deleted_at IS NULL;
+      $tones
+      $names
+      SELECT n.metric,
+          min(25, CAST((julianday(v.measured_at) - julianday($since)) * 26
+                       / (julianday($until) - julianday($since)) AS INTEGER)) AS period,
+          count(*), avg(v.value), avg(v.target), min(v.value), max(v.value)
+        FROM names n JOIN metric_values v ON v.member_id = $me AND v.metric = n.metric
+          AND v.deleted_at IS NULL AND v.measured_at >= $since AND v.measured_at <= $until
         WHERE n.metric IS NOT NULL
-        GROUP BY n.metric, week ORDER BY n.metric, week;"
+        GROUP BY n.metric, period ORDER BY n.metric, period;
+      $names
+      SELECT n.metric,
+          (SELECT unit FROM metric_values INDEXED BY metric_values_units WHERE $of_metric
+             AND unit IS NOT NULL AND measured_at <= $until ORDER BY measured_at DESC LIMIT 1),
+          (SELECT target FROM metric_values INDEXED BY metric_values_targets WHERE $of_metric
+             AND target IS NOT NULL AND measured_at < $since ORDER BY measured_at DESC LIMIT 1),
+          (SELECT value || ' ' || measured_at FROM metric_values WHERE $of_metric
+             AND measured_at >= $since AND measured_at <= $until ORDER BY measured_at DESC LIMIT 1)
+        FROM names n WHERE n.metric IS NOT NULL;"
     case_row "trends-$tag" read "member trends M" "$tag" "trends-$tag-sql" "sqlite3" "" "5"
   else
     case_row "trends-$tag" missing "member trends M" "$tag" "" "" "" "5"
