@@ -262,8 +262,12 @@ pub fn compose(tx: &Tx<'_>, member: &Member, since: DateTime<Utc>) -> Result<Com
     let digest = gather(tx, member, since)?;
     let zone = member::zone_of(tx, &member.id)?;
     let rendered = render::render(&digest, &zone);
-    let (html, text) =
-        html::email_parts(&rendered.subject, &rendered.preheader, &rendered.markdown);
+    let (html, text) = html::email_parts(
+        &rendered.subject,
+        &rendered.preheader,
+        &rendered.markdown,
+        &rendered.task_lists,
+    );
     Ok(Composed {
         subject: rendered.subject,
         text,

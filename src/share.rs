@@ -44,6 +44,7 @@ use crate::mail::{
 };
 use crate::note::SharedNote;
 use crate::render::markdown::{self, Flavour, NotAttached};
+use crate::render::task_list::TaskList;
 use crate::render::{html, text};
 use crate::session::{self, MemberRef, Session};
 use crate::store::{new_id, opt_time_at, stored_enum, time_at, Store, Tx};
@@ -192,7 +193,12 @@ pub fn subject(session: &Session, zone: &chrono_tz::Tz) -> String {
 /// the member's time zone.
 pub fn compose(tx: &Tx<'_>, session: Session, kind: Kind) -> Result<Composed> {
     let draft = draft(tx, session, kind)?;
-    let (html, text) = html::email_parts(&draft.subject, &draft.preheader, &draft.markdown);
+    let (html, text) = html::email_parts(
+        &draft.subject,
+        &draft.preheader,
+        &draft.markdown,
+        &draft.task_lists,
+    );
     let talking_points = talking_points(&draft.notes);
     Ok(Composed {
         kind,
@@ -228,8 +234,13 @@ pub fn compose_part(
 ) -> Result<(Session, String)> {
     let draft = draft(tx, session, kind)?;
     let document = match part {
-        Part::Html => html::email_document(&draft.subject, &draft.preheader, &draft.markdown),
-        Part::Text => crate::render::text::plain(&draft.markdown),
+        Part::Html => html::email_document(
+            &draft.subject,
+            &draft.preheader,
+            &draft.markdown,
+            &draft.task_lists,
+        ),
+        Part::Text => text::email_plain(&draft.markdown, &draft.task_lists),
         Part::Markdown => draft.markdown,
     };
     Ok((draft.session, document))
@@ -241,6 +252,8 @@ struct Draft {
     session: Session,
     subject: String,
     markdown: String,
+    /// The task lists in `markdown`.
+    task_lists: Vec<TaskList>,
     preheader: String,
     notes: Vec<SharedNote>,
     zone: chrono_tz::Tz,
@@ -274,6 +287,7 @@ fn draft(tx: &Tx<'_>, session: Session, kind: Kind) -> Result<Draft> {
         session: view.session,
         subject,
         markdown: rendered.markdown,
+        task_lists: rendered.task_lists,
         preheader: rendered.preheader,
         notes: view.notes,
         zone,
@@ -472,7 +486,7 @@ pub fn prepare_cancellation(tx: &Tx<'_>, session: &Session) -> Result<Option<Mes
         when::display_long(start, &zone)
     );
     let md = markdown::cancellation(&session.title, &said, &coach.name);
-    let (html, text) = html::email_parts(&subject, &said, &md);
+    let (html, text) = html::email_parts(&subject, &said, &md, &[]);
     let event = invite::Event {
         uid: invite::uid(&session.id),
         sequence: sequence.saturating_add(1),

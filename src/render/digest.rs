@@ -20,6 +20,7 @@ use super::markdown::{
     action_line, check_off_hint, closed_fences, demote_headings, escape_inline, first_name, number,
     target_text, unit_suffix,
 };
+use super::task_list::{self, TaskList};
 use crate::action::Action;
 use crate::digest::Digest;
 use crate::kudos::Kind as KudosKind;
@@ -36,15 +37,18 @@ pub struct Rendered {
     pub subject: String,
     pub markdown: String,
     pub preheader: String,
+    /// The task lists in the Markdown (the actions).
+    pub task_lists: Vec<TaskList>,
 }
 
 /// The digest as Markdown, its times in `zone` (the member's).
 pub fn render(digest: &Digest, zone: &Tz) -> Rendered {
     let r = Renderer { digest, zone };
     let mut md = String::new();
+    let mut task_lists = Vec::new();
     r.header(&mut md);
-    r.open_actions(&mut md);
-    r.done(&mut md);
+    r.open_actions(&mut md, &mut task_lists);
+    r.done(&mut md, &mut task_lists);
     r.kudos(&mut md);
     r.sessions(&mut md);
     r.trends(&mut md);
@@ -57,6 +61,7 @@ pub fn render(digest: &Digest, zone: &Tz) -> Rendered {
         ),
         markdown: md,
         preheader: r.preheader(),
+        task_lists,
     }
 }
 
@@ -128,33 +133,33 @@ impl Renderer<'_> {
         }
     }
 
-    /// `- [ ] 3f2a Text _(due 4 Dec 2026)_`: a line a reply can answer
-    /// (the digest holds the member's own actions only).
-    fn action_line(&self, md: &mut String, action: &Action) {
-        action_line(md, action, None, |at| self.day(at));
+    /// `actions` as a task list of lines a reply can answer (the digest
+    /// holds the member's own actions only, so none says whose it is).
+    fn task_list(&self, md: &mut String, actions: &[Action]) -> TaskList {
+        let lines = actions
+            .iter()
+            .map(|action| action_line(action, None, |at| self.day(at)))
+            .collect();
+        task_list::write(md, lines)
     }
 
-    fn open_actions(&self, md: &mut String) {
+    fn open_actions(&self, md: &mut String, lists: &mut Vec<TaskList>) {
         let open = &self.digest.open;
         let _ = writeln!(md, "\n## Your open actions\n");
         if open.is_empty() {
             let _ = writeln!(md, "_Nothing open: well done._");
             return;
         }
-        for action in open {
-            self.action_line(md, action);
-        }
+        lists.push(self.task_list(md, open));
         check_off_hint(md, &open[0].short_id);
     }
 
-    fn done(&self, md: &mut String) {
+    fn done(&self, md: &mut String, lists: &mut Vec<TaskList>) {
         if self.digest.done.is_empty() {
             return;
         }
         let _ = writeln!(md, "\n## Done since {}\n", self.day(self.digest.since));
-        for action in &self.digest.done {
-            self.action_line(md, action);
-        }
+        lists.push(self.task_list(md, &self.digest.done));
     }
 
     fn kudos(&self, md: &mut String) {

@@ -24,6 +24,8 @@ use comrak::nodes::{ListType, NodeLink, NodeValue};
 use comrak::options::Plugins;
 use comrak::{parse_document, Arena, Node, Options};
 
+use super::task_list::{self, Splice, TaskList};
+
 /// The system font stack: no web fonts, which would be remote content.
 macro_rules! font {
     () => {
@@ -109,27 +111,46 @@ const CARD_WIDTH: u32 = 640;
 /// the subject), then a centred card at most 640px wide, laid out with
 /// tables, holding [`fragment`]`(markdown)`; on a phone the card takes the
 /// screen's width and long words wrap. Nothing in it refers to anything
-/// outside the document.
-pub fn email_document(title: &str, preheader: &str, markdown: &str) -> String {
-    let arena = Arena::new();
-    email_document_of(title, preheader, parse(&arena, markdown), markdown)
+/// outside the document. `task_lists` are those coach wrote into the
+/// Markdown ([`task_list`]): the same HTML, without parsing them back.
+pub fn email_document(
+    title: &str,
+    preheader: &str,
+    markdown: &str,
+    task_lists: &[TaskList],
+) -> String {
+    with_parsed(markdown, task_lists, |root, at| {
+        email_document_of(title, preheader, root, at, markdown)
+    })
 }
 
 /// The two parts of an email from one parse of `markdown`: the HTML
 /// document ([`email_document`]) and the plain text
-/// ([`super::text::plain`]).
-pub fn email_parts(title: &str, preheader: &str, markdown: &str) -> (String, String) {
-    let arena = Arena::new();
-    let root = parse(&arena, markdown);
-    (
-        email_document_of(title, preheader, root, markdown),
-        super::text::plain_of(root),
-    )
+/// ([`super::text::email_plain`]).
+pub fn email_parts(
+    title: &str,
+    preheader: &str,
+    markdown: &str,
+    task_lists: &[TaskList],
+) -> (String, String) {
+    with_parsed(markdown, task_lists, |root, at| {
+        (
+            email_document_of(title, preheader, root, at, markdown),
+            super::text::plain_of(root, at),
+        )
+    })
 }
 
-/// [`email_document`] of `markdown` already parsed ([`parse`]) as `root`.
-fn email_document_of<'a>(title: &str, preheader: &str, root: Node<'a>, markdown: &str) -> String {
-    let body = fragment_of(root, markdown);
+/// [`email_document`] of `markdown` already parsed ([`with_parsed`]) as
+/// `root`, with the task lists `at` its placeholders.
+fn email_document_of<'a>(
+    title: &str,
+    preheader: &str,
+    root: Node<'a>,
+    at: &[Splice<'_>],
+    markdown: &str,
+) -> String {
+    let body = fragment_of(root, at, markdown);
     let title = escape(title);
     let mut out = String::with_capacity(body.len() + 2048);
     out.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n");
@@ -175,12 +196,11 @@ fn email_document_of<'a>(title: &str, preheader: &str, root: Node<'a>, markdown:
 /// GitHub-flavoured: tables, task lists, strikethrough and autolinks. Lines
 /// wrapped in an editor form one paragraph, as on GitHub.
 pub fn fragment(markdown: &str) -> String {
-    let arena = Arena::new();
-    fragment_of(parse(&arena, markdown), markdown)
+    with_parsed(markdown, &[], |root, at| fragment_of(root, at, markdown))
 }
 
 /// [`fragment`] of `markdown` already parsed as `root`.
-fn fragment_of<'a>(root: Node<'a>, markdown: &str) -> String {
+fn fragment_of<'a>(root: Node<'a>, at: &[Splice<'_>], markdown: &str) -> String {
     let options = comrak_options();
     let mut html = String::with_capacity(markdown.len() * 2);
     let formatted = format_document_with_formatter(
@@ -189,7 +209,7 @@ fn fragment_of<'a>(root: Node<'a>, markdown: &str) -> String {
         &mut html,
         &Plugins::default(),
         format_node,
-        (),
+        at,
     );
     if formatted.is_err() {
         // Writing to a String cannot fail and the formatter only fails when
@@ -203,6 +223,25 @@ fn fragment_of<'a>(root: Node<'a>, markdown: &str) -> String {
 /// module's HTML and [`super::text::plain`].
 pub fn parse<'a>(arena: &'a Arena<'a>, markdown: &str) -> Node<'a> {
     parse_document(arena, markdown, &comrak_options())
+}
+
+/// `f` of `markdown` parsed, with the task lists that render straight
+/// replaced by placeholders ([`task_list::splice`]); of `markdown` parsed
+/// as it is when none can, or when a placeholder did not land where its
+/// list stood.
+pub(super) fn with_parsed<R>(
+    markdown: &str,
+    task_lists: &[TaskList],
+    f: impl for<'a> FnOnce(Node<'a>, &[Splice<'_>]) -> R,
+) -> R {
+    let arena = Arena::new();
+    if let Some(spliced) = task_list::splice(markdown, task_lists) {
+        let root = parse(&arena, &spliced.markdown);
+        if spliced.placed(root) {
+            return f(root, &spliced.at);
+        }
+    }
+    f(parse(&arena, markdown), &[])
 }
 
 /// comrak's options: GFM, with raw HTML shown as text.
@@ -225,10 +264,16 @@ fn comrak_options() -> Options<'static> {
 
 /// The formatter: comrak's own, except for the nodes mail needs differently.
 fn format_node<'a>(
-    context: &mut Context<'_, '_>,
+    context: &mut Context<'_, '_, &[Splice<'_>]>,
     node: Node<'a>,
     entering: bool,
 ) -> Result<ChildRendering, fmt::Error> {
+    if let Some(list) = task_list::list_at(context.user, node) {
+        if entering {
+            write_task_list(context, list)?;
+        }
+        return Ok(ChildRendering::Skip);
+    }
     let ast = node.data();
     match ast.value {
         NodeValue::Link(ref link) => render_link(context, node, link, entering),
@@ -336,6 +381,35 @@ fn format_node<'a>(
     }
 }
 
+/// A task list as comrak and [`format_node`] render its Markdown (a tight
+/// list of one-paragraph task items), before the style pass.
+fn write_task_list<T>(context: &mut Context<'_, '_, T>, list: &TaskList) -> fmt::Result {
+    context.cr()?;
+    context.write_str("<ul>")?;
+    context.lf()?;
+    for line in &list.lines {
+        context.cr()?;
+        write!(context, "<li style=\"{TASK_ITEM_STYLE}\">")?;
+        context.write_str(if line.done { CHECKED } else { UNCHECKED })?;
+        // `3f2a Text <em>(detail)</em>`: escaped piece by piece, as
+        // escaping the paragraph's text whole would.
+        if let Some(id) = &line.id {
+            context.escape(id)?;
+            context.write_str(" ")?;
+        }
+        context.escape(&line.text)?;
+        if let Some(detail) = &line.detail {
+            context.write_str(" <em>(")?;
+            context.escape(detail)?;
+            context.write_str(")</em>")?;
+        }
+        context.write_str("</li>")?;
+        context.lf()?;
+    }
+    context.write_str("</ul>")?;
+    context.lf()
+}
+
 /// Whether `node` is the last block of a quote box.
 fn is_last_in_quote(node: Node<'_>) -> bool {
     node.next_sibling().is_none()
@@ -348,8 +422,8 @@ fn is_last_in_quote(node: Node<'_>) -> bool {
 /// otherwise just its text. A bare URL (an autolink, or a link whose text
 /// is its URL) shows as a short label, its host, so that it neither
 /// widens a phone's screen nor reads as noise.
-fn render_link(
-    context: &mut Context<'_, '_>,
+fn render_link<T>(
+    context: &mut Context<'_, '_, T>,
     node: Node<'_>,
     link: &NodeLink,
     entering: bool,
@@ -410,8 +484,8 @@ fn short_label(node: Node<'_>, url: &str) -> Option<String> {
 
 /// An image, as a link to it: showing it would make the mail client fetch
 /// it from wherever it is when the email is opened.
-fn render_image<'a>(
-    context: &mut Context<'_, '_>,
+fn render_image<'a, T>(
+    context: &mut Context<'_, '_, T>,
     node: Node<'a>,
     link: &NodeLink,
     entering: bool,
@@ -431,7 +505,7 @@ fn render_image<'a>(
     Ok(ChildRendering::HTML)
 }
 
-fn write_opening_a(context: &mut Context<'_, '_>, link: &NodeLink) -> fmt::Result {
+fn write_opening_a<T>(context: &mut Context<'_, '_, T>, link: &NodeLink) -> fmt::Result {
     context.write_str("<a href=\"")?;
     context.escape_href(&link.url)?;
     context.write_str("\"")?;
@@ -589,7 +663,7 @@ Talked about the *career ladder* and **next steps**; see
 
     #[test]
     fn is_a_complete_document_with_an_escaped_title() {
-        let html = email_document("Recap <b>& \"you\"", "Pre <i>", "Hello");
+        let html = email_document("Recap <b>& \"you\"", "Pre <i>", "Hello", &[]);
         assert!(html.starts_with("<!DOCTYPE html>\n<html lang=\"en\">"));
         assert!(html.contains("<meta charset=\"utf-8\">"));
         assert!(html.contains("<meta name=\"viewport\""));
@@ -610,7 +684,7 @@ Talked about the *career ladder* and **next steps**; see
                         <img src=x onerror=alert(1)>\n\n\
                         - <script>alert(2)</script>\n\n\
                         | a |\n|---|\n| <script>alert(3)</script> |\n";
-        let html = email_document("t", "", markdown);
+        let html = email_document("t", "", markdown, &[]);
         for live in ["<script", "<img", "<b>", "onerror=alert(1)>"] {
             assert!(!html.contains(live), "{live} in {html}");
         }
@@ -712,7 +786,7 @@ Talked about the *career ladder* and **next steps**; see
     fn every_element_is_styled_and_nothing_needs_a_stylesheet() {
         let markdown =
             format!("{RECAP}\n---\n\n```rust\nfn main() {{}}\n```\n\n```math\nx^2\n```\n");
-        let html = email_document("Recap", "", &markdown);
+        let html = email_document("Recap", "", &markdown, &[]);
         assert!(!html.contains("<style"));
         assert!(!html.contains("class="));
         for tag in [
@@ -739,7 +813,7 @@ Talked about the *career ladder* and **next steps**; see
 
     #[test]
     fn non_ascii_and_emoji_survive() {
-        let html = email_document("Café ☕", "", RECAP);
+        let html = email_document("Café ☕", "", RECAP, &[]);
         assert!(html.contains("<title>Café ☕</title>"));
         assert!(html.contains("on-call notes 🚀"));
         assert!(html.contains("thorough. 🎉"));

@@ -19,6 +19,7 @@
 //! [`Section`] and a function; a new kind of email is a [`Flavour`] with
 //! its own list of sections.
 
+use std::cell::RefCell;
 use std::fmt::Write;
 
 use chrono::{DateTime, Utc};
@@ -32,6 +33,8 @@ use crate::output::counted;
 use crate::saved::Tone;
 use crate::view::MemberView;
 use crate::{when, Result};
+
+use super::task_list::{self, TaskLine, TaskList};
 
 /// Which email a session is rendered as.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -120,6 +123,9 @@ pub struct Rendered {
     pub markdown: String,
     /// The one-line summary mail clients show after the subject.
     pub preheader: String,
+    /// The task lists in the Markdown (the actions), which the HTML and
+    /// plain-text parts render from their parts.
+    pub task_lists: Vec<TaskList>,
 }
 
 /// The session as Markdown for its member, in the given flavour.
@@ -128,6 +134,7 @@ pub fn render(view: &MemberView, flavour: Flavour, setting: &Setting<'_>) -> Res
         view,
         flavour,
         setting,
+        task_lists: RefCell::default(),
     };
     let mut md = String::new();
     email.header(&mut md);
@@ -138,6 +145,7 @@ pub fn render(view: &MemberView, flavour: Flavour, setting: &Setting<'_>) -> Res
     Ok(Rendered {
         markdown: md,
         preheader: email.preheader(),
+        task_lists: email.task_lists.into_inner(),
     })
 }
 
@@ -146,6 +154,8 @@ struct Email<'a> {
     view: &'a MemberView,
     flavour: Flavour,
     setting: &'a Setting<'a>,
+    /// The task lists written so far.
+    task_lists: RefCell<Vec<TaskList>>,
 }
 
 const NO_TALKING_POINTS: &str =
@@ -425,9 +435,7 @@ impl Email<'_> {
             Flavour::Recap => "What we agreed",
         };
         let _ = writeln!(md, "\n## {heading}\n");
-        for action in &self.view.actions {
-            self.action_line(md, action);
-        }
+        self.task_list(md, self.view.actions.iter());
     }
 
     /// Actions from earlier sessions: those still open, or (`done`) those
@@ -448,19 +456,23 @@ impl Email<'_> {
             "Still open from earlier 1:1s"
         };
         let _ = writeln!(md, "\n## {heading}\n");
-        for action in actions {
-            self.action_line(md, action);
-        }
+        self.task_list(md, actions.into_iter());
     }
 
-    /// `- [ ] 3f2a Text _(you, due 4 Dec 2026)_`: whose it is, then
-    /// [`action_line`].
-    fn action_line(&self, md: &mut String, action: &Action) {
-        let owner = match action.owner {
-            Owner::Member => "you".to_string(),
-            Owner::Coach => escape_inline(self.coach()),
-        };
-        action_line(md, action, Some(owner), |at| self.day(at));
+    /// `actions` as a task list ([`action_line`], saying whose each is),
+    /// kept in [`Rendered::task_lists`].
+    fn task_list<'a>(&self, md: &mut String, actions: impl Iterator<Item = &'a Action>) {
+        let lines = actions
+            .map(|action| {
+                let owner = match action.owner {
+                    Owner::Member => "you",
+                    Owner::Coach => self.coach(),
+                };
+                action_line(action, Some(owner), |at| self.day(at))
+            })
+            .collect();
+        let list = task_list::write(md, lines);
+        self.task_lists.borrow_mut().push(list);
     }
 
     /// How to check an action off by replying, with the first of the
@@ -566,31 +578,19 @@ impl Email<'_> {
 /// `[x] 3f2a` checks one off (src/reply.rs, `coach inbox`); "overdue" is
 /// the action's state, by the one rule of action.rs.
 pub(crate) fn action_line(
-    md: &mut String,
     action: &Action,
-    owner: Option<String>,
+    owner: Option<&str>,
     day: impl Fn(DateTime<Utc>) -> String,
-) {
-    let check = if action.state == State::Done {
-        "x"
-    } else {
-        " "
-    };
-    let _ = write!(md, "- [{check}] ");
-    if action.owner == Owner::Member {
-        let _ = write!(md, "{} ", action.short_id);
-    }
-    md.push_str(&escape_inline(&action.body));
-    // ` _(you, due 4 Dec 2026)_`, written straight into the email: it lists
-    // every open action of a member.
-    let mut any = false;
-    let mut detail = |md: &mut String, text: std::fmt::Arguments<'_>| {
-        md.push_str(if any { ", " } else { " _(" });
-        any = true;
-        let _ = md.write_fmt(text);
+) -> TaskLine {
+    let mut detail = String::new();
+    let mut add = |text: std::fmt::Arguments<'_>| {
+        if !detail.is_empty() {
+            detail.push_str(", ");
+        }
+        let _ = detail.write_fmt(text);
     };
     if let Some(owner) = owner {
-        detail(md, format_args!("{owner}"));
+        add(format_args!("{owner}"));
     }
     if let Some(due) = action.due_at {
         let overdue = if action.state == State::Overdue {
@@ -598,15 +598,17 @@ pub(crate) fn action_line(
         } else {
             ""
         };
-        detail(md, format_args!("due {}{overdue}", day(due)));
+        add(format_args!("due {}{overdue}", day(due)));
     }
     if let Some(done) = action.done_at {
-        detail(md, format_args!("done {}", day(done)));
+        add(format_args!("done {}", day(done)));
     }
-    if any {
-        md.push_str(")_");
+    TaskLine {
+        done: action.state == State::Done,
+        id: (action.owner == Owner::Member).then(|| action.short_id.clone()),
+        text: action.body.clone(),
+        detail: (!detail.is_empty()).then_some(detail),
     }
-    md.push('\n');
 }
 
 /// A unit as it follows a number: `%` sticks to it ("74 %" reads oddly),
@@ -748,16 +750,25 @@ pub fn cancellation(title: &str, said: &str, coach: &str) -> String {
 
 pub(crate) fn escape_inline(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        if matches!(
-            c,
-            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '~' | '#' | '!'
-        ) {
-            out.push('\\');
-        }
-        out.push(c);
-    }
+    push_escaped(&mut out, text);
     out
+}
+
+/// [`escape_inline`] of `text`, written at the end of `out`.
+pub(crate) fn push_escaped(out: &mut String, text: &str) {
+    // Every character escaped is ASCII: copy the runs between them whole.
+    let mut copied = 0;
+    for (i, b) in text.bytes().enumerate() {
+        if matches!(
+            b,
+            b'\\' | b'`' | b'*' | b'_' | b'[' | b']' | b'<' | b'>' | b'|' | b'~' | b'#' | b'!'
+        ) {
+            out.push_str(&text[copied..i]);
+            out.push('\\');
+            copied = i;
+        }
+    }
+    out.push_str(&text[copied..]);
 }
 
 #[cfg(test)]

@@ -10,8 +10,10 @@
 //! the line stands alone on its own.
 
 use comrak::nodes::{ListType, NodeValue, TableAlignment};
-use comrak::{Arena, Node};
+use comrak::Node;
 use unicode_width::UnicodeWidthStr;
+
+use super::task_list::{self, Splice, TaskList};
 
 /// The width prose is wrapped to, in terminal columns.
 pub const WIDTH: usize = 72;
@@ -24,13 +26,20 @@ const UNBREAKABLE_SPACE: char = '\u{e000}';
 
 /// `markdown` as plain text, wrapped at [`WIDTH`], ending with one newline.
 pub fn plain(markdown: &str) -> String {
-    let arena = Arena::new();
-    plain_of(super::html::parse(&arena, markdown))
+    email_plain(markdown, &[])
 }
 
-/// [`plain`] of Markdown already parsed ([`super::html::parse`]) as `root`.
-pub fn plain_of<'a>(root: Node<'a>) -> String {
-    let lines = blocks(root, WIDTH);
+/// [`plain`] of an email's Markdown, with the task lists coach wrote into
+/// it ([`super::task_list`]): the same text, without parsing them back.
+pub fn email_plain(markdown: &str, task_lists: &[TaskList]) -> String {
+    super::html::with_parsed(markdown, task_lists, plain_of)
+}
+
+/// [`plain`] of Markdown already parsed ([`super::html::with_parsed`]) as
+/// `root`, with the task lists `at` its placeholders.
+pub(super) fn plain_of<'a>(root: Node<'a>, at: &[Splice<'_>]) -> String {
+    let splice = |node: Node<'_>| task_list::list_at(at, node).map(task_list_lines);
+    let lines = blocks_with(root, WIDTH, &splice);
     let mut out = lines.join("\n").replace(UNBREAKABLE_SPACE, " ");
     out.truncate(out.trim_end().len());
     out.push('\n');
@@ -40,11 +49,20 @@ pub fn plain_of<'a>(root: Node<'a>) -> String {
 /// The lines of the block children of `node`, separated by blank lines
 /// (except the items of a tight list), at most `width` columns of prose.
 fn blocks<'a>(node: Node<'a>, width: usize) -> Vec<String> {
+    blocks_with(node, width, &|_| None)
+}
+
+/// [`blocks`], with the lines `splice` gives for a child instead of its own.
+fn blocks_with<'a>(
+    node: Node<'a>,
+    width: usize,
+    splice: &dyn Fn(Node<'a>) -> Option<Vec<String>>,
+) -> Vec<String> {
     let tight =
         matches!(node.data().value, NodeValue::List(ref l) if l.tight) || is_tight_item(node);
     let mut out: Vec<String> = Vec::new();
     for (index, child) in node.children().enumerate() {
-        let lines = block(child, index, width);
+        let lines = splice(child).unwrap_or_else(|| block(child, index, width));
         if lines.is_empty() {
             continue;
         }
@@ -129,6 +147,18 @@ fn list_item<'a>(node: Node<'a>, index: usize, width: usize) -> Vec<String> {
         return vec![marker.trim_end().to_string()];
     }
     prefixed(lines, &marker, &indent)
+}
+
+/// A task list's lines as [`list_item`] renders its Markdown: each
+/// line's paragraph wrapped below its `- [ ] ` marker.
+fn task_list_lines(list: &TaskList) -> Vec<String> {
+    let mut out = Vec::with_capacity(list.lines.len());
+    for line in &list.lines {
+        let text = line.paragraph_text();
+        let marker = if line.done { "- [x] " } else { "- [ ] " };
+        out.extend(prefixed(wrap(&text, WIDTH - 4), marker, "    "));
+    }
+    out
 }
 
 /// `lines` with `first` before the first one and `rest` before the others
