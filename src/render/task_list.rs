@@ -344,6 +344,17 @@ mod tests {
         }
     }
 
+    #[test]
+    fn a_list_not_under_a_heading_is_parsed() {
+        let lines = vec![line(false, Some("3f2a"), "Read the playbook", Some("you"))];
+        // Under a note's list, it would be that list's second item.
+        let mut md = "# Agenda: Weekly\n\n- a note's item\n\n".to_string();
+        let lists = vec![write(&mut md, lines)];
+        assert!(splice(&md, &lists).is_none());
+        let (fast, parsed) = both_ways(&md, &lists);
+        assert_eq!(fast, parsed);
+    }
+
     /// Text of words, spaces and `symbols`.
     fn text_of(symbols: &[&'static str]) -> impl Strategy<Value = String> {
         proptest::collection::vec(
