@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use crate::member::check_line;
 use crate::session::{MemberRef, Session};
-use crate::store::{new_id, opt_time_at, stored_enum, time_at, Record, Tx};
+use crate::store::{new_id, opt_time_at, stored_enum, time_at, Record, ShortIds, Tx};
 use crate::{when, Error, Result};
 
 /// An action item.
@@ -645,7 +645,7 @@ pub fn for_session(tx: &Tx<'_>, session_id: &str) -> Result<Vec<Action>> {
 /// earlier sessions (held before this one) that were still open when this
 /// session was created. They keep their current state, so one done since
 /// then shows as done here rather than disappearing.
-pub fn carried_over(tx: &Tx<'_>, session: &Session) -> Result<Vec<Action>> {
+pub fn carried_over(tx: &Tx<'_>, session: &Session, ids: ShortIds) -> Result<Vec<Action>> {
     // Two queries, each on its own index, rather than one over every
     // action the member ever had: the actions still open, and those done
     // since the session was created.
@@ -685,7 +685,10 @@ pub fn carried_over(tx: &Tx<'_>, session: &Session) -> Result<Vec<Action>> {
             &b.id,
         ))
     });
-    finish_all(tx, actions)
+    match ids {
+        ShortIds::All => finish_all(tx, actions),
+        ShortIds::MemberActions => finish_members(tx, actions),
+    }
 }
 
 /// The member's actions done since `since`, in the order of every list:
@@ -857,6 +860,20 @@ fn finish_all(tx: &Tx<'_>, mut actions: Vec<Action>) -> Result<Vec<Action>> {
     let ids: Vec<&str> = actions.iter().map(|a| a.id.as_str()).collect();
     let short = tx.short_ids("actions", &ids)?;
     for (action, short) in actions.iter_mut().zip(short) {
+        action.short_id = short;
+    }
+    Ok(actions)
+}
+
+/// [`finish_all`] for the member's own actions only ([`ShortIds::MemberActions`]).
+fn finish_members(tx: &Tx<'_>, mut actions: Vec<Action>) -> Result<Vec<Action>> {
+    let members: Vec<&mut Action> = actions
+        .iter_mut()
+        .filter(|a| a.owner == Owner::Member)
+        .collect();
+    let ids: Vec<&str> = members.iter().map(|a| a.id.as_str()).collect();
+    let short = tx.short_ids("actions", &ids)?;
+    for (action, short) in members.into_iter().zip(short) {
         action.short_id = short;
     }
     Ok(actions)

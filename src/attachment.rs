@@ -26,7 +26,7 @@ use crate::member::check_line;
 use crate::note::{self, Note, Visible};
 use crate::private_file::{Existing, PrivateFile};
 use crate::session::Session;
-use crate::store::{new_id, time_at, Record, Tx};
+use crate::store::{new_id, time_at, Record, ShortIds, Tx};
 use crate::{Error, ErrorKind, Result};
 
 /// The store's folder, inside the database's folder.
@@ -129,7 +129,11 @@ impl Record for Attachment {
 
 /// The attachments of a session, in the order they were added, each with
 /// the dedicated notes the audience of `N` may see.
-pub fn for_session<N: Visible>(tx: &Tx<'_>, session_id: &str) -> Result<Vec<Attachment<N>>> {
+pub fn for_session<N: Visible>(
+    tx: &Tx<'_>,
+    session_id: &str,
+    ids: ShortIds,
+) -> Result<Vec<Attachment<N>>> {
     let sql = format!(
         "{SELECT} WHERE a.session_id = ?1 AND a.deleted_at IS NULL AND s.deleted_at IS NULL
          ORDER BY a.created_at, a.id"
@@ -137,7 +141,10 @@ pub fn for_session<N: Visible>(tx: &Tx<'_>, session_id: &str) -> Result<Vec<Atta
     let mut stmt = tx.prepare_cached(&sql)?;
     let rows = stmt.query_map([session_id], from_row)?;
     let attachments = rows.collect::<rusqlite::Result<Vec<_>>>()?;
-    attachments.into_iter().map(|a| finish(tx, a)).collect()
+    attachments
+        .into_iter()
+        .map(|a| finish_with(tx, a, ids))
+        .collect()
 }
 
 /// The attachments of every session with a member, newest session first
@@ -573,9 +580,19 @@ fn from_row<N>(row: &Row<'_>) -> rusqlite::Result<Attachment<N>> {
     })
 }
 
-fn finish<N: Visible>(tx: &Tx<'_>, mut attachment: Attachment<N>) -> Result<Attachment<N>> {
-    attachment.short_id = tx.short_id("attachments", &attachment.id)?;
-    attachment.notes = note::for_item(tx, &attachment.id)?;
+fn finish<N: Visible>(tx: &Tx<'_>, attachment: Attachment<N>) -> Result<Attachment<N>> {
+    finish_with(tx, attachment, ShortIds::All)
+}
+
+fn finish_with<N: Visible>(
+    tx: &Tx<'_>,
+    mut attachment: Attachment<N>,
+    ids: ShortIds,
+) -> Result<Attachment<N>> {
+    if ids == ShortIds::All {
+        attachment.short_id = tx.short_id("attachments", &attachment.id)?;
+    }
+    attachment.notes = note::for_item(tx, &attachment.id, ids)?;
     Ok(attachment)
 }
 

@@ -7,7 +7,7 @@
 use clap_complete::{ArgValueCandidates, ArgValueCompleter, CompletionCandidate};
 
 use crate::note::Note;
-use crate::store::{Store, Tx};
+use crate::store::{ShortIds, Store, Tx};
 use crate::{action, attachment, config, member, saved, session, template, when, Result};
 
 /// The command tree with database values attached to the arguments that
@@ -180,7 +180,7 @@ pub fn notes() -> Vec<CompletionCandidate> {
         let Some(current) = session::current(tx)? else {
             return Ok(Vec::new());
         };
-        Ok(crate::note::list::<Note>(tx, &current.id)?
+        Ok(crate::note::list::<Note>(tx, &current.id, ShortIds::All)?
             .into_iter()
             .map(|n| {
                 let first: String = n
@@ -254,10 +254,12 @@ pub fn attachments() -> Vec<CompletionCandidate> {
         let Some(current) = session::current(tx)? else {
             return Ok(Vec::new());
         };
-        Ok(attachment::for_session::<Note>(tx, &current.id)?
-            .into_iter()
-            .map(|a| CompletionCandidate::new(a.short_id).help(Some(a.name.into())))
-            .collect())
+        Ok(
+            attachment::for_session::<Note>(tx, &current.id, ShortIds::All)?
+                .into_iter()
+                .map(|a| CompletionCandidate::new(a.short_id).help(Some(a.name.into())))
+                .collect(),
+        )
     })
 }
 

@@ -36,7 +36,7 @@ use crate::note::{self, Note, SharedNote, Visibility};
 use crate::private_file::{self, Existing};
 use crate::render::markdown::{self, Flavour};
 use crate::session;
-use crate::store::Tx;
+use crate::store::{ShortIds, Tx};
 use crate::view;
 use crate::{attachment, when, Error, Result};
 
@@ -485,7 +485,7 @@ pub fn export_markdown(
         } else {
             Vec::new()
         };
-        let view = view::session_view::<SharedNote>(tx, session)?;
+        let view = view::session_view::<SharedNote>(tx, session, ShortIds::All)?;
         let setting = markdown::Setting {
             zone: crate::zone::coach(tx)?,
             now: tx.now(),

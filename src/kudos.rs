@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use crate::member::Member;
 use crate::session::{self, MemberRef, Session, Status};
-use crate::store::{new_id, stored_enum, time_at, Record, Tx};
+use crate::store::{new_id, stored_enum, time_at, Record, ShortIds, Tx};
 use crate::{when, Error, Result};
 
 /// A kudos.
@@ -247,14 +247,18 @@ impl Record for Kudos {
     }
 }
 
-/// The kudos of one session, oldest first.
-pub fn for_session(tx: &Tx<'_>, session_id: &str) -> Result<Vec<Kudos>> {
+/// The kudos of one session, oldest first (with their short ids if `ids`
+/// says so).
+pub fn for_session(tx: &Tx<'_>, session_id: &str, ids: ShortIds) -> Result<Vec<Kudos>> {
     let sql = format!(
         "SELECT {COLUMNS} {FROM} WHERE k.session_id = ?1 AND k.deleted_at IS NULL ORDER BY k.created_at, k.id"
     );
     let mut stmt = tx.prepare_cached(&sql)?;
     let rows = stmt.query_map([session_id], from_row)?;
     let kudos = rows.collect::<rusqlite::Result<Vec<_>>>()?;
+    if ids != ShortIds::All {
+        return Ok(kudos);
+    }
     kudos.into_iter().map(|k| finish(tx, k)).collect()
 }
 

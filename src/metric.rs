@@ -23,7 +23,7 @@ use crate::config::Settings;
 use crate::member::Member;
 use crate::note::{self, Note, Visible};
 use crate::session::{MemberRef, Session};
-use crate::store::{new_id, normalize_prefix, time_at, Tx};
+use crate::store::{new_id, normalize_prefix, time_at, ShortIds, Tx};
 use crate::{when, Error, Result};
 
 /// How many recent values a scorecard keeps for its sparkline.
@@ -621,7 +621,11 @@ const SELECT_SESSION_METRIC: &str = "SELECT id, session_id, metric, value, targe
 
 /// The metrics of a session in the order they were added, each with the
 /// dedicated notes the audience of `N` may see.
-pub fn for_session<N: Visible>(tx: &Tx<'_>, session_id: &str) -> Result<Vec<SessionMetric<N>>> {
+pub fn for_session<N: Visible>(
+    tx: &Tx<'_>,
+    session_id: &str,
+    ids: ShortIds,
+) -> Result<Vec<SessionMetric<N>>> {
     let sql = format!(
         "{SELECT_SESSION_METRIC} WHERE session_id = ?1 AND deleted_at IS NULL ORDER BY rowid"
     );
@@ -631,7 +635,7 @@ pub fn for_session<N: Visible>(tx: &Tx<'_>, session_id: &str) -> Result<Vec<Sess
     let directions = Directions::load(tx)?;
     metrics
         .into_iter()
-        .map(|m| finish_session_metric(tx, m, &directions))
+        .map(|m| finish_session_metric(tx, m, &directions, ids))
         .collect()
 }
 
@@ -642,7 +646,7 @@ fn get_session_metric(tx: &Tx<'_>, id: &str) -> Result<SessionMetric> {
         .query_row([id], session_metric_from_row)
         .optional()?
         .ok_or_else(|| Error::input(format!("no session metric has the id {id}")))?;
-    finish_session_metric(tx, metric, &Directions::load(tx)?)
+    finish_session_metric(tx, metric, &Directions::load(tx)?, ShortIds::All)
 }
 
 /// The metric of `session` that `query` names: its name (ignoring case) or
@@ -687,11 +691,14 @@ fn finish_session_metric<N: Visible>(
     tx: &Tx<'_>,
     mut metric: SessionMetric<N>,
     directions: &Directions,
+    ids: ShortIds,
 ) -> Result<SessionMetric<N>> {
-    metric.short_id = tx.short_id("session_metrics", &metric.id)?;
+    if ids == ShortIds::All {
+        metric.short_id = tx.short_id("session_metrics", &metric.id)?;
+    }
     metric.lower_is_better = directions.lower_is_better(&metric.metric);
     metric.on_target = on_target(metric.value, metric.target, metric.lower_is_better);
-    metric.notes = note::for_item(tx, &metric.id)?;
+    metric.notes = note::for_item(tx, &metric.id, ids)?;
     Ok(metric)
 }
 

@@ -17,7 +17,7 @@ use crate::audience::Audience;
 use crate::config::Settings;
 use crate::member::Member;
 use crate::session::Session;
-use crate::store::{new_id, stored_enum, time_at, Record, Tx};
+use crate::store::{new_id, stored_enum, time_at, Record, ShortIds, Tx};
 use crate::{Error, Result};
 
 /// Who may see a note.
@@ -232,29 +232,36 @@ pub fn add(
 ///
 /// For the member, private notes are excluded by the query itself: they are
 /// never even read into memory on that path.
-pub fn list<N: Visible>(tx: &Tx<'_>, session_id: &str) -> Result<Vec<N>> {
+pub fn list<N: Visible>(tx: &Tx<'_>, session_id: &str, ids: ShortIds) -> Result<Vec<N>> {
     load(
         tx,
         "n.session_id = ?1 AND n.item_id IS NULL AND n.deleted_at IS NULL",
         session_id,
+        ids,
     )
 }
 
 /// Every note of a session that the audience of `N` may see, oldest
 /// first: the shared notes block and the notes dedicated to its items.
 pub fn list_all<N: Visible>(tx: &Tx<'_>, session_id: &str) -> Result<Vec<N>> {
-    load(tx, "n.session_id = ?1 AND n.deleted_at IS NULL", session_id)
+    load(
+        tx,
+        "n.session_id = ?1 AND n.deleted_at IS NULL",
+        session_id,
+        ShortIds::All,
+    )
 }
 
 /// The notes dedicated to one item that the audience of `N` may see,
 /// oldest first. Private ones are not read for the member, as in [`list`].
-pub fn for_item<N: Visible>(tx: &Tx<'_>, item_id: &str) -> Result<Vec<N>> {
-    load(tx, "n.item_id = ?1 AND n.deleted_at IS NULL", item_id)
+pub fn for_item<N: Visible>(tx: &Tx<'_>, item_id: &str, ids: ShortIds) -> Result<Vec<N>> {
+    load(tx, "n.item_id = ?1 AND n.deleted_at IS NULL", item_id, ids)
 }
 
 /// The notes matching `filter` (with `?1` bound to `key`) that the
-/// audience of `N` may see, oldest first.
-fn load<N: Visible>(tx: &Tx<'_>, filter: &str, key: &str) -> Result<Vec<N>> {
+/// audience of `N` may see, oldest first; with their short ids if `ids`
+/// says so (a note is never a member's action).
+fn load<N: Visible>(tx: &Tx<'_>, filter: &str, key: &str, ids: ShortIds) -> Result<Vec<N>> {
     let sql = format!("{SELECT} WHERE {filter} AND {VISIBLE_TO} ORDER BY n.created_at, n.id");
     let mut stmt = tx.prepare_cached(&sql)?;
     let owner = N::AUDIENCE == Audience::Owner;
@@ -262,7 +269,7 @@ fn load<N: Visible>(tx: &Tx<'_>, filter: &str, key: &str) -> Result<Vec<N>> {
     let notes = rows.collect::<rusqlite::Result<Vec<_>>>()?;
     notes
         .into_iter()
-        .map(|n| N::from_note(finish(tx, n)?))
+        .map(|n| N::from_note(finish_with(tx, n, ids)?))
         .collect()
 }
 
@@ -273,7 +280,7 @@ pub fn get(tx: &Tx<'_>, id: &str) -> Result<Note> {
 
 /// The note with this full id, if the audience of `N` may see it.
 pub fn get_for<N: Visible>(tx: &Tx<'_>, id: &str) -> Result<N> {
-    load(tx, "n.id = ?1 AND n.deleted_at IS NULL", id)?
+    load(tx, "n.id = ?1 AND n.deleted_at IS NULL", id, ShortIds::All)?
         .pop()
         .ok_or_else(|| Error::input(format!("no note has the id {id}")))
 }
@@ -571,8 +578,14 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<Note> {
     })
 }
 
-fn finish(tx: &Tx<'_>, mut note: Note) -> Result<Note> {
-    note.short_id = tx.short_id("notes", &note.id)?;
+fn finish(tx: &Tx<'_>, note: Note) -> Result<Note> {
+    finish_with(tx, note, ShortIds::All)
+}
+
+fn finish_with(tx: &Tx<'_>, mut note: Note, ids: ShortIds) -> Result<Note> {
+    if ids == ShortIds::All {
+        note.short_id = tx.short_id("notes", &note.id)?;
+    }
     if note.author.role == Role::Coach {
         note.author.name = coach_name(tx)?;
     }

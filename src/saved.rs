@@ -27,7 +27,7 @@ use crate::member;
 use crate::note::{self, Note, Visible};
 use crate::output::plural;
 use crate::session::{MemberRef, Session};
-use crate::store::{new_id, stored_enum, time_at, AscendingIds, Record, Tx};
+use crate::store::{new_id, stored_enum, time_at, AscendingIds, Record, ShortIds, Tx};
 use crate::{when, Error, ErrorKind, Result};
 
 /// Recognition, or an opportunity to improve.
@@ -1142,6 +1142,18 @@ fn qa_from_row(row: &Row<'_>) -> rusqlite::Result<QaReview> {
 
 /// Runs one of the item queries (`{select}` then `tail`) for `kind`.
 fn query(tx: &Tx<'_>, kind: Kind, tail: &str, params: impl rusqlite::Params) -> Result<Vec<Item>> {
+    query_with(tx, kind, tail, params, ShortIds::All)
+}
+
+/// [`query`], with the items' short ids if `ids` says so (an item is
+/// never a member's action).
+fn query_with(
+    tx: &Tx<'_>,
+    kind: Kind,
+    tail: &str,
+    params: impl rusqlite::Params,
+    ids: ShortIds,
+) -> Result<Vec<Item>> {
     let (select, alias) = match kind {
         Kind::Feedback => (SELECT_FEEDBACK, "f"),
         Kind::Qa => (SELECT_QA, "q"),
@@ -1156,6 +1168,9 @@ fn query(tx: &Tx<'_>, kind: Kind, tail: &str, params: impl rusqlite::Params) -> 
             .query_map(params, |r| qa_from_row(r).map(Item::Qa))?
             .collect::<rusqlite::Result<Vec<_>>>()?,
     };
+    if ids != ShortIds::All {
+        return Ok(items);
+    }
     items
         .into_iter()
         .map(|mut item| {
@@ -1244,7 +1259,11 @@ pub type InSession<N> = (Vec<Feedback<N>>, Vec<QaReview<N>>);
 
 /// The feedback and QA reviews of a session, oldest first, each with the
 /// dedicated notes the audience of `N` may see.
-pub fn for_session<N: Visible>(tx: &Tx<'_>, session_id: &str) -> Result<InSession<N>> {
+pub fn for_session<N: Visible>(
+    tx: &Tx<'_>,
+    session_id: &str,
+    ids: ShortIds,
+) -> Result<InSession<N>> {
     let mut feedback = Vec::new();
     let mut reviews = Vec::new();
     for kind in [Kind::Feedback, Kind::Qa] {
@@ -1255,14 +1274,14 @@ pub fn for_session<N: Visible>(tx: &Tx<'_>, session_id: &str) -> Result<InSessio
         let tail = format!(
             "WHERE {{t}}.session_id = ?1 AND {{t}}.deleted_at IS NULL ORDER BY {{t}}.{date}, {{t}}.id"
         );
-        for item in query(tx, kind, &tail, [session_id])? {
+        for item in query_with(tx, kind, &tail, [session_id], ids)? {
             match item {
                 Item::Feedback(f) => {
-                    let notes = note::for_item(tx, &f.id)?;
+                    let notes = note::for_item(tx, &f.id, ids)?;
                     feedback.push(f.with_notes(notes));
                 }
                 Item::Qa(q) => {
-                    let notes = note::for_item(tx, &q.id)?;
+                    let notes = note::for_item(tx, &q.id, ids)?;
                     reviews.push(q.with_notes(notes));
                 }
             }

@@ -47,7 +47,7 @@ use crate::render::markdown::{self, Flavour, NotAttached};
 use crate::render::task_list::TaskList;
 use crate::render::{html, text};
 use crate::session::{self, MemberRef, Session};
-use crate::store::{new_id, opt_time_at, stored_enum, time_at, Store, Tx};
+use crate::store::{new_id, opt_time_at, stored_enum, time_at, ShortIds, Store, Tx};
 use crate::view;
 use crate::{when, Error, Result};
 
@@ -266,7 +266,8 @@ fn draft(tx: &Tx<'_>, session: Session, kind: Kind) -> Result<Draft> {
     let cap = Settings::of(tx)?.max_attachments_size()?;
     let (attached, not_attached) = within_cap(files, cap);
     let zone = crate::member::zone_of(tx, &session.member.id)?;
-    let view = view::session_view::<SharedNote>(tx, session)?;
+    // The email prints no short id but those of the member's actions.
+    let view = view::session_view::<SharedNote>(tx, session, ShortIds::MemberActions)?;
     let listed: Vec<NotAttached> = not_attached
         .iter()
         .map(|f| NotAttached {
@@ -1079,26 +1080,105 @@ mod tests {
         assert_eq!(names(&listed), ["b", "d"]);
     }
 
+    /// The coach, and a member with an email.
+    fn coach_and_member(tx: &Tx<'_>) -> Result<crate::member::Member> {
+        crate::config::set(tx, "user.name", "Sam Lee")?;
+        crate::config::set(tx, "user.email", "sam@example.com")?;
+        crate::member::add(
+            tx,
+            crate::member::Fields {
+                name: Some("Alex Kim".into()),
+                email: Some("alex@example.com".into()),
+                ..crate::member::Fields::default()
+            },
+        )
+    }
+
     /// A database with a coach, a member with an email, and one session.
     fn world() -> (tempfile::TempDir, Store, String) {
         let dir = tempfile::tempdir().expect("dir");
         let mut store = Store::open(&dir.path().join("coach.db"), false).expect("open");
         let id = store
             .write(|tx| {
-                crate::config::set(tx, "user.name", "Sam Lee")?;
-                crate::config::set(tx, "user.email", "sam@example.com")?;
-                let member = crate::member::add(
-                    tx,
-                    crate::member::Fields {
-                        name: Some("Alex Kim".into()),
-                        email: Some("alex@example.com".into()),
-                        ..crate::member::Fields::default()
-                    },
-                )?;
+                let member = coach_and_member(tx)?;
                 Ok(session::create(tx, &member, Some("Weekly"), None)?.id)
             })
             .expect("world");
         (dir, store, id)
+    }
+
+    #[test]
+    fn an_email_looks_up_only_the_short_ids_it_prints() {
+        let dir = tempfile::tempdir().expect("dir");
+        let mut store = Store::open(&dir.path().join("coach.db"), false).expect("open");
+        let (theirs, mine, next) = store
+            .write(|tx| {
+                let member = coach_and_member(tx)?;
+                let now = tx.now();
+                let last = session::create(
+                    tx,
+                    &member,
+                    Some("Weekly"),
+                    Some(now - chrono::Duration::days(7)),
+                )?;
+                let theirs = crate::action::add(
+                    tx,
+                    &last,
+                    "Read the playbook",
+                    crate::action::Owner::Member,
+                    None,
+                )?;
+                let mine = crate::action::add(
+                    tx,
+                    &last,
+                    "Book the training",
+                    crate::action::Owner::Coach,
+                    None,
+                )?;
+                let next = session::create(
+                    tx,
+                    &member,
+                    Some("Weekly"),
+                    Some(now + chrono::Duration::days(1)),
+                )?;
+                crate::note::add(
+                    tx,
+                    &next,
+                    "Talk about the queue",
+                    crate::note::Visibility::Shared,
+                    None,
+                    None,
+                )?;
+                Ok((theirs, mine, next))
+            })
+            .expect("world");
+        let (all, email, composed) = store
+            .read(|tx| {
+                Ok((
+                    view::session_view::<SharedNote>(tx, next.clone(), ShortIds::All)?,
+                    view::session_view::<SharedNote>(tx, next.clone(), ShortIds::MemberActions)?,
+                    compose(tx, next.clone(), Kind::Agenda)?,
+                ))
+            })
+            .expect("views");
+        let short = |view: &view::MemberView, id: &str| {
+            let action = view
+                .carried_over
+                .iter()
+                .find(|a| a.id == id)
+                .expect("carried over");
+            action.short_id.clone()
+        };
+        assert!(theirs.id.starts_with(&short(&email, &theirs.id)));
+        assert_eq!(short(&email, &theirs.id), short(&all, &theirs.id));
+        assert_eq!(short(&email, &mine.id), "");
+        assert!(!short(&all, &mine.id).is_empty());
+        assert_eq!(email.notes[0].short_id, "");
+        assert!(!all.notes[0].short_id.is_empty());
+        let line = format!("- [ ] {} Read the playbook", short(&all, &theirs.id));
+        assert!(composed.markdown.contains(&line), "{}", composed.markdown);
+        assert!(composed.text.contains(&line), "{}", composed.text);
+        assert!(composed.markdown.contains("- [ ] Book the training"));
     }
 
     #[test]

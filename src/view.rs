@@ -18,7 +18,7 @@ use crate::metric::{self, SessionMetric};
 use crate::note::{self, Note, SharedNote, Visible};
 use crate::saved::{self, Balance, Feedback, QaReview};
 use crate::session::Session;
-use crate::store::Tx;
+use crate::store::{ShortIds, Tx};
 use crate::Result;
 
 /// A session as one audience sees it: [`Note`]s for the owner,
@@ -67,23 +67,29 @@ pub struct Coach {
 }
 
 /// Builds the view of `session` for the audience of `N`: the owner's
-/// (`session_view::<Note>`) or the member's (`session_view::<SharedNote>`).
-pub fn session_view<N: Visible>(tx: &Tx<'_>, session: Session) -> Result<SessionView<N>> {
+/// (`session_view::<Note>`) or the member's (`session_view::<SharedNote>`),
+/// with the short ids `ids` asks for (an email prints only the member's
+/// actions').
+pub fn session_view<N: Visible>(
+    tx: &Tx<'_>,
+    session: Session,
+    ids: ShortIds,
+) -> Result<SessionView<N>> {
     let id = session.id.as_str();
-    let (feedback, qa_reviews) = saved::for_session(tx, id)?;
+    let (feedback, qa_reviews) = saved::for_session(tx, id, ids)?;
     Ok(SessionView {
         audience: N::AUDIENCE,
         coach: Coach {
             name: Settings::of(tx)?.user_name()?,
             email: Settings::of(tx)?.user_email()?,
         },
-        carried_over: action::carried_over(tx, &session)?,
-        notes: note::list(tx, id)?,
-        metrics: metric::for_session(tx, id)?,
+        carried_over: action::carried_over(tx, &session, ids)?,
+        notes: note::list(tx, id, ids)?,
+        metrics: metric::for_session(tx, id, ids)?,
         feedback,
         qa_reviews,
-        attachments: attachment::for_session(tx, id)?,
-        kudos: kudos::for_session(tx, id)?,
+        attachments: attachment::for_session(tx, id, ids)?,
+        kudos: kudos::for_session(tx, id, ids)?,
         actions: action::for_session(tx, id)?,
         balance: saved::balance(tx, id)?,
         session,

@@ -100,7 +100,11 @@ fn list(ctx: &Ctx, args: ListArgs) -> Result<()> {
             }
             None => {
                 let session = session::explicit_or_current(tx, args.session.as_deref())?;
-                attachment::for_session::<crate::note::Note>(tx, &session.id)?
+                attachment::for_session::<crate::note::Note>(
+                    tx,
+                    &session.id,
+                    crate::store::ShortIds::All,
+                )?
             }
         };
         let mut sessions: HashMap<String, Session> = HashMap::new();

@@ -13,7 +13,7 @@ use crate::saved::{self, Balance, Item, Selection};
 use crate::sent;
 use crate::session::{self, Filter, Session};
 use crate::share;
-use crate::store::{check_long_enough, Tx};
+use crate::store::{check_long_enough, ShortIds, Tx};
 use crate::template;
 use crate::view::{self, SessionView};
 use crate::{when, Error, Result};
@@ -882,7 +882,12 @@ fn show_view<N: Visible, M>(
             None
         };
         let more = more(tx, &session)?;
-        Ok((view::session_view::<N>(tx, session)?, replies, emails, more))
+        Ok((
+            view::session_view::<N>(tx, session, ShortIds::All)?,
+            replies,
+            emails,
+            more,
+        ))
     })?;
     if ctx.out.json {
         ctx.out.print_json(&Shown {

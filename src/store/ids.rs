@@ -8,6 +8,17 @@ use crate::{Error, Result};
 /// The shortest prefix ever shown.
 const MIN_SHORT: usize = 4;
 
+/// Which short ids a session's view looks up: each is a seek in its
+/// table's id index (at ten years, a page read of its own).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ShortIds {
+    /// Every item's: the terminal and JSON show them all.
+    All,
+    /// Only the member's own actions': the only ones an email prints,
+    /// for a reply to check them off. The others stay empty.
+    MemberActions,
+}
+
 thread_local! {
     /// The state of a seeded id sequence, when one was asked for.
     static SEED: std::cell::Cell<Option<u64>> = const { std::cell::Cell::new(None) };

@@ -30,7 +30,7 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior};
 
 pub use ids::{
     ambiguous, check_long_enough, new_id, new_uuid, normalize_prefix, seed_ids, AscendingIds,
-    MAX_CANDIDATES,
+    ShortIds, MAX_CANDIDATES,
 };
 pub use record::Record;
 pub(crate) use stored::stored_enum;

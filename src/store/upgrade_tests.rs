@@ -65,7 +65,7 @@ fn every_earlier_schema_version_upgrades_with_every_record() {
             .read(|tx| {
                 for id in &sessions {
                     let s = session::get(tx, id)?;
-                    let v = view::session_view::<Note>(tx, s)?;
+                    let v = view::session_view::<Note>(tx, s, crate::store::ShortIds::All)?;
                     assert!(!v.notes.is_empty(), "version {version}: the note reads");
                 }
                 Ok(())
