@@ -189,36 +189,30 @@ impl<'l> Spliced<'l> {
     /// Whether every placeholder parsed as a paragraph of the document
     /// itself (not inside a code block or an HTML block a note left open).
     pub(super) fn placed(&self, root: Node<'_>) -> bool {
-        let mut found = 0;
-        for child in root.children() {
-            let data = child.data();
-            if matches!(data.value, NodeValue::Paragraph)
-                && self.at.iter().any(|s| {
-                    s.line == data.sourcepos.start.line && data.sourcepos.end.line == s.line
-                })
-            {
-                found += 1;
-            }
-        }
-        found == self.at.len()
+        root.children()
+            .filter(|child| list_at(&self.at, child).is_some())
+            .count()
+            == self.at.len()
     }
 }
 
-/// The list a paragraph stands for, if it is a placeholder of `at`.
+/// The list a paragraph stands for, if it is a placeholder of `at`: a
+/// one-line paragraph of the document itself, on a placeholder's line.
 pub(super) fn list_at<'l>(at: &[Splice<'l>], node: Node<'_>) -> Option<&'l TaskList> {
     if at.is_empty() {
         return None;
     }
     let data = node.data();
+    let (start, end) = (data.sourcepos.start.line, data.sourcepos.end.line);
     if !matches!(data.value, NodeValue::Paragraph)
+        || start != end
         || !node
             .parent()
             .is_some_and(|p| matches!(p.data().value, NodeValue::Document))
     {
         return None;
     }
-    let line = data.sourcepos.start.line;
-    at.iter().find(|s| s.line == line).map(|s| s.list)
+    at.iter().find(|s| s.line == start).map(|s| s.list)
 }
 
 #[cfg(test)]
