@@ -5,14 +5,17 @@
 //! With `--write`, the file is opened for writing, coach's triggers are
 //! created as coach creates them before its first write
 //! (`coach::store::install_triggers`: they keep the search index and the counts of
-//! open actions), and the SQL (statements separated by `;`) is run as the
-//! sqlite3 shell runs a script: the reference for coach's writes.
+//! open actions), and the SQL (statements separated by `;`) is run in one
+//! transaction, with `synchronous = FULL`, as coach runs a command: begun
+//! IMMEDIATE, the search index's staged text written
+//! (`coach::store::flush_search`), committed. The reference for coach's
+//! writes.
 //!
 //! Debian's sqlite3 (3.40) can neither read nor write coach's search
 //! index: FTS5's secure-delete needs SQLite 3.42 or later.
 //!
 //!   cargo run --release --example sqlq -- coach.db "SELECT count(*) FROM search_docs"
-//!   cargo run --release --example sqlq -- --write coach.db "PRAGMA synchronous = FULL; INSERT ..."
+//!   cargo run --release --example sqlq -- --write coach.db "INSERT ...; UPDATE ..."
 
 use std::io::{BufWriter, Write};
 
@@ -27,8 +30,12 @@ fn main() -> anyhow::Result<()> {
             db,
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
+        conn.execute_batch("PRAGMA synchronous = FULL")?;
         coach::store::install_triggers(&conn)?;
+        conn.execute_batch("BEGIN IMMEDIATE")?;
         conn.execute_batch(sql)?;
+        coach::store::flush_search(&conn)?;
+        conn.execute_batch("COMMIT")?;
         return Ok(());
     }
     let [db, sql] = args.as_slice() else {

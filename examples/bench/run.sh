@@ -589,7 +589,7 @@ echo "== writes (scratch copy of the 10-year dataset)"
 # a slow spell of the machine moved `save feedback` from 1.42x to 1.52x
 # between two runs.
 measure_pair note note-sql "$RUNS" "$COACH" note add "Talked through the **refund** queue; next step in two weeks." --session "$S" \
-  ::: "$SQLQ" --write "$DB" "PRAGMA synchronous = FULL;
+  ::: "$SQLQ" --write "$DB" "
   INSERT INTO notes (id, session_id, body, visibility, author, created_at, updated_at)
   VALUES ($NEW_ID, $SID, 'Talked through the **refund** queue; next step in two weeks.', 'shared', $ME, $NOW, $NOW);"
 case_row note write "note add TEXT --session S" 10 note-sql "$REF" "" "10"
@@ -600,19 +600,19 @@ A_ID=$(sqlite3 "$DB" "SELECT id FROM actions WHERE done_at IS NULL AND deleted_a
 A=${A_ID:0:8} # what a user types
 printf '#!/bin/sh\nexec %q action reopen %q --quiet\n' "$COACH" "$A" >"$OUT/reopen.sh"
 PREPARE="sh $OUT/reopen.sh" measure_pair done done-sql "$RUNS" "$COACH" action done "$A" \
-  ::: "$SQLQ" --write "$DB" "PRAGMA synchronous = FULL;
+  ::: "$SQLQ" --write "$DB" "
   UPDATE actions SET done_at = $NOW, done_by = $ME, updated_at = $NOW WHERE id = '$A_ID';"
 case_row done write "action done A" 10 done-sql "$REF" "" "10"
 
 measure_pair save save-sql "$RUNS" "$COACH" save feedback "$M" --comment "Clear and kind, solved it on the first call." --rating 5 --channel phone \
-  ::: "$SQLQ" --write "$DB" "PRAGMA synchronous = FULL;
+  ::: "$SQLQ" --write "$DB" "
   INSERT INTO feedback (id, member_id, comment, rating, channel, given_at, tone, author, created_at, updated_at)
   VALUES ($NEW_ID, (SELECT id FROM members WHERE name = $(q "$M")), 'Clear and kind, solved it on the first call.',
           5, 'phone', $NOW, 'positive', $ME, $NOW, $NOW);"
 case_row save write "save feedback M --comment ... --rating 5" 10 save-sql "$REF" "" "10"
 
 measure_pair actionadd actionadd-sql "$RUNS" "$COACH" action add "Review the refund playbook" --session "$S" --due +1w \
-  ::: "$SQLQ" --write "$DB" "PRAGMA synchronous = FULL;
+  ::: "$SQLQ" --write "$DB" "
   INSERT INTO actions (id, session_id, member_id, body, owner, due_at, author, created_at, updated_at)
   SELECT $NEW_ID, id, member_id, 'Review the refund playbook', 'member',
          strftime('%Y-%m-%dT23:59:59.999Z', 'now', '+7 days'), $ME, $NOW, $NOW
@@ -664,13 +664,12 @@ for i, line in enumerate(open(tsv)):
 PY
 REPLIES=$(wc -l <"$OUT/replies.tsv")
 PREPARE="python3 $OUT/replies.py $OUT/replies.tsv $SCRATCH/Maildir" measure inbox "$SLOW_RUNS" "$COACH" inbox --maildir "$SCRATCH/Maildir"
-measure inbox-sql "$SLOW_RUNS" "$SQLQ" --write "$DB" "PRAGMA synchronous = FULL; BEGIN;
+measure inbox-sql "$SLOW_RUNS" "$SQLQ" --write "$DB" "
   INSERT INTO notes (id, session_id, body, visibility, author, created_at, updated_at)
   SELECT $NEW_ID, sh.session_id, 'Thanks! One more thing for next time: the rota.', 'shared', s.member_id, $NOW, $NOW
   FROM shares sh JOIN sessions s ON s.id = sh.session_id JOIN members m ON m.id = s.member_id
   WHERE sh.kind = 'recap' AND sh.outcome = 'sent' AND m.email IS NOT NULL AND s.deleted_at IS NULL
-  ORDER BY sh.created_at DESC LIMIT 100;
-  COMMIT;"
+  ORDER BY sh.created_at DESC LIMIT 100;"
 case_row inbox write "inbox --maildir ($REPLIES replies)" 10 inbox-sql "$REF" "" "100"
 
 # The recap of the largest recent session (an annual review): --resend, as
@@ -708,13 +707,11 @@ if wanted undo && has_command undo; then
   printf '#!/bin/sh\nexec %q note add %q --session %q --quiet\n' "$COACH" \
     "Talked through the refund queue; next step in two weeks." "$S" >"$OUT/note-add.sh"
   PREPARE="sh $OUT/note-add.sh" measure_pair undo undo-sql "$RUNS" "$COACH" undo \
-    ::: "$SQLQ" --write "$DB" "PRAGMA synchronous = FULL;
-    BEGIN IMMEDIATE;
+    ::: "$SQLQ" --write "$DB" "
     DELETE FROM notes WHERE id = (SELECT key FROM undo_rows
       WHERE command = (SELECT max(id) FROM undo_commands) AND tbl = 'notes' AND op = 'insert');
     DELETE FROM undo_rows WHERE command = (SELECT max(id) FROM undo_commands);
-    DELETE FROM undo_commands WHERE id = (SELECT max(id) FROM undo_commands);
-    COMMIT;"
+    DELETE FROM undo_commands WHERE id = (SELECT max(id) FROM undo_commands);"
   case_row undo write "undo (the last note add)" 10 undo-sql "$REF" "" "10"
 fi
 
@@ -768,12 +765,12 @@ floor() { # TABLE CSV COLUMNS SELECT: a script that imports $OUT/CSV so
 #!/bin/sh
 set -e
 sqlite3 $(printf %q "$DB") ".import --csv $(printf %q "$OUT/$2") bench_stage"
-$(printf %q "$SQLQ") --write $(printf %q "$DB") "PRAGMA synchronous = FULL; BEGIN;
+$(printf %q "$SQLQ") --write $(printf %q "$DB") "
 INSERT INTO $1 ($3) SELECT lower(hex(randomblob(16))), m.id, $4, a.author, n.now, n.now
 FROM bench_stage s JOIN members m ON m.name = s.member AND m.deleted_at IS NULL,
   (SELECT author FROM feedback LIMIT 1) a, (SELECT strftime('%Y-%m-%dT%H:%M:%fZ', 'now') AS now) n
 ORDER BY s.date;
-DROP TABLE bench_stage; COMMIT;"
+DROP TABLE bench_stage;"
 SH
 }
 floor feedback feedback.csv "id, member_id, comment, rating, customer, channel, given_at, tone, author, created_at, updated_at" \

@@ -81,14 +81,20 @@ pub fn faults(tx: &Tx<'_>) -> Result<u64> {
 /// have: their rows taken out, then written anew in date order (the
 /// trigger on `search_docs` gives each its place by date).
 pub fn repair(tx: &Tx<'_>) -> Result<()> {
+    // What this transaction staged is in the index first, and the rows
+    // taken out are out before any is written anew (a new row may take
+    // the rowid of one taken out).
+    tx.flush_search()?;
     tx.execute_batch(&format!(
         "DROP TABLE IF EXISTS temp.search_wrong;
          CREATE TEMP TABLE search_wrong (record_id TEXT PRIMARY KEY) WITHOUT ROWID;
          INSERT INTO temp.search_wrong {wrong};
-         DELETE FROM search_text WHERE rowid IN (
-             SELECT d.rowid FROM search_docs d JOIN temp.search_wrong w ON w.record_id = d.record_id);
-         DELETE FROM search_docs WHERE record_id IN (SELECT record_id FROM temp.search_wrong);
-         DELETE FROM search_text WHERE rowid IN ({LOOSE_TEXT});
+         DELETE FROM search_docs WHERE record_id IN (SELECT record_id FROM temp.search_wrong);",
+        wrong = wrong_ids(),
+    ))?;
+    tx.flush_search()?;
+    tx.execute_batch(&format!(
+        "DELETE FROM search_text WHERE rowid IN ({LOOSE_TEXT});
          INSERT INTO search_docs (record_id, kind, member_id, session_id, at)
              SELECT e.record_id, e.kind, e.member_id, e.session_id, e.at
              FROM ({all}) e JOIN temp.search_wrong w ON w.record_id = e.record_id
@@ -96,9 +102,9 @@ pub fn repair(tx: &Tx<'_>) -> Result<()> {
          INSERT INTO search_text (rowid, body, about, tags)
              SELECT d.rowid, e.body, e.about, 'm' || e.member_id || ' k' || e.kind
              FROM ({all}) e JOIN temp.search_wrong w ON w.record_id = e.record_id
-                 JOIN search_docs d ON d.record_id = e.record_id;
+                 JOIN search_docs d ON d.record_id = e.record_id
+             ORDER BY d.rowid;
          DROP TABLE temp.search_wrong;",
-        wrong = wrong_ids(),
         all = indexed("IS NOT NULL")
     ))?;
     Ok(())

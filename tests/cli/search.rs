@@ -488,3 +488,32 @@ fn the_best_of_the_newest_matches_are_ranked() {
     assert_eq!(kinds(&hits)[..2], ["note", "feedback"], "{hits}");
     assert_eq!(hits[0]["session"]["id"], env.current_session().as_str());
 }
+
+/// An import writes the index's text a thousand rows at a time: every
+/// row is found, and `doctor` finds the index as the records say.
+#[test]
+fn every_row_of_a_large_import_is_found() {
+    let env = a_week_of_notes();
+    let mut csv = String::from("member,comment,rating,date\n");
+    for i in 0..2500 {
+        csv.push_str(&format!(
+            "jordan,Ticket {i} solved kindly marker{i},{},2025-{:02}-{:02}\n",
+            i % 5 + 1,
+            i % 12 + 1,
+            i % 28 + 1
+        ));
+    }
+    let path = env.dir.path().join("feedback.csv");
+    std::fs::write(&path, csv).expect("write the file");
+    env.ok(["save", "feedback", "--from", path.to_str().expect("utf-8")]);
+    for i in [0, 1023, 1024, 2047, 2048, 2499] {
+        let hits = env.json(["search", &format!("marker{i}")]);
+        assert_eq!(kinds(&hits), ["feedback"], "marker{i}");
+    }
+    assert_eq!(
+        kinds(&env.json(["search", "kindly", "--limit", "5000"])).len(),
+        2500
+    );
+    let report = env.json(["doctor"]);
+    assert_eq!(report["ok"], true, "{report}");
+}
