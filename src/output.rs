@@ -329,8 +329,14 @@ impl Layout {
 
     fn measure(&mut self, cells: &[&str]) {
         for (column, cell) in cells.iter().enumerate() {
-            let (shown, width) = shown(cell);
-            self.plain &= one_line_cell(&shown);
+            let width = match printable_ascii_width(cell) {
+                Some(width) => width,
+                None => {
+                    let shown = for_terminal(cell);
+                    self.plain &= one_line_cell(&shown);
+                    display_width(&shown)
+                }
+            };
             if let Some(w) = self.widths.get_mut(column) {
                 *w = (*w).max(width);
             }
@@ -353,7 +359,7 @@ impl Layout {
             }
             line.push(' ');
             line.push_str(cell);
-            line.extend(std::iter::repeat_n(' ', self.widths[i] - width + 1));
+            pad(line, self.widths[i] - width + 1);
         };
         for (i, h) in header.iter().enumerate() {
             push_cell(&mut line, i, h, display_width(h));
@@ -376,16 +382,34 @@ impl Layout {
     }
 }
 
+/// Pushes `n` spaces, a run at a time rather than a character at a time.
+fn pad(line: &mut String, mut n: usize) {
+    const SPACES: &str = "                                                                ";
+    while n > 0 {
+        let run = n.min(SPACES.len());
+        line.push_str(&SPACES[..run]);
+        n -= run;
+    }
+}
+
 /// A cell as it is shown, escaped for the terminal, and its display width.
 fn shown(cell: &str) -> (std::borrow::Cow<'_, str>, usize) {
-    // Printable ASCII: nothing to escape, one column a byte.
-    if cell.bytes().all(|b| (b' '..=b'~').contains(&b)) {
-        (cell.into(), cell.len())
-    } else {
-        let escaped = for_terminal(cell);
-        let width = display_width(&escaped);
-        (escaped.into(), width)
+    match printable_ascii_width(cell) {
+        Some(width) => (cell.into(), width),
+        None => {
+            let escaped = for_terminal(cell);
+            let width = display_width(&escaped);
+            (escaped.into(), width)
+        }
     }
+}
+
+/// The width of a cell of printable ASCII only (the common case): nothing
+/// to escape, one line, one column a byte.
+fn printable_ascii_width(cell: &str) -> Option<usize> {
+    cell.bytes()
+        .all(|b| (b' '..=b'~').contains(&b))
+        .then_some(cell.len())
 }
 
 /// The table drawn by tabled, for cells that are not one line.
@@ -405,11 +429,7 @@ fn one_line_cell(cell: &str) -> bool {
 /// Printable ASCII is one column a byte; anything else is measured.
 fn display_width(cell: &str) -> usize {
     use unicode_width::UnicodeWidthStr;
-    if cell.bytes().all(|b| (b' '..=b'~').contains(&b)) {
-        cell.len()
-    } else {
-        cell.width()
-    }
+    printable_ascii_width(cell).unwrap_or_else(|| cell.width())
 }
 
 #[cfg(test)]

@@ -204,9 +204,14 @@ fn list(ctx: &Ctx, args: ListArgs) -> Result<()> {
                 }
                 None => "",
             };
-            let body = match a.body.char_indices().nth(60) {
-                Some((end, _)) => &a.body[..end],
-                None => a.body,
+            // At most 60 characters (60 bytes or fewer are, uncounted).
+            let body = if a.body.len() <= 60 {
+                a.body
+            } else {
+                a.body
+                    .char_indices()
+                    .nth(60)
+                    .map_or(a.body, |(end, _)| &a.body[..end])
             };
             row(&[
                 a.short_id,
