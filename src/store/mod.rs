@@ -845,8 +845,18 @@ impl<'c> Tx<'c> {
     /// staged (`triggers.sql`): done before it commits, and by a bulk
     /// import after each chunk, so that the stage stays small. Only in a
     /// write transaction.
+    ///
+    /// The text meets what the index already holds there: a row of text
+    /// that no record points to (a file written by another program) at a
+    /// rowid a record takes is a damaged database, not a bug.
     pub fn flush_search(&self) -> Result<()> {
-        Ok(triggers::flush_search(&self.tx)?)
+        triggers::flush_search(&self.tx).map_err(|err| match err.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::ConstraintViolation) => Error::database(
+                "the search index holds text that no record points to",
+            )
+            .with_hint("it was changed outside coach: `coach doctor --repair` indexes it again"),
+            _ => err.into(),
+        })
     }
 
     /// Writes the changes recorded so far into the undo log (see

@@ -318,3 +318,34 @@ fn a_search_index_left_behind_by_another_program_is_found_and_mended() {
     assert_eq!(found(&env, "escalation"), ["Escalation drill"]);
     assert_eq!(found(&env, "empathy"), Vec::<String>::new());
 }
+
+/// Text planted in the search index by another program, at the place the
+/// next note of the session takes: the note is refused with what to do,
+/// `--repair` takes the planted text out, and the note then goes in.
+#[test]
+fn text_planted_in_the_search_index_is_named_and_repaired() {
+    let env = Env::with_team();
+    env.ok(["session", "new", "alex", "--title", "Weekly check-in"]);
+    env.ok(["note", "add", "Shared talking point"]);
+    sql(
+        &env,
+        "INSERT INTO search_text (rowid, body, about, tags)
+         SELECT min(d.rowid) - 1, 'planted', '', ''
+         FROM search_docs d JOIN sessions s ON s.held_at = d.at",
+    );
+    let before = snapshot(&env.db);
+    let err = env.fails(4, ["note", "add", "Rota for December"]);
+    assert!(err.contains("search index holds text"), "{err}");
+    assert!(err.contains("coach doctor --repair"), "{err}");
+    assert_eq!(snapshot(&env.db), before, "nothing was written");
+    env.ok(["doctor", "--repair"]);
+    env.ok(["note", "add", "Rota for December"]);
+    assert_eq!(
+        env.json(["search", "planted"]).as_array().map(Vec::len),
+        Some(0)
+    );
+    assert_eq!(
+        env.json(["search", "rota"]).as_array().map(Vec::len),
+        Some(1)
+    );
+}
