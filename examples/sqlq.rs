@@ -6,10 +6,10 @@
 //! created as coach creates them before its first write
 //! (`coach::store::install_triggers`: they keep the search index and the counts of
 //! open actions), and the SQL (statements separated by `;`) is run in one
-//! transaction, with `synchronous = FULL`, as coach runs a command: begun
-//! IMMEDIATE, the search index's staged text written
-//! (`coach::store::flush_search`), committed. The reference for coach's
-//! writes.
+//! transaction, with `synchronous = FULL` and foreign keys checked, as
+//! coach runs a command: begun IMMEDIATE, the search index's staged text
+//! written (`coach::store::flush_search`), committed. The reference for
+//! coach's writes.
 //!
 //! Debian's sqlite3 (3.40) can neither read nor write coach's search
 //! index: FTS5's secure-delete needs SQLite 3.42 or later.
@@ -30,7 +30,7 @@ fn main() -> anyhow::Result<()> {
             db,
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
-        conn.execute_batch("PRAGMA synchronous = FULL")?;
+        conn.execute_batch("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON")?;
         coach::store::install_triggers(&conn)?;
         conn.execute_batch("BEGIN IMMEDIATE")?;
         conn.execute_batch(sql)?;
