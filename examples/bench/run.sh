@@ -574,10 +574,14 @@ fi
 
 # --- Writes, shares and imports, on a scratch copy of the 10-year dataset -----------
 SCRATCH=$BENCH_DIR/scratch
+# The copy is written to the disk before anything is timed (sync), not by
+# the kernel in the background while a run is timed: the metric floor,
+# five runs, took 9.39 s ± 0.69 without, 9.00 s ± 0.18 with.
 fresh_scratch() {
   rm -rf "$SCRATCH" && mkdir -p "$SCRATCH"
   cp "$D10/coach.db" "$SCRATCH/coach.db"
   cp -r "$D10/attachments" "$SCRATCH/attachments"
+  sync "$SCRATCH/coach.db"
 }
 fresh_scratch
 DB=$SCRATCH/coach.db
@@ -757,8 +761,8 @@ with open(f"{out}/metrics.csv", "w", newline="") as f:
                 n += 1
         day += datetime.timedelta(days=1)
 EOF
-# Each run starts from the same file: a fresh copy (untimed).
-printf '#!/bin/sh\ncp %q %q && rm -f %q-wal %q-shm\n' "$D10/coach.db" "$DB" "$DB" "$DB" >"$OUT/restore.sh"
+# Each run starts from the same file: a fresh copy, on the disk (untimed).
+printf '#!/bin/sh\ncp %q %q && rm -f %q-wal %q-shm && sync %q\n' "$D10/coach.db" "$DB" "$DB" "$DB" "$DB" >"$OUT/restore.sh"
 PREPARE="sh $OUT/restore.sh" measure import-feedback "$SLOW_RUNS" "$COACH" save feedback --from "$OUT/feedback.csv"
 PREPARE="sh $OUT/restore.sh" measure import-feedback-sql "$SLOW_RUNS" sqlite3 "$DB" ".import --csv $OUT/feedback.csv bench_feedback"
 case_row import-feedback import "save feedback --from (100,000 rows)" 10 import-feedback-sql "sqlite3 .import" 100000 ""
